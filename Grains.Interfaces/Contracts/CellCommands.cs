@@ -1,0 +1,41 @@
+namespace EpiGrid.Contracts;
+
+/// <summary>Who is asking and through which system: becomes the actor and source of the events a command causes.</summary>
+[GenerateSerializer, Immutable, Alias("epigrid.provenance")]
+public sealed record Provenance(
+    [property: Id(0)] string Actor,
+    [property: Id(1)] string Source,
+    [property: Id(2)] string? CorrelationId = null);
+
+/// <summary>A request to a grid cell. Commands are validated for shape at the edge and for meaning by the cell.</summary>
+[GenerateSerializer, Immutable, Alias("epigrid.cell-command")]
+public abstract record CellCommand([property: Id(0)] Provenance By);
+
+[GenerateSerializer, Immutable, Alias("epigrid.register-cell")]
+public sealed record RegisterCell(Provenance By, [property: Id(0)] string Name, [property: Id(1)] int Households) : CellCommand(By);
+
+[GenerateSerializer, Immutable, Alias("epigrid.report-case")]
+public sealed record ReportCase(
+    Provenance By,
+    [property: Id(0)] string CaseId,
+    [property: Id(1)] CaseKind Kind,
+    [property: Id(2)] bool Local,
+    [property: Id(3)] string? ClusterId,
+    [property: Id(4)] DateTimeOffset OccurredAt) : CellCommand(By);
+
+[GenerateSerializer, Immutable, Alias("epigrid.change-case-status")]
+public sealed record ChangeCaseStatus(
+    Provenance By,
+    [property: Id(0)] string CaseId,
+    [property: Id(1)] CaseStatus Status,
+    [property: Id(2)] DateTimeOffset OccurredAt) : CellCommand(By);
+
+[GenerateSerializer, Immutable, Alias("epigrid.register-traveller")]
+public sealed record RegisterTraveller(
+    Provenance By,
+    [property: Id(0)] string TravellerId,
+    [property: Id(1)] string OriginArea,
+    [property: Id(2)] string OriginRisk,
+    [property: Id(3)] DateTimeOffset ArrivedAt,
+    [property: Id(4)] string Mode,
+    [property: Id(5)] string Quarantine) : CellCommand(By);

@@ -1,0 +1,70 @@
+using EpiGrid.Contracts;
+using EpiGrid.Events;
+
+namespace EpiGrid.Domain;
+
+/// <summary>What a command does to a cell: the events it causes, or why it causes none.</summary>
+public sealed record CellDecision(IReadOnlyList<IEpiEvent> Events, CommandResult Result);
+
+/// <summary>Decides commands against a cell's state. Pure: no clock but the one passed in, no I/O.</summary>
+public static class CellDecider
+{
+    public static CellDecision Decide(CellState state, CellCommand command, DateTimeOffset now)
+    {
+        if (command is not RegisterCell && !state.Registered)
+            return Reject(Outcome.NotFound, "cellId", $"Cell {state.CellId} is not registered");
+
+        EventMeta Meta(DateTimeOffset occurredAt, string? reason = null) =>
+            new(command.By.Actor, command.By.Source, occurredAt, now, reason, command.By.CorrelationId);
+
+        return command switch
+        {
+            RegisterCell c when !state.Registered =>
+                Accept(Outcome.Created, state.CellId, new CellRegistered(state.CellId, state.County, c.Name, c.Households, Meta(now))),
+            RegisterCell c when c.Name == state.Name && c.Households == state.Households => Unchanged(state.CellId, state.Version),
+            RegisterCell c =>
+                Accept(Outcome.Updated, state.CellId, new CellDetailsChanged(state.CellId, c.Name, c.Households, Meta(now))),
+            ReportCase c => DecideCase(state, c, Meta(c.OccurredAt)),
+            ChangeCaseStatus c => DecideStatus(state, c, Meta(c.OccurredAt)),
+            RegisterTraveller c => DecideTraveller(state, c, Meta(c.ArrivedAt)),
+            _ => Reject(Outcome.Invalid, "type", $"Unknown command {command.GetType().Name}"),
+        };
+    }
+
+    static CellDecision DecideCase(CellState state, ReportCase c, EventMeta meta)
+    {
+        if (state.Cases.TryGetValue(c.CaseId, out var known))
+            return known.Kind == c.Kind && known.Local == c.Local && known.ClusterId == c.ClusterId
+                   && known.OccurredAt == c.OccurredAt
+                ? Unchanged(c.CaseId, known.Version)
+                : Reject(Outcome.Conflict, "caseId", $"Case {c.CaseId} was already reported with different details");
+        return Accept(Outcome.Created, c.CaseId,
+            new CaseReported(c.CaseId, state.CellId, state.County, c.Kind, c.Local, c.ClusterId, meta));
+    }
+
+    static CellDecision DecideStatus(CellState state, ChangeCaseStatus c, EventMeta meta)
+    {
+        if (!state.Cases.TryGetValue(c.CaseId, out var known))
+            return Reject(Outcome.NotFound, "caseId", $"No case {c.CaseId} in cell {state.CellId}");
+        if (known.Status == c.Status) return Unchanged(c.CaseId, known.Version);
+        if (known.Status == CaseStatus.Died)
+            return Reject(Outcome.Conflict, "status", $"Case {c.CaseId} is recorded as died; its status cannot change");
+        if (c.OccurredAt < known.OccurredAt)
+            return Reject(Outcome.Invalid, "occurredAt", "A status change cannot precede the case's report");
+        return Accept(Outcome.Updated, c.CaseId, new CaseStatusChanged(c.CaseId, state.CellId, known.Status, c.Status, meta));
+    }
+
+    static CellDecision DecideTraveller(CellState state, RegisterTraveller c, EventMeta meta)
+    {
+        if (state.Travellers.TryGetValue(c.TravellerId, out var known))
+            return known.OriginArea == c.OriginArea && known.OriginRisk == c.OriginRisk && known.ArrivedAt == c.ArrivedAt
+                ? Unchanged(c.TravellerId, state.Version)
+                : Reject(Outcome.Conflict, "travellerId", $"Traveller {c.TravellerId} was already registered with different details");
+        return Accept(Outcome.Created, c.TravellerId,
+            new TravellerArrived(c.TravellerId, state.CellId, state.County, c.OriginArea, c.OriginRisk, c.Mode, c.Quarantine, meta));
+    }
+
+    static CellDecision Accept(Outcome outcome, string id, IEpiEvent e) => new([e], new CommandResult(outcome, id));
+    static CellDecision Unchanged(string id, long version) => new([], new CommandResult(Outcome.Unchanged, id, Version: version));
+    static CellDecision Reject(Outcome outcome, string field, string error) => new([], CommandResult.Rejected(outcome, field, error));
+}

@@ -1,0 +1,30 @@
+namespace EpiGrid.Events;
+
+// The life of a grid cell, in the order things happen to it. Stream key: "cell:<cellId>".
+
+[GenerateSerializer, Immutable, Alias("epigrid.cell-registered")]
+public sealed record CellRegistered(
+    [property: Id(0)] string CellId, [property: Id(1)] string County, [property: Id(2)] string Name,
+    [property: Id(3)] int Households, [property: Id(4)] EventMeta Meta) : IEpiEvent;
+
+[GenerateSerializer, Immutable, Alias("epigrid.cell-details-changed")]
+public sealed record CellDetailsChanged(
+    [property: Id(0)] string CellId, [property: Id(1)] string Name, [property: Id(2)] int Households,
+    [property: Id(3)] EventMeta Meta) : IEpiEvent;
+
+[GenerateSerializer, Immutable, Alias("epigrid.case-reported")]
+public sealed record CaseReported(
+    [property: Id(0)] string CaseId, [property: Id(1)] string CellId, [property: Id(2)] string County,
+    [property: Id(3)] CaseKind Kind, [property: Id(4)] bool Local, [property: Id(5)] string? ClusterId,
+    [property: Id(6)] EventMeta Meta) : IEpiEvent;
+
+[GenerateSerializer, Immutable, Alias("epigrid.case-status-changed")]
+public sealed record CaseStatusChanged(
+    [property: Id(0)] string CaseId, [property: Id(1)] string CellId, [property: Id(2)] CaseStatus From,
+    [property: Id(3)] CaseStatus To, [property: Id(4)] EventMeta Meta) : IEpiEvent;
+
+[GenerateSerializer, Immutable, Alias("epigrid.traveller-arrived")]
+public sealed record TravellerArrived(
+    [property: Id(0)] string TravellerId, [property: Id(1)] string CellId, [property: Id(2)] string County,
+    [property: Id(3)] string OriginArea, [property: Id(4)] string OriginRisk, [property: Id(5)] string Mode,
+    [property: Id(6)] string Quarantine, [property: Id(7)] EventMeta Meta) : IEpiEvent;

@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace EpiGrid.Rules;
+
+/// <summary>
+/// Weights and cut-offs of the Zhejiang five-colour map. The official values were never published:
+/// these defaults are illustrative and documented in the README; deployments set their own.
+/// </summary>
+public sealed record Zhejiang5Parameters
+{
+    public double ConfirmedWeight { get; init; } = 0.35;
+    /// <summary>Cumulative confirmed cases at which the confirmed indicator saturates at 1.</summary>
+    public double ConfirmedSaturation { get; init; } = 100;
+    public double LocalShareWeight { get; init; } = 0.20;
+    public double ClusterWeight { get; init; } = 0.25;
+    public double ClusterSaturation { get; init; } = 3;
+    /// <summary>New cases in the last 7 days: the indicator Zhejiang added on 12 February 2020.</summary>
+    public double NewCasesWeight { get; init; } = 0.20;
+    public double NewCasesSaturation { get; init; } = 10;
+    public double RedFrom { get; init; } = 60;
+    public double OrangeFrom { get; init; } = 40;
+    public double YellowFrom { get; init; } = 20;
+    /// <summary>Quiet days that step a county down one level, and two levels.</summary>
+    public int StepDownOneAfterQuietDays { get; init; } = 3;
+    public int StepDownTwoAfterQuietDays { get; init; } = 7;
+
+    /// <summary>A short fingerprint of these values, part of the rule version so history records which weights decided.</summary>
+    public string Fingerprint()
+    {
+        var text = string.Join('|', new object[]
+        {
+            ConfirmedWeight, ConfirmedSaturation, LocalShareWeight, ClusterWeight, ClusterSaturation, NewCasesWeight,
+            NewCasesSaturation, RedFrom, OrangeFrom, YellowFrom, StepDownOneAfterQuietDays, StepDownTwoAfterQuietDays,
+        }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..8];
+    }
+}
+
+/// <summary>
+/// Zhejiang's five-colour county map (县域疫情风险五色图, from 9 February 2020): a weighted score over cumulative
+/// confirmed cases, the share of local infections, clusters and recent new cases gives red, orange, yellow or
+/// blue; 3 and 7 consecutive days without a new case step a county down one and two levels (never below blue);
+/// a county with no confirmed case, or none new for 14 days, is green.
+/// </summary>
+public sealed class Zhejiang5RuleSet(Zhejiang5Parameters parameters) : IColourRuleSet
+{
+    public const string RuleSetName = "zhejiang-5";
+    const string BaseVersion = "2020-02-12.1";
+
+    public Zhejiang5RuleSet() : this(new Zhejiang5Parameters()) { }
+
+    public Zhejiang5Parameters Parameters => parameters;
+    public string Name => RuleSetName;
+    public string Version { get; } = $"{BaseVersion}+{parameters.Fingerprint()}";
+
+    public ColourDecision Evaluate(CountyIndicators i)
+    {
+        var p = parameters;
+        var confirmed = Saturate(i.ConfirmedTotal, p.ConfirmedSaturation);
+        var clusters = Saturate(i.ClustersLast14Days, p.ClusterSaturation);
+        var recent = Saturate(i.NewLast7Days, p.NewCasesSaturation);
+        // Rounded so a score exactly on a cut-off is not lost to floating-point error (59.999999999999986 < 60).
+        var score = Math.Round(100 * (p.ConfirmedWeight * confirmed + p.LocalShareWeight * i.LocalShare
+                                      + p.ClusterWeight * clusters + p.NewCasesWeight * recent), 9);
+        var inputs = new Dictionary<string, double>
+        {
+            ["confirmedTotal"] = i.ConfirmedTotal,
+            ["localShare"] = i.LocalShare,
+            ["clustersLast14Days"] = i.ClustersLast14Days,
+            ["newLast7Days"] = i.NewLast7Days,
+            ["daysSinceLastNewCase"] = i.DaysSinceLastNewCase ?? -1,
+            ["score"] = Math.Round(score, 3),
+        };
+
+        if (i.ConfirmedTotal == 0)
+            return Decide(RiskLevel.Low, inputs, ["No confirmed case / 无确诊病例"]);
+        if (i.NewLast14Days == 0)
+            return Decide(RiskLevel.Low, inputs, [$"{i.DaysSinceLastNewCase} days without a new case (>= 14) / 连续14天无新增"]);
+
+        var reasons = new List<string>
+        {
+            $"Score {score:0.#} = confirmed {confirmed:0.##}×{p.ConfirmedWeight} + local share {i.LocalShare:0.##}×{p.LocalShareWeight}"
+            + $" + clusters {clusters:0.##}×{p.ClusterWeight} + new in 7 days {recent:0.##}×{p.NewCasesWeight} (×100) / 加权得分",
+        };
+        var scored = score >= p.RedFrom ? RiskLevel.High
+            : score >= p.OrangeFrom ? RiskLevel.FairlyHigh
+            : score >= p.YellowFrom ? RiskLevel.Medium
+            : RiskLevel.FairlyLow;
+        var quiet = i.DaysSinceLastNewCase ?? 0;
+        var steps = quiet >= p.StepDownTwoAfterQuietDays ? 2 : quiet >= p.StepDownOneAfterQuietDays ? 1 : 0;
+        var level = (RiskLevel)Math.Max((int)RiskLevel.FairlyLow, (int)scored - steps);
+        if (steps > 0 && level != scored)
+            reasons.Add($"{quiet} consecutive days without a new case: down {(int)scored - (int)level} level(s) / 连续{quiet}天无新增，降级");
+        return Decide(level, inputs, reasons);
+    }
+
+    ColourDecision Decide(RiskLevel level, Dictionary<string, double> inputs, IReadOnlyList<string> reasons) =>
+        new(Name, Version, level, ColourOf(level), reasons, inputs);
+
+    static double Saturate(double value, double saturation) => saturation <= 0 ? 0 : Math.Min(value / saturation, 1);
+
+    static string ColourOf(RiskLevel level) => level switch
+    {
+        RiskLevel.High => "red",
+        RiskLevel.FairlyHigh => "orange",
+        RiskLevel.Medium => "yellow",
+        RiskLevel.FairlyLow => "blue",
+        _ => "green",
+    };
+}
