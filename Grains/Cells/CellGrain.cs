@@ -1,0 +1,95 @@
+using EpiGrid.Grains.Storage;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EpiGrid.Grains.Cells;
+
+/// <summary>
+/// A grid cell: decides commands against its state, commits the events (group commit), then applies them and
+/// tells its county. State is rebuilt from the cell's stream when the grain wakes; idle cells stay asleep.
+/// </summary>
+public sealed class CellGrain(
+    IEventLog eventLog,
+    IDocumentStore store,
+    ICellChangePublisher publisher,
+    [FromKeyedServices(Clocks.Domain)] TimeProvider clock,
+    ILogger<CellGrain> log) : Grain, ICellGrain
+{
+    CellState state = null!;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
+        state = await Load(cancellationToken);
+
+    public Task<CellView?> GetView() => Task.FromResult(state.Registered ? state.ToView() : null);
+
+    /// <remarks>Commands are decided on a copy, so a failed commit leaves the committed state untouched.</remarks>
+    public async Task<IReadOnlyList<CommandResult>> Execute(IReadOnlyList<CellCommand> commands)
+    {
+        var working = state.Clone();
+        var now = clock.GetUtcNow();
+        var results = new CommandResult[commands.Count];
+        var events = new List<IEpiEvent>();
+        for (var i = 0; i < commands.Count; i++)
+        {
+            var decision = CellDecider.Decide(working, commands[i], now);
+            foreach (var e in decision.Events)
+            {
+                working.Apply(e, working.Version + 1);
+                events.Add(e);
+            }
+            results[i] = decision.Events.Count > 0 ? decision.Result with { Version = working.Version } : decision.Result;
+        }
+        if (events.Count == 0) return results;
+
+        try
+        {
+            await eventLog.AppendAsync(CellWrites.For(state, working, events));
+        }
+        catch (DuplicateRecordException) when (commands.Count > 1)
+        {
+            // One command clashes with another cell's record: run them singly so only that one fails.
+            var singly = new List<CommandResult>(commands.Count);
+            foreach (var command in commands) singly.AddRange(await Execute([command]));
+            return singly;
+        }
+        catch (Exception e) when (e is DuplicateRecordException or StreamConflictException or StoreUnavailableException)
+        {
+            if (e is StreamConflictException) DeactivateOnIdle();
+            var (outcome, error) = e is DuplicateRecordException
+                ? (Outcome.Conflict, "The id is already recorded in another cell")
+                : (Outcome.Unavailable, "The event store could not commit the change; nothing was recorded. Retry.");
+            return results.Select(r => r.Outcome is Outcome.Created or Outcome.Updated
+                ? CommandResult.Rejected(outcome, "", error) with { EntityId = r.EntityId }
+                : r).ToList();
+        }
+
+        var previous = state.Version;
+        state = working;
+        await Announce(events, previous);
+        return results;
+    }
+
+    async Task Announce(IReadOnlyList<IEpiEvent> events, long previousVersion)
+    {
+        var touched = events.Select(CellWrites.CaseIdOf).OfType<string>().Distinct()
+            .Select(id => state.Cases[id]).ToList();
+        try
+        {
+            await publisher.Publish(state.County,
+                new CellChanged(state.CellId, state.Version, touched, state.Travellers.Count, previousVersion));
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Could not tell county {County} about cell {Cell}; it will reconcile", state.County, state.CellId);
+        }
+    }
+
+    async Task<CellState> Load(CancellationToken cancellationToken)
+    {
+        var copy = new CellState(this.GetPrimaryKeyString());
+        await using var session = store.QuerySession();
+        var events = await session.Events.FetchStreamAsync(StreamKeys.Cell(copy.CellId), token: cancellationToken);
+        foreach (var e in events) copy.Apply(e.Data, e.Version);
+        return copy;
+    }
+}

@@ -1,0 +1,60 @@
+using EpiGrid.Grains.Storage;
+
+namespace EpiGrid.Grains.Counties;
+
+/// <summary>
+/// The cases and cell tallies a county knows. Every fact carries the cell stream version it came from, so
+/// stream messages and store reads merge in any order, any number of times, to the same result.
+/// </summary>
+sealed class CountyCaseBook
+{
+    readonly Dictionary<string, CaseFact> cases = new(StringComparer.Ordinal);
+    readonly Dictionary<string, (long Version, int Travellers)> cells = new(StringComparer.Ordinal);
+
+    public IReadOnlyCollection<CaseFact> Cases => cases.Values;
+    public int Travellers { get; private set; }
+
+    /// <summary>True when the message does not follow the last version known for its cell: something was missed.</summary>
+    public bool Misses(CellChanged change) =>
+        change.PreviousVersion > (cells.TryGetValue(change.CellId, out var known) ? known.Version : 0);
+
+    public void Apply(CellChanged change)
+    {
+        foreach (var fact in change.Cases) Merge(fact);
+        MergeCell(change.CellId, change.Version, change.Travellers);
+    }
+
+    public void Merge(IEnumerable<CaseRecord> caseRecords, IEnumerable<CellRecord> cellRecords)
+    {
+        foreach (var record in caseRecords) Merge(record.ToFact());
+        foreach (var cell in cellRecords) MergeCell(cell.Id, cell.Version, cell.Travellers);
+    }
+
+    void Merge(CaseFact fact)
+    {
+        if (!cases.TryGetValue(fact.CaseId, out var known) || known.Version < fact.Version)
+            cases[fact.CaseId] = fact;
+    }
+
+    void MergeCell(string cellId, long version, int travellers)
+    {
+        if (cells.TryGetValue(cellId, out var known) && known.Version >= version) return;
+        Travellers += travellers - known.Travellers;
+        cells[cellId] = (version, travellers);
+    }
+
+    /// <summary>Cells with most active cases, then most confirmed, then most travellers.</summary>
+    public IReadOnlyList<CellActivity> Busiest(int count)
+    {
+        var byCell = cases.Values.Where(c => c.Status != CaseStatus.RuledOut).ToLookup(c => c.CellId);
+        return byCell.Select(g => g.Key).Union(cells.Where(c => c.Value.Travellers > 0).Select(c => c.Key))
+            .Select(id => new CellActivity(id,
+                byCell[id].Count(c => c.Status is CaseStatus.Active or CaseStatus.Hospitalised),
+                byCell[id].Count(c => c.IsConfirmed),
+                cells.TryGetValue(id, out var t) ? t.Travellers : 0))
+            .OrderByDescending(a => a.ActiveCases).ThenByDescending(a => a.ConfirmedTotal)
+            .ThenByDescending(a => a.Travellers).ThenBy(a => a.CellId, StringComparer.Ordinal)
+            .Take(count)
+            .ToList();
+    }
+}

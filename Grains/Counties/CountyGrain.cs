@@ -1,0 +1,122 @@
+using EpiGrid.Geography;
+using EpiGrid.Grains.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using Orleans.Streams;
+using Orleans.Streams.Core;
+
+namespace EpiGrid.Grains.Counties;
+
+/// <summary>
+/// A county: merges its cells' changes (from its stream, and from the store when it may have missed some),
+/// evaluates every rule set, records colour changes with their explanation, and tells the province.
+/// </summary>
+[ImplicitStreamSubscription(StreamNames.CellChanges)]
+public sealed class CountyGrain(
+    Province province,
+    RuleBook rules,
+    CountyRecords records,
+    IEventLog eventLog,
+    IOptions<CountyOptions> options,
+    [FromKeyedServices(Clocks.Domain)] TimeProvider clock,
+    ILogger<CountyGrain> log) : Grain, ICountyGrain, IStreamSubscriptionObserver, IAsyncObserver<CellChanged>
+{
+    readonly CountyCaseBook book = new();
+    Dictionary<string, ColourDecision> recorded = [];
+    long streamVersion;
+    CountyView view = null!;
+    IAsyncStream<CountyView>? provinceStream;
+
+    string Code => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (province.Find(Code) is null) throw new ArgumentException($"Unknown county {Code}");
+        (recorded, streamVersion) = await records.LastColours(Code);
+        provinceStream = this.GetStreamProvider(StreamNames.Provider)
+            .GetStream<CountyView>(StreamId.Create(StreamNames.CountyChanges, 0));
+        await Reconcile();
+        var o = options.Value;
+        this.RegisterGrainTimer(Evaluate, new GrainTimerCreationOptions(o.EvaluationInterval, o.EvaluationInterval) { KeepAlive = true });
+        this.RegisterGrainTimer(Reconcile, new GrainTimerCreationOptions(o.ReconcileInterval, o.ReconcileInterval) { KeepAlive = true });
+    }
+
+    public Task<CountyView> GetView() => Task.FromResult(view);
+
+    public async Task Reconcile()
+    {
+        var (cases, cells) = await records.ForCounty(Code);
+        book.Merge(cases, cells);
+        await Evaluate();
+    }
+
+    public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        handleFactory.Create<CellChanged>().ResumeAsync(this);
+
+    public async Task OnNextAsync(CellChanged change, StreamSequenceToken? token = null)
+    {
+        if (book.Misses(change))
+        {
+            log.LogInformation("County {County} missed a change of cell {Cell}; reconciling it", Code, change.CellId);
+            var (cases, cells) = await records.ForCell(change.CellId);
+            book.Merge(cases, cells);
+        }
+        book.Apply(change);
+        await Evaluate();
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex)
+    {
+        log.LogWarning(ex, "Stream error in county {County}", Code);
+        return Task.CompletedTask;
+    }
+
+    async Task Evaluate()
+    {
+        var now = clock.GetUtcNow();
+        var county = province.Find(Code)!;
+        var indicators = CountyIndicators.Compute(
+            new CountySnapshot(Code, county.Population, book.Cases, now, province.Options.UtcOffset));
+        var decisions = rules.EvaluateAll(indicators);
+        await RecordChanges(decisions, indicators, now);
+        view = new CountyView(Code, indicators, book.Travellers, decisions, rules.Default.Name, now,
+            book.Busiest(options.Value.BusiestCells));
+        try
+        {
+            await provinceStream!.OnNextAsync(view);
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Could not tell the province about county {County}; it will refresh", Code);
+        }
+    }
+
+    async Task RecordChanges(IReadOnlyDictionary<string, ColourDecision> decisions, CountyIndicators indicators, DateTimeOffset now)
+    {
+        var changes = decisions.Values.Where(d => !d.SameOutcomeAs(recorded.GetValueOrDefault(d.RuleSet)))
+            .Select(d => (IEpiEvent)new CountyColourChanged(Code, d.RuleSet, d.RuleVersion,
+                recorded.GetValueOrDefault(d.RuleSet)?.Level, recorded.GetValueOrDefault(d.RuleSet)?.Colour,
+                d.Level, d.Colour, d.Reasons, d.Inputs,
+                new EventMeta("epigrid", "rules", now, now, $"{d.RuleSet} {d.RuleVersion} evaluated {d.Colour}")))
+            .ToList();
+        if (changes.Count == 0) return;
+        try
+        {
+            await eventLog.AppendAsync(new StreamWrite(StreamKeys.County(Code), streamVersion, changes, [], []));
+            streamVersion += changes.Count;
+            foreach (var d in decisions.Values) recorded[d.RuleSet] = d;
+        }
+        catch (StreamConflictException)
+        {
+            // Another activation of this county recorded first: take its history and decide again next time.
+            (recorded, streamVersion) = await records.LastColours(Code);
+        }
+        catch (StoreUnavailableException e)
+        {
+            log.LogWarning(e, "County {County} could not record its colour change; will retry", Code);
+        }
+    }
+}

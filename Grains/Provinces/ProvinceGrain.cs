@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Options;
+using Orleans.Streams;
+using Orleans.Streams.Core;
+
+
+namespace EpiGrid.Grains.Provinces;
+
+/// <summary>Options of the province grain (section "Province").</summary>
+public sealed record ProvinceOptions
+{
+    public const string Section = "Province";
+    /// <summary>Ask every county for its state this often, in case a county's message was lost.</summary>
+    public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>The province map: the latest state of every county, from the counties' stream and from asking them.</summary>
+[ImplicitStreamSubscription(StreamNames.CountyChanges)]
+public sealed class ProvinceGrain(EpiGrid.Geography.Province province, RuleBook rules, IOptions<ProvinceOptions> options, ILogger<ProvinceGrain> log)
+    : Grain, IProvinceGrain, IStreamSubscriptionObserver, IAsyncObserver<CountyView>
+{
+    readonly Dictionary<string, CountyView> counties = new(StringComparer.Ordinal);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await Refresh();
+        var every = options.Value.RefreshInterval;
+        this.RegisterGrainTimer(Refresh, new GrainTimerCreationOptions(every, every) { KeepAlive = true });
+    }
+
+    public Task<ProvinceView> GetView()
+    {
+        var list = province.Counties.Select(c => counties.GetValueOrDefault(c.Code)).OfType<CountyView>().ToList();
+        var counts = rules.RuleSets.ToDictionary(r => r.Name, r => (IReadOnlyDictionary<string, int>)
+            RiskLevels.Colours.ToDictionary(colour => colour, colour => list.Count(v => v.Colours[r.Name].Colour == colour)));
+        var at = list.Count == 0 ? DateTimeOffset.MinValue : list.Max(v => v.EvaluatedAt);
+        return Task.FromResult(new ProvinceView(list, counts, rules.Default.Name, at));
+    }
+
+    public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        handleFactory.Create<CountyView>().ResumeAsync(this);
+
+    public Task OnNextAsync(CountyView item, StreamSequenceToken? token = null)
+    {
+        Keep(item);
+        return Task.CompletedTask;
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex)
+    {
+        log.LogWarning(ex, "Stream error in the province grain");
+        return Task.CompletedTask;
+    }
+
+    async Task Refresh()
+    {
+        var views = await Task.WhenAll(province.Counties.Select(c => GrainFactory.GetGrain<ICountyGrain>(c.Code).GetView()));
+        foreach (var v in views) Keep(v);
+    }
+
+    void Keep(CountyView view)
+    {
+        if (!counties.TryGetValue(view.Code, out var known) || known.EvaluatedAt <= view.EvaluatedAt)
+            counties[view.Code] = view;
+    }
+}

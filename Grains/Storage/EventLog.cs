@@ -1,0 +1,41 @@
+namespace EpiGrid.Grains.Storage;
+
+/// <summary>
+/// Events for one stream, appended atomically with the register documents they update.
+/// <paramref name="ExpectedVersion"/> is the stream's version before the append (0: the stream is new);
+/// a concurrent writer makes the append fail rather than interleave.
+/// </summary>
+public sealed record StreamWrite(
+    string StreamKey,
+    long ExpectedVersion,
+    IReadOnlyList<IEpiEvent> Events,
+    IReadOnlyList<object> Inserts,
+    IReadOnlyList<object> Upserts);
+
+/// <summary>The only way events reach the store. Returns once the write is committed.</summary>
+public interface IEventLog
+{
+    Task AppendAsync(StreamWrite write, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The stream moved on since its writer read it (another activation wrote to it).</summary>
+public sealed class StreamConflictException(string streamKey, Exception inner)
+    : Exception($"Stream {streamKey} was changed concurrently", inner);
+
+/// <summary>A document the write inserts already exists (e.g. a case id used in another cell).</summary>
+public sealed class DuplicateRecordException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>The store could not be reached or failed: nothing of the write was committed.</summary>
+public sealed class StoreUnavailableException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>Options of the group commit (section "EventLog").</summary>
+public sealed record EventLogOptions
+{
+    public const string Section = "EventLog";
+    /// <summary>Most events committed in one transaction.</summary>
+    public int MaxEventsPerCommit { get; init; } = 1000;
+    /// <summary>Transactions in flight at once; more overlaps round trips, too many contend on 2 cores.</summary>
+    public int Writers { get; init; } = 2;
+    /// <summary>Writes waiting beyond this make new writers wait (back-pressure).</summary>
+    public int QueueCapacity { get; init; } = 20_000;
+}

@@ -1,0 +1,44 @@
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Weasel.Core;
+
+namespace EpiGrid.Grains.Storage;
+
+public static class MartenSetup
+{
+    public const string Schema = "epigrid";
+
+    /// <summary>Marten as EpiGrid's event store: string stream keys, stable event names, indexed registers.</summary>
+    public static IServiceCollection AddEpiGridMarten(this IServiceCollection services, string connectionString)
+    {
+        services.AddMarten(options => Configure(options, connectionString)).ApplyAllDatabaseChangesOnStartup();
+        return services;
+    }
+
+    public static void Configure(StoreOptions options, string connectionString)
+    {
+        options.Connection(connectionString);
+        options.DatabaseSchemaName = Schema;
+        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+        options.Events.StreamIdentity = StreamIdentity.AsString;
+        options.Events.AppendMode = EventAppendMode.QuickWithServerTimestamps;
+        foreach (var (type, name) in EventNames)
+            options.Events.MapEventType(type, name);
+        options.Schema.For<CaseRecord>().Index(x => x.County).Index(x => x.CellId);
+        options.Schema.For<CellRecord>().Index(x => x.County);
+    }
+
+    /// <summary>Event names as stored: part of the history's format, never renamed.</summary>
+    public static readonly IReadOnlyList<(Type Type, string Name)> EventNames =
+    [
+        (typeof(CellRegistered), "cell_registered"),
+        (typeof(CellDetailsChanged), "cell_details_changed"),
+        (typeof(CaseReported), "case_reported"),
+        (typeof(CaseStatusChanged), "case_status_changed"),
+        (typeof(TravellerArrived), "traveller_arrived"),
+        (typeof(CountyColourChanged), "county_colour_changed"),
+    ];
+}

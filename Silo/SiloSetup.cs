@@ -1,0 +1,103 @@
+using EpiGrid.Contracts;
+using EpiGrid.Domain;
+using EpiGrid.Rules;
+using System.Net;
+using EpiGrid.Geography;
+using EpiGrid.Grains.Cells;
+using EpiGrid.Grains.Counties;
+using EpiGrid.Grains.Provinces;
+using EpiGrid.Grains.Seeding;
+using EpiGrid.Grains.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Streams;
+
+namespace EpiGrid.Silo;
+
+/// <summary>Cluster settings (section "Cluster", not "Orleans": Orleans binds that section itself), shared by silos and web hosts.</summary>
+public sealed record SiloOptions
+{
+    public const string Section = "Cluster";
+    public string ClusterId { get; init; } = "epigrid-local";
+    public string ServiceId { get; init; } = "epigrid";
+    /// <summary>"localhost" (one machine, development clustering) or "redis" (ConnectionStrings:Redis).</summary>
+    public string Clustering { get; init; } = "localhost";
+    public int SiloPort { get; init; } = 11111;
+    public int GatewayPort { get; init; } = 30000;
+    /// <summary>Localhost clustering: the silo port of the primary silo (defaults to this silo's own).</summary>
+    public int? PrimarySiloPort { get; init; }
+    /// <summary>Address other silos and clients reach this silo at (Redis clustering).</summary>
+    public string AdvertisedIp { get; init; } = "127.0.0.1";
+}
+
+public static class SiloSetup
+{
+    /// <summary>The whole silo: geography, rules, the event store with group commit, seeding and Orleans.</summary>
+    public static IHostApplicationBuilder AddEpiGridSilo(this IHostApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        var services = builder.Services;
+        services.AddSingleton(_ => Province.Load(Bind<GeographyOptions>(config, GeographyOptions.Section), AppContext.BaseDirectory));
+        services.AddSingleton(_ => new RuleBook(Bind<RuleOptions>(config, RuleOptions.Section)));
+        services.TryAddKeyedSingleton(Clocks.Domain, TimeProvider.System);
+        services.AddOptions<CountyOptions>().BindConfiguration(CountyOptions.Section);
+        services.AddOptions<ProvinceOptions>().BindConfiguration(ProvinceOptions.Section);
+        services.AddOptions<EventLogOptions>().BindConfiguration(EventLogOptions.Section);
+        services.AddOptions<SeedingOptions>().BindConfiguration(SeedingOptions.Section);
+
+        var marten = config.GetConnectionString("Marten")
+            ?? throw new InvalidOperationException("ConnectionStrings:Marten is not configured (the PostgreSQL event store)");
+        services.AddEpiGridMarten(marten);
+        services.AddSingleton<GroupCommitLog>();
+        services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<GroupCommitLog>());
+        services.AddHostedService(sp => sp.GetRequiredService<GroupCommitLog>());
+        services.AddSingleton<CountyRecords>();
+        services.TryAddSingleton<ICellChangePublisher, StreamCellChangePublisher>();
+        // Seeding runs before Orleans starts, so no county activates over a half-seeded province.
+        services.AddHostedService<ProvinceSeeder>();
+
+        var orleans = Bind<SiloOptions>(config, SiloOptions.Section);
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (orleans.ClusterId, orleans.ServiceId));
+            if (orleans.Clustering.Equals("redis", StringComparison.OrdinalIgnoreCase))
+            {
+                silo.UseRedisClustering(config.GetConnectionString("Redis")
+                    ?? throw new InvalidOperationException("Orleans:Clustering is redis but ConnectionStrings:Redis is not configured"));
+                silo.ConfigureEndpoints(IPAddress.Parse(orleans.AdvertisedIp), orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: true);
+            }
+            else
+            {
+                var primary = new IPEndPoint(IPAddress.Loopback, orleans.PrimarySiloPort ?? orleans.SiloPort);
+                silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, primary, orleans.ServiceId, orleans.ClusterId);
+            }
+            silo.AddMemoryStreams(StreamNames.Provider, streams => streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
+        });
+        services.AddHostedService<ProvinceWarmUp>();
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        builder.Logging.AddFilter("Marten", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        return builder;
+    }
+
+    static T Bind<T>(IConfiguration config, string section) where T : new() =>
+        config.GetSection(section).Get<T>() ?? new T();
+}
+
+/// <summary>Wakes the province (and through it every county) once the silo is up, so the map is live at once.</summary>
+sealed class ProvinceWarmUp(IGrainFactory grains, ILogger<ProvinceWarmUp> log) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var view = await grains.GetGrain<IProvinceGrain>(0).GetView();
+        log.LogInformation("Province is live with {Counties} counties", view.Counties.Count);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
