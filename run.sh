@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Builds and starts EpiGrid on this machine: PostgreSQL (private, unless ConnectionStrings__Marten is set),
+# one silo and one web host on http://127.0.0.1:8080. Ctrl-C stops everything it started.
+set -euo pipefail
+cd "$(dirname "$0")"
+data=$(deploy/local/data-dir.sh)
+mkdir -p "$data/logs"
+pg_port=${EPIGRID_PG_PORT:-55432}
+urls=${EPIGRID_URLS:-http://127.0.0.1:8080}
+pids=(); started_pg=""
+
+stop() {
+  trap - INT TERM EXIT
+  echo; echo "Stopping EpiGrid..."
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  [ -n "$started_pg" ] && deploy/local/postgres.sh stop "$data/pg" "$pg_port"
+  echo "Stopped."
+}
+trap stop INT TERM EXIT
+
+echo "Building (Release)..."
+dotnet build Silo/Silo.csproj -c Release -v q -nologo -clp:ErrorsOnly
+dotnet build WebHost/WebHost.csproj -c Release -v q -nologo -clp:ErrorsOnly
+
+if [ -z "${ConnectionStrings__Marten:-}" ]; then
+  echo "Starting PostgreSQL on 127.0.0.1:$pg_port (data in $data/pg)..."
+  deploy/local/postgres.sh start "$data/pg" "$pg_port" epigrid
+  started_pg=1
+  export ConnectionStrings__Marten="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=epigrid"
+fi
+[ -s "$data/dev-signing-key" ] || { head -c 48 /dev/urandom | base64 -w0 >"$data/dev-signing-key"; chmod 600 "$data/dev-signing-key"; }
+export Auth__SigningKey=${Auth__SigningKey:-$(cat "$data/dev-signing-key")}
+export DOTNET_ENVIRONMENT=${DOTNET_ENVIRONMENT:-Development} ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
+
+echo "Starting the silo (log: $data/logs/silo.log)..."
+dotnet Silo/bin/Release/net10.0/EpiGrid.Silo.dll >"$data/logs/silo.log" 2>&1 &
+pids+=($!)
+deploy/local/wait-for.sh port "${Cluster__GatewayPort:-30000}" 180
+
+echo "Starting the web host on $urls (log: $data/logs/web.log)..."
+(cd WebHost/bin/Release/net10.0 && exec dotnet EpiGrid.WebHost.dll --urls "$urls") >"$data/logs/web.log" 2>&1 &
+pids+=($!)
+deploy/local/wait-for.sh http "${urls%%;*}/health/ready" 180
+
+cat <<MSG
+
+EpiGrid is running.
+  API:            ${urls%%;*}/api/v1/province
+  API reference:  ${urls%%;*}/scalar
+  Health:         ${urls%%;*}/health/ready
+  Dev token:      curl -s -X POST ${urls%%;*}/api/v1/dev/tokens -H 'content-type: application/json' -d '{"role":"admin"}'
+Press Ctrl-C to stop.
+MSG
+wait -n "${pids[@]}" || true
+echo "A process exited; see $data/logs." >&2
