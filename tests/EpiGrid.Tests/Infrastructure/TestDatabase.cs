@@ -1,0 +1,71 @@
+using Npgsql;
+
+namespace EpiGrid.Tests.Infrastructure;
+
+/// <summary>A fresh PostgreSQL database per fixture on the server test.sh started (EPIGRID_TEST_POSTGRES).</summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    public static string ServerConnectionString =>
+        Environment.GetEnvironmentVariable("EPIGRID_TEST_POSTGRES")
+        ?? throw new InvalidOperationException("EPIGRID_TEST_POSTGRES is not set: run the tests through ./test.sh");
+
+    TestDatabase(string name)
+    {
+        Name = name;
+        ConnectionString = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name }.ConnectionString;
+    }
+
+    public string Name { get; }
+    public string ConnectionString { get; }
+
+    public static async Task<TestDatabase> Create()
+    {
+        var db = new TestDatabase("epigrid_test_" + Guid.NewGuid().ToString("N")[..12]);
+        await using var conn = new NpgsqlConnection(ServerConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"create database {db.Name}", conn);
+        await cmd.ExecuteNonQueryAsync();
+        return db;
+    }
+
+    public async Task<T> Scalar<T>(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var conn = new NpgsqlConnection(ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
+        var result = await cmd.ExecuteScalarAsync();
+        return (T)Convert.ChangeType(result!, typeof(T));
+    }
+
+    /// <summary>Events in the store; 0 before Marten created its tables.</summary>
+    public async Task<long> EventCount(string? type = null)
+    {
+        var exists = await Scalar<bool>("select to_regclass('epigrid.mt_events') is not null");
+        if (!exists) return 0;
+        return type is null
+            ? await Scalar<long>("select count(*) from epigrid.mt_events")
+            : await Scalar<long>("select count(*) from epigrid.mt_events where type = @t", ("t", type));
+    }
+
+    public async Task<List<T>> Rows<T>(string sql, Func<NpgsqlDataReader, T> read, params (string Name, object Value)[] parameters)
+    {
+        await using var conn = new NpgsqlConnection(ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var rows = new List<T>();
+        while (await reader.ReadAsync()) rows.Add(read(reader));
+        return rows;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var conn = new NpgsqlConnection(ServerConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"drop database if exists {Name} with (force)", conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+}

@@ -1,0 +1,64 @@
+using EpiGrid.Domain;
+using EpiGrid.Silo;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EpiGrid.Tests.Infrastructure;
+
+/// <summary>
+/// A real silo in this process, composed exactly as the Silo program composes it, on a real PostgreSQL.
+/// Only the domain clock is a test double; <paramref name="configure"/> may replace other true edges.
+/// </summary>
+public sealed class TestSilo : IAsyncDisposable
+{
+    readonly IHost host;
+
+    TestSilo(IHost host, int gatewayPort) => (this.host, GatewayPort) = (host, gatewayPort);
+
+    public int GatewayPort { get; }
+    public IServiceProvider Services => host.Services;
+    public IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
+
+    public static async Task<TestSilo> Start(
+        string connectionString, FakeTimeProvider clock, string clusterId,
+        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null,
+        int? siloPort = null, int? primarySiloPort = null)
+    {
+        var port = siloPort ?? FreePort.Next();
+        var gateway = FreePort.Next();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            EnvironmentName = "Development", ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Marten"] = connectionString,
+            ["Cluster:ClusterId"] = clusterId,
+            ["Cluster:SiloPort"] = port.ToString(),
+            ["Cluster:GatewayPort"] = gateway.ToString(),
+            ["Cluster:PrimarySiloPort"] = (primarySiloPort ?? port).ToString(),
+            ["Seeding:Cells"] = "0",
+            ["Counties:EvaluationInterval"] = "00:00:01",
+            ["Counties:ReconcileInterval"] = "00:00:30",
+            ["Province:RefreshInterval"] = "00:00:30",
+        });
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddKeyedSingleton<TimeProvider>(Clocks.Domain, clock);
+        configure?.Invoke(builder.Services);
+        builder.AddEpiGridSilo();
+        var host = builder.Build();
+        await host.StartAsync();
+        return new TestSilo(host, gateway);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try { await host.StopAsync(cts.Token); } catch (OperationCanceledException) { }
+        host.Dispose();
+    }
+}
