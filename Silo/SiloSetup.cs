@@ -43,9 +43,7 @@ public static class SiloSetup
     {
         var config = builder.Configuration;
         var services = builder.Services;
-        services.AddSingleton(_ => Province.Load(Bind<GeographyOptions>(config, GeographyOptions.Section), AppContext.BaseDirectory));
-        services.AddSingleton(_ => new RuleBook(Bind<RuleOptions>(config, RuleOptions.Section)));
-        services.TryAddKeyedSingleton(Clocks.Domain, TimeProvider.System);
+        services.AddEpiGridDomain();
         services.AddOptions<CountyOptions>().BindConfiguration(CountyOptions.Section);
         services.AddOptions<ProvinceOptions>().BindConfiguration(ProvinceOptions.Section);
         services.AddOptions<EventLogOptions>().BindConfiguration(EventLogOptions.Section);

@@ -1,0 +1,24 @@
+using EpiGrid.Geography;
+using EpiGrid.Rules;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace EpiGrid.Domain;
+
+/// <summary>The reference data, the rule book and the domain clock: one registration for silos and web hosts.</summary>
+public static class DomainServices
+{
+    public static IServiceCollection AddEpiGridDomain(this IServiceCollection services)
+    {
+        services.AddOptions<GeographyOptions>().BindConfiguration(GeographyOptions.Section);
+        services.AddSingleton(sp => Province.Load(sp.GetRequiredService<IOptions<GeographyOptions>>().Value, AppContext.BaseDirectory));
+
+        services.AddOptions<RuleOptions>().BindConfiguration(RuleOptions.Section);
+        services.AddSingleton(sp => new RuleBook(sp.GetRequiredService<IOptions<RuleOptions>>().Value));
+
+        // Tests replace this with a FakeTimeProvider; Orleans keeps the unkeyed system clock (see Clocks).
+        services.TryAddKeyedSingleton<TimeProvider>(Clocks.Domain, TimeProvider.System);
+        return services;
+    }
+}

@@ -1,0 +1,110 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+using EpiGrid.WebHost.Cluster;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+
+namespace EpiGrid.WebHost.Api;
+
+public sealed record BatchRequest
+{
+    /// <summary>Items of type "case", "status" or "traveller", each with "cellId" and that endpoint's fields.</summary>
+    public List<JsonNode?>? Items { get; init; }
+}
+
+public sealed record BatchResponse(IReadOnlyList<BatchItemResult> Results);
+
+/// <summary>What became of one item; <c>status</c> is the HTTP status its single endpoint would have answered.</summary>
+public sealed record BatchItemResult(
+    int Index,
+    int Status,
+    string? CellId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Id = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Version = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Duplicate = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] object? Problem = null);
+
+/// <summary>
+/// Bulk reporting for systems that feed EpiGrid. Items succeed or fail one by one; valid items are sent with
+/// one grain call per cell, so a cell commits its share of the batch together.
+/// </summary>
+public static class BatchApi
+{
+    public const int MaxItems = 5000;
+    /// <summary>Cells called at once: enough to keep the silos busy without flooding them with one batch.</summary>
+    const int CellsInParallel = 64;
+
+    public static RouteGroupBuilder MapBatchApi(this RouteGroupBuilder api)
+    {
+        api.MapPost("/reports:batch", Submit).WithTags("Batch")
+            .WithSummary($"Report up to {MaxItems} cases, status changes and travellers at once; always 200 with a result per item.");
+        return api;
+    }
+
+    static async Task<Results<Ok<BatchResponse>, ProblemHttpResult>> Submit(
+        BatchRequest? body, HttpContext http, IClusterClient grains, Province province, IOptions<JsonOptions> json,
+        [FromKeyedServices(Clocks.Domain)] TimeProvider clock, ILoggerFactory loggers)
+    {
+        if (body?.Items is not { Count: > 0 } items) return Problems.Invalid("items", "Required: at least one item.").ToResult(http);
+        if (items.Count > MaxItems)
+            return Problems.Status(StatusCodes.Status413PayloadTooLarge, $"At most {MaxItems} items a batch; this one has {items.Count}.").ToResult(http);
+        var caller = Jurisdiction.Of(http.User);
+        if (RequestProvenance.TryRead(http, caller, out var by) is { } badSource) return badSource.ToResult(http);
+
+        var log = loggers.CreateLogger(typeof(BatchApi));
+        var now = clock.GetUtcNow();
+        var results = new BatchItemResult[items.Count];
+        var valid = new List<BatchCommand>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var cellId = CellIdOf(items[i]);
+            var (command, problem) = BatchItems.Read(items[i], i, caller, by, now, province, json.Value.SerializerOptions);
+            if (command is not null) valid.Add(command);
+            else results[i] = Failed(i, cellId, problem!);
+        }
+
+        await Parallel.ForEachAsync(valid.GroupBy(c => c.CellId), new ParallelOptions { MaxDegreeOfParallelism = CellsInParallel },
+            async (cell, _) =>
+            {
+                foreach (var result in await Execute(grains, cell.Key, cell.ToList(), log))
+                    results[result.Index] = result;
+            });
+        return TypedResults.Ok(new BatchResponse(results));
+    }
+
+    static async Task<IEnumerable<BatchItemResult>> Execute(
+        IClusterClient grains, string cellId, List<BatchCommand> commands, ILogger log)
+    {
+        try
+        {
+            var results = await grains.GetGrain<ICellGrain>(cellId).Execute(commands.Select(c => c.Command).ToList());
+            if (results.Count != commands.Count)
+                throw new InvalidOperationException($"Cell {cellId} answered {results.Count} results to {commands.Count} commands.");
+            return commands.Zip(results, ResultOf);
+        }
+        catch (Exception e)
+        {
+            // One cell failing must not lose the answers of the others.
+            var unavailable = GrainFailures.IsUnavailable(e);
+            log.Log(unavailable ? LogLevel.Warning : LogLevel.Error, e, "Batch call to cell {CellId} failed", cellId);
+            var problem = unavailable
+                ? Problems.Unavailable("The cluster is not reachable right now; these items may not have been recorded. Retry shortly: items with ids are safe to repeat.")
+                : Problems.Status(StatusCodes.Status500InternalServerError,
+                    "The cell failed while processing its items; whether they were recorded is unknown. Retrying items with ids is safe.");
+            return commands.Select(c => Failed(c.Index, c.CellId, problem));
+        }
+    }
+
+    static BatchItemResult ResultOf(BatchCommand command, CommandResult result) =>
+        CommandOutcomes.ProblemOf(result, $"items[{command.Index}].") is { } problem
+            ? Failed(command.Index, command.CellId, problem)
+            : new BatchItemResult(command.Index, CommandOutcomes.StatusOf(result), command.CellId, command.Id,
+                result.Version, result.Outcome == Outcome.Unchanged);
+
+    static BatchItemResult Failed(int index, string? cellId, ProblemDetails problem) =>
+        new(index, problem.Status ?? StatusCodes.Status400BadRequest, cellId, Problem: problem);
+
+    static string? CellIdOf(JsonNode? item) =>
+        item is JsonObject o && o.FirstOrDefault(p => string.Equals(p.Key, "cellId", StringComparison.OrdinalIgnoreCase)).Value is JsonValue v
+        && v.TryGetValue<string>(out var id) ? id : null;
+}

@@ -1,0 +1,32 @@
+using EpiGrid.WebHost.Cluster;
+
+namespace EpiGrid.WebHost.Api;
+
+/// <summary>Liveness (the process answers) and readiness (a grain answers), for orchestrators and run scripts.</summary>
+public static class HealthApi
+{
+    static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(3);
+
+    public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
+    {
+        var health = app.MapGroup("/health").WithTags("Health").AllowAnonymous();
+        health.MapGet("/live", () => TypedResults.Ok(new { status = "live" }));
+        health.MapGet("/ready", Ready);
+        return app;
+    }
+
+    static async Task<Results<Ok<object>, ProblemHttpResult>> Ready(HttpContext http, IClusterClient grains, ILoggerFactory loggers)
+    {
+        if (!ClusterGate.IsConnected(http)) return ClusterGate.NotYet.ToResult(http);
+        try
+        {
+            await grains.GetGrain<IProvinceGrain>(0).GetView().WaitAsync(ReadyTimeout, http.RequestAborted);
+            return TypedResults.Ok<object>(new { status = "ready" });
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
+        {
+            loggers.CreateLogger(typeof(HealthApi)).LogInformation("Not ready: {Reason}", e.Message);
+            return Problems.Unavailable($"The cluster did not answer: {e.Message}").ToResult(http);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+namespace EpiGrid.WebHost.Api;
+
+public sealed record ProvinceResponse(
+    string NameZh, string NameEn, long Population, int Counties, string DefaultRuleSet,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> ColourCounts,
+    IReadOnlyDictionary<string, int> ColourCount,
+    CountyTotals Totals, DateTimeOffset EvaluatedAt);
+
+public sealed record RuleSetResponse(string Name, string Version, bool Default);
+
+public sealed record RulesResponse(string DefaultRuleSet, IReadOnlyList<RuleSetResponse> RuleSets);
+
+/// <summary>The province at a glance, and the rule sets that colour it.</summary>
+public static class ProvinceApi
+{
+    public static RouteGroupBuilder MapProvinceApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/province", Get).WithTags("Province").WithSummary("How many counties have each colour, and the province's totals.");
+        api.MapGet("/rules", Rules).WithTags("Province").WithSummary("The colour rule sets evaluated side by side.");
+        return api;
+    }
+
+    static async Task<Results<Ok<ProvinceResponse>, ProblemHttpResult>> Get(
+        HttpContext http, IClusterClient grains, Province province, RuleBook rules)
+    {
+        if (!Jurisdiction.Of(http.User).MayReadCounties) return Problems.Forbidden("This role may not read the province.").ToResult(http);
+        var view = await grains.GetGrain<IProvinceGrain>(0).GetView();
+        var totals = CountiesApi.Join(province, view, rules).Select(c => CountyTotals.From(c.View.Indicators, c.View.Travellers)).ToList();
+        return TypedResults.Ok(new ProvinceResponse(
+            province.Options.ProvinceNameZh, province.Options.ProvinceNameEn, province.Population, province.Counties.Count,
+            view.DefaultRuleSet, view.ColourCounts,
+            view.ColourCounts.GetValueOrDefault(view.DefaultRuleSet) ?? new Dictionary<string, int>(),
+            CountyTotals.Sum(totals, province.Population), view.EvaluatedAt));
+    }
+
+    static Ok<RulesResponse> Rules(RuleBook rules) => TypedResults.Ok(new RulesResponse(
+        rules.Default.Name,
+        rules.RuleSets.Select(r => new RuleSetResponse(r.Name, r.Version, r == rules.Default)).ToList()));
+}

@@ -1,0 +1,31 @@
+namespace EpiGrid.WebHost.Api.Requests;
+
+/// <summary>Body of POST /api/v1/cells/{cellId}/travellers, and of batch items of type "traveller".</summary>
+public sealed record RegisterTravellerRequest
+{
+    /// <summary>Optional: a new id is made when absent, so repeats of such a request are not recognised.</summary>
+    public string? TravellerId { get; init; }
+    public string? OriginArea { get; init; }
+    /// <summary>high, medium or low: the risk level of the area the traveller came from.</summary>
+    public string? OriginRisk { get; init; }
+    public string? ArrivedAt { get; init; }
+    /// <summary>How they travelled (train, car, flight...); "unknown" when absent.</summary>
+    public string? Mode { get; init; }
+    /// <summary>home, central or none; defaults to home for high and medium risk origins, none for low.</summary>
+    public string? Quarantine { get; init; }
+
+    public static readonly IReadOnlyList<string> Risks = ["high", "medium", "low"];
+    public static readonly IReadOnlyList<string> Quarantines = ["home", "central", "none"];
+
+    public RegisterTraveller? ToCommand(Provenance by, DateTimeOffset now, FieldErrors errors)
+    {
+        var travellerId = Fields.Id(errors, "travellerId", TravellerId, required: false) ?? Guid.NewGuid().ToString("N");
+        var originArea = Fields.Text(errors, "originArea", OriginArea, maxLength: 100);
+        var originRisk = Fields.OneOf(errors, "originRisk", OriginRisk, Risks);
+        var arrivedAt = Fields.Moment(errors, "arrivedAt", ArrivedAt, now);
+        var mode = Fields.Text(errors, "mode", Mode, maxLength: 32, required: false) ?? "unknown";
+        var quarantine = Fields.OneOf(errors, "quarantine", Quarantine, Quarantines, required: false)
+            ?? (originRisk == "low" ? "none" : "home");
+        return errors.Any ? null : new RegisterTraveller(by, travellerId, originArea!, originRisk!, arrivedAt!.Value, mode, quarantine);
+    }
+}

@@ -1,0 +1,66 @@
+using System.Security.Claims;
+
+namespace EpiGrid.WebHost.Auth;
+
+public enum CellAccess { Read, Write, Register }
+
+/// <summary>
+/// Who may touch which cell, in one place: every endpoint asks here. Grid workers act on their own cells,
+/// county officials on their county's, the province's roles read everything, and only the roles that
+/// report (grid worker, county official, ingest, admin) write.
+/// </summary>
+public sealed class Jurisdiction
+{
+    Jurisdiction(string actor, string role, string? county, IReadOnlySet<string> cells)
+    {
+        Actor = actor;
+        Role = role;
+        County = county;
+        Cells = cells;
+    }
+
+    public string Actor { get; }
+    public string Role { get; }
+    public string? County { get; }
+    public IReadOnlySet<string> Cells { get; }
+
+    public static Jurisdiction Of(ClaimsPrincipal user) => new(
+        user.FindFirstValue(ClaimNames.Subject) ?? "",
+        user.FindFirstValue(ClaimNames.Role) ?? "",
+        user.FindFirstValue(ClaimNames.County),
+        user.FindAll(ClaimNames.Cell).Select(c => c.Value).ToHashSet(StringComparer.Ordinal));
+
+    public bool May(CellAccess access, string cellId) => access switch
+    {
+        CellAccess.Read => Role switch
+        {
+            Roles.GridWorker => Cells.Contains(cellId),
+            Roles.CountyOfficial => InMyCounty(cellId),
+            Roles.ProvinceOfficial or Roles.Auditor or Roles.Admin => true,
+            _ => false,
+        },
+        CellAccess.Write => Role switch
+        {
+            Roles.GridWorker => Cells.Contains(cellId),
+            Roles.CountyOfficial => InMyCounty(cellId),
+            Roles.Ingest or Roles.Admin => true,
+            _ => false,
+        },
+        CellAccess.Register => Role == Roles.Admin,
+        _ => false,
+    };
+
+    /// <summary>Counties and the province are public to every role: the map is what everyone works from.</summary>
+    public bool MayReadCounties => Roles.All.Contains(Role);
+
+    public ProblemDetails Refusal(CellAccess access, string cellId) => Problems.Forbidden(access switch
+    {
+        CellAccess.Register => "Only an admin may register or update cells.",
+        _ when Role is Roles.GridWorker => $"Cell {cellId} is not one of this grid worker's cells.",
+        _ when Role is Roles.CountyOfficial => $"Cell {cellId} is outside county {County}.",
+        CellAccess.Write => $"Role '{Role}' may not write cell data.",
+        _ => $"Role '{Role}' may not read cell data.",
+    });
+
+    bool InMyCounty(string cellId) => County is not null && Province.CountyOfCell(cellId) == County;
+}

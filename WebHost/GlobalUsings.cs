@@ -1,0 +1,10 @@
+global using System.Text.Json;
+global using EpiGrid.Contracts;
+global using EpiGrid.Domain;
+global using EpiGrid.Geography;
+global using EpiGrid.Rules;
+global using EpiGrid.WebHost.Auth;
+global using EpiGrid.WebHost.Http;
+global using Microsoft.AspNetCore.Http.HttpResults;
+global using Microsoft.AspNetCore.Mvc;
+global using Orleans;

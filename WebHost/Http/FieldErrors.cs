@@ -1,0 +1,21 @@
+namespace EpiGrid.WebHost.Http;
+
+/// <summary>
+/// Collects validation errors keyed by JSON field path. A prefix ("items[3].") lets the batch endpoint reuse
+/// the single endpoints' validation and still point at the right item.
+/// </summary>
+public sealed class FieldErrors(string prefix = "")
+{
+    readonly Dictionary<string, List<string>> errors = new(StringComparer.Ordinal);
+
+    public bool Any => errors.Count > 0;
+
+    public void Add(string field, string message)
+    {
+        var key = prefix + field;
+        if (!errors.TryGetValue(key, out var messages)) errors[key] = messages = [];
+        messages.Add(message);
+    }
+
+    public ProblemDetails ToProblem() => Problems.Validation(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+}

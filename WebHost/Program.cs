@@ -1,0 +1,34 @@
+using EpiGrid.WebHost;
+using EpiGrid.WebHost.Api;
+using EpiGrid.WebHost.Cluster;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+    builder.WebHost.UseUrls("http://127.0.0.1:8080");
+
+builder.AddEpiGridOrleansClient();
+builder.Services.AddEpiGridDomain();
+builder.Services.AddEpiGridHttp();
+builder.Services.AddEpiGridAuth();
+builder.Services.AddSingleton<CellCommandSender>();
+
+var app = builder.Build();
+app.UseEpiGridErrors();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi();
+app.MapScalarApiReference();
+app.MapHealthApi();
+
+var api = app.MapGroup("/api/v1").RequireAuthorization().RequireCluster();
+api.MapCellsApi().MapCasesApi().MapTravellersApi().MapBatchApi().MapCountiesApi().MapProvinceApi();
+if (app.Environment.IsDevelopment())
+    app.MapGroup("/api/v1").MapDevTokensApi();
+
+// Fail at start, not on the first request, when the geography file is missing or malformed.
+app.Services.GetRequiredService<Province>();
+app.Run();
+
+public partial class Program;
