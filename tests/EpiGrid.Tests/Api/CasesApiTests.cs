@@ -16,7 +16,7 @@ public sealed class CasesApiTests(EpiGridApp app) : IClassFixture<EpiGridApp>
         var at = EpiGridApp.Start.AddHours(-3);
 
         var first = await app.ReportCase(ingest, cell, "dup-1", occurredAt: at);
-        var events = await app.Database.EventCount();
+        var events = await app.Database.CellEventCount();
         var again = await app.ReportCase(ingest, cell, "dup-1", occurredAt: at);
 
         first.StatusCode.ShouldBe(HttpStatusCode.Created);
@@ -24,7 +24,7 @@ public sealed class CasesApiTests(EpiGridApp app) : IClassFixture<EpiGridApp>
         var (a, b) = (await first.Body(), await again.Body());
         b["duplicate"]!.GetValue<bool>().ShouldBeTrue();
         b["version"]!.GetValue<long>().ShouldBe(a["version"]!.GetValue<long>());
-        (await app.Database.EventCount()).ShouldBe(events);
+        (await app.Database.CellEventCount()).ShouldBe(events);
     }
 
     [Fact]
@@ -34,11 +34,11 @@ public sealed class CasesApiTests(EpiGridApp app) : IClassFixture<EpiGridApp>
         await app.RegisterCell("330102-002-002");
         using var ingest = app.As("ingest");
         (await app.ReportCase(ingest, "330102-002-001", "clash-1")).StatusCode.ShouldBe(HttpStatusCode.Created);
-        var events = await app.Database.EventCount();
+        var events = await app.Database.CellEventCount();
 
         (await app.ReportCase(ingest, "330102-002-001", "clash-1", kind: "suspected")).StatusCode.ShouldBe(HttpStatusCode.Conflict);
         (await app.ReportCase(ingest, "330102-002-002", "clash-1")).StatusCode.ShouldBe(HttpStatusCode.Conflict);
-        (await app.Database.EventCount()).ShouldBe(events);
+        (await app.Database.CellEventCount()).ShouldBe(events);
         using var auditor = app.As("auditor");
         var other = await auditor.GetFromJsonAsync<JsonObject>("/api/v1/cells/330102-002-002");
         other!["cases"]!.AsArray().Count.ShouldBe(0);
@@ -95,10 +95,10 @@ public sealed class CasesApiTests(EpiGridApp app) : IClassFixture<EpiGridApp>
     public async Task Reports_to_an_unregistered_cell_are_not_found()
     {
         using var ingest = app.As("ingest");
-        var events = await app.Database.EventCount();
+        var events = await app.Database.CellEventCount();
         var response = await app.ReportCase(ingest, "330105-999-999", "ghost-1");
         response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        (await app.Database.EventCount()).ShouldBe(events);
+        (await app.Database.CellEventCount()).ShouldBe(events);
     }
 }

@@ -30,7 +30,7 @@ public sealed class RejectedRequestsTests(EpiGridApp app) : IClassFixture<EpiGri
     public async Task A_bad_case_report_is_400_problem_json_naming_the_field_and_stores_nothing(string what, string body, string field)
     {
         using var ingest = app.As("ingest");
-        var before = await app.Database.EventCount();
+        var before = await app.Database.CellEventCount();
 
         var response = await ingest.PostAsync($"/api/v1/cells/{Cell}/cases", new StringContent(body, Encoding.UTF8, "application/json"));
 
@@ -39,18 +39,18 @@ public sealed class RejectedRequestsTests(EpiGridApp app) : IClassFixture<EpiGri
         var problem = await response.Body();
         problem["status"]!.GetValue<int>().ShouldBe(400);
         if (field != "") problem["errors"]!.AsObject().ContainsKey(field).ShouldBeTrue($"{what}: {problem.ToJsonString()}");
-        (await app.Database.EventCount()).ShouldBe(before);
+        (await app.Database.CellEventCount()).ShouldBe(before);
     }
 
     [Fact]
     public async Task A_cell_of_an_unknown_county_is_404()
     {
         using var admin = app.Admin();
-        var before = await app.Database.EventCount();
+        var before = await app.Database.CellEventCount();
         var response = await admin.PutAsJsonAsync("/api/v1/cells/339999-001-001", new { name = "Nowhere", households = 10 });
         response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        (await app.Database.EventCount()).ShouldBe(before);
+        (await app.Database.CellEventCount()).ShouldBe(before);
     }
 
     [Fact]
@@ -67,12 +67,12 @@ public sealed class RejectedRequestsTests(EpiGridApp app) : IClassFixture<EpiGri
     {
         await app.RegisterCell("330106-001-002");
         using var worker = app.As("grid-worker", cells: "330106-001-002");
-        var before = await app.Database.EventCount();
+        var before = await app.Database.CellEventCount();
 
         var elsewhere = await app.ReportCase(worker, Cell, "w-1", occurredAt: EpiGridApp.Start.AddHours(-1));
         elsewhere.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         elsewhere.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        (await app.Database.EventCount()).ShouldBe(before);
+        (await app.Database.CellEventCount()).ShouldBe(before);
 
         (await app.ReportCase(worker, "330106-001-002", "w-2", occurredAt: EpiGridApp.Start.AddHours(-1)))
             .StatusCode.ShouldBe(HttpStatusCode.Created);
