@@ -7,10 +7,11 @@ data=$(deploy/local/data-dir.sh)
 mkdir -p "$data/logs"
 pg_port=${EPIGRID_PG_PORT:-55432}
 urls=${EPIGRID_URLS:-http://127.0.0.1:8080}
-pids=(); started_pg=""
+pids=(); started_pg=""; stopping=""
 
 stop() {
   trap - INT TERM EXIT
+  stopping=1
   echo; echo "Stopping EpiGrid..."
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
@@ -27,7 +28,7 @@ if [ -z "${ConnectionStrings__Marten:-}" ]; then
   echo "Starting PostgreSQL on 127.0.0.1:$pg_port (data in $data/pg)..."
   deploy/local/postgres.sh start "$data/pg" "$pg_port" epigrid
   started_pg=1
-  export ConnectionStrings__Marten="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=epigrid"
+  export ConnectionStrings__Marten="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=epigrid;Maximum Pool Size=40"
 fi
 [ -s "$data/dev-signing-key" ] || { head -c 48 /dev/urandom | base64 -w0 >"$data/dev-signing-key"; chmod 600 "$data/dev-signing-key"; }
 export Auth__SigningKey=${Auth__SigningKey:-$(cat "$data/dev-signing-key")}
@@ -53,4 +54,4 @@ EpiGrid is running.
 Press Ctrl-C to stop.
 MSG
 wait -n "${pids[@]}" || true
-echo "A process exited; see $data/logs." >&2
+[ -n "$stopping" ] || echo "A process exited; see $data/logs." >&2

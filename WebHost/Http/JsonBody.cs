@@ -16,6 +16,8 @@ public static class JsonBody
         options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         // "households": "12" is a client bug worth hearing about, not something to guess at.
         options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        // Chinese names as UTF-8, not \uXXXX escapes. Safe because responses are application/json, never inlined in HTML.
+        options.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
     }
 
     /// <summary>Turns a deserialisation failure into (field path, message), e.g. ("items[3].local", "...").</summary>
