@@ -1,0 +1,2 @@
+global using EpiGrid.Domain;
+global using EpiGrid.Geography;
