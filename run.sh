@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds and starts EpiGrid on this machine: PostgreSQL (private, unless ConnectionStrings__Marten is set),
 # one silo and one web host on http://127.0.0.1:8080. Ctrl-C stops everything it started.
+# ./run.sh --demo also plays a simulated outbreak against it (tools/EpiGrid.Simulator), so the map comes alive.
 set -euo pipefail
 cd "$(dirname "$0")"
 data=$(deploy/local/data-dir.sh)
@@ -8,11 +9,13 @@ mkdir -p "$data/logs"
 pg_port=${EPIGRID_PG_PORT:-55432}
 urls=${EPIGRID_URLS:-http://127.0.0.1:8080}
 pids=(); started_pg=""; stopping=""
+demo=""; sim=""; [ "${1:-}" = "--demo" ] && demo=1
 
 stop() {
   trap - INT TERM EXIT
   stopping=1
   echo; echo "Stopping EpiGrid..."
+  [ -n "$sim" ] && kill "$sim" 2>/dev/null || true
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   [ -n "$started_pg" ] && deploy/local/postgres.sh stop "$data/pg" "$pg_port"
@@ -23,6 +26,7 @@ trap stop INT TERM EXIT
 echo "Building (Release)..."
 dotnet build Silo/Silo.csproj -c Release -v q -nologo -clp:ErrorsOnly
 dotnet build WebHost/WebHost.csproj -c Release -v q -nologo -clp:ErrorsOnly
+[ -n "$demo" ] && dotnet build tools/EpiGrid.Simulator/EpiGrid.Simulator.csproj -c Release -v q -nologo -clp:ErrorsOnly
 
 if [ -z "${ConnectionStrings__Marten:-}" ]; then
   echo "Starting PostgreSQL on 127.0.0.1:$pg_port (data in $data/pg)..."
@@ -53,5 +57,12 @@ EpiGrid is running.
   Dev token:      curl -s -X POST ${urls%%;*}/api/v1/dev/tokens -H 'content-type: application/json' -d '{"role":"admin"}'
 Press Ctrl-C to stop.
 MSG
+if [ -n "$demo" ]; then
+  echo "Demo: simulating 14 days of the February 2020 outbreak, a day every ${EPIGRID_DEMO_DAY_SECONDS:-4} s (log: $data/logs/simulator.log)..."
+  dotnet tools/EpiGrid.Simulator/bin/Release/net10.0/EpiGrid.Simulator.dll --url "${urls%%;*}" \
+    --day-seconds "${EPIGRID_DEMO_DAY_SECONDS:-4}" --travellers "${EPIGRID_DEMO_TRAVELLERS:-30000}" \
+    > >(tee "$data/logs/simulator.log") 2>&1 &
+  sim=$!
+fi
 wait -n "${pids[@]}" || true
 [ -n "$stopping" ] || echo "A process exited; see $data/logs." >&2

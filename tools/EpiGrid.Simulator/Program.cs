@@ -30,7 +30,7 @@ if (args_.Command == "preview")
     return 0;
 }
 
-using var cancel = new CancellationTokenSource();
+var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 AppDomain.CurrentDomain.ProcessExit += (_, _) => cancel.Cancel();
 using var client = PlatformClient.For(new Uri(args_.Text("url", "http://127.0.0.1:8080")));
