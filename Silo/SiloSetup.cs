@@ -3,6 +3,7 @@ using EpiGrid.Domain;
 using EpiGrid.Rules;
 using System.Net;
 using EpiGrid.Geography;
+using EpiGrid.Grains.Audit;
 using EpiGrid.Grains.Cells;
 using EpiGrid.Grains.Counties;
 using EpiGrid.Grains.Provinces;
@@ -52,6 +53,7 @@ public static class SiloSetup
         var marten = config.GetConnectionString("Marten")
             ?? throw new InvalidOperationException("ConnectionStrings:Marten is not configured (the PostgreSQL event store)");
         services.AddEpiGridMarten(marten);
+        services.AddEpiGridAuditTrail();
         services.AddSingleton<GroupCommitLog>();
         services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<GroupCommitLog>());
         services.AddHostedService(sp => sp.GetRequiredService<GroupCommitLog>());

@@ -40,5 +40,6 @@ public static class MartenSetup
         (typeof(CaseStatusChanged), "case_status_changed"),
         (typeof(TravellerArrived), "traveller_arrived"),
         (typeof(CountyColourChanged), "county_colour_changed"),
+        (typeof(AuditQueried), "audit_queried"),
     ];
 }
