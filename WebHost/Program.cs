@@ -1,5 +1,6 @@
 using EpiGrid.WebHost;
 using EpiGrid.WebHost.Api;
+using EpiGrid.WebHost.Audit;
 using EpiGrid.WebHost.Cluster;
 using Scalar.AspNetCore;
 
@@ -12,6 +13,7 @@ builder.Services.AddEpiGridDomain();
 builder.Services.AddEpiGridHttp();
 builder.Services.AddEpiGridAuth();
 builder.Services.AddSingleton<CellCommandSender>();
+builder.Services.AddEpiGridAudit();
 
 var app = builder.Build();
 app.UseEpiGridErrors();
@@ -23,7 +25,7 @@ app.MapScalarApiReference();
 app.MapHealthApi();
 
 var api = app.MapGroup("/api/v1").RequireAuthorization().RequireCluster();
-api.MapCellsApi().MapCasesApi().MapTravellersApi().MapBatchApi().MapCountiesApi().MapProvinceApi();
+api.MapCellsApi().MapCasesApi().MapTravellersApi().MapBatchApi().MapCountiesApi().MapProvinceApi().MapAuditApi();
 if (app.Environment.IsDevelopment())
     app.MapGroup("/api/v1").MapDevTokensApi();
 

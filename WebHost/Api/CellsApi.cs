@@ -1,4 +1,5 @@
 using EpiGrid.WebHost.Api.Requests;
+using EpiGrid.WebHost.Audit;
 
 namespace EpiGrid.WebHost.Api;
 
@@ -11,7 +12,7 @@ public static class CellsApi
     {
         var cells = api.MapGroup("/cells").WithTags("Cells");
         cells.MapPut("/{cellId}", Register).WithSummary("Register a cell, or change its name or households (admin).");
-        cells.MapGet("/{cellId}", Get).WithSummary("A cell with its cases and travellers.");
+        cells.MapGet("/{cellId}", Get).WithSummary("A cell with its cases and travellers; asOf/knownAt replay it at a past moment.");
         return api;
     }
 
@@ -22,11 +23,14 @@ public static class CellsApi
             (_, result) => new CellAccepted(cellId, result.Version, result.Outcome == Outcome.Unchanged));
 
     static async Task<Results<Ok<CellResponse>, ProblemHttpResult>> Get(
-        string cellId, HttpContext http, IClusterClient grains, Province province)
+        string cellId, HttpContext http, IClusterClient grains, Province province,
+        History history, DateTimeOffset? asOf, DateTimeOffset? knownAt)
     {
         if (CellTarget.Check(cellId, CellAccess.Read, Jurisdiction.Of(http.User), province) is { } refused)
             return refused.ToResult(http);
-        var view = await grains.GetGrain<ICellGrain>(cellId).GetView();
+        var view = History.Asked(asOf, knownAt)
+            ? await history.Cell(http, cellId, asOf, knownAt)
+            : await grains.GetGrain<ICellGrain>(cellId).GetView();
         return view is null
             ? Problems.NotFound($"Cell {cellId} is not registered.").ToResult(http)
             : TypedResults.Ok(CellResponse.From(view));

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using EpiGrid.WebHost.Audit;
 
 namespace EpiGrid.WebHost.Api;
 
@@ -9,7 +10,7 @@ public static partial class CountiesApi
     {
         var counties = api.MapGroup("/counties").WithTags("Counties");
         counties.MapGet("", List).WithSummary("Every county of the province with its figures and colours.");
-        counties.MapGet("/{code}", Get).WithSummary("One county, with the inputs of each colour and its busiest cells.");
+        counties.MapGet("/{code}", Get).WithSummary("One county, with the inputs of each colour and its busiest cells; asOf/knownAt replay it at a past moment.");
         return api;
     }
 
@@ -22,12 +23,15 @@ public static partial class CountiesApi
     }
 
     static async Task<Results<Ok<CountyResponse>, ProblemHttpResult>> Get(
-        string code, HttpContext http, IClusterClient grains, Province province)
+        string code, HttpContext http, IClusterClient grains, Province province,
+        History history, DateTimeOffset? asOf, DateTimeOffset? knownAt)
     {
         if (!Jurisdiction.Of(http.User).MayReadCounties) return Problems.Forbidden("This role may not read counties.").ToResult(http);
         if (!CodePattern().IsMatch(code)) return Problems.Invalid("code", "Must be a 6-digit division code, e.g. 330782.").ToResult(http);
         if (province.Find(code) is not { } county) return Problems.NotFound($"There is no county {code} in {province.Options.ProvinceNameEn}.").ToResult(http);
-        var view = await grains.GetGrain<ICountyGrain>(code).GetView();
+        var view = History.Asked(asOf, knownAt)
+            ? await history.County(http, code, asOf, knownAt)
+            : await grains.GetGrain<ICountyGrain>(code).GetView();
         return TypedResults.Ok(CountyResponse.From(county, view, detailed: true));
     }
 

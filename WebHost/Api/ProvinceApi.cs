@@ -1,3 +1,5 @@
+using EpiGrid.WebHost.Audit;
+
 namespace EpiGrid.WebHost.Api;
 
 public sealed record ProvinceResponse(
@@ -15,16 +17,19 @@ public static class ProvinceApi
 {
     public static RouteGroupBuilder MapProvinceApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/province", Get).WithTags("Province").WithSummary("How many counties have each colour, and the province's totals.");
+        api.MapGet("/province", Get).WithTags("Province").WithSummary("How many counties have each colour, and the province's totals; asOf/knownAt replay it at a past moment.");
         api.MapGet("/rules", Rules).WithTags("Province").WithSummary("The colour rule sets evaluated side by side.");
         return api;
     }
 
     static async Task<Results<Ok<ProvinceResponse>, ProblemHttpResult>> Get(
-        HttpContext http, IClusterClient grains, Province province, RuleBook rules)
+        HttpContext http, IClusterClient grains, Province province, RuleBook rules,
+        History history, DateTimeOffset? asOf, DateTimeOffset? knownAt)
     {
         if (!Jurisdiction.Of(http.User).MayReadCounties) return Problems.Forbidden("This role may not read the province.").ToResult(http);
-        var view = await grains.GetGrain<IProvinceGrain>(0).GetView();
+        var view = History.Asked(asOf, knownAt)
+            ? await history.Province(http, asOf, knownAt)
+            : await grains.GetGrain<IProvinceGrain>(0).GetView();
         var totals = CountiesApi.Join(province, view, rules).Select(c => CountyTotals.From(c.View.Indicators, c.View.Travellers)).ToList();
         return TypedResults.Ok(new ProvinceResponse(
             province.Options.ProvinceNameZh, province.Options.ProvinceNameEn, province.Population, province.Counties.Count,

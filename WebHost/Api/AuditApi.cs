@@ -1,0 +1,88 @@
+using EpiGrid.WebHost.Audit;
+
+namespace EpiGrid.WebHost.Api;
+
+public sealed record AuditEvent(
+    long Seq, string Stream, long Version, string Kind, string? Actor, string? Source,
+    DateTimeOffset? OccurredAt, DateTimeOffset? RecordedAt, string? Reason, DateTimeOffset StoredAt, JsonElement Data);
+
+public sealed record AuditEventsPage(int Page, int PageSize, bool HasMore, IReadOnlyList<AuditEvent> Events);
+
+/// <summary>
+/// The history, read-only: timelines of streams, counties and persons, and why a county had a colour. Every
+/// audit query is itself recorded (<see cref="AuditTrail"/>) before it is answered.
+/// </summary>
+public static class AuditApi
+{
+    const int DefaultPageSize = 100, MaxPageSize = 1000;
+
+    public static RouteGroupBuilder MapAuditApi(this RouteGroupBuilder api)
+    {
+        var audit = api.MapGroup("/audit").WithTags("Audit");
+        audit.MapGet("/events", Events).WithSummary(
+            "Events of a stream (cell:<id>, county:<code>, audit:<actor>, ...), a county or a person (case or traveller id), paged, filtered by time and kind.");
+        audit.MapGet("/counties/{code}/colours/{ruleSet}", Why).WithSummary(
+            "Why a county had its colour under a rule set at a moment: the decision, its inputs, and what moved them across the threshold.");
+        audit.MapAuditWhatIfApi().MapAuditExportApi();
+        return api;
+    }
+
+    static async Task<Results<Ok<AuditEventsPage>, ProblemHttpResult>> Events(
+        HttpContext http, AuditStore store, AuditTrail trail,
+        string? stream, string? county, string? person, string? kind, DateTimeOffset? from, DateTimeOffset? to,
+        string? time, int? page, int? pageSize)
+    {
+        var errors = new FieldErrors();
+        var axis = ReadAxis(time, errors);
+        if (page is < 1) errors.Add("page", "Pages count from 1.");
+        if (pageSize is < 1 or > MaxPageSize) errors.Add("pageSize", $"Between 1 and {MaxPageSize}.");
+        var query = EventQuery.Build(stream, county, person, kind, from, to, axis, errors);
+        if (errors.Any) return errors.ToProblem().ToResult(http);
+        if (AuditAccess.Of(http).Refusal(query.County) is { } refused) return refused.ToResult(http);
+
+        await trail.Record(http, "events");
+        int number = page ?? 1, size = pageSize ?? DefaultPageSize;
+        var rows = new List<AuditEvent>(size + 1);
+        await foreach (var row in store.ReadRows(query.Where, query.Parameters,
+                           $"order by seq_id limit {size + 1} offset {(long)(number - 1) * size}", http.RequestAborted))
+            rows.Add(Describe(row, AuditAccess.Of(http).SeesPersonalData));
+        var more = rows.Count > size;
+        if (more) rows.RemoveAt(size);
+        return TypedResults.Ok(new AuditEventsPage(number, size, more, rows));
+    }
+
+    static async Task<Results<Ok<ColourExplanation>, ProblemHttpResult>> Why(
+        string code, string ruleSet, HttpContext http, Province province, RuleBook rules, ColourExplanations explanations,
+        AuditTrail trail, [FromKeyedServices(Clocks.Domain)] TimeProvider clock, DateTimeOffset? at, DateTimeOffset? knownAt)
+    {
+        if (province.Find(code) is null) return Problems.NotFound($"There is no county {code} in {province.Options.ProvinceNameEn}.").ToResult(http);
+        if (rules.Find(ruleSet) is not { } rules1)
+            return Problems.NotFound($"There is no rule set {ruleSet}; known: {string.Join(", ", rules.RuleSets.Select(r => r.Name))}.").ToResult(http);
+        if (AuditAccess.Of(http).Refusal(code) is { } refused) return refused.ToResult(http);
+        await trail.Record(http, "why");
+        return TypedResults.Ok(await explanations.Explain(code, rules1, Moment.From(at, knownAt, clock.GetUtcNow()), http.RequestAborted));
+    }
+
+    internal static TimeAxis ReadAxis(string? time, FieldErrors errors)
+    {
+        switch (time?.ToLowerInvariant())
+        {
+            case null or "occurred": return TimeAxis.Occurred;
+            case "recorded": return TimeAxis.Recorded;
+            default:
+                errors.Add("time", "occurred (default) or recorded.");
+                return TimeAxis.Occurred;
+        }
+    }
+
+    static AuditEvent Describe(StoredRow row, bool seesPersonalData)
+    {
+        using var json = JsonDocument.Parse(seesPersonalData ? row.Data : PersonalData.Masked(row.Data));
+        var data = json.RootElement.Clone();
+        var meta = data.TryGetProperty("meta", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
+        string? Text(string name) => meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        DateTimeOffset? Time(string name) => DateTimeOffset.TryParse(Text(name), out var t) ? t : null;
+        return new AuditEvent(row.Seq, row.Stream, row.Version, row.Kind, Text("actor"), Text("source"),
+            Time("occurredAt"), Time("recordedAt"), Text("reason"), row.StoredAt, data);
+    }
+}

@@ -1,0 +1,33 @@
+using EpiGrid.WebHost.Audit;
+
+namespace EpiGrid.WebHost.Api;
+
+/// <summary>What-if runs: a rule set, or other weights and cut-offs, replayed over a past period without touching live state.</summary>
+public static class AuditWhatIfApi
+{
+    public static RouteGroupBuilder MapAuditWhatIfApi(this RouteGroupBuilder audit)
+    {
+        audit.MapPost("/what-if", Run).WithSummary(
+            "Each county's colour timeline over a past period under a rule set, optionally with other parameters.");
+        return audit;
+    }
+
+    static async Task<Results<Ok<WhatIfResponse>, ProblemHttpResult>> Run(
+        WhatIfRequest? body, HttpContext http, WhatIf whatIf, AuditTrail trail, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
+    {
+        if (AuditAccess.Of(http).Refusal(null) is { } refused) return refused.ToResult(http);
+        var request = body ?? new WhatIfRequest();
+        var errors = new FieldErrors();
+        var ruleSet = whatIf.RuleSet(request, errors);
+        if (request.From is null) errors.Add("from", "Required: the start of the period.");
+        if (request.To is null) errors.Add("to", "Required: the end of the period.");
+        else if (request.From is not null && request.To <= request.From) errors.Add("to", "Must be after from.");
+        else if (request.From is not null && request.To - request.From > WhatIf.LongestPeriod)
+            errors.Add("to", $"The period may last at most {WhatIf.LongestPeriod.TotalDays} days.");
+        if (errors.Any) return errors.ToProblem().ToResult(http);
+
+        await trail.Record(http, "what-if");
+        return TypedResults.Ok(await whatIf.Run(ruleSet!, request.From!.Value, request.To!.Value,
+            request.KnownAt ?? clock.GetUtcNow(), http.RequestAborted));
+    }
+}

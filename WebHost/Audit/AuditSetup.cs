@@ -1,0 +1,19 @@
+namespace EpiGrid.WebHost.Audit;
+
+public static class AuditSetup
+{
+    /// <summary>The read-only audit store and the services over it. The connection string is read when first used.</summary>
+    public static IServiceCollection AddEpiGridAudit(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => new AuditStore(sp.GetRequiredService<IConfiguration>().GetConnectionString("Marten")
+            ?? throw new InvalidOperationException("ConnectionStrings:Marten is not configured (audit queries read the event store)")));
+        services.AddSingleton<Replay>();
+        services.AddSingleton<AuditTrail>();
+        services.AddSingleton<History>();
+        services.AddSingleton<WhatIf>();
+        services.AddSingleton<ColourExplanations>();
+        services.AddSingleton<EventExport>();
+        services.AddSingleton<ChainVerifier>();
+        return services;
+    }
+}

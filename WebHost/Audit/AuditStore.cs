@@ -1,0 +1,86 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using EpiGrid.Events;
+using EpiGrid.Grains.Storage;
+using JasperFx;
+using Marten;
+using Npgsql;
+
+namespace EpiGrid.WebHost.Audit;
+
+/// <summary>One event as stored: its place in the history, its stored name, and the event itself (null if unknown here).</summary>
+public sealed record StoredEvent(long Seq, string Stream, long Version, string Kind, IEpiEvent? Data, DateTimeOffset StoredAt);
+
+/// <summary>One event as stored, its JSON as text.</summary>
+public sealed record StoredRow(long Seq, string Stream, long Version, string Kind, string Data, DateTimeOffset StoredAt);
+
+/// <summary>
+/// The event store, read-only, for audit queries: the silo's Marten options (same names and serializer) but no
+/// schema changes, and raw Npgsql reads so a whole province streams through without being held in memory.
+/// The one write it allows is the record of an audit query itself (<see cref="AuditTrail"/>).
+/// </summary>
+public sealed class AuditStore : IAsyncDisposable
+{
+    readonly Dictionary<string, Type> types = MartenSetup.EventNames.ToDictionary(e => e.Name, e => e.Type, StringComparer.Ordinal);
+    readonly ISerializer serializer;
+
+    public AuditStore(string connectionString)
+    {
+        Source = NpgsqlDataSource.Create(connectionString);
+        Store = DocumentStore.For(options =>
+        {
+            MartenSetup.Configure(options, connectionString);
+            options.Connection(Source); // one connection pool for Marten and the raw reads
+            options.AutoCreateSchemaObjects = AutoCreate.None;
+        });
+        serializer = Store.Options.Serializer();
+    }
+
+    public DocumentStore Store { get; }
+    public NpgsqlDataSource Source { get; }
+
+    public const string EventsTable = MartenSetup.Schema + ".mt_events";
+    const string Columns = "seq_id, stream_id, version, type, data, timestamp";
+
+    /// <summary>Events matching <paramref name="where"/> (SQL over mt_events), in <paramref name="orderBy"/> order, read as they stream.</summary>
+    public async IAsyncEnumerable<StoredEvent> Read(
+        string where, IReadOnlyList<NpgsqlParameter> parameters, string orderBy = "seq_id",
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var command = Source.CreateCommand($"select {Columns} from {EventsTable} where {where} order by {orderBy}");
+        foreach (var p in parameters) command.Parameters.Add(p.Clone());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            yield return new StoredEvent(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3),
+                Deserialize(reader.GetString(3), reader, 4), reader.GetFieldValue<DateTimeOffset>(5));
+    }
+
+    /// <summary>Rows as stored, the event's JSON left as text: for timelines and exports that pass it on.</summary>
+    public async IAsyncEnumerable<StoredRow> ReadRows(
+        string where, IReadOnlyList<NpgsqlParameter> parameters, string tail = "order by seq_id",
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var command = Source.CreateCommand($"select seq_id, stream_id, version, type, data::text, timestamp from {EventsTable} where {where} {tail}");
+        foreach (var p in parameters) command.Parameters.Add(p.Clone());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            yield return new StoredRow(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3),
+                reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5));
+    }
+
+    public async Task<long> Count(string where, IReadOnlyList<NpgsqlParameter> parameters, CancellationToken cancellationToken)
+    {
+        await using var command = Source.CreateCommand($"select count(*) from {EventsTable} where {where}");
+        foreach (var p in parameters) command.Parameters.Add(p.Clone());
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    IEpiEvent? Deserialize(string kind, DbDataReader reader, int column) =>
+        types.TryGetValue(kind, out var type) ? serializer.FromJson(type, reader, column) as IEpiEvent : null;
+
+    public async ValueTask DisposeAsync()
+    {
+        await Store.DisposeAsync();
+        await Source.DisposeAsync();
+    }
+}

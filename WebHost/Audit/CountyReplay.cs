@@ -1,0 +1,66 @@
+using EpiGrid.Events;
+
+namespace EpiGrid.WebHost.Audit;
+
+/// <summary>
+/// One county's history replayed in the order things happened in the world. The cells' events are folded with
+/// the live <see cref="CellState"/> and judged with <see cref="CountyIndicators"/> and the <see cref="RuleBook"/>,
+/// so a replayed colour is the colour the live county would compute from the same events.
+/// </summary>
+public sealed class CountyReplay
+{
+    readonly List<StoredEvent> events;
+    readonly Dictionary<string, CellState> cells = new(StringComparer.Ordinal);
+    readonly TimeSpan utcOffset;
+    int next;
+
+    /// <param name="events">Case and traveller events of the county's cells, already limited to what was known.</param>
+    public CountyReplay(County county, TimeSpan utcOffset, IEnumerable<StoredEvent> events)
+    {
+        County = county;
+        this.utcOffset = utcOffset;
+        this.events = events.OrderBy(e => e.Data!.Meta.OccurredAt).ThenBy(e => e.Seq).ToList();
+    }
+
+    public County County { get; }
+    public IReadOnlyList<StoredEvent> Events => events;
+    public int Travellers => cells.Values.Sum(c => c.Travellers.Count);
+
+    /// <summary>Applies the events that occurred up to <paramref name="time"/> and returns them.</summary>
+    public IReadOnlyList<StoredEvent> AdvanceTo(DateTimeOffset time)
+    {
+        var applied = new List<StoredEvent>();
+        for (; next < events.Count && events[next].Data!.Meta.OccurredAt <= time; next++)
+        {
+            var e = events[next];
+            var cellId = e.Stream[(StreamKeys.Cell("").Length)..];
+            if (!cells.TryGetValue(cellId, out var cell)) cells[cellId] = cell = new CellState(cellId);
+            cell.Apply(e.Data!, e.Version);
+            applied.Add(e);
+        }
+        return applied;
+    }
+
+    public CountyIndicators Indicators(DateTimeOffset now) => CountyIndicators.Compute(
+        new CountySnapshot(County.Code, County.Population, cells.Values.SelectMany(c => c.Cases.Values).ToList(), now, utcOffset));
+
+    /// <summary>
+    /// The moments in (from, to] at which a colour can change: when an event occurred, and each local midnight
+    /// (windows of 7 and 14 days close at midnight). Between them the indicators cannot move.
+    /// </summary>
+    public IEnumerable<DateTimeOffset> ChangePoints(DateTimeOffset from, DateTimeOffset to)
+    {
+        var midnights = Midnights(from, to);
+        var occurred = events.Select(e => e.Data!.Meta.OccurredAt).Where(t => t > from && t <= to);
+        return midnights.Concat(occurred).Distinct().Order();
+    }
+
+    IEnumerable<DateTimeOffset> Midnights(DateTimeOffset from, DateTimeOffset to)
+    {
+        var day = CountyIndicators.LocalDay(from, utcOffset).AddDays(1);
+        for (var t = Midnight(day); t <= to; day = day.AddDays(1), t = Midnight(day))
+            yield return t;
+    }
+
+    DateTimeOffset Midnight(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), utcOffset);
+}

@@ -1,0 +1,48 @@
+using System.Text;
+
+namespace EpiGrid.WebHost.Audit;
+
+public enum ExportFormat { Ndjson, Csv }
+
+/// <summary>
+/// Writes the events of a query to a stream as they are read, one row at a time, in sequence order: the whole
+/// province passes through without being held in memory. NDJSON lines carry the stored event unchanged (save for
+/// masked personal fields); CSV flattens who and when into columns and keeps the event as a JSON column.
+/// </summary>
+public sealed class EventExport(AuditStore store)
+{
+    const int FlushEvery = 1000;
+    static readonly string[] CsvHeader = ["seq", "stream", "version", "kind", "occurredAt", "recordedAt", "actor", "source", "storedAt", "data"];
+
+    public async Task Write(Stream output, EventQuery query, ExportFormat format, bool seesPersonalData, CancellationToken cancellationToken)
+    {
+        await using var writer = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024);
+        if (format == ExportFormat.Csv) await writer.WriteLineAsync(string.Join(',', CsvHeader));
+        var n = 0;
+        await foreach (var row in store.ReadRows(query.Where, query.Parameters, "order by seq_id", cancellationToken))
+        {
+            var data = seesPersonalData ? row.Data : PersonalData.Masked(row.Data);
+            await writer.WriteLineAsync(format == ExportFormat.Csv ? CsvLine(row, data) : NdjsonLine(row, data));
+            if (++n % FlushEvery == 0) await writer.FlushAsync(cancellationToken);
+        }
+    }
+
+    static string NdjsonLine(StoredRow row, string data) =>
+        $"{{\"seq\":{row.Seq},\"stream\":{JsonSerializer.Serialize(row.Stream)},\"version\":{row.Version},"
+        + $"\"kind\":{JsonSerializer.Serialize(row.Kind)},\"storedAt\":{JsonSerializer.Serialize(row.StoredAt)},\"data\":{data}}}";
+
+    static string CsvLine(StoredRow row, string data)
+    {
+        using var json = JsonDocument.Parse(data);
+        var meta = json.RootElement.TryGetProperty("meta", out var m) ? m : default;
+        string Meta(string name) => meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty(name, out var v) ? v.ToString() : "";
+        return string.Join(',', new[]
+        {
+            row.Seq.ToString(), row.Stream, row.Version.ToString(), row.Kind, Meta("occurredAt"), Meta("recordedAt"),
+            Meta("actor"), Meta("source"), row.StoredAt.ToString("O"), data,
+        }.Select(Csv));
+    }
+
+    static string Csv(string field) =>
+        field.IndexOfAny([',', '"', '\n', '\r']) < 0 ? field : "\"" + field.Replace("\"", "\"\"") + "\"";
+}

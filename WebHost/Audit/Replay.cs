@@ -1,0 +1,71 @@
+using EpiGrid.Events;
+using Npgsql;
+
+namespace EpiGrid.WebHost.Audit;
+
+/// <summary>Cells, counties and the province as they stood at a <see cref="Moment"/>, rebuilt from the events alone.</summary>
+public sealed class Replay(AuditStore store, Province province, RuleBook rules)
+{
+    /// <summary>The event kinds that move a county's figures.</summary>
+    static readonly string[] CountyInputKinds = ["case_reported", "case_status_changed", "traveller_arrived"];
+
+    public async Task<CellView?> Cell(string cellId, Moment moment, CancellationToken cancellationToken)
+    {
+        var state = new CellState(cellId);
+        var applied = false;
+        await foreach (var e in store.Read("stream_id = @stream", [new NpgsqlParameter("stream", StreamKeys.Cell(cellId))], "version", cancellationToken))
+        {
+            if (e.Data is null || !moment.Includes(e.Data)) continue;
+            state.Apply(e.Data, e.Version);
+            applied = true;
+        }
+        return applied ? state.ToView() : null;
+    }
+
+    public async Task<CountyView> County(string code, Moment moment, CancellationToken cancellationToken)
+    {
+        var replays = await Load(code, moment.KnownAt, cancellationToken);
+        return View(replays[code], moment);
+    }
+
+    public async Task<ProvinceView> Province(Moment moment, CancellationToken cancellationToken)
+    {
+        var replays = await Load(null, moment.KnownAt, cancellationToken);
+        var views = province.Counties.Select(c => View(replays[c.Code], moment)).ToList();
+        var counts = rules.RuleSets.ToDictionary(r => r.Name, r => (IReadOnlyDictionary<string, int>)
+            RiskLevels.Colours.ToDictionary(colour => colour, colour => views.Count(v => v.Colours[r.Name].Colour == colour)));
+        return new ProvinceView(views, counts, rules.Default.Name, moment.AsOf);
+    }
+
+    CountyView View(CountyReplay replay, Moment moment)
+    {
+        replay.AdvanceTo(moment.AsOf);
+        var indicators = replay.Indicators(moment.AsOf);
+        return new CountyView(replay.County.Code, indicators, replay.Travellers, rules.EvaluateAll(indicators),
+            rules.Default.Name, moment.AsOf, []);
+    }
+
+    /// <summary>
+    /// Every county's replay (or one county's), from the events recorded up to <paramref name="knownAt"/>. Only the
+    /// events that move a county's figures are read, so the cost follows the outbreak, not the size of the grid.
+    /// </summary>
+    public async Task<Dictionary<string, CountyReplay>> Load(string? county, DateTimeOffset knownAt, CancellationToken cancellationToken)
+    {
+        var byCounty = new Dictionary<string, List<StoredEvent>>(StringComparer.Ordinal);
+        var where = "type = any(@kinds) and stream_id like @streams";
+        NpgsqlParameter[] parameters =
+        [
+            new("kinds", CountyInputKinds),
+            new("streams", StreamKeys.Cell(county is null ? "%" : county + "-%")),
+        ];
+        await foreach (var e in store.Read(where, parameters, "seq_id", cancellationToken))
+        {
+            if (e.Data is null || e.Data.Meta.RecordedAt > knownAt) continue;
+            var code = EpiGrid.Geography.Province.CountyOfCell(e.Stream[StreamKeys.Cell("").Length..]);
+            if (!byCounty.TryGetValue(code, out var list)) byCounty[code] = list = [];
+            list.Add(e);
+        }
+        return province.Counties.Where(c => county is null || c.Code == county).ToDictionary(c => c.Code,
+            c => new CountyReplay(c, province.Options.UtcOffset, byCounty.GetValueOrDefault(c.Code) ?? []), StringComparer.Ordinal);
+    }
+}
