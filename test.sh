@@ -1,16 +1,26 @@
 #!/usr/bin/env bash
-# Runs every test. Starts what the tests need: a private, throw-away PostgreSQL.
+# Runs every test. Starts what the tests need: a throw-away PostgreSQL and Redis on free loopback ports, and
+# the official JavaScript SignalR client's packages for the Node-based client test.
 set -euo pipefail
 cd "$(dirname "$0")"
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-pg_port=${EPIGRID_TEST_PG_PORT:-55433}
-while port_busy "$pg_port"; do pg_port=$((pg_port + 1)); done
-pg_dir=$(mktemp -d /tmp/epigrid-test-pg.XXXXXX)
-chmod 755 "$pg_dir"
-cleanup() { deploy/local/postgres.sh stop "$pg_dir" "$pg_port"; rm -rf "$pg_dir"; }
+free_port() { local p=$1; while port_busy "$p"; do p=$((p + 1)); done; echo "$p"; }
+
+work=$(mktemp -d /tmp/epigrid-test.XXXXXX)
+chmod 755 "$work"
+pg_port=$(free_port "${EPIGRID_TEST_PG_PORT:-55433}")
+redis_port=$(free_port "${EPIGRID_TEST_REDIS_PORT:-56379}")
+cleanup() {
+  deploy/local/postgres.sh stop "$work/pg" "$pg_port"
+  deploy/local/redis.sh stop "$work/redis" "$redis_port"
+  rm -rf "$work"
+}
 trap cleanup EXIT
-deploy/local/postgres.sh start "$pg_dir" "$pg_port" postgres
+deploy/local/postgres.sh start "$work/pg" "$pg_port" postgres
+deploy/local/redis.sh start "$work/redis" "$redis_port"
 export EPIGRID_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+export EPIGRID_TEST_REDIS="127.0.0.1:$redis_port"
+(cd tests/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 
 dotnet build EpiGrid.slnx -c Release -v q -nologo -clp:ErrorsOnly
 dotnet test EpiGrid.slnx -c Release --no-build --logger "console;verbosity=normal" "$@"

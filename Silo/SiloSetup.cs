@@ -2,8 +2,10 @@ using EpiGrid.Contracts;
 using EpiGrid.Domain;
 using EpiGrid.Rules;
 using System.Net;
+using EpiGrid.Alerts;
 using EpiGrid.Geography;
 using EpiGrid.Grains.Audit;
+using EpiGrid.Grains.Alerts;
 using EpiGrid.Grains.Cells;
 using EpiGrid.Grains.Counties;
 using EpiGrid.Grains.Provinces;
@@ -49,6 +51,8 @@ public static class SiloSetup
         services.AddOptions<ProvinceOptions>().BindConfiguration(ProvinceOptions.Section);
         services.AddOptions<EventLogOptions>().BindConfiguration(EventLogOptions.Section);
         services.AddOptions<SeedingOptions>().BindConfiguration(SeedingOptions.Section);
+        services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.Section);
+        services.AddSingleton<AlertSweep>();
 
         var marten = config.GetConnectionString("Marten")
             ?? throw new InvalidOperationException("ConnectionStrings:Marten is not configured (the PostgreSQL event store)");

@@ -1,4 +1,5 @@
 using EpiGrid.WebHost;
+using EpiGrid.WebHost.Alerts;
 using EpiGrid.WebHost.Api;
 using EpiGrid.WebHost.Audit;
 using EpiGrid.WebHost.Cluster;
@@ -14,6 +15,7 @@ builder.Services.AddEpiGridHttp();
 builder.Services.AddEpiGridAuth();
 builder.Services.AddSingleton<CellCommandSender>();
 builder.Services.AddEpiGridAudit();
+builder.AddEpiGridPush();
 
 var app = builder.Build();
 app.UseEpiGridErrors();
@@ -26,6 +28,7 @@ app.MapHealthApi();
 
 var api = app.MapGroup("/api/v1").RequireAuthorization().RequireCluster();
 api.MapCellsApi().MapCasesApi().MapTravellersApi().MapBatchApi().MapCountiesApi().MapProvinceApi().MapAuditApi();
+app.MapEpiGridPush(api);
 if (app.Environment.IsDevelopment())
     app.MapGroup("/api/v1").MapDevTokensApi();
 

@@ -1,6 +1,8 @@
+using EpiGrid.Alerts;
 using EpiGrid.Grains.Storage;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace EpiGrid.Grains.Cells;
 
@@ -12,6 +14,7 @@ public sealed class CellGrain(
     IEventLog eventLog,
     IDocumentStore store,
     ICellChangePublisher publisher,
+    IOptions<AlertOptions> alertOptions,
     [FromKeyedServices(Clocks.Domain)] TimeProvider clock,
     ILogger<CellGrain> log) : Grain, ICellGrain
 {
@@ -69,8 +72,13 @@ public sealed class CellGrain(
         return results;
     }
 
+    /// <summary>Tells the county (stream), the alert ledger and the web hosts; none of these is needed for correctness.</summary>
     async Task Announce(IReadOnlyList<IEpiEvent> events, long previousVersion)
     {
+        var alerts = events.SelectMany(e => AlertRules.ForCellEvent(e, alertOptions.Value)).ToList();
+        if (alerts.Count > 0) _ = GrainFactory.GetGrain<IAlertLedgerGrain>(0).Raise(alerts);
+        _ = GrainFactory.GetGrain<IPushHubGrain>(0).Publish(new PushBatch([], [], [CellSummary.Of(state)], [], null));
+
         var touched = events.Select(CellWrites.CaseIdOf).OfType<string>().Distinct()
             .Select(id => state.Cases[id]).ToList();
         try

@@ -1,3 +1,4 @@
+using EpiGrid.Alerts;
 using EpiGrid.Geography;
 using EpiGrid.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -82,8 +83,11 @@ public sealed class CountyGrain(
             new CountySnapshot(Code, county.Population, book.Cases, now, province.Options.UtcOffset));
         var decisions = rules.EvaluateAll(indicators);
         await RecordChanges(decisions, indicators, now);
+        var previous = view;
         view = new CountyView(Code, indicators, book.Travellers, decisions, rules.Default.Name, now,
             book.Busiest(options.Value.BusiestCells));
+        if (!SameFigures(previous, view))
+            _ = GrainFactory.GetGrain<IPushHubGrain>(0).Publish(new PushBatch([], [], [], [view], null));
         try
         {
             await provinceStream!.OnNextAsync(view);
@@ -93,6 +97,11 @@ public sealed class CountyGrain(
             log.LogWarning(e, "Could not tell the province about county {County}; it will refresh", Code);
         }
     }
+
+    static bool SameFigures(CountyView? a, CountyView b) =>
+        a is not null && a.Indicators == b.Indicators && a.Travellers == b.Travellers
+        && b.Colours.All(c => c.Value.SameOutcomeAs(a.Colours.GetValueOrDefault(c.Key)))
+        && a.BusiestCells.SequenceEqual(b.BusiestCells);
 
     async Task RecordChanges(IReadOnlyDictionary<string, ColourDecision> decisions, CountyIndicators indicators, DateTimeOffset now)
     {
@@ -106,6 +115,10 @@ public sealed class CountyGrain(
         try
         {
             await eventLog.AppendAsync(new StreamWrite(StreamKeys.County(Code), streamVersion, changes, [], []));
+            var alerts = changes.Cast<CountyColourChanged>()
+                .Select((e, i) => AlertRules.ForColourChange(e, streamVersion + i + 1, rules.Default.Name))
+                .OfType<AlertDraft>().ToList();
+            if (alerts.Count > 0) _ = GrainFactory.GetGrain<IAlertLedgerGrain>(0).Raise(alerts);
             streamVersion += changes.Count;
             foreach (var d in decisions.Values) recorded[d.RuleSet] = d;
         }

@@ -30,10 +30,8 @@ public sealed class ProvinceGrain(EpiGrid.Geography.Province province, RuleBook 
     public Task<ProvinceView> GetView()
     {
         var list = province.Counties.Select(c => counties.GetValueOrDefault(c.Code)).OfType<CountyView>().ToList();
-        var counts = rules.RuleSets.ToDictionary(r => r.Name, r => (IReadOnlyDictionary<string, int>)
-            RiskLevels.Colours.ToDictionary(colour => colour, colour => list.Count(v => v.Colours[r.Name].Colour == colour)));
-        var at = list.Count == 0 ? DateTimeOffset.MinValue : list.Max(v => v.EvaluatedAt);
-        return Task.FromResult(new ProvinceView(list, counts, rules.Default.Name, at));
+        var summary = Summary();
+        return Task.FromResult(new ProvinceView(list, summary.ColourCounts, rules.Default.Name, summary.At));
     }
 
     public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
@@ -61,7 +59,19 @@ public sealed class ProvinceGrain(EpiGrid.Geography.Province province, RuleBook 
 
     void Keep(CountyView view)
     {
-        if (!counties.TryGetValue(view.Code, out var known) || known.EvaluatedAt <= view.EvaluatedAt)
-            counties[view.Code] = view;
+        if (counties.TryGetValue(view.Code, out var known) && known.EvaluatedAt > view.EvaluatedAt) return;
+        counties[view.Code] = view;
+        if (known is not null && view.Colours.All(c => c.Value.SameOutcomeAs(known.Colours.GetValueOrDefault(c.Key)))) return;
+        if (counties.Count < province.Counties.Count) return;
+        var summary = Summary();
+        _ = GrainFactory.GetGrain<IPushHubGrain>(0).Publish(new PushBatch([], [], [], [], summary));
+    }
+
+    ProvinceSummary Summary()
+    {
+        var list = counties.Values.ToList();
+        var counts = rules.RuleSets.ToDictionary(r => r.Name, r => (IReadOnlyDictionary<string, int>)
+            RiskLevels.Colours.ToDictionary(colour => colour, colour => list.Count(v => v.Colours[r.Name].Colour == colour)));
+        return new ProvinceSummary(counts, rules.Default.Name, list.Count == 0 ? DateTimeOffset.MinValue : list.Max(v => v.EvaluatedAt));
     }
 }

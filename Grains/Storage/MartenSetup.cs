@@ -1,3 +1,5 @@
+using EpiGrid.Alerts;
+using EpiGrid.Grains.Alerts;
 using JasperFx;
 using JasperFx.Events;
 using Marten;
@@ -29,6 +31,8 @@ public static class MartenSetup
             options.Events.MapEventType(type, name);
         options.Schema.For<CaseRecord>().Index(x => x.County).Index(x => x.CellId);
         options.Schema.For<CellRecord>().Index(x => x.County);
+        options.Schema.For<AlertRecord>().Duplicate(x => x.Seq).Index(x => x.County);
+        options.Schema.For<AlertSweepCheckpoint>();
     }
 
     /// <summary>Event names as stored: part of the history's format, never renamed.</summary>
@@ -41,5 +45,9 @@ public static class MartenSetup
         (typeof(TravellerArrived), "traveller_arrived"),
         (typeof(CountyColourChanged), "county_colour_changed"),
         (typeof(AuditQueried), "audit_queried"),
+        (typeof(AlertRaised), "alert_raised"),
+        (typeof(AlertDelivered), "alert_delivered"),
+        (typeof(AlertAcknowledged), "alert_acknowledged"),
+        (typeof(AlertEscalated), "alert_escalated"),
     ];
 }

@@ -1,3 +1,4 @@
+using EpiGrid.WebHost.Alerts;
 using EpiGrid.WebHost.Cluster;
 
 namespace EpiGrid.WebHost.Api;
@@ -15,9 +16,10 @@ public static class HealthApi
         return app;
     }
 
-    static async Task<Results<Ok<object>, ProblemHttpResult>> Ready(HttpContext http, IClusterClient grains, ILoggerFactory loggers)
+    static async Task<Results<Ok<object>, ProblemHttpResult>> Ready(HttpContext http, IClusterClient grains, PushRelay push, ILoggerFactory loggers)
     {
         if (!ClusterGate.IsConnected(http)) return ClusterGate.NotYet.ToResult(http);
+        if (!push.IsSubscribed) return Problems.Unavailable("Not yet registered for live pushes.").ToResult(http);
         try
         {
             await grains.GetGrain<IProvinceGrain>(0).GetView().WaitAsync(ReadyTimeout, http.RequestAborted);

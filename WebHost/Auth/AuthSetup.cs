@@ -23,6 +23,17 @@ public static class AuthSetup
             {
                 jwt.MapInboundClaims = false;
                 jwt.TokenValidationParameters = auth.Value.ValidationParameters();
+                // Browsers cannot set headers on WebSockets: the SignalR client sends the token as access_token.
+                jwt.Events = new JwtBearerEvents
+                {
+                    OnMessageReceived = context =>
+                    {
+                        if (context.HttpContext.Request.Path.StartsWithSegments("/hubs")
+                            && context.Request.Query["access_token"] is { Count: 1 } token)
+                            context.Token = token.ToString();
+                        return Task.CompletedTask;
+                    },
+                };
             });
 
         // A token without a known role is authenticated but may do nothing: 403, not 401.

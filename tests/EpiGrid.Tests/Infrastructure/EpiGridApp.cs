@@ -19,7 +19,7 @@ namespace EpiGrid.Tests.Infrastructure;
 public class EpiGridApp : IAsyncLifetime
 {
     public static readonly DateTimeOffset Start = new(2020, 2, 20, 10, 0, 0, TimeSpan.FromHours(8));
-    readonly string signingKey = Convert.ToBase64String(Guid.NewGuid().ToByteArray().Concat(Guid.NewGuid().ToByteArray()).ToArray());
+    public string SigningKey { get; } = Convert.ToBase64String(Guid.NewGuid().ToByteArray().Concat(Guid.NewGuid().ToByteArray()).ToArray());
     WebApplicationFactory<Program> web = null!;
 
     public FakeTimeProvider Clock { get; } = new(Start);
@@ -28,23 +28,56 @@ public class EpiGridApp : IAsyncLifetime
     public virtual IDictionary<string, string?> SiloSettings => new Dictionary<string, string?>();
     public virtual string Environment => "Development";
 
+    /// <summary>Serve on a real loopback port (Kestrel) instead of the in-memory test server: SignalR clients need it.</summary>
+    public virtual bool RealServer => false;
+    /// <summary>Redis for the SignalR backplane (EPIGRID_TEST_REDIS), or none.</summary>
+    public virtual string? Redis => null;
+    public Uri BaseAddress { get; private set; } = null!;
+    readonly List<WebApplicationFactory<Program>> extraHosts = [];
+    string clusterId = "";
+
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.Create();
-        var clusterId = "app-" + Guid.NewGuid().ToString("N")[..8];
+        clusterId = "app-" + Guid.NewGuid().ToString("N")[..8];
         Silo = await TestSilo.Start(Database.ConnectionString, Clock, clusterId, SiloSettings);
-        web = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        (web, BaseAddress) = await StartWebHost();
+    }
+
+    /// <summary>Another web host on the same silo (and the same Redis backplane, if any): for multi-host tests.</summary>
+    public async Task<Uri> StartAnotherWebHost()
+    {
+        var (factory, address) = await StartWebHost();
+        extraHosts.Add(factory);
+        return address;
+    }
+
+    async Task<(WebApplicationFactory<Program>, Uri)> StartWebHost()
+    {
+        var address = RealServer ? new Uri($"http://127.0.0.1:{FreePort.Next()}") : new Uri("http://localhost");
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             host.UseEnvironment(Environment);
+            host.UseSetting("urls", address.ToString());
             host.UseSetting("Cluster:ClusterId", clusterId);
             host.UseSetting("Cluster:GatewayPort", Silo.GatewayPort.ToString());
-            host.UseSetting("Auth:SigningKey", signingKey);
+            host.UseSetting("Auth:SigningKey", SigningKey);
             host.UseSetting("ConnectionStrings:Marten", Database.ConnectionString);
+            if (Redis is not null) host.UseSetting("ConnectionStrings:Redis", Redis);
             host.ConfigureTestServices(services => services.AddKeyedSingleton<TimeProvider>(Clocks.Domain, Clock));
         });
-        using var client = web.CreateClient();
+        if (RealServer)
+        {
+            factory.UseKestrel();
+            factory.StartServer();
+        }
+        using var client = factory.CreateClient();
         await Eventually.True(async () => (await client.GetAsync("/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(30));
+        return (factory, address);
     }
+
+    public string Token(string role, string? county = null, params string[] cells) =>
+        new TokenIssuer(new AuthOptions { SigningKey = SigningKey }).Issue($"test-{role}", role, county, cells).Token;
 
     public HttpClient Anonymous() => web.CreateClient();
 
@@ -52,8 +85,7 @@ public class EpiGridApp : IAsyncLifetime
     public HttpClient As(string role, string? county = null, params string[] cells)
     {
         var client = web.CreateClient();
-        var token = new TokenIssuer(new AuthOptions { SigningKey = signingKey }).Issue($"test-{role}", role, county, cells);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token(role, county, cells));
         return client;
     }
 
@@ -79,6 +111,7 @@ public class EpiGridApp : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        foreach (var host in extraHosts) await host.DisposeAsync();
         await web.DisposeAsync();
         await Silo.DisposeAsync();
         await Database.DisposeAsync();

@@ -44,6 +44,8 @@ public sealed class TestSilo : IAsyncDisposable
             ["Counties:EvaluationInterval"] = "00:00:01",
             ["Counties:ReconcileInterval"] = "00:00:30",
             ["Province:RefreshInterval"] = "00:00:30",
+            ["Alerts:EscalationCheckInterval"] = "00:00:01",
+            ["Alerts:SweepInterval"] = "00:00:03",
         });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

@@ -1,0 +1,43 @@
+using Orleans.Concurrency;
+using EpiGrid.Contracts;
+
+namespace EpiGrid.Alerts;
+
+/// <summary>
+/// The province's alert ledger (key 0): gives every alert its place in one increasing sequence and commits
+/// alerts in that order, so a client that saw sequence n and asks for what came after misses nothing.
+/// </summary>
+public interface IAlertLedgerGrain : IGrainWithIntegerKey
+{
+    /// <summary>Raise alerts (already raised ids are ignored). One-way: the store sweep backs up a lost call.</summary>
+    [OneWay]
+    Task Raise(IReadOnlyList<AlertDraft> drafts);
+
+    Task<CommandResult> Acknowledge(string alertId, Provenance by, string? note);
+}
+
+/// <summary>Reads alerts from the store for catch-up and lists; stateless, so reads scale out.</summary>
+public interface IAlertQueryGrain : IGrainWithIntegerKey
+{
+    Task<IReadOnlyList<AlertView>> Find(AlertQuery query);
+    Task<AlertView?> Get(string alertId);
+
+    /// <summary>The alert's events: raised, acknowledged, escalated, each with who and when.</summary>
+    Task<IReadOnlyList<AlertHistoryEntry>> History(string alertId);
+}
+
+[GenerateSerializer, Immutable, Alias("epigrid.alert-history-entry")]
+public sealed record AlertHistoryEntry(
+    [property: Id(0)] long Version, [property: Id(1)] string Event, [property: Id(2)] string Actor, [property: Id(3)] string Source,
+    [property: Id(4)] DateTimeOffset RecordedAt, [property: Id(5)] string? Detail);
+
+/// <param name="Groups">Only alerts addressed to one of these groups (the caller's jurisdiction); null: every alert.</param>
+[GenerateSerializer, Immutable, Alias("epigrid.alert-query")]
+public sealed record AlertQuery(
+    [property: Id(0)] IReadOnlyList<string>? Groups,
+    [property: Id(1)] long AfterSeq = 0,
+    [property: Id(2)] string? Status = null,
+    [property: Id(3)] string? CellId = null,
+    [property: Id(4)] string? County = null,
+    [property: Id(5)] DateTimeOffset? Since = null,
+    [property: Id(6)] int Limit = 500);

@@ -1,0 +1,64 @@
+using EpiGrid.Events;
+
+namespace EpiGrid.Alerts;
+
+/// <summary>When alerts fall due and how often the ledger looks (section "Alerts").</summary>
+public sealed record AlertOptions
+{
+    public const string Section = "Alerts";
+    public TimeSpan UrgentAcknowledgeWithin { get; init; } = TimeSpan.FromHours(1);
+    public TimeSpan HighAcknowledgeWithin { get; init; } = TimeSpan.FromHours(4);
+    public TimeSpan VisitWithin { get; init; } = TimeSpan.FromHours(24);
+    /// <summary>How often overdue alerts are looked for (by the domain clock's reading).</summary>
+    public TimeSpan EscalationCheckInterval { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>How often the ledger re-reads new events from the store to raise any alert a lost message missed.</summary>
+    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>
+/// From an event to the alerts it raises: pure and versioned, like the colour rules. Alert ids derive from the
+/// event, so raising the same alert twice (live and from the store sweep) is recognised and harmless.
+/// </summary>
+public static class AlertRules
+{
+    public const string Version = "2020-02-10.1";
+
+    public static IEnumerable<AlertDraft> ForCellEvent(IEpiEvent e, AlertOptions o) => e switch
+    {
+        CaseReported { Kind: CaseKind.Confirmed } c => [Case(c, Severities.Urgent, o.UrgentAcknowledgeWithin,
+            $"Confirmed case {c.CaseId} in cell {c.CellId} / 网格内新增确诊病例")],
+        CaseReported c => [Case(c, Severities.High, o.HighAcknowledgeWithin,
+            $"{(c.Kind == CaseKind.Suspected ? "Suspected" : "Asymptomatic")} case {c.CaseId} in cell {c.CellId} / 网格内新增{(c.Kind == CaseKind.Suspected ? "疑似" : "无症状感染者")}")],
+        TravellerArrived t when t.OriginRisk is "high" or "medium" => [new AlertDraft(
+            $"visit:{t.CellId}:{t.TravellerId}", "traveller-visit", Severities.Task, t.CellId, t.County,
+            $"Traveller from {t.OriginArea} ({t.OriginRisk} risk): visit and verify within {o.VisitWithin.TotalHours:0} hours / 来自{t.OriginArea}的人员：{o.VisitWithin.TotalHours:0}小时内上门核查",
+            t.Meta.RecordedAt, t.Meta.RecordedAt + o.VisitWithin,
+            new Dictionary<string, string> { ["travellerId"] = t.TravellerId, ["originArea"] = t.OriginArea, ["originRisk"] = t.OriginRisk },
+            [AlertGroups.Cell(t.CellId)], Version)],
+        _ => [],
+    };
+
+    /// <summary>A change of the default rule set's colour, to everyone in the county and to the province.</summary>
+    public static AlertDraft? ForColourChange(CountyColourChanged e, long eventVersion, string defaultRuleSet) =>
+        e.RuleSet != defaultRuleSet || e.FromColour is null ? null : new AlertDraft(
+            $"colour:{e.County}:{eventVersion}", "county-colour-changed", e.Level > (e.FromLevel ?? RiskLevel.Low) ? Severities.High : Severities.Info,
+            null, e.County,
+            $"County {e.County} is now {e.Colour} (was {e.FromColour}) under {e.RuleSet} / 风险等级调整为{e.Colour}",
+            e.Meta.RecordedAt, null,
+            new Dictionary<string, string> { ["ruleSet"] = e.RuleSet, ["from"] = e.FromColour, ["to"] = e.Colour },
+            [AlertGroups.County(e.County), AlertGroups.Province], Version);
+
+    /// <summary>An alert left unacknowledged past its due time goes to the county's officials, naming the first.</summary>
+    public static AlertDraft Escalation(AlertDraft overdue, DateTimeOffset now) => new(
+        $"escalation:{overdue.Id}", "escalation", Severities.Urgent, overdue.CellId, overdue.County,
+        $"Not acknowledged by {overdue.DueBy:yyyy-MM-dd HH:mm}: {overdue.Message} / 逾期未处理",
+        now, null,
+        new Dictionary<string, string> { ["alertId"] = overdue.Id, ["kind"] = overdue.Kind },
+        [AlertGroups.CountyOfficials(overdue.County)], Version);
+
+    static AlertDraft Case(CaseReported c, string severity, TimeSpan within, string message) => new(
+        $"case:{c.CellId}:{c.CaseId}", $"case-{c.Kind.Name()}", severity, c.CellId, c.County, message,
+        c.Meta.RecordedAt, c.Meta.RecordedAt + within,
+        new Dictionary<string, string> { ["caseId"] = c.CaseId, ["kind"] = c.Kind.Name(), ["local"] = c.Local ? "true" : "false" },
+        [AlertGroups.Cell(c.CellId), AlertGroups.CountyOfficials(c.County)], Version);
+}

@@ -1,0 +1,55 @@
+using Orleans.Concurrency;
+using EpiGrid.Alerts;
+
+namespace EpiGrid.Contracts;
+
+/// <summary>A web host's receiver of pushes. Grains push through it and know nothing of SignalR.</summary>
+public interface IPushObserver : IGrainObserver
+{
+    Task Push(PushBatch batch);
+}
+
+/// <summary>
+/// Fans pushes out to web hosts (key 0). Hosts sharing a SignalR backplane get each batch once, through one of
+/// them; hosts without a shared backplane each get it.
+/// </summary>
+public interface IPushHubGrain : IGrainWithIntegerKey
+{
+    Task Subscribe(IPushObserver observer, string hostId, string backplaneId);
+
+    [OneWay]
+    Task Publish(PushBatch batch);
+}
+
+/// <summary>What changed since the last push; counties and cells keep only their latest state.</summary>
+[GenerateSerializer, Immutable, Alias("epigrid.push-batch")]
+public sealed record PushBatch(
+    [property: Id(0)] IReadOnlyList<AlertView> Alerts,
+    [property: Id(1)] IReadOnlyList<AlertView> AlertUpdates,
+    [property: Id(2)] IReadOnlyList<CellSummary> Cells,
+    [property: Id(3)] IReadOnlyList<CountyView> Counties,
+    [property: Id(4)] ProvinceSummary? Province)
+{
+    public static readonly PushBatch Empty = new([], [], [], [], null);
+    public bool IsEmpty => Alerts.Count + AlertUpdates.Count + Cells.Count + Counties.Count == 0 && Province is null;
+}
+
+[GenerateSerializer, Immutable, Alias("epigrid.cell-summary")]
+public sealed record CellSummary(
+    [property: Id(0)] string CellId, [property: Id(1)] string County, [property: Id(2)] long Version,
+    [property: Id(3)] int Confirmed, [property: Id(4)] int Active, [property: Id(5)] int Suspected,
+    [property: Id(6)] int Asymptomatic, [property: Id(7)] int Travellers)
+{
+    public static CellSummary Of(CellState s) => new(s.CellId, s.County, s.Version,
+        s.Cases.Values.Count(c => c.IsConfirmed),
+        s.Cases.Values.Count(c => c.Status is CaseStatus.Active or CaseStatus.Hospitalised),
+        s.Cases.Values.Count(c => c.Kind == CaseKind.Suspected && c.Status != CaseStatus.RuledOut),
+        s.Cases.Values.Count(c => c.Kind == CaseKind.Asymptomatic && c.Status != CaseStatus.RuledOut),
+        s.Travellers.Count);
+}
+
+[GenerateSerializer, Immutable, Alias("epigrid.province-summary")]
+public sealed record ProvinceSummary(
+    [property: Id(0)] IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> ColourCounts,
+    [property: Id(1)] string DefaultRuleSet,
+    [property: Id(2)] DateTimeOffset At);

@@ -1,0 +1,210 @@
+using EpiGrid.Alerts;
+using EpiGrid.Grains.Storage;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+
+namespace EpiGrid.Grains.Alerts;
+
+/// <summary>
+/// The alert ledger. Requests (raise, acknowledge, escalate) queue up and are processed in rounds by one loop:
+/// each round takes at most one request per alert, gives new alerts the next sequence numbers, commits the round
+/// together (group commit), and only then pushes it. Rounds commit in order, so sequence numbers become visible
+/// in order. Reentrant so requests keep queueing while a round commits.
+/// </summary>
+[Reentrant]
+public sealed class AlertLedgerGrain(
+    IEventLog eventLog,
+    IDocumentStore store,
+    AlertSweep sweep,
+    IOptions<AlertOptions> options,
+    [FromKeyedServices(Clocks.Domain)] TimeProvider clock,
+    ILogger<AlertLedgerGrain> log) : Grain, IAlertLedgerGrain
+{
+    abstract record Request(string AlertId)
+    {
+        public TaskCompletionSource<CommandResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+    sealed record RaiseRequest(AlertDraft Draft) : Request(Draft.Id);
+    sealed record AcknowledgeRequest(string Id, Provenance By, string? Note) : Request(Id);
+    sealed record EscalateRequest(string Id) : Request(Id);
+
+    readonly Queue<Request> queue = new();
+    readonly Dictionary<string, DateTimeOffset> dueBy = new(StringComparer.Ordinal);
+    Task flushing = Task.CompletedTask;
+    long lastSeq;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        lastSeq = await session.Query<AlertRecord>().OrderByDescending(a => a.Seq).Select(a => a.Seq).FirstOrDefaultAsync(cancellationToken);
+        var waiting = await session.Query<AlertRecord>()
+            .Where(a => a.Status == AlertStatus.Open && a.DueBy != null && a.EscalatedAs == null).ToListAsync(cancellationToken);
+        foreach (var a in waiting) dueBy[a.Id] = a.DueBy!.Value;
+        var o = options.Value;
+        this.RegisterGrainTimer(CheckDue, new GrainTimerCreationOptions(o.EscalationCheckInterval, o.EscalationCheckInterval) { KeepAlive = true });
+        this.RegisterGrainTimer(Sweep, new GrainTimerCreationOptions(o.SweepInterval, o.SweepInterval) { KeepAlive = true });
+    }
+
+    public Task Raise(IReadOnlyList<AlertDraft> drafts)
+    {
+        foreach (var draft in drafts) Enqueue(new RaiseRequest(draft));
+        return Task.CompletedTask;
+    }
+
+    public Task<CommandResult> Acknowledge(string alertId, Provenance by, string? note) =>
+        Enqueue(new AcknowledgeRequest(alertId, by, note)).Done.Task;
+
+    Request Enqueue(Request request)
+    {
+        queue.Enqueue(request);
+        if (flushing.IsCompleted) flushing = Flush();
+        return request;
+    }
+
+    async Task Flush()
+    {
+        await Task.Yield();
+        while (queue.Count > 0)
+        {
+            var round = new List<Request>();
+            var later = new List<Request>();
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            while (queue.TryDequeue(out var request)) (ids.Add(request.AlertId) ? round : later).Add(request);
+            foreach (var request in later) queue.Enqueue(request);
+            try
+            {
+                await Process(round);
+            }
+            catch (Exception e)
+            {
+                log.LogError(e, "Alert ledger round of {Count} failed", round.Count);
+                foreach (var r in round) r.Done.TrySetResult(CommandResult.Rejected(Outcome.Unavailable, "", "The alert ledger failed; retry."));
+            }
+        }
+    }
+
+    async Task Process(List<Request> round)
+    {
+        var now = clock.GetUtcNow();
+        var updates = round.Where(r => r is not RaiseRequest).Select(r => r.AlertId).ToList();
+        Dictionary<string, AlertRecord> records = [];
+        if (updates.Count > 0)
+        {
+            await using var session = store.QuerySession();
+            records = (await session.LoadManyAsync<AlertRecord>(updates)).ToDictionary(r => r.Id);
+        }
+
+        var steps = round.Select(r => Decide(r, records.GetValueOrDefault(r.AlertId), now)).ToList();
+        await Task.WhenAll(steps.Where(s => s.Write is not null).Select(Commit));
+
+        var raised = steps.Where(s => s.Committed && s.Request is RaiseRequest).Select(s => s.Record!.ToView()).ToList();
+        var changed = steps.Where(s => s.Committed && s.Request is not RaiseRequest).Select(s => s.Record!.ToView()).ToList();
+        foreach (var s in steps.Where(s => s.Committed)) s.AfterCommit?.Invoke();
+        if (raised.Count + changed.Count > 0)
+            _ = GrainFactory.GetGrain<IPushHubGrain>(0).Publish(new PushBatch(raised, changed, [], [], null));
+        foreach (var s in steps) s.Request.Done.TrySetResult(s.Result);
+    }
+
+    sealed class Step(Request request)
+    {
+        public Request Request { get; } = request;
+        public StreamWrite? Write { get; init; }
+        public AlertRecord? Record { get; init; }
+        public Action? AfterCommit { get; init; }
+        public CommandResult Result { get; set; } = new(Outcome.Unchanged, request.AlertId);
+        public bool Committed { get; set; }
+    }
+
+    Step Decide(Request request, AlertRecord? record, DateTimeOffset now)
+    {
+        EventMeta Meta(string actor, string source, string? reason = null) => new(actor, source, now, now, reason);
+        switch (request)
+        {
+            case RaiseRequest r:
+                var raised = AlertRecord.Raised(r.Draft, ++lastSeq);
+                return new Step(r)
+                {
+                    Record = raised,
+                    Write = new StreamWrite("alert:" + r.Draft.Id, 0,
+                        [new AlertRaised(r.Draft, raised.Seq, Meta("epigrid", "alert-rules", $"rules {r.Draft.RuleVersion}"))], [raised], []),
+                    AfterCommit = () => { if (raised.AwaitsEscalation) dueBy[raised.Id] = raised.DueBy!.Value; },
+                    Result = new CommandResult(Outcome.Created, r.Draft.Id, Version: raised.Seq),
+                };
+            case AcknowledgeRequest a when record is null:
+                return new Step(a) { Result = CommandResult.Rejected(Outcome.NotFound, "alertId", $"No alert {a.Id}") };
+            case AcknowledgeRequest a when record.Status == AlertStatus.Acknowledged:
+                return new Step(a) { Result = new CommandResult(Outcome.Unchanged, a.Id, Version: record.Seq) };
+            case AcknowledgeRequest a:
+                var acknowledged = record with
+                {
+                    Status = AlertStatus.Acknowledged, AcknowledgedBy = a.By.Actor, AcknowledgedAt = now, Note = a.Note, Version = record.Version + 1,
+                };
+                return new Step(a)
+                {
+                    Record = acknowledged,
+                    Write = new StreamWrite("alert:" + a.Id, record.Version,
+                        [new AlertAcknowledged(a.Id, a.Note, Meta(a.By.Actor, a.By.Source, a.Note))], [], [acknowledged]),
+                    AfterCommit = () => dueBy.Remove(a.Id),
+                    Result = new CommandResult(Outcome.Updated, a.Id, Version: record.Seq),
+                };
+            case EscalateRequest e when record is not { AwaitsEscalation: true }:
+                return new Step(e);
+            case EscalateRequest e:
+                var escalation = AlertRules.Escalation(record.Alert, now);
+                var escalated = record with { EscalatedAs = escalation.Id, Version = record.Version + 1 };
+                return new Step(e)
+                {
+                    Record = escalated,
+                    Write = new StreamWrite("alert:" + e.Id, record.Version,
+                        [new AlertEscalated(e.Id, escalation.Id, Meta("epigrid", "alert-rules", "Not acknowledged by its due time"))], [], [escalated]),
+                    AfterCommit = () => Enqueue(new RaiseRequest(escalation)),
+                    Result = new CommandResult(Outcome.Updated, e.Id),
+                };
+            default:
+                throw new ArgumentOutOfRangeException(nameof(request));
+        }
+    }
+
+    async Task Commit(Step step)
+    {
+        try
+        {
+            await eventLog.AppendAsync(step.Write!);
+            step.Committed = true;
+        }
+        catch (Exception e) when (e is StreamConflictException or DuplicateRecordException)
+        {
+            // A raise of an alert that exists already (live and sweep raised it both): nothing to do.
+            step.Result = step.Request is RaiseRequest
+                ? new CommandResult(Outcome.Unchanged, step.Request.AlertId)
+                : CommandResult.Rejected(Outcome.Conflict, "alertId", "The alert changed meanwhile; retry.");
+        }
+        catch (StoreUnavailableException e)
+        {
+            log.LogWarning(e, "Alert {Alert} could not be recorded; the sweep or a retry will", step.Request.AlertId);
+            step.Result = CommandResult.Rejected(Outcome.Unavailable, "", "The event store is unavailable; retry.");
+            if (step.Request is EscalateRequest && step.Record?.DueBy is { } due) dueBy[step.Request.AlertId] = due;
+        }
+    }
+
+    Task CheckDue()
+    {
+        var now = clock.GetUtcNow();
+        foreach (var (id, _) in dueBy.Where(d => d.Value <= now).ToList())
+        {
+            dueBy.Remove(id);
+            Enqueue(new EscalateRequest(id));
+        }
+        return Task.CompletedTask;
+    }
+
+    async Task Sweep()
+    {
+        var missed = await sweep.FindMissedAlerts();
+        if (missed.Count == 0) return;
+        log.LogInformation("Alert sweep raises {Count} alerts that live delivery missed", missed.Count);
+        await Raise(missed);
+    }
+}

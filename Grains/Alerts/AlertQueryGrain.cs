@@ -1,0 +1,56 @@
+using System.Text;
+using EpiGrid.Alerts;
+using Marten;
+using Orleans.Concurrency;
+
+namespace EpiGrid.Grains.Alerts;
+
+/// <summary>Alert reads straight from the register, so catch-up after a reconnect storm does not queue at the ledger.</summary>
+[StatelessWorker]
+public sealed class AlertQueryGrain(IDocumentStore store) : Grain, IAlertQueryGrain
+{
+    public async Task<IReadOnlyList<AlertView>> Find(AlertQuery q)
+    {
+        if (q.Groups is { Count: 0 }) return [];
+        var where = new StringBuilder("where seq > ?");
+        var args = new List<object> { q.AfterSeq };
+        void And(string clause, object? value)
+        {
+            if (value is null) return;
+            where.Append(" and ").Append(clause);
+            args.Add(value);
+        }
+        And("jsonb_exists_any(data -> 'audience', ?)", q.Groups?.ToArray());
+        And("data ->> 'status' = ?", q.Status);
+        And("data ->> 'cellId' = ?", q.CellId);
+        And("data ->> 'county' = ?", q.County);
+        And("(data ->> 'raisedAt')::timestamptz >= ?", q.Since);
+        where.Append(" order by seq limit ").Append(Math.Clamp(q.Limit, 1, 5000));
+
+        await using var session = store.QuerySession();
+        var records = await session.QueryAsync<AlertRecord>(where.ToString(), args.ToArray());
+        return records.Select(r => r.ToView()).ToList();
+    }
+
+    public async Task<AlertView?> Get(string alertId)
+    {
+        await using var session = store.QuerySession();
+        return (await session.LoadAsync<AlertRecord>(alertId))?.ToView();
+    }
+
+    public async Task<IReadOnlyList<AlertHistoryEntry>> History(string alertId)
+    {
+        await using var session = store.QuerySession();
+        var events = await session.Events.FetchStreamAsync("alert:" + alertId);
+        return events.Select(e => e.Data switch
+        {
+            AlertRaised r => Entry(e.Version, "raised", r.Meta, r.Alert.Message),
+            AlertAcknowledged a => Entry(e.Version, "acknowledged", a.Meta, a.Note),
+            AlertEscalated x => Entry(e.Version, "escalated", x.Meta, x.EscalationId),
+            _ => null,
+        }).OfType<AlertHistoryEntry>().ToList();
+    }
+
+    static AlertHistoryEntry Entry(long version, string name, EventMeta meta, string? detail) =>
+        new(version, name, meta.Actor, meta.Source, meta.RecordedAt, detail);
+}

@@ -1,0 +1,25 @@
+using EpiGrid.Alerts;
+
+namespace EpiGrid.WebHost.Alerts;
+
+/// <summary>An alert as clients see it, over SignalR and HTTP alike.</summary>
+public sealed record AlertPayload(
+    string Id, long Seq, string Kind, string Severity, string? CellId, string County, string Message,
+    DateTimeOffset RaisedAt, DateTimeOffset? DueBy, IReadOnlyDictionary<string, string> Subject,
+    string Status, string? AcknowledgedBy, DateTimeOffset? AcknowledgedAt, string? Note, string? EscalatedAs, string RuleVersion)
+{
+    public static AlertPayload From(AlertView v) => new(
+        v.Alert.Id, v.Seq, v.Alert.Kind, v.Alert.Severity, v.Alert.CellId, v.Alert.County, v.Alert.Message,
+        v.Alert.RaisedAt, v.Alert.DueBy, v.Alert.Subject, v.Status, v.AcknowledgedBy, v.AcknowledgedAt, v.Note,
+        v.EscalatedAs, v.Alert.RuleVersion);
+}
+
+/// <summary>Server-to-client method names, exactly as they go on the wire.</summary>
+public static class GridMethods
+{
+    public const string Alert = "alert";
+    public const string AlertUpdated = "alertUpdated";
+    public const string CellChanged = "cellChanged";
+    public const string CountyChanged = "countyChanged";
+    public const string ProvinceChanged = "provinceChanged";
+}

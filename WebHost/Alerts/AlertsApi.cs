@@ -1,0 +1,58 @@
+using EpiGrid.Alerts;
+
+namespace EpiGrid.WebHost.Alerts;
+
+/// <summary>Alerts over HTTP: the same alerts the hub pushes, for clients that cannot hold a connection.</summary>
+public static class AlertsApi
+{
+    public sealed record AckRequest(string? Note);
+
+    public static RouteGroupBuilder MapAlertsApi(this RouteGroupBuilder api)
+    {
+        var alerts = api.MapGroup("/alerts").WithTags("Alerts");
+        alerts.MapGet("", List).WithSummary("Alerts within the caller's jurisdiction, oldest first: ?status=open|acknowledged&cell=&county=&since=&after=<seq>.");
+        alerts.MapGet("/{alertId}", Get).WithSummary("One alert with its history (raised, acknowledged, escalated: who and when).");
+        alerts.MapPost("/{alertId}/ack", Acknowledge).WithSummary("Acknowledge an alert, with an optional note.");
+        return api;
+    }
+
+    static async Task<Results<Ok<List<AlertPayload>>, ProblemHttpResult>> List(
+        HttpContext http, IClusterClient grains, string? status, string? cell, string? county, DateTimeOffset? since, long? after, int? limit)
+    {
+        var caller = Jurisdiction.Of(http.User);
+        if (status is not null and not (AlertStatus.Open or AlertStatus.Acknowledged))
+            return Problems.Invalid("status", "Must be open or acknowledged.").ToResult(http);
+        if (cell is not null && !Province.IsCellId(cell)) return Problems.Invalid("cell", "Must be a cell id such as 330782-004-017.").ToResult(http);
+        if (AlertAudience.ReadableGroups(caller) is { Count: 0 }) return Problems.Forbidden("This role receives no alerts.").ToResult(http);
+        var found = await grains.GetGrain<IAlertQueryGrain>(0).Find(
+            new AlertQuery(AlertAudience.ReadableGroups(caller), after ?? 0, status, cell, county, since, Math.Clamp(limit ?? 500, 1, 5000)));
+        return TypedResults.Ok(found.Select(AlertPayload.From).ToList());
+    }
+
+    static async Task<Results<Ok<object>, ProblemHttpResult>> Get(string alertId, HttpContext http, IClusterClient grains)
+    {
+        var caller = Jurisdiction.Of(http.User);
+        var query = grains.GetGrain<IAlertQueryGrain>(0);
+        if (await query.Get(alertId) is not { } alert || !MayRead(caller, alert))
+            return Problems.NotFound($"No alert {alertId} within your jurisdiction.").ToResult(http);
+        return TypedResults.Ok<object>(new { alert = AlertPayload.From(alert), history = await query.History(alertId) });
+    }
+
+    static async Task<Results<Ok<AlertPayload>, ProblemHttpResult>> Acknowledge(
+        string alertId, HttpContext http, IClusterClient grains, AckRequest? body)
+    {
+        var caller = Jurisdiction.Of(http.User);
+        var query = grains.GetGrain<IAlertQueryGrain>(0);
+        if (await query.Get(alertId) is not { } alert || !MayRead(caller, alert))
+            return Problems.NotFound($"No alert {alertId} within your jurisdiction.").ToResult(http);
+        if (!AlertAudience.MayAcknowledge(caller, alert)) return Problems.Forbidden("This role may not acknowledge alerts.").ToResult(http);
+        if (body?.Note is { Length: > 500 }) return Problems.Invalid("note", "At most 500 characters.").ToResult(http);
+        if (RequestProvenance.TryRead(http, caller, out var by) is { } problem) return problem.ToResult(http);
+        var result = await grains.GetGrain<IAlertLedgerGrain>(0).Acknowledge(alertId, by, body?.Note?.Trim());
+        if (CommandOutcomes.ProblemOf(result) is { } refused) return refused.ToResult(http);
+        return TypedResults.Ok(AlertPayload.From((await query.Get(alertId))!));
+    }
+
+    static bool MayRead(Jurisdiction caller, AlertView alert) =>
+        AlertAudience.ReadableGroups(caller) is not { } groups || alert.Alert.Audience.Intersect(groups).Any();
+}

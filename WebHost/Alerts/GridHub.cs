@@ -1,0 +1,54 @@
+using EpiGrid.Alerts;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace EpiGrid.WebHost.Alerts;
+
+/// <summary>
+/// The one hub (/hubs/grid). A connection joins the groups its token's claims allow; alerts, cell, county and
+/// province changes arrive pushed (<see cref="GridMethods"/>). A client that was away asks catchUp(lastSeq).
+/// </summary>
+[Authorize]
+public sealed class GridHub(IClusterClient grains, ILogger<GridHub> log) : Hub
+{
+    public const string Path = "/hubs/grid";
+
+    Jurisdiction Caller => Jurisdiction.Of(Context.User!);
+
+    public override async Task OnConnectedAsync()
+    {
+        foreach (var group in AlertAudience.GroupsOf(Caller))
+            await Groups.AddToGroupAsync(Context.ConnectionId, group);
+    }
+
+    /// <summary>Join one more group; only groups within the caller's jurisdiction.</summary>
+    public async Task Join(string group)
+    {
+        if (!AlertAudience.GroupsOf(Caller).Contains(group))
+        {
+            log.LogWarning("{Actor} ({Role}) asked to join {Group}, outside their jurisdiction", Caller.Actor, Caller.Role, group);
+            throw new HubException($"Group '{group}' is outside your jurisdiction.");
+        }
+        await Groups.AddToGroupAsync(Context.ConnectionId, group);
+    }
+
+    /// <summary>Acknowledge an alert: recorded with who and when, and pushed to every screen that shows it.</summary>
+    public async Task<AlertPayload> Ack(string alertId, string? note = null)
+    {
+        var caller = Caller;
+        var alert = await grains.GetGrain<IAlertQueryGrain>(0).Get(alertId)
+            ?? throw new HubException($"No alert {alertId}.");
+        if (!AlertAudience.MayAcknowledge(caller, alert)) throw new HubException($"Alert {alertId} is outside your jurisdiction.");
+        var result = await grains.GetGrain<IAlertLedgerGrain>(0)
+            .Acknowledge(alertId, new Provenance(caller.Actor, "signalr", Context.ConnectionId), note?.Trim() is { Length: > 0 } n ? n[..Math.Min(n.Length, 500)] : null);
+        if (!result.Succeeded) throw new HubException(result.Error ?? "The alert could not be acknowledged; retry.");
+        return AlertPayload.From((await grains.GetGrain<IAlertQueryGrain>(0).Get(alertId))!);
+    }
+
+    /// <summary>Every alert raised for this caller after <paramref name="sinceSeq"/>, in order (at most 1,000; call again with the last seq).</summary>
+    public async Task<IReadOnlyList<AlertPayload>> CatchUp(long sinceSeq)
+    {
+        var alerts = await grains.GetGrain<IAlertQueryGrain>(0).Find(new AlertQuery(AlertAudience.GroupsOf(Caller), sinceSeq, Limit: 1000));
+        return alerts.Select(AlertPayload.From).ToList();
+    }
+}

@@ -1,0 +1,61 @@
+using System.Security.Cryptography;
+using System.Text;
+using EpiGrid.Alerts;
+using EpiGrid.WebHost.Api;
+using Microsoft.AspNetCore.SignalR;
+
+namespace EpiGrid.WebHost.Alerts;
+
+/// <summary>
+/// This web host's end of the push path: registers itself with the push hub grain as an observer (and keeps
+/// re-registering, so a restarted silo finds it again) and relays each batch to the SignalR groups. With the
+/// Redis backplane, the grain picks one host per backplane and SignalR carries the batch to the others.
+/// </summary>
+public sealed class PushRelay(IClusterClient grains, IHubContext<GridHub> hub, Province province, IConfiguration config, ILogger<PushRelay> log)
+    : BackgroundService, IPushObserver
+{
+    static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(20);
+    readonly string hostId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    /// <summary>True once the push hub knows this host: until then pushes would not reach its clients.</summary>
+    public bool IsSubscribed { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var backplane = config.GetConnectionString("Redis") is { Length: > 0 } redis
+            ? "redis:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(redis)))[..16]
+            : "host:" + hostId;
+        var self = grains.CreateObjectReference<IPushObserver>(this);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await grains.GetGrain<IPushHubGrain>(0).Subscribe(self, hostId, backplane);
+                IsSubscribed = true;
+                await Task.Delay(RenewEvery, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+            catch (Exception e)
+            {
+                log.LogDebug(e, "Could not subscribe to pushes yet; retrying");
+                IsSubscribed = false;
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { });
+            }
+        }
+    }
+
+    public async Task Push(PushBatch batch)
+    {
+        var sends = new List<Task>();
+        foreach (var a in batch.Alerts) sends.Add(hub.Clients.Groups(a.Alert.Audience).SendAsync(GridMethods.Alert, AlertPayload.From(a)));
+        foreach (var a in batch.AlertUpdates) sends.Add(hub.Clients.Groups(a.Alert.Audience).SendAsync(GridMethods.AlertUpdated, AlertPayload.From(a)));
+        foreach (var c in batch.Cells)
+            sends.Add(hub.Clients.Groups(AlertGroups.Cell(c.CellId), AlertGroups.CountyOfficials(c.County)).SendAsync(GridMethods.CellChanged, c));
+        foreach (var c in batch.Counties)
+            if (province.Find(c.Code) is { } county)
+                sends.Add(hub.Clients.Groups(AlertGroups.County(c.Code), AlertGroups.Province)
+                    .SendAsync(GridMethods.CountyChanged, CountyResponse.From(county, c, detailed: false)));
+        if (batch.Province is { } p) sends.Add(hub.Clients.All.SendAsync(GridMethods.ProvinceChanged, p));
+        await Task.WhenAll(sends);
+    }
+}
