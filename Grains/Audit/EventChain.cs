@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Npgsql;
 
 namespace EpiGrid.Grains.Audit;
 
@@ -24,6 +25,16 @@ public static class EventChain
         previous.CopyTo(input);
         body.CopyTo(input.AsSpan(previous.Length));
         return SHA256.HashData(input);
+    }
+
+    /// <summary>Installs (or re-installs) the chain in one transaction; see <see cref="InstallSql"/>.</summary>
+    public static async Task Install(NpgsqlConnection connection, CancellationToken cancellationToken = default)
+    {
+        if (connection.State != System.Data.ConnectionState.Open) await connection.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand(InstallSql, connection, transaction))
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Idempotent: tables, the chaining function and trigger, and chaining of events written before it existed.</summary>

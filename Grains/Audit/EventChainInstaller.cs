@@ -1,7 +1,6 @@
 using EpiGrid.Grains.Storage;
 using Marten;
 using Microsoft.Extensions.Hosting;
-using Npgsql;
 
 namespace EpiGrid.Grains.Audit;
 
@@ -16,11 +15,7 @@ public sealed class EventChainInstaller(IDocumentStore store, ILogger<EventChain
         // Marten applies its schema on start too, but the order of hosted services is not ours to rely on.
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         await using var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var command = new NpgsqlCommand(EventChain.InstallSql, connection, transaction))
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await EventChain.Install(connection, cancellationToken);
         log.LogInformation("Event chain installed on {Schema}.mt_events", MartenSetup.Schema);
     }
 
