@@ -1,0 +1,53 @@
+using EpiGrid.Bench.Workloads;
+
+// EpiGrid.Bench --postgres "Host=127.0.0.1;Port=55442;Username=postgres" --artifacts DIR --results DIR [--quick]
+//               [--http-port 8092] [--silo-port 11142] [--gateway-port 30042]
+// Normally started by ./bench.sh, which builds Release and starts a private PostgreSQL first.
+var options = new Dictionary<string, string>(StringComparer.Ordinal);
+for (var i = 0; i < args.Length; i++)
+    options[args[i].TrimStart('-')] = i + 1 < args.Length && !args[i + 1].StartsWith("--") ? args[++i] : "true";
+string Option(string name, string? fallback = null) =>
+    options.GetValueOrDefault(name) ?? fallback ?? throw new ArgumentException($"--{name} is required");
+
+var quick = options.ContainsKey("quick");
+var resultsDirectory = Option("results");
+var work = Path.Combine(Path.GetTempPath(), $"epigrid-bench-{Environment.ProcessId}");
+Directory.CreateDirectory(work);
+var ctx = new BenchContext
+{
+    Quick = quick,
+    PostgresServer = Option("postgres"),
+    Artifacts = Path.GetFullPath(Option("artifacts")),
+    WorkDirectory = work,
+    HttpPort = int.Parse(Option("http-port", "8092")),
+    SiloPort = int.Parse(Option("silo-port", "11142")),
+    GatewayPort = int.Parse(Option("gateway-port", "30042")),
+    Counties = Province.Parse(File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "zhejiang-counties-2020.csv"))),
+};
+var started = DateTimeOffset.Now;
+var machine = Machine.Describe();
+BenchContext.Log($"EpiGrid bench ({(quick ? "quick" : "full")}, {ctx.Runs} runs) on {machine["cores"]} cores, "
+    + $"{machine["memoryMb"]} MB, load {machine["loadAverageAtStart"]}; platform logs in {work}");
+
+var workloads = IWorkload.All();
+for (var run = 1; run <= ctx.Runs; run++)
+{
+    foreach (var w in workloads) await w.Baseline(ctx, run);
+    await using var platform = await PlatformUnderTest.Start(ctx, run);
+    foreach (var w in workloads) await w.Measure(ctx, platform, run);
+}
+
+var results = new JsonObject
+{
+    ["date"] = started.ToString("O"),
+    ["mode"] = quick ? "quick" : "full",
+    ["command"] = quick ? "./bench.sh --quick" : "./bench.sh",
+    ["durationSeconds"] = Math.Round((DateTimeOffset.Now - started).TotalSeconds),
+    ["machine"] = machine,
+};
+foreach (var w in workloads) results[w.Name] = w.Result();
+var name = started.ToString("yyyy-MM-dd'T'HHmm") + (quick ? "-quick" : "");
+var written = ResultsFile.Write(resultsDirectory, name, results);
+Console.WriteLine();
+Console.WriteLine(ResultsFile.Summary(results));
+BenchContext.Log($"Results: {written} and {Path.Combine(resultsDirectory, "latest.json")}");
