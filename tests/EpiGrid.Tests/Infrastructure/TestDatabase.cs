@@ -12,7 +12,9 @@ public sealed class TestDatabase : IAsyncDisposable
     TestDatabase(string name)
     {
         Name = name;
-        ConnectionString = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name }.ConnectionString;
+        // Several platforms run in parallel, each waking 90 counties at once: a small pool each keeps the server
+        // well under its connection limit.
+        ConnectionString = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name, MaxPoolSize = 20 }.ConnectionString;
     }
 
     public string Name { get; }
