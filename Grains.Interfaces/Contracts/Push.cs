@@ -17,6 +17,9 @@ public interface IPushHubGrain : IGrainWithIntegerKey
 {
     Task Subscribe(IPushObserver observer, string hostId, string backplaneId);
 
+    /// <summary>Web hosts subscribed and seen within the expiry (each renews every 20 s).</summary>
+    Task<int> WebHostCount();
+
     [OneWay]
     Task Publish(PushBatch batch);
 }

@@ -26,6 +26,8 @@ public sealed class PushHubGrain(IEventLog eventLog, [FromKeyedServices(Clocks.D
     readonly Dictionary<string, CellSummary> cells = new(StringComparer.Ordinal);
     readonly Dictionary<string, CountyView> counties = new(StringComparer.Ordinal);
     ProvinceSummary? province;
+    /// <summary>When the oldest alert waiting to be pushed arrived, just after the ledger committed it (real time).</summary>
+    long? alertsSince;
     Task flushing = Task.CompletedTask;
     int turn;
 
@@ -35,8 +37,11 @@ public sealed class PushHubGrain(IEventLog eventLog, [FromKeyedServices(Clocks.D
         return Task.CompletedTask;
     }
 
+    public Task<int> WebHostCount() => Task.FromResult(hosts.Values.Count(h => h.SeenAt >= DateTime.UtcNow - HostExpiry));
+
     public Task Publish(PushBatch batch)
     {
+        if (batch.Alerts.Count > 0) alertsSince ??= System.Diagnostics.Stopwatch.GetTimestamp();
         alerts.AddRange(batch.Alerts);
         foreach (var a in batch.AlertUpdates) alertUpdates[a.Alert.Id] = a;
         foreach (var c in batch.Cells) cells[c.CellId] = c;
@@ -53,8 +58,11 @@ public sealed class PushHubGrain(IEventLog eventLog, [FromKeyedServices(Clocks.D
         {
             var batch = new PushBatch(alerts.OrderBy(a => a.Seq).ToList(), alertUpdates.Values.ToList(), cells.Values.ToList(),
                 counties.Values.ToList(), province);
-            alerts.Clear(); alertUpdates.Clear(); cells.Clear(); counties.Clear(); province = null;
+            var since = alertsSince;
+            alerts.Clear(); alertUpdates.Clear(); cells.Clear(); counties.Clear(); province = null; alertsSince = null;
             await Deliver(batch);
+            if (since is { } t && batch.Alerts.Count > 0)
+                Telemetry.EpiGridMetrics.AlertLatency.Record(System.Diagnostics.Stopwatch.GetElapsedTime(t).TotalMilliseconds);
         }
     }
 

@@ -102,7 +102,10 @@ public sealed class GroupCommitLog(IDocumentStore store, IOptions<EventLogOption
             if (w.Inserts.Count > 0) session.InsertObjects(w.Inserts);
             if (w.Upserts.Count > 0) session.StoreObjects(w.Upserts);
         }
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await session.SaveChangesAsync();
+        Telemetry.EpiGridMetrics.AppendDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        Telemetry.EpiGridMetrics.EventsPerCommit.Record(writes.Sum(w => (long)w.Events.Count));
     }
 
     static bool BelongsToOneWrite(Exception e) => Translate(e, "") is StreamConflictException or DuplicateRecordException;
