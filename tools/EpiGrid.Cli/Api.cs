@@ -25,11 +25,14 @@ public static class Api
         command.Add(Token);
     }
 
+    public static string? TokenOf(ParseResult parsed) =>
+        parsed.GetValue(Token) is { Length: > 0 } token ? token : Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } env ? env : null;
+
     public static HttpClient Client(ParseResult parsed)
     {
         var client = new HttpClient { BaseAddress = new Uri(parsed.GetValue(Url)!), Timeout = Timeout.InfiniteTimeSpan };
-        var token = parsed.GetValue(Token) ?? Environment.GetEnvironmentVariable(TokenVariable);
-        if (!string.IsNullOrWhiteSpace(token))
+        var token = TokenOf(parsed);
+        if (token is not null)
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }

@@ -5,4 +5,6 @@ using EpiGrid.Cli;
 var root = new RootCommand("EpiGrid from the command line: talks to a running web host over its HTTP API.");
 root.Add(ExportCommand.Create());
 root.Add(VerifyCommand.Create());
+root.Add(WatchCommand.Create());
+root.Add(ProbeCommand.Create());
 return await root.Parse(args).InvokeAsync();
