@@ -9,6 +9,13 @@ for (var i = 0; i < args.Length; i++)
 string Option(string name, string? fallback = null) =>
     options.GetValueOrDefault(name) ?? fallback ?? throw new ArgumentException($"--{name} is required");
 
+if (options.TryGetValue("load", out var loadUrl))
+{
+    // --load URL --seconds N [--batch]: drive an already running platform, for profiling it (BENCHMARKS.md).
+    await IngestWorkload.Load(new Uri(loadUrl), TimeSpan.FromSeconds(double.Parse(Option("seconds", "20"))), options.ContainsKey("batch"),
+        Province.Parse(File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "zhejiang-counties-2020.csv"))));
+    return;
+}
 var quick = options.ContainsKey("quick");
 var resultsDirectory = Option("results");
 var work = Path.Combine(Path.GetTempPath(), $"epigrid-bench-{Environment.ProcessId}");

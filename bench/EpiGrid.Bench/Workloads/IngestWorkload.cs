@@ -74,6 +74,30 @@ public sealed class IngestWorkload : IWorkload
             + $"p50 {singleLatency.PercentileMs(50):0.0} ms, p99 {singleLatency.PercentileMs(99):0.0} ms; {singleFailed} failed)");
     }
 
+    /// <summary>Load for a profiler: single reports (or batches) against a running platform for a bounded time.</summary>
+    public static async Task Load(Uri url, TimeSpan duration, bool batches, IReadOnlyList<County> counties)
+    {
+        var ctx = new BenchContext
+        {
+            Quick = true, PostgresServer = "", Artifacts = "", WorkDirectory = "", HttpPort = url.Port, SiloPort = 0, GatewayPort = 0,
+            Counties = counties,
+        };
+        var data = new IngestData(ctx, Environment.TickCount, 100_000);
+        using var client = PlatformClient.For(url, SingleClients * 2);
+        var token = await client.DevToken("ingest");
+        if (batches)
+        {
+            var clock = Stopwatch.StartNew();
+            var sent = 0;
+            foreach (var (body, count) in data.Batches("lb", BatchSize, data.Reports.Count).TakeWhile(_ => clock.Elapsed < duration))
+                sent += (await client.SendBatch(body, count, token)).Recorded;
+            BenchContext.Log($"load: batch API {sent / clock.Elapsed.TotalSeconds:N0} reports/s");
+            return;
+        }
+        var (rate, latency, failed) = await Singles(client, token, data.Singles("ls", data.Reports.Count), duration);
+        BenchContext.Log($"load: single-report API {rate:N0} reports/s, p50 {latency.PercentileMs(50):0.0} ms, p99 {latency.PercentileMs(99):0.0} ms, {failed} failed");
+    }
+
     /// <summary>Many clients, each sending one report at a time and waiting for its answer, for a bounded time.</summary>
     public static async Task<(double Rate, Latency Latency, long Failed)> Singles(
         PlatformClient client, string token, List<(string Path, byte[] Body)> requests, TimeSpan duration)
