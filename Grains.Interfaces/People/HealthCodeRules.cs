@@ -1,0 +1,86 @@
+namespace EpiGrid.People;
+
+/// <summary>Something that puts a person under watch: an arrival from a risk area, close contact, or symptoms.</summary>
+public sealed record Exposure(DateTimeOffset At, ExposureKind Kind, string Detail);
+
+public enum ExposureKind { ArrivalFromHighRisk, ArrivalFromMediumRisk, CloseContact, SymptomsDeclared }
+
+/// <summary>A daily check-in (打卡): the person's own report of temperature and symptoms, at its true time.</summary>
+public sealed record CheckIn(DateTimeOffset At, decimal TemperatureCelsius, IReadOnlyList<string> Symptoms)
+{
+    /// <summary>China's fever threshold for screening.</summary>
+    public const decimal FeverFrom = 37.3m;
+    public bool IsNormal => TemperatureCelsius < FeverFrom && Symptoms.Count == 0;
+}
+
+public sealed record HealthCode(
+    string Colour,
+    string Reason,
+    DateTimeOffset ValidUntil,
+    int RequiredDays,
+    int NormalDaysInARow,
+    string RuleVersion);
+
+/// <summary>
+/// Hangzhou's health code rules of 11 February 2020 (杭州健康码): red for an arrival from a high-risk area, close
+/// contact with a confirmed case, or declared symptoms, green after 14 consecutive days of normal check-ins;
+/// yellow for an arrival from a medium-risk area, green after 7; green otherwise. A day without a check-in breaks
+/// the run; an abnormal check-in (fever ≥ 37.3 °C or any symptom) makes the code red and starts 14 days again.
+/// Days are local calendar days; the exposure's own day counts as the first day of the run.
+/// </summary>
+public static class HealthCodeRules
+{
+    public const string Version = "hangzhou-2020-02-11.1";
+    public const int RedDays = 14, YellowDays = 7;
+
+    public static HealthCode Evaluate(IReadOnlyList<Exposure> exposures, IReadOnlyList<CheckIn> checkIns, DateTimeOffset now, TimeSpan utcOffset)
+    {
+        DateOnly Day(DateTimeOffset t) => DateOnly.FromDateTime(t.ToOffset(utcOffset).DateTime);
+        var today = Day(now);
+        var (colour, reason, required, run) = ("green", "No exposure on record / 无风险记录", 0, 0);
+        DateOnly? lastNormal = null;
+
+        void Watch(string c, int days, string why)
+        {
+            // A lesser exposure never lowers a code; an equal or worse one starts the count again.
+            if (colour == "red" && c == "yellow") return;
+            (colour, required, reason, run, lastNormal) = (c, days, why, 0, null);
+        }
+
+        var timeline = exposures.Where(e => e.At <= now).Select(e => (e.At, Exposure: (Exposure?)e, CheckIn: (CheckIn?)null))
+            .Concat(checkIns.Where(c => c.At <= now).Select(c => (c.At, Exposure: (Exposure?)null, CheckIn: (CheckIn?)c)))
+            .OrderBy(x => x.At);
+        foreach (var (at, exposure, checkIn) in timeline)
+        {
+            if (exposure is not null)
+                Watch(exposure.Kind == ExposureKind.ArrivalFromMediumRisk ? "yellow" : "red",
+                    exposure.Kind == ExposureKind.ArrivalFromMediumRisk ? YellowDays : RedDays, Describe(exposure));
+            else if (!checkIn!.IsNormal)
+                Watch("red", RedDays, $"Abnormal check-in on {Day(at):yyyy-MM-dd}: {checkIn.TemperatureCelsius} °C"
+                    + (checkIn.Symptoms.Count > 0 ? ", " + string.Join(", ", checkIn.Symptoms) : "") + " / 打卡异常");
+            else if (colour != "green" && Day(at) != lastNormal)
+            {
+                // Consecutive days extend the run; a gap of a day or more starts it again from this day.
+                run = lastNormal is { } last && Day(at) == last.AddDays(1) ? run + 1 : 1;
+                lastNormal = Day(at);
+                if (run >= required)
+                    (colour, reason, required, run) = ("green", $"{required} consecutive days of normal check-ins, completed {Day(at):yyyy-MM-dd} / 连续打卡正常，转绿码", 0, 0);
+            }
+        }
+
+        // A day that has passed with no check-in breaks the run too.
+        if (colour != "green" && lastNormal is { } latest && today > latest.AddDays(1)) run = 0;
+        // Green at the earliest after the remaining days, counting today if today's check-in is still to come.
+        var greenOn = colour == "green" ? today : today.AddDays(required - run - (lastNormal == today ? 0 : 1));
+        var validUntil = new DateTimeOffset(greenOn.AddDays(1).ToDateTime(TimeOnly.MinValue), utcOffset);
+        return new HealthCode(colour, reason, validUntil, required, run, Version);
+    }
+
+    static string Describe(Exposure e) => e.Kind switch
+    {
+        ExposureKind.ArrivalFromHighRisk => $"Arrived from high-risk area {e.Detail} / 来自高风险地区",
+        ExposureKind.ArrivalFromMediumRisk => $"Arrived from medium-risk area {e.Detail} / 来自中风险地区",
+        ExposureKind.CloseContact => $"Close contact of a confirmed case ({e.Detail}) / 密切接触者",
+        _ => $"Declared symptoms ({e.Detail}) / 自述症状",
+    };
+}
