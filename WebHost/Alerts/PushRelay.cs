@@ -11,7 +11,7 @@ namespace EpiGrid.WebHost.Alerts;
 /// re-registering, so a restarted silo finds it again) and relays each batch to the SignalR groups. With the
 /// Redis backplane, the grain picks one host per backplane and SignalR carries the batch to the others.
 /// </summary>
-public sealed class PushRelay(IClusterClient grains, IHubContext<GridHub> hub, Province province, IConfiguration config, ILogger<PushRelay> log)
+public sealed class PushRelay(IClusterClient grains, IHubContext<GridHub> hub, IHubContext<Web.PublicHub> publicHub, Province province, IConfiguration config, ILogger<PushRelay> log)
     : BackgroundService, IPushObserver
 {
     static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(20);
@@ -56,6 +56,7 @@ public sealed class PushRelay(IClusterClient grains, IHubContext<GridHub> hub, P
                 sends.Add(hub.Clients.Groups(AlertGroups.County(c.Code), AlertGroups.Province)
                     .SendAsync(GridMethods.CountyChanged, CountyResponse.From(county, c, detailed: false)));
         if (batch.Province is { } p) sends.Add(hub.Clients.All.SendAsync(GridMethods.ProvinceChanged, p));
+        sends.Add(Web.PublicHub.Relay(publicHub, batch, province));
         await Task.WhenAll(sends);
     }
 }

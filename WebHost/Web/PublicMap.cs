@@ -1,0 +1,22 @@
+namespace EpiGrid.WebHost.Web;
+
+/// <summary>One county as anyone may see it: where it is drawn and its colour under each rule set. Nothing else.</summary>
+public sealed record PublicCounty(
+    string Code, string NameZh, string NameEn, string CityZh, string CityEn, double Lon, double Lat, HexTile Tile,
+    IReadOnlyDictionary<string, string> Colours);
+
+/// <summary>
+/// The province's map as it was published daily in 2020: the date, the colour of every county and how many counties
+/// have each colour. No cell, case or person appears here.
+/// </summary>
+public sealed record PublicMap(
+    string NameZh, string NameEn, DateOnly Date, DateTimeOffset EvaluatedAt, DateTimeOffset Now, int UtcOffsetMinutes,
+    string DefaultRuleSet, IReadOnlyList<string> RuleSets,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> ColourCounts,
+    IReadOnlyList<PublicCounty> Counties, string? Boundaries, bool DevTokens);
+
+/// <summary>A county's colour change as the public hub pushes it.</summary>
+public sealed record PublicCountyChange(string Code, IReadOnlyDictionary<string, string> Colours, DateTimeOffset EvaluatedAt);
+
+/// <summary>The colour counts as the public hub pushes them.</summary>
+public sealed record PublicProvinceChange(IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> ColourCounts, string DefaultRuleSet, DateOnly Date, DateTimeOffset At);

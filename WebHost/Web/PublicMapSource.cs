@@ -1,0 +1,54 @@
+using EpiGrid.WebHost.Api;
+using Microsoft.Extensions.Options;
+
+namespace EpiGrid.WebHost.Web;
+
+/// <summary>
+/// Builds the public map from the province grain, at most once a second however many people ask: a crowd on the
+/// public page costs one grain call a second.
+/// </summary>
+public sealed class PublicMapSource(
+    IClusterClient grains, Province province, RuleBook rules, IOptions<MapOptions> map, IHostEnvironment environment,
+    [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
+{
+    static readonly TimeSpan FreshFor = TimeSpan.FromSeconds(1);
+    readonly IReadOnlyDictionary<string, HexTile> tiles = HexCartogram.Layout(province.Counties);
+    readonly SemaphoreSlim building = new(1, 1);
+    (PublicMap Map, long BuiltAt)? latest;
+
+    public IReadOnlyDictionary<string, HexTile> Tiles => tiles;
+
+    public async Task<PublicMap> Get()
+    {
+        if (Fresh() is { } map) return map;
+        await building.WaitAsync();
+        try
+        {
+            if (Fresh() is { } again) return again;
+            var built = await Build();
+            latest = (built, Environment.TickCount64);
+            return built;
+        }
+        finally { building.Release(); }
+    }
+
+    PublicMap? Fresh() => latest is { } l && Environment.TickCount64 - l.BuiltAt < FreshFor.TotalMilliseconds ? l.Map : null;
+
+    async Task<PublicMap> Build()
+    {
+        var view = await grains.GetGrain<IProvinceGrain>(0).GetView();
+        var now = clock.GetUtcNow();
+        var at = view.EvaluatedAt == default ? now : view.EvaluatedAt;
+        var counties = CountiesApi.Join(province, view, rules).Select(c => new PublicCounty(
+            c.County.Code, c.County.NameZh, c.County.NameEn, c.County.CityZh, c.County.CityEn, c.County.Lon, c.County.Lat, tiles[c.County.Code], ColoursOf(c.View))).ToList();
+        return new PublicMap(
+            province.Options.ProvinceNameZh, province.Options.ProvinceNameEn, LocalDate(at, province), at, now, (int)province.Options.UtcOffset.TotalMinutes, view.DefaultRuleSet, rules.RuleSets.Select(r => r.Name).ToList(), view.ColourCounts, counties,
+            map.Value.BoundaryPath is null ? null : "/api/v1/public/boundaries", environment.IsDevelopment());
+    }
+
+    public static IReadOnlyDictionary<string, string> ColoursOf(CountyView view) =>
+        view.Colours.ToDictionary(c => c.Key, c => c.Value.Colour);
+
+    public static DateOnly LocalDate(DateTimeOffset at, Province province) =>
+        DateOnly.FromDateTime(at.ToOffset(province.Options.UtcOffset).DateTime);
+}

@@ -1,0 +1,80 @@
+// EpiGrid's web app: one page, a view per role. /public (and / before sign-in) is the public map; after sign-in
+// the token's role chooses the view: officials the map, grid workers the inbox, auditors the replay.
+import { t, setLang, currentLang, onLangChange } from './i18n.js';
+import { get } from './api.js';
+import { claims, signOut } from './session.js';
+import { publicView } from './views/public.js';
+import { signInView } from './views/signin.js';
+import { officialView } from './views/official.js';
+import { inboxView } from './views/inbox.js';
+import { replayView } from './views/replay.js';
+
+const VIEWS = {
+  map: { view: officialView, roles: ['county-official', 'province-official', 'admin'] },
+  inbox: { view: inboxView, roles: ['grid-worker'] },
+  replay: { view: replayView, roles: ['auditor', 'province-official', 'admin'] },
+};
+const HOME = { 'grid-worker': 'inbox', 'county-official': 'map', 'province-official': 'map', admin: 'map', auditor: 'replay' };
+
+const main = document.getElementById('main');
+const bannerBox = document.getElementById('banner');
+let dispose = null, publicMapPromise = null;
+
+function connection(state, n) {
+  document.body.dataset.connection = state;
+  if (state === 'reconnecting' || state === 'closed') {
+    bannerBox.hidden = false;
+    bannerBox.className = 'banner down';
+    bannerBox.textContent = t(state === 'closed' ? 'offline' : 'reconnecting');
+  } else if (state === 'caught-up') {
+    bannerBox.hidden = false;
+    bannerBox.className = 'banner up';
+    bannerBox.textContent = t('reconnected', { n });
+    setTimeout(() => { if (document.body.dataset.connection === 'caught-up') bannerBox.hidden = true; }, 3000);
+  } else if (state === 'connected' || state === 'reconnected') {
+    if (bannerBox.classList.contains('down')) bannerBox.hidden = true;
+  }
+}
+
+function header(user, route) {
+  const nav = document.getElementById('nav');
+  const links = [['public', '/public']];
+  if (user) for (const [name, v] of Object.entries(VIEWS)) if (v.roles.includes(user.role)) links.push([name, `/#${name}`]);
+  nav.innerHTML = links.map(([name, href]) => `<a href="${href}" class="${name === route ? 'current' : ''}" data-nav="${name}">${t(name)}</a>`).join('');
+  document.getElementById('who').innerHTML = user
+    ? `<span class="muted small">${t('role.' + user.role)}${user.county ? ' · ' + user.county : ''}</span> <button type="button" id="sign-out">${t('signOut')}</button>`
+    : `<a href="/#signin" class="button" id="sign-in" data-nav="signin">${t('signIn')}</a>`;
+  document.getElementById('sign-out')?.addEventListener('click', () => { signOut(); location.href = '/'; });
+  document.getElementById('lang').textContent = t('lang');
+  document.querySelector('.brand-sub').textContent = t('title');
+}
+
+async function route() {
+  dispose?.();
+  dispose = null;
+  bannerBox.hidden = true;
+  const user = claims();
+  const hash = location.hash.slice(1);
+  const name = location.pathname.startsWith('/public') ? 'public'
+    : hash === 'signin' ? 'signin'
+    : !user ? 'public'
+    : VIEWS[hash]?.roles.includes(user.role) ? hash : HOME[user.role] ?? 'none';
+  header(user, name);
+  document.body.dataset.view = name;
+  publicMapPromise ??= get('/api/v1/public/map');
+  const publicMap = await publicMapPromise;
+  publicMapPromise = null; // read afresh on the next navigation
+  const context = { publicMap, user, connection };
+  main.setAttribute('aria-busy', 'true');
+  if (name === 'public') dispose = await publicView(main, context);
+  else if (name === 'signin') await signInView(main, { publicMap, done: () => { history.replaceState(null, '', '/'); route(); } });
+  else if (name === 'none') main.innerHTML = `<p class="page">${t('noView')}: ${user.role}</p>`;
+  else dispose = await VIEWS[name].view(main, context);
+  main.removeAttribute('aria-busy');
+  document.body.dataset.ready = name; // tests and screen readers: the view is drawn
+}
+
+document.getElementById('lang').addEventListener('click', () => setLang(currentLang() === 'zh' ? 'en' : 'zh'));
+onLangChange(() => route());
+window.addEventListener('hashchange', route);
+setLang(currentLang());

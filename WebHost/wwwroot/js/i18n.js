@@ -1,0 +1,81 @@
+// A small zh/en dictionary. Server messages come bilingual ("English / 中文"); pick() keeps the reader's half.
+const dict = {
+  zh: {
+    title: '网格化疫情防控平台', public: '公众', map: '五色图', inbox: '网格工作台', replay: '回放审计', signIn: '登录', signOut: '退出',
+    lang: 'English', role: '角色', county: '县（市、区）', cells: '网格编号（逗号分隔）', getToken: '获取开发令牌', token: '身份令牌（Bearer）',
+    useToken: '使用令牌', devPicker: '本地开发：选择角色与辖区', idpToken: '请粘贴身份提供方签发的令牌', noView: '该角色没有页面',
+    ruleSet: '规则', date: '日期', countsPublished: '各色县数（红/橙/黄/蓝/绿）', publishedIn2020: '2020年省卫健委公布',
+    legend: '图例', source: '来源', counties: '个县', asOf: '截至', live: '实时', connected: '已连接', reconnecting: '连接中断，正在重连…',
+    reconnected: '已重新连接，已补齐 {n} 条提醒', offline: '连接已断开，正在重试', selectCounty: '点击地图上的县查看详情',
+    totals: '概况', confirmedTotal: '累计确诊', newLast14Days: '14天新增', newLast7Days: '7天新增', clustersLast14Days: '14天聚集性疫情',
+    daysSinceLastNewCase: '连续无新增天数', localShare: '本地病例占比', active: '在治', travellers: '来返人员', population: '人口',
+    colourUnder: '各规则下的颜色及理由', busiestCells: '网格（最繁忙在前）', trend: '新增确诊趋势（14天）', overdue: '逾期未处理提醒',
+    none: '无', cell: '网格', confirmed: '确诊', myCells: '我的网格', alerts: '提醒（最新在前）', ack: '确认', acked: '已确认',
+    note: '备注', due: '截止', raised: '发出', visit: '待上门核查人员', checkins: '今日应打卡（隔离14天内）', households: '户',
+    from: '来自', arrived: '到达', quarantine: '隔离', home: '居家', central: '集中', timeline: '事件时间线', actor: '操作人',
+    kind: '事件', occurred: '发生', recorded: '记录', explain: '颜色解释', verify: '校验链', verifyOk: '完整：已校验 {n} 个事件',
+    verifyBroken: '发现 {n} 处断裂', moment: '时刻', knownThen: '按当时已知', since: '自', before: '此前', movedBy: '变化原因',
+    inputs: '输入', reasons: '理由', loading: '加载中…', overdueAsOf: '服务器时间', noPersonalData: '本页不含任何个人信息。',
+    publicNote: '按2020年每日发布的格式显示：日期、各县颜色与各色县数。', rulesSwitch: '切换规则', open: '待处理', more: '更多',
+    red: '红', orange: '橙', yellow: '黄', blue: '蓝', green: '绿',
+    'level.high': '高风险', 'level.fairly-high': '较高风险', 'level.medium': '中风险', 'level.fairly-low': '较低风险', 'level.low': '低风险',
+    'role.grid-worker': '网格员', 'role.county-official': '县级干部', 'role.province-official': '省级干部', 'role.auditor': '审计',
+    'role.admin': '管理员', 'role.ingest': '数据接入',
+  },
+  en: {
+    title: 'Grid epidemic control', public: 'Public', map: 'Five-colour map', inbox: 'Grid inbox', replay: 'Replay', signIn: 'Sign in', signOut: 'Sign out',
+    lang: '中文', role: 'Role', county: 'County', cells: 'Cell ids (comma-separated)', getToken: 'Get a development token', token: 'Bearer token',
+    useToken: 'Use token', devPicker: 'Local profile: pick a role and jurisdiction', idpToken: "Paste a token from your organisation's identity provider", noView: 'This role has no view',
+    ruleSet: 'Rule set', date: 'Date', countsPublished: 'Counties per colour (red/orange/yellow/blue/green)', publishedIn2020: 'Published by the province in 2020',
+    legend: 'Legend', source: 'Source', counties: 'counties', asOf: 'As of', live: 'Live', connected: 'Connected', reconnecting: 'Connection lost, reconnecting…',
+    reconnected: 'Reconnected; caught up {n} alerts', offline: 'Disconnected, retrying', selectCounty: 'Click a county on the map for its details',
+    totals: 'Totals', confirmedTotal: 'Confirmed (total)', newLast14Days: 'New in 14 days', newLast7Days: 'New in 7 days', clustersLast14Days: 'Clusters in 14 days',
+    daysSinceLastNewCase: 'Days since last new case', localShare: 'Local share', active: 'Active', travellers: 'Travellers', population: 'Population',
+    colourUnder: 'Colour under each rule set, with reasons', busiestCells: 'Cells (busiest first)', trend: 'New confirmed cases (14 days)', overdue: 'Overdue alerts',
+    none: 'None', cell: 'Cell', confirmed: 'confirmed', myCells: 'My cells', alerts: 'Alerts (newest first)', ack: 'Acknowledge', acked: 'Acknowledged',
+    note: 'Note', due: 'Due', raised: 'Raised', visit: 'Travellers to visit', checkins: 'Check-ins due today (within 14 days of quarantine)', households: 'households',
+    from: 'From', arrived: 'Arrived', quarantine: 'Quarantine', home: 'home', central: 'central', timeline: 'Event timeline', actor: 'Actor',
+    kind: 'Event', occurred: 'Occurred', recorded: 'Recorded', explain: 'Why this colour', verify: 'Verify chain', verifyOk: 'Intact: {n} events checked',
+    verifyBroken: '{n} breaks found', moment: 'Moment', knownThen: 'As known then', since: 'Since', before: 'Before', movedBy: 'Moved by',
+    inputs: 'Inputs', reasons: 'Reasons', loading: 'Loading…', overdueAsOf: 'Server time', noPersonalData: 'This page holds no personal data.',
+    publicNote: 'As the province published it daily in 2020: the date, every county’s colour and the counts per colour.', rulesSwitch: 'Switch rule set', open: 'open', more: 'More',
+    red: 'red', orange: 'orange', yellow: 'yellow', blue: 'blue', green: 'green',
+    'level.high': 'high risk', 'level.fairly-high': 'fairly high risk', 'level.medium': 'medium risk', 'level.fairly-low': 'fairly low risk', 'level.low': 'low risk',
+    'role.grid-worker': 'Grid worker', 'role.county-official': 'County official', 'role.province-official': 'Province official', 'role.auditor': 'Auditor',
+    'role.admin': 'Admin', 'role.ingest': 'Ingest',
+  },
+};
+
+let lang = localStorage.getItem('epigrid.lang') || (navigator.language.startsWith('zh') ? 'zh' : 'en');
+const listeners = new Set();
+
+export const currentLang = () => lang;
+export function setLang(next) {
+  lang = next;
+  localStorage.setItem('epigrid.lang', next);
+  document.documentElement.lang = next === 'zh' ? 'zh-CN' : 'en';
+  listeners.forEach(f => f());
+}
+export const onLangChange = f => { listeners.add(f); return () => listeners.delete(f); };
+
+export function t(key, vars = {}) {
+  const text = dict[lang][key] ?? dict.en[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
+}
+
+/** A county's (or city's) name in the reader's language. */
+export const nameOf = c => (lang === 'zh' ? c.nameZh : c.nameEn);
+
+/** "English / 中文" server messages: the reader's half. */
+export function pick(message) {
+  const parts = String(message ?? '').split(' / ');
+  return parts.length === 2 ? (lang === 'zh' ? parts[1] : parts[0]) : message;
+}
+
+/** A time in the province's local time (UTC+8 unless the server says otherwise). */
+export function localTime(iso, offsetMinutes = 480, withDate = true) {
+  if (!iso) return '';
+  const d = new Date(new Date(iso).getTime() + offsetMinutes * 60000).toISOString();
+  return withDate ? `${d.slice(0, 10)} ${d.slice(11, 16)}` : d.slice(11, 16);
+}
+export const localDate = (iso, offsetMinutes = 480) => localTime(iso, offsetMinutes).slice(0, 10);

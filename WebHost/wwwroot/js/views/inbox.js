@@ -1,0 +1,107 @@
+// Grid workers' inbox, phone first: my cells, live alerts newest first with acknowledge, travellers to visit,
+// check-ins due today. A banner shows while the connection is down; on return the hub's catchUp fills the gap.
+import { t, pick, localTime } from '../i18n.js';
+import { get, connectHub } from '../api.js';
+import { esc } from './countyDetail.js';
+
+const QUARANTINE_DAYS = 14;
+
+export async function inboxView(main, { publicMap, user, connection }) {
+  const offset = publicMap.utcOffsetMinutes;
+  const alerts = new Map();
+  const cells = new Map();
+  let lastSeq = 0;
+  main.innerHTML = `<div class="page inbox">
+    <section><h2>${t('myCells')}</h2><ul class="my-cells" data-testid="my-cells"></ul></section>
+    <section><h2>${t('alerts')}</h2><ul class="alerts" data-testid="alerts"></ul></section>
+    <section><h2>${t('visit')}</h2><ul class="visits" data-testid="visits"></ul></section>
+    <section><h2>${t('checkins')}</h2><ul class="checkins" data-testid="checkins"></ul></section></div>`;
+  const $ = s => main.querySelector(s);
+
+  const keep = a => {
+    const known = alerts.get(a.id);
+    if (!known || known.status !== 'acknowledged') alerts.set(a.id, a);
+    lastSeq = Math.max(lastSeq, a.seq);
+  };
+
+  function renderAlerts() {
+    const list = [...alerts.values()].sort((a, b) => b.seq - a.seq);
+    $('.alerts').innerHTML = list.map(a => `
+      <li class="alert sev-${esc(a.severity)} ${a.status}" data-alert="${esc(a.id)}" data-status="${esc(a.status)}">
+        <div class="msg">${esc(pick(a.message))}</div>
+        <div class="small muted">${t('raised')} ${localTime(a.raisedAt, offset)}${a.dueBy ? ` · ${t('due')} ${localTime(a.dueBy, offset)}` : ''}${a.cellId ? ` · ${esc(a.cellId)}` : ''}</div>
+        ${a.status === 'open'
+          ? `<form class="ack"><input name="note" placeholder="${t('note')}" maxlength="500" aria-label="${t('note')}"><button type="submit">${t('ack')}</button></form>`
+          : `<div class="small">✔ ${t('acked')} ${esc(a.acknowledgedBy ?? '')} ${localTime(a.acknowledgedAt, offset)}${a.note ? ` · ${esc(a.note)}` : ''}</div>`}
+      </li>`).join('') || `<li class="muted">${t('none')}</li>`;
+    const visits = list.filter(a => a.kind === 'traveller-visit' && a.status === 'open');
+    $('.visits').innerHTML = visits.map(a => `<li data-alert="${esc(a.id)}"><b>${esc(a.subject.travellerId)}</b> ${t('from')} ${esc(a.subject.originArea)}
+      (${esc(a.subject.originRisk)}) · ${esc(a.cellId)} · ${t('due')} ${localTime(a.dueBy, offset)}</li>`).join('') || `<li class="muted">${t('none')}</li>`;
+  }
+
+  function renderCells(now) {
+    $('.my-cells').innerHTML = user.cells.map(id => {
+      const c = cells.get(id);
+      if (!c) return `<li>${esc(id)}</li>`;
+      const active = c.cases.filter(k => k.status === 'active' || k.status === 'hospitalised').length;
+      return `<li data-cell="${esc(id)}"><b>${esc(pick(c.name))}</b> <span class="muted small">${esc(id)} · ${c.households} ${t('households')}</span><br>
+        <span class="small">${t('confirmedTotal')} ${c.cases.filter(k => k.kind === 'confirmed' && k.status !== 'ruled-out').length} · ${t('active')} ${active} · ${t('travellers')} ${c.travellers.length}</span></li>`;
+    }).join('');
+    // EpiGrid records no check-ins yet: everyone in home or central quarantine within 14 days of arrival is due one a day.
+    const due = [...cells.values()].flatMap(c => c.travellers.map(tr => ({ ...tr, cellId: c.cellId })))
+      .filter(tr => tr.quarantine !== 'none' && now - Date.parse(tr.arrivedAt) < QUARANTINE_DAYS * 86400000 && Date.parse(tr.arrivedAt) <= now);
+    $('.checkins').innerHTML = due.map(tr => `<li><b>${esc(tr.travellerId)}</b> · ${t(tr.quarantine)} · ${t('arrived')} ${localTime(tr.arrivedAt, offset)} · ${esc(tr.cellId)}</li>`).join('')
+      || `<li class="muted">${t('none')}</li>`;
+  }
+
+  let now = Date.parse(publicMap.now);
+  const loadCell = async id => { try { cells.set(id, await get(`/api/v1/cells/${id}`)); } catch { /* not registered yet */ } };
+  const refreshCells = async () => {
+    await Promise.all(user.cells.map(loadCell));
+    now = Date.parse((await get('/api/v1/public/map')).now);
+    renderCells(now);
+  };
+
+  const catchUp = async () => {
+    for (;;) {
+      const missed = await hub.connection.invoke('catchUp', lastSeq);
+      missed.forEach(keep);
+      if (missed.length < 1000) return missed.length;
+    }
+  };
+  const hub = connectHub('/hubs/grid', {
+    on: {
+      alert: a => { keep(a); renderAlerts(); },
+      alertUpdated: a => { alerts.set(a.id, a); renderAlerts(); },
+      cellChanged: c => { if (user.cells.includes(c.cellId)) loadCell(c.cellId).then(() => renderCells(now)); },
+    },
+    status: async s => {
+      connection(s);
+      if (s === 'reconnected') {
+        const n = await catchUp();
+        renderAlerts();
+        await refreshCells();
+        connection('caught-up', n);
+      }
+    },
+  });
+
+  main.addEventListener('submit', async e => {
+    if (!e.target.matches('form.ack')) return;
+    e.preventDefault();
+    const id = e.target.closest('[data-alert]').dataset.alert;
+    const button = e.target.querySelector('button');
+    button.disabled = true;
+    try {
+      const updated = await hub.connection.invoke('ack', id, e.target.elements.note.value || null);
+      alerts.set(updated.id, updated);
+      renderAlerts();
+    } catch (error) { button.disabled = false; alert(error.message); }
+  });
+
+  await hub.ready;
+  (await get('/api/v1/alerts?limit=1000')).forEach(keep);
+  renderAlerts();
+  await refreshCells();
+  return () => hub.stop();
+}
