@@ -28,6 +28,7 @@ public sealed class CountyGrain(
     long streamVersion;
     CountyView view = null!;
     IAsyncStream<CountyView>? provinceStream;
+    IGrainTimer? pendingEvaluation;
 
     string Code => this.GetPrimaryKeyString();
 
@@ -43,7 +44,12 @@ public sealed class CountyGrain(
         this.RegisterGrainTimer(Reconcile, new GrainTimerCreationOptions(o.ReconcileInterval, o.ReconcileInterval) { KeepAlive = true });
     }
 
-    public Task<CountyView> GetView() => Task.FromResult(view);
+    /// <summary>Always current: a change still waiting for its evaluation is evaluated first.</summary>
+    public async Task<CountyView> GetView()
+    {
+        if (pendingEvaluation is not null) await EvaluatePending();
+        return view with { BusiestCells = book.Busiest(options.Value.BusiestCells) };
+    }
 
     public async Task Reconcile()
     {
@@ -64,7 +70,17 @@ public sealed class CountyGrain(
             book.Merge(cases, cells);
         }
         book.Apply(change);
-        await Evaluate();
+        // Evaluating the whole county for every message cost more than the cell and its commit together:
+        // changes arriving within EvaluationDelay are evaluated once.
+        pendingEvaluation ??= this.RegisterGrainTimer(EvaluatePending,
+            new GrainTimerCreationOptions(options.Value.EvaluationDelay, Timeout.InfiniteTimeSpan));
+    }
+
+    Task EvaluatePending()
+    {
+        pendingEvaluation?.Dispose();
+        pendingEvaluation = null;
+        return Evaluate();
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;
@@ -84,10 +100,9 @@ public sealed class CountyGrain(
         var decisions = rules.EvaluateAll(indicators);
         await RecordChanges(decisions, indicators, now);
         var previous = view;
-        view = new CountyView(Code, indicators, book.Travellers, decisions, rules.Default.Name, now,
-            book.Busiest(options.Value.BusiestCells));
-        if (!SameFigures(previous, view))
-            _ = GrainFactory.GetGrain<IPushHubGrain>(0).Publish(new PushBatch([], [], [], [view], null));
+        view = new CountyView(Code, indicators, book.Travellers, decisions, rules.Default.Name, now, []);
+        if (SameFigures(previous, view)) return;
+        _ = GrainFactory.GetGrain<IPushHubGrain>(0).Publish(new PushBatch([], [], [], [view], null));
         try
         {
             await provinceStream!.OnNextAsync(view);
@@ -100,8 +115,7 @@ public sealed class CountyGrain(
 
     static bool SameFigures(CountyView? a, CountyView b) =>
         a is not null && a.Indicators == b.Indicators && a.Travellers == b.Travellers
-        && b.Colours.All(c => c.Value.SameOutcomeAs(a.Colours.GetValueOrDefault(c.Key)))
-        && a.BusiestCells.SequenceEqual(b.BusiestCells);
+        && b.Colours.All(c => c.Value.SameOutcomeAs(a.Colours.GetValueOrDefault(c.Key)));
 
     async Task RecordChanges(IReadOnlyDictionary<string, ColourDecision> decisions, CountyIndicators indicators, DateTimeOffset now)
     {

@@ -8,5 +8,7 @@ public sealed record CountyOptions
     public TimeSpan EvaluationInterval { get; init; } = TimeSpan.FromMinutes(1);
     /// <summary>Re-read the county from the store this often, so lost stream messages cannot leave it wrong for long.</summary>
     public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>Changes arriving within this delay are evaluated together (well inside the 250 ms colour goal).</summary>
+    public TimeSpan EvaluationDelay { get; init; } = TimeSpan.FromMilliseconds(100);
     public int BusiestCells { get; init; } = 10;
 }
