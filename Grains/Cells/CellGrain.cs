@@ -19,6 +19,7 @@ public sealed class CellGrain(
     ILogger<CellGrain> log) : Grain, ICellGrain
 {
     CellState state = null!;
+    Task announcing = Task.CompletedTask;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
         state = await Load(cancellationToken);
@@ -68,27 +69,38 @@ public sealed class CellGrain(
 
         var previous = state.Version;
         state = working;
-        await Announce(events, previous);
+        announcing = Announce(announcing, Announcement(events, previous));
         return results;
     }
 
-    /// <summary>Tells the county (stream), the alert ledger and the web hosts; none of these is needed for correctness.</summary>
-    async Task Announce(IReadOnlyList<IEpiEvent> events, long previousVersion)
-    {
-        var alerts = events.SelectMany(e => AlertRules.ForCellEvent(e, alertOptions.Value)).ToList();
-        if (alerts.Count > 0) _ = GrainFactory.GetGrain<IAlertLedgerGrain>(0).Raise(alerts);
-        _ = GrainFactory.GetGrain<IPushHubGrain>(0).Publish(new PushBatch([], [], [CellSummary.Of(state)], [], null));
+    sealed record Changes(CellChanged ForCounty, IReadOnlyList<AlertDraft> Alerts, CellSummary Summary);
 
-        var touched = events.Select(CellWrites.CaseIdOf).OfType<string>().Distinct()
-            .Select(id => state.Cases[id]).ToList();
+    /// <summary>What to tell others about a commit, taken from the state as it is now.</summary>
+    Changes Announcement(IReadOnlyList<IEpiEvent> events, long previousVersion)
+    {
+        var touched = events.Select(CellWrites.CaseIdOf).OfType<string>().Distinct().Select(id => state.Cases[id]).ToList();
+        return new Changes(
+            new CellChanged(state.CellId, state.Version, touched, state.Travellers.Count, previousVersion),
+            events.SelectMany(e => AlertRules.ForCellEvent(e, alertOptions.Value)).ToList(),
+            CellSummary.Of(state));
+    }
+
+    /// <summary>
+    /// Tells the county (stream), the alert ledger and the web hosts, after the caller has its answer: none of them
+    /// is needed for correctness (counties reconcile, the ledger sweeps). Chained, so a cell's messages stay in order.
+    /// </summary>
+    async Task Announce(Task previous, Changes changes)
+    {
+        await previous;
+        if (changes.Alerts.Count > 0) _ = GrainFactory.GetGrain<IAlertLedgerGrain>(0).Raise(changes.Alerts);
+        _ = GrainFactory.GetGrain<IPushHubGrain>(0).Publish(new PushBatch([], [], [changes.Summary], [], null));
         try
         {
-            await publisher.Publish(state.County,
-                new CellChanged(state.CellId, state.Version, touched, state.Travellers.Count, previousVersion));
+            await publisher.Publish(changes.Summary.County, changes.ForCounty);
         }
         catch (Exception e)
         {
-            log.LogWarning(e, "Could not tell county {County} about cell {Cell}; it will reconcile", state.County, state.CellId);
+            log.LogWarning(e, "Could not tell county {County} about cell {Cell}; it will reconcile", changes.Summary.County, changes.Summary.CellId);
         }
     }
 
