@@ -21,6 +21,11 @@ deploy/local/redis.sh start "$work/redis" "$redis_port"
 export EPIGRID_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
 export EPIGRID_TEST_REDIS="127.0.0.1:$redis_port"
 (cd tests/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+# The browser tests drive Debian's headless Chromium (never a browser download); a CJK font draws the county names.
+if ! command -v chromium >/dev/null || ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+  [ "$(id -u)" = 0 ] || { echo "test.sh: install chromium and fonts-wqy-microhei (apt-get)" >&2; exit 1; }
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
+fi
 
 dotnet build EpiGrid.slnx -c Release -v q -nologo -clp:ErrorsOnly
 dotnet test EpiGrid.slnx -c Release --no-build --logger "console;verbosity=normal" "$@"

@@ -3,6 +3,7 @@ using EpiGrid.WebHost.Alerts;
 using EpiGrid.WebHost.Api;
 using EpiGrid.WebHost.Audit;
 using EpiGrid.WebHost.Cluster;
+using EpiGrid.WebHost.Web;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,6 +17,7 @@ builder.Services.AddEpiGridAuth();
 builder.Services.AddSingleton<CellCommandSender>();
 builder.Services.AddEpiGridAudit();
 builder.AddEpiGridPush();
+builder.AddEpiGridWebApp();
 
 var app = builder.Build();
 app.UseEpiGridErrors();
@@ -29,6 +31,7 @@ app.MapHealthApi();
 var api = app.MapGroup("/api/v1").RequireAuthorization().RequireCluster();
 api.MapCellsApi().MapCasesApi().MapTravellersApi().MapBatchApi().MapCountiesApi().MapProvinceApi().MapAuditApi();
 app.MapEpiGridPush(api);
+app.MapEpiGridWebApp(api);
 if (app.Environment.IsDevelopment())
     app.MapGroup("/api/v1").MapDevTokensApi();
 

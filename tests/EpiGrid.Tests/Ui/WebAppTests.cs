@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Net;
+using EpiGrid.Tests.Infrastructure;
+using EpiGrid.WebHost.Auth;
+using Microsoft.Playwright;
+
+namespace EpiGrid.Tests.Ui;
+
+/// <summary>The web app in a real headless Chromium against the running platform: map, live colours, inbox, overdue, replay.</summary>
+public sealed class WebAppTests(UiApp app) : IClassFixture<UiApp>
+{
+    static async Task<string> Colour(IPage page, string county) =>
+        (await page.GetAttributeAsync($"[data-county='{county}']", "data-colour"))!;
+
+    async Task ReportOutbreak(string cellId, string prefix, int cases, DateTimeOffset at)
+    {
+        await app.RegisterCell(cellId);
+        using var ingest = app.As(Roles.Ingest);
+        for (var i = 0; i < cases; i++)
+            (await app.ReportCase(ingest, cellId, $"{prefix}-{i}", clusterId: prefix, occurredAt: at)).StatusCode.ShouldBe(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task The_public_map_shows_the_90_counties_with_their_colours_counts_and_date_and_fetches_nothing_from_the_internet()
+    {
+        var page = await app.Browser.Open(app.BaseAddress, Browser.Desktop);
+        var foreign = new List<string>();
+        page.Request += (_, request) => { if (!request.Url.StartsWith(app.BaseAddress.ToString().TrimEnd('/')) && !request.Url.StartsWith("data:")) foreign.Add(request.Url); };
+        await page.GotoAsync("/public");
+        await Browser.Ready(page, "public");
+
+        (await page.Locator("[data-county]").CountAsync()).ShouldBe(90);
+        var colours = await page.Locator("[data-county]").EvaluateAllAsync<string[]>("els => els.map(e => e.getAttribute('data-colour'))");
+        colours.ShouldAllBe(c => new[] { "red", "orange", "yellow", "blue", "green" }.Contains(c));
+        (await page.TextContentAsync("[data-testid=counts]"))!.Split('/').Select(int.Parse).Sum().ShouldBe(90);
+        (await page.TextContentAsync("[data-testid=map-date]")).ShouldNotBeNullOrWhiteSpace();
+        (await page.TextContentAsync("[data-county='330782']"))!.ShouldContain("义乌");
+        await Browser.Screenshot(page, "public-desktop");
+
+        await page.ClickAsync("#lang");
+        await Browser.Ready(page, "public");
+        await page.WaitForSelectorAsync("[data-county='330782'] text:text('Yiwu')");
+        await page.SetViewportSizeAsync(Browser.Phone.Width, Browser.Phone.Height);
+        await Browser.Screenshot(page, "public-phone");
+        foreign.ShouldBeEmpty();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_public_page_before_sign_in_is_also_what_slash_shows_and_its_data_has_no_cells_or_people()
+    {
+        using var anonymous = new HttpClient { BaseAddress = app.BaseAddress };
+        var map = await anonymous.GetStringAsync("/api/v1/public/map");
+        map.ShouldNotContain("cell", Case.Insensitive);
+        map.ShouldNotContain("caseId", Case.Insensitive);
+        (await anonymous.GetAsync("/api/v1/counties")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+
+        var page = await app.Browser.Open(app.BaseAddress, Browser.Phone);
+        await page.GotoAsync("/");
+        await Browser.Ready(page, "public");
+        (await page.Locator("[data-county]").CountAsync()).ShouldBe(90);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Posting_cases_through_the_API_turns_a_countys_colour_on_the_open_map_within_2_seconds_without_a_reload()
+    {
+        const string county = "330782";
+        var page = await app.Browser.Open(app.BaseAddress, Browser.Desktop);
+        await page.GotoAsync("/public");
+        await Browser.Ready(page, "public");
+        await page.WaitForFunctionAsync("document.body.dataset.connection === 'connected'");
+        (await Colour(page, county)).ShouldBe("green");
+        await page.EvaluateAsync("window.__sameDocument = true");
+
+        await ReportOutbreak("330782-301-001", "yiwu-ui", 12, app.Clock.GetUtcNow());
+        var posted = Stopwatch.StartNew();
+        await page.WaitForSelectorAsync($"[data-county='{county}']:not([data-colour='green'])", new() { Timeout = 2_000 });
+        posted.Stop();
+
+        (await page.EvaluateAsync<bool>("window.__sameDocument === true")).ShouldBeTrue();
+        (await Colour(page, county)).ShouldBe((await app.County(county)).ColourUnder("zhejiang-5"));
+        Console.WriteLine($"Colour turned {posted.ElapsedMilliseconds} ms after the last case was accepted");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_grid_worker_sees_a_new_alert_and_acknowledges_it_and_the_officials_overdue_list_follows()
+    {
+        const string county = "330783", cell = "330783-101-001";
+        await app.RegisterCell(cell);
+        var worker = await app.Browser.Open(app.BaseAddress, Browser.Phone, app.Token(Roles.GridWorker, cells: cell));
+        await worker.GotoAsync("/");
+        await Browser.Ready(worker, "inbox");
+        await worker.WaitForFunctionAsync("document.body.dataset.connection === 'connected'");
+
+        // The official signs in with the local profile's picker.
+        var official = await app.Browser.Open(app.BaseAddress, Browser.Desktop);
+        await official.GotoAsync("/#signin");
+        await Browser.Ready(official, "signin");
+        await official.SelectOptionAsync("[data-testid=dev-signin] select[name=role]", "county-official");
+        await official.SelectOptionAsync("[data-testid=dev-signin] select[name=county]", county);
+        await official.ClickAsync("[data-testid=dev-signin] button[type=submit]");
+        await Browser.Ready(official, "map");
+        await official.WaitForSelectorAsync("[data-testid=overdue-list]");
+        await official.WaitForFunctionAsync("document.body.dataset.connection === 'connected'");
+
+        using var ingest = app.As(Roles.Ingest);
+        (await app.ReportCase(ingest, cell, "dongyang-ui-1")).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var alert = $"[data-testid=alerts] [data-alert='case:{cell}:dongyang-ui-1']";
+        await worker.WaitForSelectorAsync($"{alert}[data-status=open]", new() { Timeout = 5_000 });
+        await Browser.Screenshot(worker, "inbox-phone");
+        (await official.Locator($"[data-testid=overdue-list] [data-alert='case:{cell}:dongyang-ui-1']").CountAsync()).ShouldBe(0);
+
+        app.Clock.Advance(TimeSpan.FromHours(2)); // past the hour a confirmed case's alert must be acknowledged in
+        await official.WaitForSelectorAsync($"[data-testid=overdue-list] [data-alert='case:{cell}:dongyang-ui-1']", new() { Timeout = 15_000 });
+        await official.ClickAsync($"[data-county='{county}']");
+        await Browser.Screenshot(official, "official-desktop");
+
+        await worker.FillAsync($"{alert} input[name=note]", "visited, family isolated");
+        await worker.ClickAsync($"{alert} button");
+        await worker.WaitForSelectorAsync($"{alert}[data-status=acknowledged]", new() { Timeout = 5_000 });
+        await official.WaitForSelectorAsync($"[data-testid=overdue-list] [data-alert='case:{cell}:dongyang-ui-1']", new() { State = WaitForSelectorState.Detached, Timeout = 5_000 });
+
+        await worker.SetViewportSizeAsync(Browser.Desktop.Width, Browser.Desktop.Height);
+        await Browser.Screenshot(worker, "inbox-desktop");
+        await official.SetViewportSizeAsync(Browser.Phone.Width, Browser.Phone.Height);
+        await Browser.Screenshot(official, "official-phone");
+        await worker.Context.CloseAsync();
+        await official.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_auditors_slider_moved_to_before_the_cases_shows_the_countys_earlier_colour()
+    {
+        const string county = "330122";
+        await ReportOutbreak("330122-101-001", "tonglu-ui", 12, app.Clock.GetUtcNow());
+        await Eventually.True(async () => (await app.County(county)).ColourUnder("zhejiang-5") != "green", TimeSpan.FromSeconds(10));
+        var now = (await app.County(county)).ColourUnder("zhejiang-5");
+
+        var page = await app.Browser.Open(app.BaseAddress, Browser.Desktop, app.Token(Roles.Auditor));
+        await page.GotoAsync("/");
+        await Browser.Ready(page, "replay");
+        await page.WaitForSelectorAsync($"[data-county='{county}'][data-colour='{now}']");
+
+        var slider = page.Locator("[data-testid=slider]");
+        var max = int.Parse((await slider.GetAttributeAsync("max"))!);
+        await slider.FillAsync((max - 8).ToString()); // two hours earlier: before the cases
+        await page.WaitForSelectorAsync($"[data-county='{county}'][data-colour='green']");
+        await page.ClickAsync($"[data-county='{county}']");
+        await page.WaitForSelectorAsync("[data-testid=why][data-colour='green']");
+
+        await slider.FillAsync(max.ToString());
+        await page.WaitForSelectorAsync($"[data-county='{county}'][data-colour='{now}']");
+        await page.WaitForSelectorAsync($"[data-testid=why][data-colour='{now}']");
+        await page.WaitForSelectorAsync("[data-testid=timeline] td:text('test-ingest')");
+        await page.ClickAsync("[data-testid=verify]");
+        await page.WaitForSelectorAsync("[data-testid=verify-result][data-ok=true]", new() { Timeout = 30_000 });
+        await Browser.Screenshot(page, "replay-desktop");
+        await page.SetViewportSizeAsync(Browser.Phone.Width, Browser.Phone.Height);
+        await Browser.Screenshot(page, "replay-phone");
+        await page.Context.CloseAsync();
+    }
+}
