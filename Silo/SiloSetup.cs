@@ -9,8 +9,11 @@ using EpiGrid.Grains.Alerts;
 using EpiGrid.Grains.Cells;
 using EpiGrid.Grains.Counties;
 using EpiGrid.Grains.Provinces;
+using EpiGrid.Grains.Resumption;
 using EpiGrid.Grains.Seeding;
 using EpiGrid.Grains.Storage;
+using EpiGrid.Silo.Observability;
+using Orleans.Dashboard;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -37,6 +40,8 @@ public sealed record SiloOptions
     public int? PrimarySiloPort { get; init; }
     /// <summary>Address other silos and clients reach this silo at (Redis clustering).</summary>
     public string AdvertisedIp { get; init; } = "127.0.0.1";
+    /// <summary>Redis clustering inside Kubernetes: pod name, IP and namespace come from the pod (Orleans' Kubernetes hosting).</summary>
+    public bool Kubernetes { get; init; }
 }
 
 public static class SiloSetup
@@ -62,6 +67,7 @@ public static class SiloSetup
         services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<GroupCommitLog>());
         services.AddHostedService(sp => sp.GetRequiredService<GroupCommitLog>());
         services.AddSingleton<CountyRecords>();
+        services.AddEpiGridResumption();
         services.TryAddSingleton<ICellChangePublisher, StreamCellChangePublisher>();
         // Seeding runs before Orleans starts, so no county activates over a half-seeded province.
         services.AddHostedService<ProvinceSeeder>();
@@ -72,18 +78,28 @@ public static class SiloSetup
             silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (orleans.ClusterId, orleans.ServiceId));
             if (orleans.Clustering.Equals("redis", StringComparison.OrdinalIgnoreCase))
             {
-                silo.UseRedisClustering(config.GetConnectionString("Redis")
-                    ?? throw new InvalidOperationException("Orleans:Clustering is redis but ConnectionStrings:Redis is not configured"));
-                silo.ConfigureEndpoints(IPAddress.Parse(orleans.AdvertisedIp), orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: true);
+                var redis = config.GetConnectionString("Redis")
+                    ?? throw new InvalidOperationException("Cluster:Clustering is redis but ConnectionStrings:Redis is not configured");
+                silo.UseRedisClustering(redis);
+                // Durable reminders: a reminder must outlive the silo that registered it.
+                silo.UseRedisReminderService(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(redis));
+                if (orleans.Kubernetes) silo.UseKubernetesHosting();
+                else silo.ConfigureEndpoints(IPAddress.Parse(orleans.AdvertisedIp), orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: true);
             }
             else
             {
                 var primary = new IPEndPoint(IPAddress.Loopback, orleans.PrimarySiloPort ?? orleans.SiloPort);
                 silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, primary, orleans.ServiceId, orleans.ClusterId);
+                // One machine, one process: reminders in memory are enough (and die with the silo).
+                silo.UseInMemoryReminderService();
             }
+            silo.AddActivityPropagation();
+            // The dashboard's silo side; web hosts serve its pages to admins (WebHost/Observability).
+            silo.AddDashboard();
             silo.AddMemoryStreams(StreamNames.Provider, streams => streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
         });
         services.AddHostedService<ProvinceWarmUp>();
+        builder.AddEpiGridSiloTelemetry();
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Marten", LogLevel.Warning);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);

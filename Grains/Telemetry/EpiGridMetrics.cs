@@ -9,6 +9,12 @@ namespace EpiGrid.Grains.Telemetry;
 public static class EpiGridMetrics
 {
     public const string MeterName = "EpiGrid";
+
+    /// <summary>Every meter a silo or web host exports: ours, Orleans' (orleans-grains: activations per grain type), Npgsql's.</summary>
+    public static readonly string[] Meters = [MeterName, "Microsoft.Orleans", "Npgsql"];
+
+    /// <summary>Trace sources: Orleans grain calls (with activity propagation on), Npgsql commands, Marten.</summary>
+    public static readonly string[] TraceSources = ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Npgsql", "Marten"];
     static readonly Meter Meter = new(MeterName);
 
     /// <summary>Reports answered by the API (single requests and batch items).</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Runtime;
 using StackExchange.Redis;
 
@@ -47,6 +48,10 @@ public static class ClientSetup
             }
 
             client.Services.AddSingleton<IClientConnectionRetryFilter, KeepTryingToConnect>();
+            // The HTTP request's trace (its correlation id) continues into the grains it calls.
+            client.AddActivityPropagation();
+            // The dashboard's pages are served here, to admins only (Observability/AdminDashboard); the silos collect its data.
+            client.AddDashboard();
         });
         // Kestrel must not wait for the client's first connection: the host is live (and not ready) meanwhile.
         builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);

@@ -1,0 +1,50 @@
+using EpiGrid.Grains.Telemetry;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace EpiGrid.Silo.Observability;
+
+/// <summary>Section "Observability" of a silo.</summary>
+public sealed record SiloObservabilityOptions
+{
+    public const string Section = "Observability";
+    /// <summary>Port of the silo's Prometheus endpoint (/metrics; a silo has no web server of its own); 0: off.</summary>
+    public int MetricsPort { get; init; }
+    /// <summary>Interface of that endpoint: 127.0.0.1, or + for every interface (containers).</summary>
+    public string MetricsHost { get; init; } = "127.0.0.1";
+}
+
+public static class SiloTelemetry
+{
+    /// <summary>
+    /// Metrics and traces through OpenTelemetry: Prometheus on <see cref="SiloObservabilityOptions.MetricsPort"/>, OTLP when
+    /// OTEL_EXPORTER_OTLP_ENDPOINT is set. Log lines carry the trace id, which is the correlation id of the HTTP request
+    /// that caused them (Orleans propagates it through grain calls).
+    /// </summary>
+    public static IHostApplicationBuilder AddEpiGridSiloTelemetry(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(SiloObservabilityOptions.Section).Get<SiloObservabilityOptions>() ?? new();
+        var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("epigrid-silo", serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(EpiGridMetrics.Meters);
+                if (options.MetricsPort > 0)
+                    metrics.AddPrometheusHttpListener(o => (o.Host, o.Port) = (options.MetricsHost, options.MetricsPort));
+                if (otlp) metrics.AddOtlpExporter();
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(EpiGridMetrics.TraceSources);
+                if (otlp) tracing.AddOtlpExporter();
+            });
+        return builder;
+    }
+}

@@ -1,0 +1,45 @@
+using EpiGrid.Grains.Telemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace EpiGrid.WebHost.Observability;
+
+/// <summary>
+/// Metrics and traces through OpenTelemetry: Prometheus at /metrics, OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+/// A request's trace id is its correlation id: problems answer it as traceId, events record it (EventMeta.CorrelationId),
+/// Orleans carries it into grain calls (activity propagation) and every log line, in the web host and the silos, names it.
+/// </summary>
+public static class WebTelemetry
+{
+    public const string MetricsPath = "/metrics";
+
+    public static WebApplicationBuilder AddEpiGridTelemetry(this WebApplicationBuilder builder)
+    {
+        var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("epigrid-web", serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
+            .WithMetrics(metrics =>
+            {
+                // ASP.NET Core's own meters: request rate and duration per route, SignalR connections.
+                metrics.AddMeter(EpiGridMetrics.Meters)
+                    .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections")
+                    .AddPrometheusExporter();
+                if (otlp) metrics.AddOtlpExporter();
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(EpiGridMetrics.TraceSources).AddSource("Microsoft.AspNetCore", "Microsoft.AspNetCore.SignalR.Server");
+                if (otlp) tracing.AddOtlpExporter();
+            });
+        return builder;
+    }
+
+    /// <summary>Prometheus scrapes /metrics; keep it inside the cluster network (the ingress does not route it).</summary>
+    public static WebApplication MapEpiGridTelemetry(this WebApplication app)
+    {
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
+        return app;
+    }
+}
