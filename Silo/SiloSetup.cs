@@ -10,6 +10,7 @@ using EpiGrid.Grains.Cells;
 using EpiGrid.Grains.Counties;
 using EpiGrid.Grains.Provinces;
 using EpiGrid.Grains.Resumption;
+using EpiGrid.Grains.Resumption;
 using EpiGrid.Grains.Seeding;
 using EpiGrid.Grains.Storage;
 using EpiGrid.Silo.Observability;
@@ -67,6 +68,7 @@ public static class SiloSetup
         services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<GroupCommitLog>());
         services.AddHostedService(sp => sp.GetRequiredService<GroupCommitLog>());
         services.AddSingleton<CountyRecords>();
+        services.AddEpiGridResumption();
         services.AddEpiGridResumption();
         services.TryAddSingleton<ICellChangePublisher, StreamCellChangePublisher>();
         // Seeding runs before Orleans starts, so no county activates over a half-seeded province.

@@ -31,6 +31,7 @@ app.MapHealthApi();
 var api = app.MapGroup("/api/v1").RequireAuthorization().RequireCluster();
 api.MapCellsApi().MapCasesApi().MapTravellersApi().MapBatchApi().MapCountiesApi().MapProvinceApi().MapAuditApi();
 app.MapEpiGridPush(api);
+api.MapResumptionApi();
 app.MapEpiGridWebApp(api);
 if (app.Environment.IsDevelopment())
     app.MapGroup("/api/v1").MapDevTokensApi();

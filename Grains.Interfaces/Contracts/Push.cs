@@ -1,5 +1,6 @@
 using Orleans.Concurrency;
 using EpiGrid.Alerts;
+using EpiGrid.Resumption;
 
 namespace EpiGrid.Contracts;
 
@@ -31,10 +32,11 @@ public sealed record PushBatch(
     [property: Id(1)] IReadOnlyList<AlertView> AlertUpdates,
     [property: Id(2)] IReadOnlyList<CellSummary> Cells,
     [property: Id(3)] IReadOnlyList<CountyView> Counties,
-    [property: Id(4)] ProvinceSummary? Province)
+    [property: Id(4)] ProvinceSummary? Province,
+    [property: Id(5)] IReadOnlyList<ResumptionChange>? Resumption = null)
 {
     public static readonly PushBatch Empty = new([], [], [], [], null);
-    public bool IsEmpty => Alerts.Count + AlertUpdates.Count + Cells.Count + Counties.Count == 0 && Province is null;
+    public bool IsEmpty => Alerts.Count + AlertUpdates.Count + Cells.Count + Counties.Count + (Resumption?.Count ?? 0) == 0 && Province is null;
 }
 
 [GenerateSerializer, Immutable, Alias("epigrid.cell-summary")]

@@ -25,6 +25,7 @@ public sealed class PushHubGrain(IEventLog eventLog, [FromKeyedServices(Clocks.D
     readonly Dictionary<string, AlertView> alertUpdates = new(StringComparer.Ordinal);
     readonly Dictionary<string, CellSummary> cells = new(StringComparer.Ordinal);
     readonly Dictionary<string, CountyView> counties = new(StringComparer.Ordinal);
+    readonly Dictionary<(string, string, DateOnly), EpiGrid.Resumption.ResumptionChange> resumption = [];
     ProvinceSummary? province;
     /// <summary>When the oldest alert waiting to be pushed arrived, just after the ledger committed it (real time).</summary>
     long? alertsSince;
@@ -46,6 +47,7 @@ public sealed class PushHubGrain(IEventLog eventLog, [FromKeyedServices(Clocks.D
         foreach (var a in batch.AlertUpdates) alertUpdates[a.Alert.Id] = a;
         foreach (var c in batch.Cells) cells[c.CellId] = c;
         foreach (var c in batch.Counties) counties[c.Code] = c;
+        foreach (var r in batch.Resumption ?? []) resumption[(r.Scope, r.Code, r.Figures.Day)] = r;
         province = batch.Province ?? province;
         if (flushing.IsCompleted) flushing = Flush();
         return Task.CompletedTask;
@@ -54,12 +56,12 @@ public sealed class PushHubGrain(IEventLog eventLog, [FromKeyedServices(Clocks.D
     async Task Flush()
     {
         await Task.Yield();
-        while (alerts.Count + alertUpdates.Count + cells.Count + counties.Count > 0 || province is not null)
+        while (alerts.Count + alertUpdates.Count + cells.Count + counties.Count + resumption.Count > 0 || province is not null)
         {
             var batch = new PushBatch(alerts.OrderBy(a => a.Seq).ToList(), alertUpdates.Values.ToList(), cells.Values.ToList(),
-                counties.Values.ToList(), province);
+                counties.Values.ToList(), province, resumption.Values.ToList());
             var since = alertsSince;
-            alerts.Clear(); alertUpdates.Clear(); cells.Clear(); counties.Clear(); province = null; alertsSince = null;
+            alerts.Clear(); alertUpdates.Clear(); cells.Clear(); counties.Clear(); province = null; alertsSince = null; resumption.Clear();
             await Deliver(batch);
             if (since is { } t && batch.Alerts.Count > 0)
                 Telemetry.EpiGridMetrics.AlertLatency.Record(System.Diagnostics.Stopwatch.GetElapsedTime(t).TotalMilliseconds);

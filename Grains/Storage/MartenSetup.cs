@@ -1,5 +1,7 @@
 using EpiGrid.Alerts;
 using EpiGrid.Grains.Alerts;
+using EpiGrid.Grains.Resumption;
+using EpiGrid.Resumption;
 using JasperFx;
 using JasperFx.Events;
 using Marten;
@@ -33,6 +35,8 @@ public static class MartenSetup
         options.Schema.For<CellRecord>().Index(x => x.County);
         options.Schema.For<AlertRecord>().Duplicate(x => x.Seq).Index(x => x.County);
         options.Schema.For<AlertSweepCheckpoint>();
+        options.Schema.For<EnterpriseRecord>().Index(x => x.County);
+        options.Schema.For<ResumptionDayRecord>().Index(x => x.County);
     }
 
     /// <summary>Event names as stored: part of the history's format, never renamed.</summary>
@@ -49,5 +53,8 @@ public static class MartenSetup
         (typeof(AlertDelivered), "alert_delivered"),
         (typeof(AlertAcknowledged), "alert_acknowledged"),
         (typeof(AlertEscalated), "alert_escalated"),
+        (typeof(EnterpriseRegistered), "enterprise_registered"),
+        (typeof(EnterpriseDetailsChanged), "enterprise_details_changed"),
+        (typeof(ReadingsRecorded), "readings_recorded"),
     ];
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using EpiGrid.Alerts;
+using EpiGrid.Resumption;
 using EpiGrid.WebHost.Api;
 using Microsoft.AspNetCore.SignalR;
 
@@ -56,6 +57,9 @@ public sealed class PushRelay(IClusterClient grains, IHubContext<GridHub> hub, I
                 sends.Add(hub.Clients.Groups(AlertGroups.County(c.Code), AlertGroups.Province)
                     .SendAsync(GridMethods.CountyChanged, CountyResponse.From(county, c, detailed: false)));
         if (batch.Province is { } p) sends.Add(hub.Clients.All.SendAsync(GridMethods.ProvinceChanged, p));
+        foreach (var r in batch.Resumption ?? [])
+            sends.Add((r.Scope == ResumptionChange.CountyScope ? hub.Clients.Groups(AlertGroups.County(r.Code), AlertGroups.Province) : hub.Clients.All)
+                .SendAsync(ResumptionApi.PushMethod, new { r.Scope, r.Code, Figures = ResumptionResponse.From(r.Figures) }));
         sends.Add(Web.PublicHub.Relay(publicHub, batch, province));
         await Task.WhenAll(sends);
     }

@@ -1,0 +1,48 @@
+using Orleans.Concurrency;
+using EpiGrid.Contracts;
+
+namespace EpiGrid.Resumption;
+
+/// <summary>A county's enterprises and their daily readings (key: county code); computes the county's index per day.</summary>
+public interface IResumptionGrain : IGrainWithStringKey
+{
+    /// <summary>Registers enterprises of this county or changes their details, in one commit; a result for each.</summary>
+    Task<IReadOnlyList<CommandResult>> Register(IReadOnlyList<Enterprise> enterprises, Provenance by);
+
+    /// <summary>Records readings once per enterprise and day: a repeat is a duplicate, a different value is rejected.</summary>
+    Task<ReadingsResult> Record(IReadOnlyList<ElectricityReading> readings, Provenance by);
+
+    Task<Enterprise?> GetEnterprise(string enterpriseId);
+
+    /// <summary>The county's sums per day with readings.</summary>
+    Task<IReadOnlyDictionary<DateOnly, ResumptionTally>> Tallies();
+
+    /// <summary>The county's figures for a day; null: the latest day with readings (today when there is none).</summary>
+    Task<ResumptionFigures> Figures(DateOnly? day);
+
+    /// <summary>The county's figures for each day with readings within [from, to].</summary>
+    Task<IReadOnlyList<ResumptionFigures>> History(DateOnly from, DateOnly to);
+}
+
+/// <summary>The province's and cities' index (key 0), summed from the counties' tallies; raises lag alerts.</summary>
+public interface IProvinceResumptionGrain : IGrainWithIntegerKey
+{
+    [OneWay]
+    Task CountyChanged(string county, IReadOnlyDictionary<DateOnly, ResumptionTally> days);
+
+    /// <summary>The map layer for a day; null: the latest day with readings.</summary>
+    Task<ResumptionMap> Map(DateOnly? day);
+
+    /// <summary>The province's figures for each day with readings within [from, to].</summary>
+    Task<IReadOnlyList<ResumptionFigures>> History(DateOnly from, DateOnly to);
+}
+
+/// <summary>Which county each enterprise is registered under (key 0): lets a bulk upload be split by county.</summary>
+public interface IEnterpriseDirectoryGrain : IGrainWithIntegerKey
+{
+    /// <summary>The county of each id, in order; null for an id never registered.</summary>
+    [ReadOnly]
+    Task<IReadOnlyList<string?>> CountiesOf(IReadOnlyList<string> enterpriseIds);
+
+    Task Learn(IReadOnlyList<Enterprise> registered);
+}

@@ -1,0 +1,109 @@
+using EpiGrid.Alerts;
+using EpiGrid.Resumption;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace EpiGrid.Grains.Resumption;
+
+/// <summary>
+/// The province's and cities' index, summed exactly from the counties' tallies (enterprises, resumed, kWh,
+/// baseline), pushed to the screens as it changes. Looks for lagging counties once readings settle.
+/// </summary>
+public sealed class ProvinceResumptionGrain(
+    Geography.Province province,
+    ResumptionIndexRule rule,
+    IOptions<ResumptionOptions> options,
+    [FromKeyedServices(Clocks.Domain)] TimeProvider clock,
+    ILogger<ProvinceResumptionGrain> log) : Grain, IProvinceResumptionGrain
+{
+    readonly Dictionary<string, Dictionary<DateOnly, ResumptionTally>> counties = new(StringComparer.Ordinal);
+    readonly HashSet<DateOnly> unsettled = [];
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await Refresh();
+        var o = options.Value;
+        this.RegisterGrainTimer(Refresh, new GrainTimerCreationOptions(o.RefreshInterval, o.RefreshInterval) { KeepAlive = true });
+        this.RegisterGrainTimer(CheckLag, new GrainTimerCreationOptions(o.LagCheckInterval, o.LagCheckInterval) { KeepAlive = true });
+    }
+
+    public Task CountyChanged(string county, IReadOnlyDictionary<DateOnly, ResumptionTally> days)
+    {
+        if (!counties.TryGetValue(county, out var known)) counties[county] = known = [];
+        foreach (var (day, tally) in days) known[day] = tally;
+        Publish(county, days.Keys);
+        unsettled.UnionWith(days.Keys);
+        return Task.CompletedTask;
+    }
+
+    public Task<ResumptionMap> Map(DateOnly? day)
+    {
+        var on = day ?? LatestDay();
+        var byCounty = counties.Where(c => c.Value.ContainsKey(on)).ToDictionary(c => c.Key, c => rule.Figures(on, c.Value[on]));
+        var byCity = counties.Where(c => c.Value.ContainsKey(on)).GroupBy(c => province.Find(c.Key)!.CityCode)
+            .ToDictionary(g => g.Key, g => rule.Figures(on, Sum(g.Select(c => c.Value[on]))));
+        return Task.FromResult(new ResumptionMap(rule.Figures(on, ProvinceTally(on)), byCity, byCounty));
+    }
+
+    public Task<IReadOnlyList<ResumptionFigures>> History(DateOnly from, DateOnly to) => Task.FromResult<IReadOnlyList<ResumptionFigures>>(
+        counties.Values.SelectMany(c => c.Keys).Where(d => d >= from && d <= to).Distinct().Order()
+            .Select(d => rule.Figures(d, ProvinceTally(d))).ToList());
+
+    /// <summary>Asks every county again, in case a one-way message from one of them was lost.</summary>
+    async Task Refresh()
+    {
+        var all = await Task.WhenAll(province.Counties.Select(async c =>
+            (c.Code, Tallies: await GrainFactory.GetGrain<IResumptionGrain>(c.Code).Tallies())));
+        foreach (var (code, tallies) in all.Where(a => a.Tallies.Count > 0))
+            counties[code] = new Dictionary<DateOnly, ResumptionTally>(tallies);
+    }
+
+    void Publish(string county, IEnumerable<DateOnly> days)
+    {
+        var city = province.Find(county)?.CityCode ?? "";
+        var changes = new List<ResumptionChange>();
+        foreach (var day in days)
+        {
+            changes.Add(new(ResumptionChange.CountyScope, county, rule.Figures(day, counties[county][day])));
+            changes.Add(new(ResumptionChange.CityScope, city, rule.Figures(day, Sum(counties
+                .Where(c => province.Find(c.Key)?.CityCode == city && c.Value.ContainsKey(day)).Select(c => c.Value[day])))));
+            changes.Add(new(ResumptionChange.ProvinceScope, "province", rule.Figures(day, ProvinceTally(day))));
+        }
+        _ = GrainFactory.GetGrain<IPushHubGrain>(0).Publish(PushBatch.Empty with { Resumption = changes });
+    }
+
+    /// <summary>
+    /// A change on day D can start or complete a lagging run ending on D to D + LagDays - 1. Checked on a timer, not
+    /// on every message, so a bulk upload arriving county by county does not alert on a half-uploaded day.
+    /// </summary>
+    Task CheckLag()
+    {
+        if (unsettled.Count == 0) return Task.CompletedTask;
+        var o = options.Value;
+        var ends = unsettled.SelectMany(d => Enumerable.Range(0, Math.Max(1, o.LagDays)).Select(d.AddDays)).ToHashSet();
+        unsettled.Clear();
+        var provinceFigures = ends.SelectMany(d => Enumerable.Range(0, Math.Max(1, o.LagDays)).Select(i => d.AddDays(-i))).Distinct()
+            .ToDictionary(d => d, d => rule.Figures(d, ProvinceTally(d)));
+        var now = clock.GetUtcNow();
+        var alerts = new List<AlertDraft>();
+        foreach (var (code, days) in counties)
+        {
+            var figures = days.ToDictionary(d => d.Key, d => rule.Figures(d.Key, d.Value));
+            alerts.AddRange(ends.Where(figures.ContainsKey)
+                .Select(d => ResumptionLagRule.Evaluate(code, d, figures, provinceFigures, o, now)).OfType<AlertDraft>());
+        }
+        if (alerts.Count > 0)
+        {
+            log.LogInformation("{Count} counties lag the province's resumption index", alerts.Count);
+            _ = GrainFactory.GetGrain<IAlertLedgerGrain>(0).Raise(alerts);
+        }
+        return Task.CompletedTask;
+    }
+
+    ResumptionTally ProvinceTally(DateOnly day) => Sum(counties.Values.Where(c => c.ContainsKey(day)).Select(c => c[day]));
+
+    static ResumptionTally Sum(IEnumerable<ResumptionTally> tallies) => tallies.Aggregate(ResumptionTally.Zero, (a, b) => a + b);
+
+    DateOnly LatestDay() => counties.Values.SelectMany(c => c.Keys).DefaultIfEmpty(
+        DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(province.Options.UtcOffset).DateTime)).Max();
+}

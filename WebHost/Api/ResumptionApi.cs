@@ -1,0 +1,100 @@
+using System.Globalization;
+using EpiGrid.Resumption;
+
+namespace EpiGrid.WebHost.Api;
+
+/// <summary>The enterprise resumption index of counties, cities and the province, per day; every role may read it.</summary>
+public static class ResumptionApi
+{
+    /// <summary>Hub method of a changed figure (see PushRelay).</summary>
+    public const string PushMethod = "resumptionChanged";
+    const int MaxHistoryDays = 366;
+
+    public static RouteGroupBuilder MapResumptionApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/counties/{code}/resumption", County).WithTags("Resumption")
+            .WithSummary("A county's enterprise resumption index for a day (default: the latest day with readings).");
+        api.MapGet("/counties/{code}/resumption/history", CountyHistory).WithTags("Resumption")
+            .WithSummary("A county's index for each day with readings from `from` to `to` (at most 366 days).");
+        api.MapGet("/province/resumption", Province).WithTags("Resumption")
+            .WithSummary("The province's index for a day, with every city's and county's: the map layer.");
+        api.MapGet("/province/resumption/history", ProvinceHistory).WithTags("Resumption")
+            .WithSummary("The province's index for each day with readings from `from` to `to`.");
+        return api.MapEnterprisesApi().MapReadingsApi();
+    }
+
+    static async Task<Results<Ok<ResumptionResponse>, ProblemHttpResult>> County(
+        string code, string? day, HttpContext http, IClusterClient grains, Province province)
+    {
+        if (Refuse(http, code, province) is { } refused) return refused.ToResult(http);
+        if (!TryDay(day, "day", out var on, out var bad)) return bad!.ToResult(http);
+        var figures = await grains.GetGrain<IResumptionGrain>(code).Figures(on);
+        return TypedResults.Ok(ResumptionResponse.From(figures, code));
+    }
+
+    static async Task<Results<Ok<ResumptionHistoryResponse>, ProblemHttpResult>> CountyHistory(
+        string code, string? from, string? to, HttpContext http, IClusterClient grains, Province province,
+        [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
+    {
+        if (Refuse(http, code, province) is { } refused) return refused.ToResult(http);
+        var (first, last, problem) = Range(from, to, Today(clock, province));
+        if (problem is not null) return problem.ToResult(http);
+        var days = await grains.GetGrain<IResumptionGrain>(code).History(first, last);
+        return TypedResults.Ok(new ResumptionHistoryResponse(code, Text(first), Text(last), days.Select(d => ResumptionResponse.From(d, code)).ToList()));
+    }
+
+    static async Task<Results<Ok<ProvinceResumptionResponse>, ProblemHttpResult>> Province(
+        string? day, HttpContext http, IClusterClient grains, Province province)
+    {
+        if (!Jurisdiction.Of(http.User).MayReadCounties) return Problems.Forbidden("This role may not read the province.").ToResult(http);
+        if (!TryDay(day, "day", out var on, out var bad)) return bad!.ToResult(http);
+        var map = await grains.GetGrain<IProvinceResumptionGrain>(0).Map(on);
+        var p = map.Province;
+        var cities = province.Counties.DistinctBy(c => c.CityCode).Where(c => map.Cities.ContainsKey(c.CityCode))
+            .Select(c => ResumptionResponse.From(map.Cities[c.CityCode], c.CityCode, c.CityZh, c.CityEn)).ToList();
+        var counties = province.Counties.Where(c => map.Counties.ContainsKey(c.Code))
+            .Select(c => ResumptionResponse.From(map.Counties[c.Code], c.Code, c.NameZh, c.NameEn)).ToList();
+        return TypedResults.Ok(new ProvinceResumptionResponse(Text(p.Day), p.Enterprises, p.Resumed, p.ResumptionRate, p.ProductionRate,
+            p.Index, p.RuleVersion, cities, counties));
+    }
+
+    static async Task<Results<Ok<ResumptionHistoryResponse>, ProblemHttpResult>> ProvinceHistory(
+        string? from, string? to, HttpContext http, IClusterClient grains, Province province, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
+    {
+        if (!Jurisdiction.Of(http.User).MayReadCounties) return Problems.Forbidden("This role may not read the province.").ToResult(http);
+        var (first, last, problem) = Range(from, to, Today(clock, province));
+        if (problem is not null) return problem.ToResult(http);
+        var days = await grains.GetGrain<IProvinceResumptionGrain>(0).History(first, last);
+        return TypedResults.Ok(new ResumptionHistoryResponse(null, Text(first), Text(last), days.Select(d => ResumptionResponse.From(d)).ToList()));
+    }
+
+    static ProblemDetails? Refuse(HttpContext http, string code, Province province) =>
+        !Jurisdiction.Of(http.User).MayReadCounties ? Problems.Forbidden("This role may not read counties.")
+        : province.Find(code) is null ? Problems.NotFound($"There is no county {code} in {province.Options.ProvinceNameEn}.")
+        : null;
+
+    /// <summary>Defaults: to today, from 29 days before "to".</summary>
+    static (DateOnly From, DateOnly To, ProblemDetails? Problem) Range(string? from, string? to, DateOnly today)
+    {
+        if (!TryDay(to, "to", out var last, out var bad) || !TryDay(from, "from", out var first, out bad)) return (default, default, bad);
+        var end = last ?? today;
+        var start = first ?? end.AddDays(-29);
+        if (start > end) return (default, default, Problems.Invalid("from", "Must not be after 'to'."));
+        if (end.DayNumber - start.DayNumber >= MaxHistoryDays) return (default, default, Problems.Invalid("from", $"At most {MaxHistoryDays} days at once."));
+        return (start, end, null);
+    }
+
+    static bool TryDay(string? text, string field, out DateOnly? day, out ProblemDetails? problem)
+    {
+        (day, problem) = (null, null);
+        if (text is null) return true;
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) day = d;
+        else problem = Problems.Invalid(field, "Must be a local day, YYYY-MM-DD.");
+        return problem is null;
+    }
+
+    public static DateOnly Today(TimeProvider clock, Province province) =>
+        DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(province.Options.UtcOffset).DateTime);
+
+    static string Text(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
