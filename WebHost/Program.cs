@@ -3,6 +3,7 @@ using EpiGrid.WebHost.Alerts;
 using EpiGrid.WebHost.Api;
 using EpiGrid.WebHost.Audit;
 using EpiGrid.WebHost.Cluster;
+using EpiGrid.WebHost.Observability;
 using EpiGrid.WebHost.Web;
 using Scalar.AspNetCore;
 
@@ -17,10 +18,12 @@ builder.Services.AddEpiGridAuth();
 builder.Services.AddSingleton<CellCommandSender>();
 builder.Services.AddEpiGridAudit();
 builder.AddEpiGridPush();
+builder.AddEpiGridTelemetry();
 builder.AddEpiGridWebApp();
 
 var app = builder.Build();
 app.UseEpiGridErrors();
+app.UseAdminDashboardCookie();
 app.UseAuthentication();
 app.UseAuthorization();
 
@@ -32,6 +35,9 @@ var api = app.MapGroup("/api/v1").RequireAuthorization().RequireCluster();
 api.MapCellsApi().MapCasesApi().MapTravellersApi().MapBatchApi().MapCountiesApi().MapProvinceApi().MapAuditApi();
 app.MapEpiGridPush(api);
 api.MapResumptionApi();
+api.MapClusterApi();
+app.MapEpiGridTelemetry();
+app.MapAdminDashboard();
 app.MapEpiGridWebApp(api);
 if (app.Environment.IsDevelopment())
     app.MapGroup("/api/v1").MapDevTokensApi();
