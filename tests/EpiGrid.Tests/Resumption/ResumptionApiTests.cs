@@ -1,0 +1,163 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using EpiGrid.Tests.Infrastructure;
+
+namespace EpiGrid.Tests.Resumption;
+
+public sealed class ResumptionApiTests(ResumptionApp app) : IClassFixture<ResumptionApp>
+{
+    [Fact]
+    public async Task A_days_readings_give_the_county_its_index_and_a_re_upload_adds_nothing()
+    {
+        const string county = "330782";
+        for (var i = 1; i <= 4; i++) await app.RegisterEnterprise($"yw-{i}", county, baseline: 100);
+        using var ingest = app.As("ingest");
+        var readings = new JsonArray(
+            new JsonObject { ["enterpriseId"] = "yw-1", ["day"] = "2020-02-19", ["kwh"] = 30 },
+            new JsonObject { ["enterpriseId"] = "yw-2", ["day"] = "2020-02-19", ["kwh"] = 29.99 },
+            new JsonObject { ["enterpriseId"] = "yw-3", ["day"] = "2020-02-19", ["kwh"] = 90 },
+            new JsonObject { ["enterpriseId"] = "yw-4", ["day"] = "2020-02-19", ["kwh"] = 0 });
+
+        var first = await app.Upload(ingest, JsonContent.Create(readings));
+        var again = await app.Upload(ingest, JsonContent.Create(readings));
+
+        first.Int("applied").ShouldBe(4);
+        first["errors"]!.AsArray().ShouldBeEmpty();
+        again.Int("applied").ShouldBe(0);
+        again.Int("duplicates").ShouldBe(4);
+        var figures = await Get(ingest, $"/api/v1/counties/{county}/resumption?day=2020-02-19");
+        figures["day"]!.GetValue<string>().ShouldBe("2020-02-19");
+        figures.Int("enterprises").ShouldBe(4);
+        figures.Int("resumed").ShouldBe(2);
+        figures["resumptionRate"]!.GetValue<double>().ShouldBe(0.5);
+        figures["productionRate"]!.GetValue<double>().ShouldBe(149.99 / 400, 1e-12);
+        figures["index"]!.GetValue<double>().ShouldBe(Math.Round(100 * (0.5 + 149.99 / 400) / 2, 2));
+    }
+
+    [Fact]
+    public async Task Bad_csv_rows_are_answered_with_their_line_and_field_and_the_good_rows_are_applied()
+    {
+        await app.RegisterEnterprise("hz-1", "330106");
+        await app.RegisterEnterprise("hz-2", "330106");
+        using var ingest = app.As("ingest");
+        var csv = "enterpriseId,day,kwh\n" +
+                  "hz-1,2020-02-19,50\n" +          // line 2: fine
+                  "nobody,2020-02-19,50\n" +        // line 3: not registered
+                  "hz-2,19/02/2020,50\n" +          // line 4: day format
+                  "hz-2,2020-02-19,-1\n" +          // line 5: negative
+                  "hz-2,2020-02-21,10\n" +          // line 6: tomorrow (the clock says 20 Feb)
+                  "hz-1,2020-02-19,51\n" +          // line 7: another value for a recorded day
+                  "hz-2,2020-02-19,abc\n" +         // line 8: not a number
+                  "hz-2,2020-02-19\n" +             // line 9: missing field
+                  "\n" +
+                  "hz-2,2020-02-19,40\n";           // line 11: fine
+
+        var result = await app.Upload(ingest, ResumptionApp.Csv(csv));
+
+        result.Int("applied").ShouldBe(2);
+        var errors = result["errors"]!.AsArray().Select(e => (e!["line"]!.GetValue<int>(), e["field"]!.GetValue<string>())).ToList();
+        errors.ShouldBe([(3, "enterpriseId"), (4, "day"), (5, "kwh"), (6, "day"), (7, "kwh"), (8, "kwh"), (9, "line")]);
+    }
+
+    [Fact]
+    public async Task A_malformed_body_or_an_unknown_media_type_is_refused_whole()
+    {
+        using var ingest = app.As("ingest");
+        (await ingest.PostAsync("/api/v1/enterprises/readings", ResumptionApp.Csv("id,when,use\nx,2020-02-19,1\n"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await ingest.PostAsync("/api/v1/enterprises/readings", JsonContent.Create(new { enterpriseId = "x" }))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await ingest.PostAsync("/api/v1/enterprises/readings", new StringContent("x", null, "text/plain"))).StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [Fact]
+    public async Task Province_and_cities_are_exact_sums_of_their_counties()
+    {
+        // Two counties of Jinhua (3307) with 20 Feb readings only.
+        await app.RegisterEnterprise("jh-a1", "330702", baseline: 200);
+        await app.RegisterEnterprise("jh-b1", "330781", baseline: 100);
+        await app.RegisterEnterprise("jh-b2", "330781", baseline: 100);
+        using var ingest = app.As("ingest");
+        await app.Upload(ingest, ResumptionApp.Csv("enterpriseId,day,kwh\njh-a1,2020-02-20,100\njh-b1,2020-02-20,10\njh-b2,2020-02-20,40\n"));
+
+        using var worker = app.As("grid-worker", cells: "330781-001-001");
+        JsonObject province = null!;
+        await Eventually.True(async () =>
+            (province = await Get(worker, "/api/v1/province/resumption?day=2020-02-20")).Int("enterprises") == 3, TimeSpan.FromSeconds(10));
+        province.Int("resumed").ShouldBe(2);
+        province["productionRate"]!.GetValue<double>().ShouldBe(150.0 / 400, 1e-12);
+        var city = province["cities"]!.AsArray().Single(c => c!["code"]!.GetValue<string>() == "3307")!.AsObject();
+        city.Int("enterprises").ShouldBe(3);
+        city["index"]!.GetValue<double>().ShouldBe(province["index"]!.GetValue<double>());
+        province["counties"]!.AsArray().Select(c => c!["code"]!.GetValue<string>()).ShouldBe(["330702", "330781"]);
+    }
+
+    [Fact]
+    public async Task The_history_gives_the_index_of_each_day_with_readings()
+    {
+        const string county = "330381";
+        await app.RegisterEnterprise("wz-1", county);
+        using var ingest = app.As("ingest");
+        await app.Upload(ingest, ResumptionApp.Csv("enterpriseId,day,kwh\nwz-1,2020-02-10,10\nwz-1,2020-02-15,40\nwz-1,2020-02-19,80\n"));
+
+        var history = await Get(app.As("auditor"), $"/api/v1/counties/{county}/resumption/history?from=2020-02-12&to=2020-02-20");
+
+        history["days"]!.AsArray().Select(d => (d!["day"]!.GetValue<string>(), d["index"]!.GetValue<double>()))
+            .ShouldBe([("2020-02-15", 70.0), ("2020-02-19", 90.0)]);
+    }
+
+    [Fact]
+    public async Task Only_ingest_admins_and_the_countys_officials_write_and_everyone_reads()
+    {
+        using var worker = app.As("grid-worker", cells: "330782-001-001");
+        using var otherOfficial = app.As("county-official", "330106");
+        using var official = app.As("county-official", "330782");
+        var body = new { county = "330782", name = "Yiwu Socks", industry = "textiles", baselineKwhPerDay = 1000 };
+
+        (await worker.PutAsJsonAsync("/api/v1/enterprises/socks-1", body)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await otherOfficial.PutAsJsonAsync("/api/v1/enterprises/socks-1", body)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await official.PutAsJsonAsync("/api/v1/enterprises/socks-1", body)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await official.PutAsJsonAsync("/api/v1/enterprises/socks-1", body)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await app.Admin().PutAsJsonAsync("/api/v1/enterprises/socks-1", body with { county = "330106" })).StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await worker.PostAsync("/api/v1/enterprises/readings", ResumptionApp.Csv("enterpriseId,day,kwh\n"))).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        var fromOther = await app.Upload(otherOfficial, ResumptionApp.Csv("enterpriseId,day,kwh\nsocks-1,2020-02-19,500\n"));
+        fromOther["errors"]!.AsArray().Single()!["field"]!.GetValue<string>().ShouldBe("enterpriseId");
+        (await worker.GetAsync("/api/v1/counties/330782/resumption")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await worker.GetAsync("/api/v1/counties/999999/resumption")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task An_enterprise_registration_is_validated_field_by_field()
+    {
+        var response = await app.Admin().PutAsJsonAsync("/api/v1/enterprises/bad-1",
+            new { county = "330782", cellId = "330106-001-001", name = " ", baselineKwhPerDay = 0 });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var errors = (await response.Body())["errors"]!.AsObject().Select(e => e.Key).Order().ToList();
+        errors.ShouldBe(["baselineKwhPerDay", "cellId", "industry", "name"]);
+    }
+
+    [Fact]
+    public async Task A_county_lagging_the_province_by_more_than_the_margin_for_three_days_alerts_its_officials()
+    {
+        // 330522 produces at full baseline; 330523 at 40%, 55 points behind, on 17, 18 and 19 Feb.
+        await app.RegisterEnterprise("hu-full", "330522");
+        await app.RegisterEnterprise("hu-slow", "330523");
+        using var ingest = app.As("ingest");
+        var csv = "enterpriseId,day,kwh\n" + string.Join("", new[] { "17", "18", "19" }
+            .Select(d => $"hu-full,2020-02-{d},100\nhu-slow,2020-02-{d},40\n"));
+        await app.Upload(ingest, ResumptionApp.Csv(csv));
+
+        using var official = app.As("county-official", "330523");
+        await Eventually.True(async () =>
+            (await official.GetAsync("/api/v1/alerts/resumption-lag:330523:2020-02-19")).IsSuccessStatusCode, TimeSpan.FromSeconds(15));
+        (await official.GetAsync("/api/v1/alerts/resumption-lag:330523:2020-02-18")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await app.Admin().GetAsync("/api/v1/alerts/resumption-lag:330522:2020-02-19")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    static async Task<JsonObject> Get(HttpClient client, string path)
+    {
+        var response = await client.GetAsync(path);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return await response.Body();
+    }
+}
