@@ -1,5 +1,6 @@
 using EpiGrid.Resumption;
 using EpiGrid.WebHost.Api.Requests;
+using Microsoft.Extensions.Options;
 
 namespace EpiGrid.WebHost.Api;
 
@@ -11,6 +12,7 @@ public static class ResumptionEnterprisesApi
         var enterprises = api.MapGroup("/enterprises").WithTags("Resumption");
         enterprises.MapPut("/{id}", Register).WithSummary("Register an enterprise under a county with its baseline daily use, or change its details.");
         enterprises.MapGet("/{id}", Get).WithSummary("An enterprise as registered.");
+        enterprises.MapPost("", RegisterMany).WithSummary($"Register up to {MaxItems} enterprises at once: a JSON array of the PUT body with \"id\"; errors per item.");
         return api;
     }
 
@@ -47,6 +49,76 @@ public static class ResumptionEnterprisesApi
         return mayRead ? TypedResults.Ok(EnterpriseResponse.From(enterprise))
             : Problems.Forbidden($"Enterprise {id} is outside this caller's jurisdiction.").ToResult(http);
     }
+
+    public const int MaxItems = 100_000;
+    const int ChunkSize = 5_000;
+
+    static async Task<Results<Ok<EnterprisesRegistered>, ProblemHttpResult>> RegisterMany(
+        List<System.Text.Json.Nodes.JsonNode?>? body, HttpContext http, IClusterClient grains, Province province,
+        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+    {
+        var caller = Jurisdiction.Of(http.User);
+        if (RequestProvenance.TryRead(http, caller, out var by) is { } badSource) return badSource.ToResult(http);
+        if (body is not { Count: > 0 }) return Problems.Invalid("body", "Required: a JSON array of enterprises.").ToResult(http);
+        if (body.Count > MaxItems) return Problems.Status(StatusCodes.Status413PayloadTooLarge, $"At most {MaxItems} enterprises at once.").ToResult(http);
+
+        var errors = new List<ReadingRowError>();
+        var valid = new List<(int Line, Enterprise Enterprise)>();
+        for (var i = 0; i < body.Count; i++)
+        {
+            var itemErrors = new FieldErrors();
+            if (body[i] is not System.Text.Json.Nodes.JsonObject item)
+            {
+                errors.Add(new(i + 1, "body", "Must be a JSON object."));
+                continue;
+            }
+            var id = TakeId(item);
+            var enterprise = JsonBody.Read<EnterpriseRequest>(item, json.Value.SerializerOptions, itemErrors)?.ToEnterprise(id, province, itemErrors);
+            if (enterprise is null) errors.AddRange(ErrorsOf(i + 1, itemErrors));
+            else if (!MayWrite(caller, enterprise.County)) errors.Add(new(i + 1, "county", $"Role '{caller.Role}' may not register enterprises of county {enterprise.County}."));
+            else valid.Add((i + 1, enterprise));
+        }
+
+        var directory = grains.GetGrain<IEnterpriseDirectoryGrain>(0);
+        var known = await directory.CountiesOf(valid.Select(v => v.Enterprise.Id).ToList());
+        var counted = new System.Collections.Concurrent.ConcurrentDictionary<Outcome, int>();
+        var accepted = new System.Collections.Concurrent.ConcurrentBag<Enterprise>();
+        var failed = new System.Collections.Concurrent.ConcurrentBag<ReadingRowError>();
+        var sendable = valid.Where((v, i) => known[i] is null || known[i] == v.Enterprise.County ||
+            Fail(errors, v.Line, "county", $"Registered under county {known[i]}.")).ToList();
+        await Parallel.ForEachAsync(sendable.GroupBy(v => v.Enterprise.County).SelectMany(g => g.Chunk(ChunkSize)),
+            new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (chunk, _) =>
+            {
+                var results = await grains.GetGrain<IResumptionGrain>(chunk[0].Enterprise.County).Register(chunk.Select(c => c.Enterprise).ToList(), by);
+                foreach (var (item, result) in chunk.Zip(results))
+                {
+                    if (result.Succeeded) { counted.AddOrUpdate(result.Outcome, 1, (_, n) => n + 1); accepted.Add(item.Enterprise); }
+                    else failed.Add(new(item.Line, result.Field ?? "", result.Error ?? result.Outcome.ToString()));
+                }
+            });
+        await directory.Learn(accepted.ToList());
+        return TypedResults.Ok(new EnterprisesRegistered(counted.GetValueOrDefault(Outcome.Created), counted.GetValueOrDefault(Outcome.Updated),
+            counted.GetValueOrDefault(Outcome.Unchanged), errors.Concat(failed).OrderBy(e => e.Line).ToList()));
+    }
+
+    static bool Fail(List<ReadingRowError> errors, int line, string field, string reason)
+    {
+        errors.Add(new(line, field, reason));
+        return false;
+    }
+
+    /// <summary>The item's "id" (removed, so the rest reads as the PUT body); "" when missing or not a string.</summary>
+    static string TakeId(System.Text.Json.Nodes.JsonObject item)
+    {
+        var key = item.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, "id", StringComparison.OrdinalIgnoreCase));
+        if (key is null) return "";
+        var value = item[key];
+        item.Remove(key);
+        return value is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var id) ? id : "";
+    }
+
+    static IEnumerable<ReadingRowError> ErrorsOf(int line, FieldErrors errors) =>
+        errors.ToProblem() is HttpValidationProblemDetails v ? v.Errors.Select(e => new ReadingRowError(line, e.Key, string.Join(" ", e.Value))) : [];
 
     /// <summary>Ingest and admins anywhere; a county official in their own county.</summary>
     public static bool MayWrite(Jurisdiction caller, string county) =>

@@ -28,3 +28,5 @@ public sealed record EnterpriseResponse(string Id, string County, string? CellId
 {
     public static EnterpriseResponse From(Enterprise e) => new(e.Id, e.County, e.CellId, e.Name, e.Industry, e.BaselineKwhPerDay);
 }
+
+public sealed record EnterprisesRegistered(int Created, int Updated, int Unchanged, IReadOnlyList<Requests.ReadingRowError> Errors);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using EpiGrid.Contracts;
@@ -24,7 +25,7 @@ public sealed class BulkReadingsTests(PushApp app, ITestOutputHelper output) : I
         var province = app.Silo.Services.GetService(typeof(EpiGrid.Geography.Province)) as EpiGrid.Geography.Province;
         var counties = province!.Counties.Select(c => c.Code).ToList();
         string CountyOf(int i) => counties[i % counties.Count];
-        await RegisterDirectly(Enumerable.Range(0, Enterprises)
+        await RegisterOverHttp(Enumerable.Range(0, Enterprises)
             .Select(i => new Enterprise($"e{i:D6}", CountyOf(i), null, $"Enterprise {i}", "manufacturing", 1000)).ToList());
 
         await using var officials = new HubConnectionBuilder()
@@ -70,17 +71,18 @@ public sealed class BulkReadingsTests(PushApp app, ITestOutputHelper output) : I
         return (await response.Body(), started.Elapsed);
     }
 
-    /// <summary>Registration is not what this test measures: straight to the county grains, one commit per county.</summary>
-    async Task RegisterDirectly(IReadOnlyList<Enterprise> enterprises)
+    /// <summary>Through the bulk registration endpoint, as the utility would.</summary>
+    async Task RegisterOverHttp(IReadOnlyList<Enterprise> enterprises)
     {
+        using var ingest = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+        ingest.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", app.Token(Roles.Ingest));
         var started = Stopwatch.StartNew();
-        var by = new Provenance("test", "test");
-        await Task.WhenAll(enterprises.GroupBy(e => e.County).Select(async g =>
-        {
-            var results = await app.Silo.Grains.GetGrain<IResumptionGrain>(g.Key).Register(g.ToList(), by);
-            results.ShouldAllBe(r => r.Outcome == Outcome.Created);
-        }));
-        await app.Silo.Grains.GetGrain<IEnterpriseDirectoryGrain>(0).Learn(enterprises);
-        output.WriteLine($"Registered {enterprises.Count} enterprises in {started.Elapsed.TotalSeconds:0.00} s");
+        var response = await ingest.PostAsJsonAsync("/api/v1/enterprises", enterprises.Select(e =>
+            new { id = e.Id, county = e.County, name = e.Name, industry = e.Industry, baselineKwhPerDay = e.BaselineKwhPerDay }));
+        response.EnsureSuccessStatusCode();
+        var body = await response.Body();
+        body.Int("created").ShouldBe(enterprises.Count);
+        body["errors"]!.AsArray().ShouldBeEmpty();
+        output.WriteLine($"Registered {enterprises.Count} enterprises in {started.Elapsed.TotalSeconds:0.00} s (POST /api/v1/enterprises)");
     }
 }

@@ -137,6 +137,26 @@ public sealed class ResumptionApiTests(ResumptionApp app) : IClassFixture<Resump
     }
 
     [Fact]
+    public async Task Enterprises_register_in_bulk_with_an_error_per_item()
+    {
+        await app.RegisterEnterprise("nb-taken", "330203");
+        using var ingest = app.As("ingest");
+        var items = new JsonArray(
+            new JsonObject { ["id"] = "nb-1", ["county"] = "330203", ["name"] = "Ningbo Port Works", ["industry"] = "logistics", ["baselineKwhPerDay"] = 5000 },
+            new JsonObject { ["id"] = "nb-2", ["county"] = "330203", ["name"] = "Ningbo Moulds", ["industry"] = "machinery" },
+            new JsonObject { ["id"] = "nb-taken", ["county"] = "330205", ["name"] = "Moved", ["industry"] = "machinery", ["baselineKwhPerDay"] = 10 },
+            new JsonObject { ["id"] = "nb-taken", ["county"] = "330203", ["name"] = "Enterprise nb-taken", ["industry"] = "textiles", ["baselineKwhPerDay"] = 100 });
+
+        var result = await ingest.PostAsJsonAsync("/api/v1/enterprises", items);
+
+        var body = await result.Body();
+        body.Int("created").ShouldBe(1);
+        body.Int("unchanged").ShouldBe(1);
+        body["errors"]!.AsArray().Select(e => (e!["line"]!.GetValue<int>(), e["field"]!.GetValue<string>())).ShouldBe([(2, "baselineKwhPerDay"), (3, "county")]);
+        (await Get(ingest, "/api/v1/enterprises/nb-1"))["baselineKwhPerDay"]!.GetValue<double>().ShouldBe(5000);
+    }
+
+    [Fact]
     public async Task A_county_lagging_the_province_by_more_than_the_margin_for_three_days_alerts_its_officials()
     {
         // 330522 produces at full baseline; 330523 at 40%, 55 points behind, on 17, 18 and 19 Feb.
