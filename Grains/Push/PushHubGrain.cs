@@ -30,7 +30,6 @@ public sealed class PushHubGrain(IEventLog eventLog, [FromKeyedServices(Clocks.D
     /// <summary>When the oldest alert waiting to be pushed arrived, just after the ledger committed it (real time).</summary>
     long? alertsSince;
     Task flushing = Task.CompletedTask;
-    int turn;
 
     public Task Subscribe(IPushObserver observer, string hostId, string backplaneId)
     {
@@ -72,8 +71,10 @@ public sealed class PushHubGrain(IEventLog eventLog, [FromKeyedServices(Clocks.D
     {
         var cutoff = DateTime.UtcNow - HostExpiry;
         foreach (var stale in hosts.Values.Where(h => h.SeenAt < cutoff).ToList()) hosts.Remove(stale.Id);
-        turn++;
-        await Task.WhenAll(hosts.Values.GroupBy(h => h.Backplane).Select(group => DeliverOnce(batch, group.ToList())));
+        // Always the same host of a backplane while it works: batches sent through different hosts reach Redis on different
+        // connections and can overtake each other, and a client skips an alert older than the last one it saw.
+        await Task.WhenAll(hosts.Values.GroupBy(h => h.Backplane)
+            .Select(group => DeliverOnce(batch, group.OrderBy(h => h.Id, StringComparer.Ordinal).ToList())));
     }
 
     /// <summary>To one host of a backplane group, trying the next when one fails.</summary>
@@ -81,7 +82,7 @@ public sealed class PushHubGrain(IEventLog eventLog, [FromKeyedServices(Clocks.D
     {
         for (var i = 0; i < group.Count; i++)
         {
-            var host = group[(turn + i) % group.Count];
+            var host = group[i];
             try
             {
                 await host.Observer.Push(batch).WaitAsync(PushTimeout);
