@@ -20,8 +20,11 @@ public interface IResumptionGrain : IGrainWithStringKey
     /// <summary>The county's figures for a day; null: the latest day with readings (today when there is none).</summary>
     Task<ResumptionFigures> Figures(DateOnly? day);
 
-    /// <summary>The county's figures for each day with readings within [from, to].</summary>
-    Task<IReadOnlyList<ResumptionFigures>> History(DateOnly from, DateOnly to);
+    /// <summary>
+    /// The county's figures for each day with readings within [from, to]; with <paramref name="knownAt"/>, as EpiGrid
+    /// knew them then (replayed from the county's stream: readings and baselines recorded by that moment).
+    /// </summary>
+    Task<IReadOnlyList<ResumptionFigures>> History(DateOnly from, DateOnly to, DateTimeOffset? knownAt);
 }
 
 /// <summary>The province's and cities' index (key 0), summed from the counties' tallies; raises lag alerts.</summary>

@@ -39,8 +39,28 @@ public sealed class ResumptionGrain(
         return Task.FromResult(rule.Figures(on, tallies.GetValueOrDefault(on, ResumptionTally.Zero)));
     }
 
-    public Task<IReadOnlyList<ResumptionFigures>> History(DateOnly from, DateOnly to) => Task.FromResult<IReadOnlyList<ResumptionFigures>>(
-        book.Tallies().Where(t => t.Key >= from && t.Key <= to).OrderBy(t => t.Key).Select(t => rule.Figures(t.Key, t.Value)).ToList());
+    public async Task<IReadOnlyList<ResumptionFigures>> History(DateOnly from, DateOnly to, DateTimeOffset? knownAt)
+    {
+        var source = knownAt is { } moment ? await KnownAt(moment) : book;
+        return source.Tallies().Where(t => t.Key >= from && t.Key <= to).OrderBy(t => t.Key).Select(t => rule.Figures(t.Key, t.Value)).ToList();
+    }
+
+    /// <summary>The book as it stood at a moment, from the stream: what was recorded by then (EpiGrid's clock).</summary>
+    async Task<ResumptionBook> KnownAt(DateTimeOffset moment)
+    {
+        var then = new ResumptionBook(rule, [], [], 0);
+        foreach (var e in await records.History(Code))
+        {
+            if (e.Meta.RecordedAt > moment) continue;
+            switch (e)
+            {
+                case EnterpriseRegistered r: then.Register(r.Enterprise); break;
+                case EnterpriseDetailsChanged c: then.Register(c.Enterprise); break;
+                case ReadingsRecorded r: then.Apply(r.Readings); break;
+            }
+        }
+        return then;
+    }
 
     public async Task<IReadOnlyList<CommandResult>> Register(IReadOnlyList<Enterprise> enterprises, Provenance by)
     {

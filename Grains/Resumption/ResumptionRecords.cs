@@ -49,6 +49,14 @@ public sealed class ResumptionRecords(IDocumentStore store)
         return (enterprises, days, stream?.Version ?? 0);
     }
 
+    /// <summary>The county's resumption stream, oldest first: for replay at a past moment.</summary>
+    public async Task<IReadOnlyList<IEpiEvent>> History(string county, CancellationToken cancellationToken = default)
+    {
+        await using var session = store.QuerySession();
+        var events = await session.Events.FetchStreamAsync(ResumptionStreamKeys.County(county), token: cancellationToken);
+        return events.Select(e => e.Data).OfType<IEpiEvent>().ToList();
+    }
+
     /// <summary>Every enterprise's county, for the directory.</summary>
     public async Task<Dictionary<string, string>> Counties(CancellationToken cancellationToken = default)
     {

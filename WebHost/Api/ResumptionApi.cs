@@ -15,7 +15,7 @@ public static class ResumptionApi
         api.MapGet("/counties/{code}/resumption", County).WithTags("Resumption")
             .WithSummary("A county's enterprise resumption index for a day (default: the latest day with readings).");
         api.MapGet("/counties/{code}/resumption/history", CountyHistory).WithTags("Resumption")
-            .WithSummary("A county's index for each day with readings from `from` to `to` (at most 366 days).");
+            .WithSummary("A county's index for each day with readings from `from` to `to` (at most 366 days); knownAt: as recorded by then; format=csv.");
         api.MapGet("/province/resumption", Province).WithTags("Resumption")
             .WithSummary("The province's index for a day, with every city's and county's: the map layer.");
         api.MapGet("/province/resumption/history", ProvinceHistory).WithTags("Resumption")
@@ -32,15 +32,15 @@ public static class ResumptionApi
         return TypedResults.Ok(ResumptionResponse.From(figures, code));
     }
 
-    static async Task<Results<Ok<ResumptionHistoryResponse>, ProblemHttpResult>> CountyHistory(
-        string code, string? from, string? to, HttpContext http, IClusterClient grains, Province province,
-        [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
+    static async Task<Results<Ok<ResumptionHistoryResponse>, ContentHttpResult, ProblemHttpResult>> CountyHistory(
+        string code, string? from, string? to, DateTimeOffset? knownAt, string? format, HttpContext http, IClusterClient grains,
+        Province province, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
     {
         if (Refuse(http, code, province) is { } refused) return refused.ToResult(http);
         var (first, last, problem) = Range(from, to, Today(clock, province));
         if (problem is not null) return problem.ToResult(http);
-        var days = await grains.GetGrain<IResumptionGrain>(code).History(first, last);
-        return TypedResults.Ok(new ResumptionHistoryResponse(code, Text(first), Text(last), days.Select(d => ResumptionResponse.From(d, code)).ToList()));
+        var days = await grains.GetGrain<IResumptionGrain>(code).History(first, last, knownAt);
+        return Answer(new ResumptionHistoryResponse(code, Text(first), Text(last), days.Select(d => ResumptionResponse.From(d, code)).ToList()), format);
     }
 
     static async Task<Results<Ok<ProvinceResumptionResponse>, ProblemHttpResult>> Province(
@@ -58,14 +58,24 @@ public static class ResumptionApi
             p.Index, p.RuleVersion, cities, counties));
     }
 
-    static async Task<Results<Ok<ResumptionHistoryResponse>, ProblemHttpResult>> ProvinceHistory(
-        string? from, string? to, HttpContext http, IClusterClient grains, Province province, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
+    static async Task<Results<Ok<ResumptionHistoryResponse>, ContentHttpResult, ProblemHttpResult>> ProvinceHistory(
+        string? from, string? to, string? format, HttpContext http, IClusterClient grains, Province province, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
     {
         if (!Jurisdiction.Of(http.User).MayReadCounties) return Problems.Forbidden("This role may not read the province.").ToResult(http);
         var (first, last, problem) = Range(from, to, Today(clock, province));
         if (problem is not null) return problem.ToResult(http);
         var days = await grains.GetGrain<IProvinceResumptionGrain>(0).History(first, last);
-        return TypedResults.Ok(new ResumptionHistoryResponse(null, Text(first), Text(last), days.Select(d => ResumptionResponse.From(d)).ToList()));
+        return Answer(new ResumptionHistoryResponse(null, Text(first), Text(last), days.Select(d => ResumptionResponse.From(d)).ToList()), format);
+    }
+
+    /// <summary>JSON, or with format=csv one line per day, for spreadsheets.</summary>
+    static Results<Ok<ResumptionHistoryResponse>, ContentHttpResult, ProblemHttpResult> Answer(ResumptionHistoryResponse history, string? format)
+    {
+        if (!string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase)) return TypedResults.Ok(history);
+        var csv = new System.Text.StringBuilder("day,enterprises,resumed,resumptionRate,productionRate,index,ruleVersion\n");
+        foreach (var d in history.Days)
+            csv.Append(CultureInfo.InvariantCulture, $"{d.Day},{d.Enterprises},{d.Resumed},{d.ResumptionRate:0.######},{d.ProductionRate:0.######},{d.Index:0.00},{d.RuleVersion}\n");
+        return TypedResults.Text(csv.ToString(), "text/csv; charset=utf-8");
     }
 
     static ProblemDetails? Refuse(HttpContext http, string code, Province province) =>

@@ -106,6 +106,31 @@ public sealed class ResumptionApiTests(ResumptionApp app) : IClassFixture<Resump
     }
 
     [Fact]
+    public async Task The_history_as_known_at_a_past_moment_leaves_out_later_readings_and_exports_as_csv()
+    {
+        const string county = "330382";
+        await app.RegisterEnterprise("yq-1", county);
+        using var ingest = app.As("ingest");
+        await app.Upload(ingest, ResumptionApp.Csv("enterpriseId,day,kwh\nyq-1,2020-02-17,50\n"));
+        var before = app.Clock.GetUtcNow();
+        app.Clock.Advance(TimeSpan.FromMinutes(10));
+        await app.Upload(ingest, ResumptionApp.Csv("enterpriseId,day,kwh\nyq-1,2020-02-18,60\n"));
+        using var auditor = app.As("auditor");
+        var range = $"/api/v1/counties/{county}/resumption/history?from=2020-02-17&to=2020-02-18";
+
+        var now = await Get(auditor, range);
+        var then = await Get(auditor, range + "&knownAt=" + Uri.EscapeDataString(before.ToString("O")));
+        var csv = await auditor.GetStringAsync(range + "&format=csv");
+
+        now["days"]!.AsArray().Count.ShouldBe(2);
+        then["days"]!.AsArray().Select(d => d!["day"]!.GetValue<string>()).ShouldBe(["2020-02-17"]);
+        csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldBe([
+            "day,enterprises,resumed,resumptionRate,productionRate,index,ruleVersion",
+            "2020-02-17,1,1,1,0.5,75.00,2020-02-19.1+r0.3",
+            "2020-02-18,1,1,1,0.6,80.00,2020-02-19.1+r0.3"]);
+    }
+
+    [Fact]
     public async Task Only_ingest_admins_and_the_countys_officials_write_and_everyone_reads()
     {
         using var worker = app.As("grid-worker", cells: "330782-001-001");
