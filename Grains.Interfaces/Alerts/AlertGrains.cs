@@ -14,6 +14,14 @@ public interface IAlertLedgerGrain : IGrainWithIntegerKey
     Task Raise(IReadOnlyList<AlertDraft> drafts);
 
     Task<CommandResult> Acknowledge(string alertId, Provenance by, string? note);
+
+    /// <summary>
+    /// Every alert up to this sequence has been committed or given up. A round's alerts may reach the store in more
+    /// than one transaction, so a reader that saw sequence n must not assume every lower one is visible yet: catch-up
+    /// reads only up to here, and anything newer reaches the client by push, which follows its round's commit.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<long> CommittedThrough();
 }
 
 /// <summary>Reads alerts from the store for catch-up and lists; stateless, so reads scale out.</summary>
@@ -40,4 +48,5 @@ public sealed record AlertQuery(
     [property: Id(3)] string? CellId = null,
     [property: Id(4)] string? County = null,
     [property: Id(5)] DateTimeOffset? Since = null,
-    [property: Id(6)] int Limit = 500);
+    [property: Id(6)] int Limit = 500,
+    [property: Id(7)] long? UpToSeq = null);

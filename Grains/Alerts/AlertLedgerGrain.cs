@@ -33,12 +33,13 @@ public sealed class AlertLedgerGrain(
     readonly Queue<Request> queue = new();
     readonly Dictionary<string, DateTimeOffset> dueBy = new(StringComparer.Ordinal);
     Task flushing = Task.CompletedTask;
-    long lastSeq;
+    long lastSeq, committedThrough;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
         lastSeq = await session.Query<AlertRecord>().OrderByDescending(a => a.Seq).Select(a => a.Seq).FirstOrDefaultAsync(cancellationToken);
+        committedThrough = lastSeq;
         var waiting = await session.Query<AlertRecord>()
             .Where(a => a.Status == AlertStatus.Open && a.DueBy != null && a.EscalatedAs == null).ToListAsync(cancellationToken);
         foreach (var a in waiting) dueBy[a.Id] = a.DueBy!.Value;
@@ -52,6 +53,8 @@ public sealed class AlertLedgerGrain(
         foreach (var draft in drafts) Enqueue(new RaiseRequest(draft));
         return Task.CompletedTask;
     }
+
+    public Task<long> CommittedThrough() => Task.FromResult(committedThrough);
 
     public Task<CommandResult> Acknowledge(string alertId, Provenance by, string? note) =>
         Enqueue(new AcknowledgeRequest(alertId, by, note)).Done.Task;
@@ -98,6 +101,8 @@ public sealed class AlertLedgerGrain(
 
         var steps = round.Select(r => Decide(r, records.GetValueOrDefault(r.AlertId), now)).ToList();
         await Task.WhenAll(steps.Where(s => s.Write is not null).Select(Commit));
+        // Only now is every sequence of this round settled (committed, or given up to the sweep).
+        committedThrough = lastSeq;
 
         var raised = steps.Where(s => s.Committed && s.Request is RaiseRequest).Select(s => s.Record!.ToView()).ToList();
         var changed = steps.Where(s => s.Committed && s.Request is not RaiseRequest).Select(s => s.Record!.ToView()).ToList();

@@ -20,6 +20,7 @@ public sealed class AlertQueryGrain(IDocumentStore store) : Grain, IAlertQueryGr
             where.Append(" and ").Append(clause);
             args.Add(value);
         }
+        And("seq <= ?", q.UpToSeq);
         And("jsonb_exists_any(data -> 'audience', ?)", q.Groups?.ToArray());
         And("data ->> 'status' = ?", q.Status);
         And("data ->> 'cellId' = ?", q.CellId);

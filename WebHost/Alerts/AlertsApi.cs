@@ -24,8 +24,10 @@ public static class AlertsApi
             return Problems.Invalid("status", "Must be open or acknowledged.").ToResult(http);
         if (cell is not null && !Province.IsCellId(cell)) return Problems.Invalid("cell", "Must be a cell id such as 330782-004-017.").ToResult(http);
         if (AlertAudience.ReadableGroups(caller) is { Count: 0 }) return Problems.Forbidden("This role receives no alerts.").ToResult(http);
+        // Paging by ?after= must not skip an alert still being committed: read only up to the ledger's committed mark.
+        var upTo = await grains.GetGrain<IAlertLedgerGrain>(0).CommittedThrough();
         var found = await grains.GetGrain<IAlertQueryGrain>(0).Find(
-            new AlertQuery(AlertAudience.ReadableGroups(caller), after ?? 0, status, cell, county, since, Math.Clamp(limit ?? 500, 1, 5000)));
+            new AlertQuery(AlertAudience.ReadableGroups(caller), after ?? 0, status, cell, county, since, Math.Clamp(limit ?? 500, 1, 5000), upTo));
         return TypedResults.Ok(found.Select(AlertPayload.From).ToList());
     }
 

@@ -48,7 +48,8 @@ public sealed class GridHub(IClusterClient grains, ILogger<GridHub> log) : Hub
     /// <summary>Every alert raised for this caller after <paramref name="sinceSeq"/>, in order (at most 1,000; call again with the last seq).</summary>
     public async Task<IReadOnlyList<AlertPayload>> CatchUp(long sinceSeq)
     {
-        var alerts = await grains.GetGrain<IAlertQueryGrain>(0).Find(new AlertQuery(AlertAudience.GroupsOf(Caller), sinceSeq, Limit: 1000));
+        var upTo = await grains.GetGrain<IAlertLedgerGrain>(0).CommittedThrough();
+        var alerts = await grains.GetGrain<IAlertQueryGrain>(0).Find(new AlertQuery(AlertAudience.GroupsOf(Caller), sinceSeq, Limit: 1000, UpToSeq: upTo));
         return alerts.Select(AlertPayload.From).ToList();
     }
 }
