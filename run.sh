@@ -36,6 +36,9 @@ if [ -z "${ConnectionStrings__Marten:-}" ]; then
 fi
 [ -s "$data/dev-signing-key" ] || { head -c 48 /dev/urandom | base64 -w0 >"$data/dev-signing-key"; chmod 600 "$data/dev-signing-key"; }
 export Auth__SigningKey=${Auth__SigningKey:-$(cat "$data/dev-signing-key")}
+# The key of the keyed identity hashes: losing it makes existing person references unmatchable, so it is kept.
+[ -s "$data/identity-hash-key" ] || { head -c 48 /dev/urandom | base64 -w0 >"$data/identity-hash-key"; chmod 600 "$data/identity-hash-key"; }
+export PersonalData__HashKey=${PersonalData__HashKey:-$(cat "$data/identity-hash-key")}
 export DOTNET_ENVIRONMENT=${DOTNET_ENVIRONMENT:-Development} ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 
 echo "Starting the silo (log: $data/logs/silo.log)..."

@@ -4,12 +4,12 @@ using EpiGrid.Rules;
 using System.Net;
 using EpiGrid.Alerts;
 using EpiGrid.Geography;
+using EpiGrid.People;
 using EpiGrid.Grains.Audit;
 using EpiGrid.Grains.Alerts;
 using EpiGrid.Grains.Cells;
 using EpiGrid.Grains.Counties;
 using EpiGrid.Grains.Provinces;
-using EpiGrid.Grains.Resumption;
 using EpiGrid.Grains.Resumption;
 using EpiGrid.Grains.Seeding;
 using EpiGrid.Grains.Storage;
@@ -58,6 +58,7 @@ public static class SiloSetup
         services.AddOptions<EventLogOptions>().BindConfiguration(EventLogOptions.Section);
         services.AddOptions<SeedingOptions>().BindConfiguration(SeedingOptions.Section);
         services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.Section);
+        services.AddOptions<TravellerOptions>().BindConfiguration(TravellerOptions.Section);
         services.AddSingleton<AlertSweep>();
 
         var marten = config.GetConnectionString("Marten")
@@ -118,6 +119,8 @@ sealed class ProvinceWarmUp(IGrainFactory grains, ILogger<ProvinceWarmUp> log) :
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var view = await grains.GetGrain<IProvinceGrain>(0).GetView();
+        // Quarantine deadlines must run after a restart even if no person is touched.
+        await Task.WhenAll(view.Counties.Select(c => grains.GetGrain<IQuarantineWatchGrain>(c.Code).Wake()));
         log.LogInformation("Province is live with {Counties} counties", view.Counties.Count);
     }
 

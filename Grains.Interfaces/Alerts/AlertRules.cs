@@ -1,4 +1,5 @@
 using EpiGrid.Events;
+using EpiGrid.People;
 
 namespace EpiGrid.Alerts;
 
@@ -37,6 +38,26 @@ public static class AlertRules
             [AlertGroups.Cell(t.CellId)], Version)],
         _ => [],
     };
+
+    /// <summary>A person's day without check-in, symptoms at a check-in, or the end of their quarantine: to their cell.</summary>
+    public static IEnumerable<AlertDraft> ForPersonEvent(IEpiEvent e, string cellId, string county, AlertOptions o) => e switch
+    {
+        CheckInMissed m => [Person($"missed:{m.PersonRef}:{m.Day:yyyyMMdd}", "check-in-missed", Severities.High, cellId, county,
+            $"No check-in on {m.Day:yyyy-MM-dd} / 未按时打卡", m.Meta.RecordedAt, m.Meta.RecordedAt + o.HighAcknowledgeWithin, m.PersonRef)],
+        CheckInRecorded c when c.Symptoms.Count > 0 || c.TemperatureCelsius >= CheckIn.FeverFrom => [Person(
+            $"symptoms:{c.PersonRef}:{c.Meta.OccurredAt.UtcTicks}", "check-in-symptoms", Severities.Urgent, cellId, county,
+            $"Abnormal check-in: {c.TemperatureCelsius} °C {string.Join(", ", c.Symptoms)} / 打卡异常", c.Meta.RecordedAt,
+            c.Meta.RecordedAt + o.UrgentAcknowledgeWithin, c.PersonRef)],
+        HealthCodeChanged { Colour: "green" } g => [Person($"release:{g.PersonRef}:{g.Meta.RecordedAt.UtcTicks}", "quarantine-release",
+            Severities.Task, cellId, county, $"Quarantine complete: release / 隔离期满，解除隔离", g.Meta.RecordedAt,
+            g.Meta.RecordedAt + o.VisitWithin, g.PersonRef)],
+        _ => [],
+    };
+
+    static AlertDraft Person(string id, string kind, string severity, string cellId, string county, string message,
+        DateTimeOffset at, DateTimeOffset? due, string personRef) => new(
+        id, kind, severity, cellId, county, message, at, due, new Dictionary<string, string> { ["personRef"] = personRef },
+        [AlertGroups.Cell(cellId), AlertGroups.CountyOfficials(county)], Version);
 
     /// <summary>A change of the default rule set's colour, to everyone in the county and to the province.</summary>
     public static AlertDraft? ForColourChange(CountyColourChanged e, long eventVersion, string defaultRuleSet) =>

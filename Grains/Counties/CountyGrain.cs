@@ -39,6 +39,8 @@ public sealed class CountyGrain(
         provinceStream = this.GetStreamProvider(StreamNames.Provider)
             .GetStream<CountyView>(StreamId.Create(StreamNames.CountyChanges, 0));
         await Reconcile();
+        // A county that wakes (after a silo was lost) wakes its quarantine watch too, so no deadline waits for a call.
+        _ = GrainFactory.GetGrain<EpiGrid.People.IQuarantineWatchGrain>(Code).Wake();
         var o = options.Value;
         this.RegisterGrainTimer(Evaluate, new GrainTimerCreationOptions(o.EvaluationInterval, o.EvaluationInterval) { KeepAlive = true });
         this.RegisterGrainTimer(Reconcile, new GrainTimerCreationOptions(o.ReconcileInterval, o.ReconcileInterval) { KeepAlive = true });

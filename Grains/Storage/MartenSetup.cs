@@ -1,5 +1,7 @@
 using EpiGrid.Alerts;
 using EpiGrid.Grains.Alerts;
+using EpiGrid.Grains.People;
+using EpiGrid.People;
 using EpiGrid.Grains.Resumption;
 using EpiGrid.Resumption;
 using JasperFx;
@@ -35,6 +37,7 @@ public static class MartenSetup
         options.Schema.For<CellRecord>().Index(x => x.County);
         options.Schema.For<AlertRecord>().Duplicate(x => x.Seq).Index(x => x.County);
         options.Schema.For<AlertSweepCheckpoint>();
+        options.Schema.For<PersonRecord>().Index(x => x.County);
         options.Schema.For<EnterpriseRecord>().Index(x => x.County);
         options.Schema.For<ResumptionDayRecord>().Index(x => x.County);
     }
@@ -53,6 +56,11 @@ public static class MartenSetup
         (typeof(AlertDelivered), "alert_delivered"),
         (typeof(AlertAcknowledged), "alert_acknowledged"),
         (typeof(AlertEscalated), "alert_escalated"),
+        (typeof(ArrivalReported), "arrival_reported"),
+        (typeof(ArrivalCorroborated), "arrival_corroborated"),
+        (typeof(CheckInRecorded), "check_in_recorded"),
+        (typeof(CheckInMissed), "check_in_missed"),
+        (typeof(HealthCodeChanged), "health_code_changed"),
         (typeof(EnterpriseRegistered), "enterprise_registered"),
         (typeof(EnterpriseDetailsChanged), "enterprise_details_changed"),
         (typeof(ReadingsRecorded), "readings_recorded"),

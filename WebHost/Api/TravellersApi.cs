@@ -12,10 +12,15 @@ public static class TravellersApi
         return api;
     }
 
-    static Task<Results<Created<TravellerAccepted>, Ok<TravellerAccepted>, ProblemHttpResult>> Register(
-        string cellId, RegisterTravellerRequest? body, HttpContext http, CellCommandSender sender,
-        [FromKeyedServices(Clocks.Domain)] TimeProvider clock) =>
-        sender.Send(http, cellId, CellAccess.Write,
+    /// <summary>With an idNumber, a person's arrival (health code and all); without, an anonymous traveller of the cell.</summary>
+    static async Task<IResult> Register(
+        string cellId, RegisterTravellerRequest? body, HttpContext http, CellCommandSender sender, IClusterClient grains,
+        Province province, IdentityHashing identityHashing, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
+    {
+        if (body?.IdNumber is not null)
+            return await PersonsApi.ReportArrival(cellId, body, http, grains, province, identityHashing, clock);
+        return await sender.Send(http, cellId, CellAccess.Write,
             (by, errors) => (body ?? new()).ToCommand(by, clock.GetUtcNow(), errors),
             (command, result) => new TravellerAccepted(cellId, command.TravellerId, result.Version, result.Outcome == Outcome.Unchanged));
+    }
 }

@@ -1,8 +1,21 @@
 namespace EpiGrid.WebHost.Api.Requests;
 
-/// <summary>Body of POST /api/v1/cells/{cellId}/travellers, and of batch items of type "traveller".</summary>
+/// <summary>
+/// Body of POST /api/v1/cells/{cellId}/travellers, and of batch items of type "traveller". With an
+/// <see cref="IdNumber"/> it reports a person's arrival (issue 4: origin, source record, health code); without,
+/// an anonymous traveller the cell holds.
+/// </summary>
 public sealed record RegisterTravellerRequest
 {
+    public string? IdNumber { get; init; }
+    public string? Name { get; init; }
+    public string? Phone { get; init; }
+    public OriginRequest? Origin { get; init; }
+    /// <summary>The source system of the record (police checkpoint, rail, air, self-declaration...).</summary>
+    public string? Source { get; init; }
+    /// <summary>The record's id in its source system: the same source and id again changes nothing.</summary>
+    public string? SourceRecordId { get; init; }
+
     /// <summary>Optional: a new id is made when absent, so repeats of such a request are not recognised.</summary>
     public string? TravellerId { get; init; }
     public string? OriginArea { get; init; }
@@ -13,6 +26,8 @@ public sealed record RegisterTravellerRequest
     public string? Mode { get; init; }
     /// <summary>home, central or none; defaults to home for high and medium risk origins, none for low.</summary>
     public string? Quarantine { get; init; }
+
+    public sealed record OriginRequest(string? Area, string? Risk);
 
     public static readonly IReadOnlyList<string> Risks = ["high", "medium", "low"];
     public static readonly IReadOnlyList<string> Quarantines = ["home", "central", "none"];

@@ -19,6 +19,8 @@ namespace EpiGrid.Tests.Infrastructure;
 public class EpiGridApp : IAsyncLifetime
 {
     public static readonly DateTimeOffset Start = new(2020, 2, 20, 10, 0, 0, TimeSpan.FromHours(8));
+    /// <summary>The key of the keyed identity hashes, as a deployment configures it.</summary>
+    public string HashKey { get; } = Convert.ToBase64String(Guid.NewGuid().ToByteArray().Concat(Guid.NewGuid().ToByteArray()).ToArray());
     public string SigningKey { get; } = Convert.ToBase64String(Guid.NewGuid().ToByteArray().Concat(Guid.NewGuid().ToByteArray()).ToArray());
     WebApplicationFactory<Program> web = null!;
 
@@ -44,6 +46,19 @@ public class EpiGridApp : IAsyncLifetime
         (web, BaseAddress) = await StartWebHost();
     }
 
+    /// <summary>
+    /// Stops the silo and starts a new one on the same ports and database: every grain starts again from the
+    /// store, as after a restart of the platform. The web hosts reconnect to it.
+    /// </summary>
+    public async Task RestartSilo()
+    {
+        var (siloPort, gatewayPort) = (Silo.SiloPort, Silo.GatewayPort);
+        await Silo.DisposeAsync();
+        Silo = await TestSilo.Start(Database.ConnectionString, Clock, clusterId, SiloSettings, siloPort: siloPort, gatewayPort: gatewayPort);
+        using var client = web.CreateClient();
+        await Eventually.True(async () => (await client.GetAsync("/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(60));
+    }
+
     /// <summary>Another web host on the same silo (and the same Redis backplane, if any): for multi-host tests.</summary>
     public async Task<Uri> StartAnotherWebHost()
     {
@@ -62,6 +77,7 @@ public class EpiGridApp : IAsyncLifetime
             host.UseSetting("Cluster:ClusterId", clusterId);
             host.UseSetting("Cluster:GatewayPort", Silo.GatewayPort.ToString());
             host.UseSetting("Auth:SigningKey", SigningKey);
+            host.UseSetting("PersonalData:HashKey", HashKey);
             host.UseSetting("ConnectionStrings:Marten", Database.ConnectionString);
             if (Redis is not null) host.UseSetting("ConnectionStrings:Redis", Redis);
             host.ConfigureTestServices(services => services.AddKeyedSingleton<TimeProvider>(Clocks.Domain, Clock));

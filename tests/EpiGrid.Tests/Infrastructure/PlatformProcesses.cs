@@ -42,6 +42,7 @@ public sealed class PlatformProcesses : IAsyncDisposable
             ["Cluster__ClusterId"] = clusterId,
             ["Cluster__GatewayPort"] = gatewayPort.ToString(),
             ["Auth__SigningKey"] = signingKey,
+            ["PersonalData__HashKey"] = signingKey,
         });
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         await Eventually.True(async () =>

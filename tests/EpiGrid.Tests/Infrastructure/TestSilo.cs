@@ -16,8 +16,9 @@ public sealed class TestSilo : IAsyncDisposable
 {
     readonly IHost host;
 
-    TestSilo(IHost host, int gatewayPort) => (this.host, GatewayPort) = (host, gatewayPort);
+    TestSilo(IHost host, int siloPort, int gatewayPort) => (this.host, SiloPort, GatewayPort) = (host, siloPort, gatewayPort);
 
+    public int SiloPort { get; }
     public int GatewayPort { get; }
     public IServiceProvider Services => host.Services;
     public IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
@@ -25,10 +26,10 @@ public sealed class TestSilo : IAsyncDisposable
     public static async Task<TestSilo> Start(
         string connectionString, FakeTimeProvider clock, string clusterId,
         IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null,
-        int? siloPort = null, int? primarySiloPort = null)
+        int? siloPort = null, int? primarySiloPort = null, int? gatewayPort = null)
     {
         var port = siloPort ?? FreePort.Next();
-        var gateway = FreePort.Next();
+        var gateway = gatewayPort ?? FreePort.Next();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             EnvironmentName = "Development", ContentRootPath = AppContext.BaseDirectory,
@@ -46,6 +47,7 @@ public sealed class TestSilo : IAsyncDisposable
             ["Province:RefreshInterval"] = "00:00:30",
             ["Alerts:EscalationCheckInterval"] = "00:00:01",
             ["Alerts:SweepInterval"] = "00:00:03",
+            ["Travellers:WatchInterval"] = "00:00:01",
         });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -54,7 +56,7 @@ public sealed class TestSilo : IAsyncDisposable
         builder.AddEpiGridSilo();
         var host = builder.Build();
         await host.StartAsync();
-        return new TestSilo(host, gateway);
+        return new TestSilo(host, port, gateway);
     }
 
     public async ValueTask DisposeAsync()

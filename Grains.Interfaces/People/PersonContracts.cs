@@ -1,0 +1,64 @@
+using EpiGrid.Contracts;
+using Orleans.Concurrency;
+
+namespace EpiGrid.People;
+
+/// <summary>An arrival as a source reports it, with the identity already turned into a reference.</summary>
+[GenerateSerializer, Immutable, Alias("epigrid.report-arrival")]
+public sealed record ReportArrival(
+    [property: Id(0)] Provenance By, [property: Id(1)] string MaskedId, [property: Id(2)] string? Name,
+    [property: Id(3)] string? MaskedPhone, [property: Id(4)] string? PhoneHash, [property: Id(5)] string OriginArea,
+    [property: Id(6)] string OriginRisk, [property: Id(7)] DateTimeOffset ArrivedAt, [property: Id(8)] string Mode,
+    [property: Id(9)] string CellId, [property: Id(10)] ReportSource From);
+
+[GenerateSerializer, Immutable, Alias("epigrid.record-check-in")]
+public sealed record RecordCheckIn(
+    [property: Id(0)] Provenance By, [property: Id(1)] DateTimeOffset OccurredAt, [property: Id(2)] decimal TemperatureCelsius,
+    [property: Id(3)] IReadOnlyList<string> Symptoms);
+
+[GenerateSerializer, Immutable, Alias("epigrid.code-view")]
+public sealed record CodeView(
+    [property: Id(0)] string PersonRef, [property: Id(1)] string Colour, [property: Id(2)] string Reason,
+    [property: Id(3)] DateTimeOffset ValidUntil, [property: Id(4)] string MaskedId, [property: Id(5)] string RuleVersion,
+    [property: Id(6)] int RequiredDays, [property: Id(7)] int NormalDaysInARow);
+
+[GenerateSerializer, Immutable, Alias("epigrid.arrival-result")]
+public sealed record ArrivalResult(
+    [property: Id(0)] CommandResult Result, [property: Id(1)] string? ArrivalId, [property: Id(2)] bool Corroborated,
+    [property: Id(3)] CodeView? Code);
+
+/// <summary>A person under watch (key: person reference): arrivals, check-ins and the health code.</summary>
+public interface IPersonGrain : IGrainWithStringKey
+{
+    Task<ArrivalResult> ReportArrival(ReportArrival report);
+    Task<(CommandResult Result, CodeView? Code)> CheckIn(RecordCheckIn checkIn);
+    /// <summary>The code as of now; null when nobody of that reference is on record.</summary>
+    Task<CodeView?> GetCode();
+    /// <summary>The watch found a day without check-in; the person records it (idempotent per day).</summary>
+    Task DayMissed(DateOnly day);
+    /// <summary>The cell the person stays in, for authorisation; null when unknown.</summary>
+    [AlwaysInterleave]
+    Task<string?> CellOf();
+}
+
+/// <summary>
+/// Watches a county's persons under quarantine (key: county code): raises a missed check-in for each local day
+/// that ends without one, and a release task when a code turns green. Rebuilt from the store when it wakes, so a
+/// restart loses no deadline.
+/// </summary>
+public interface IQuarantineWatchGrain : IGrainWithStringKey
+{
+    /// <summary>The person's watch changed (their code, their last check-in day).</summary>
+    [OneWay]
+    Task Track(WatchEntry entry);
+
+    /// <summary>Nothing but waking the watch (after a restart), so its deadlines run even if no person calls.</summary>
+    [OneWay]
+    Task Wake();
+}
+
+/// <param name="CoveredThrough">Every day of the watch up to this one has a check-in or a recorded miss.</param>
+[GenerateSerializer, Immutable, Alias("epigrid.watch-entry")]
+public sealed record WatchEntry(
+    [property: Id(0)] string PersonRef, [property: Id(1)] string CellId, [property: Id(2)] string Colour,
+    [property: Id(3)] DateOnly CoveredThrough);

@@ -1,0 +1,48 @@
+using EpiGrid.Contracts;
+using EpiGrid.Events;
+
+namespace EpiGrid.People;
+
+/// <summary>Options of the traveller work (section "Travellers").</summary>
+public sealed record TravellerOptions
+{
+    public const string Section = "Travellers";
+    /// <summary>Two reports of a person arriving from the same area within this window are one journey.</summary>
+    public TimeSpan SameJourneyWindow { get; init; } = TimeSpan.FromHours(12);
+    /// <summary>How often the quarantine watch looks for days that ended without a check-in.</summary>
+    public TimeSpan WatchInterval { get; init; } = TimeSpan.FromMinutes(1);
+    /// <summary>Key of the keyed hashes (person references, phone hashes): configuration only, at least 32 bytes.</summary>
+    public string? HashKey { get; init; }
+}
+
+/// <summary>What a report does to a person. Pure.</summary>
+public static class PersonDecider
+{
+    public sealed record Decision(IReadOnlyList<IEpiEvent> Events, CommandResult Result, string? ArrivalId, bool Corroborated, bool NewArrival);
+
+    public static Decision Arrival(PersonState state, ReportArrival r, string county, DateTimeOffset now, TravellerOptions options)
+    {
+        if (state.ArrivalFrom(r.From) is { } known)
+            return new([], new CommandResult(Outcome.Unchanged, known.ArrivalId, Version: state.Version), known.ArrivalId, false, false);
+        var meta = new EventMeta(r.By.Actor, r.By.Source, r.ArrivedAt, now, $"{r.From.Source} record {r.From.RecordId}", r.By.CorrelationId);
+        var same = state.Arrivals.FirstOrDefault(a =>
+            string.Equals(a.OriginArea.Trim(), r.OriginArea.Trim(), StringComparison.OrdinalIgnoreCase)
+            && (a.ArrivedAt - r.ArrivedAt).Duration() <= options.SameJourneyWindow);
+        if (same is not null)
+            return new([new ArrivalCorroborated(state.PersonRef, same.ArrivalId, r.From, meta)],
+                new CommandResult(Outcome.Updated, same.ArrivalId), same.ArrivalId, true, false);
+        var id = $"{state.PersonRef}-{state.Arrivals.Count + 1}";
+        return new([new ArrivalReported(state.PersonRef, id, r.MaskedId, r.Name, r.MaskedPhone, r.PhoneHash, r.OriginArea, r.OriginRisk,
+                r.Mode, r.CellId, county, r.From, meta)],
+            new CommandResult(Outcome.Created, id), id, false, true);
+    }
+
+    /// <summary>A new code event when the colour (or its rule version) changed since the last one recorded.</summary>
+    public static HealthCodeChanged? CodeChange(PersonState state, DateTimeOffset now, TimeSpan utcOffset, EventMeta meta)
+    {
+        var code = state.Code(now, utcOffset);
+        return state.LastCode is { } last && last.Colour == code.Colour && last.RuleVersion == code.RuleVersion
+            ? null
+            : new HealthCodeChanged(state.PersonRef, code.Colour, code.Reason, code.ValidUntil, code.RequiredDays, code.RuleVersion, state.CellId ?? "", meta);
+    }
+}

@@ -1,0 +1,45 @@
+using EpiGrid.Events;
+
+namespace EpiGrid.People;
+
+// The life of a person under watch. Stream key: "person:<personRef>". No identity or phone number in clear:
+// only the keyed reference, masked forms and a keyed phone hash.
+
+/// <summary>Where a report came from: the source system and its own record id (the idempotency key).</summary>
+[GenerateSerializer, Immutable, Alias("epigrid.report-source")]
+public sealed record ReportSource([property: Id(0)] string Source, [property: Id(1)] string RecordId);
+
+[GenerateSerializer, Immutable, Alias("epigrid.arrival-reported")]
+public sealed record ArrivalReported(
+    [property: Id(0)] string PersonRef, [property: Id(1)] string ArrivalId, [property: Id(2)] string MaskedId,
+    [property: Id(3)] string? Name, [property: Id(4)] string? MaskedPhone, [property: Id(5)] string? PhoneHash,
+    [property: Id(6)] string OriginArea, [property: Id(7)] string OriginRisk, [property: Id(8)] string Mode,
+    [property: Id(9)] string CellId, [property: Id(10)] string County, [property: Id(11)] ReportSource From,
+    [property: Id(12)] EventMeta Meta) : IEpiEvent;
+
+/// <summary>Another source reported a journey already on record: one arrival, one more source.</summary>
+[GenerateSerializer, Immutable, Alias("epigrid.arrival-corroborated")]
+public sealed record ArrivalCorroborated(
+    [property: Id(0)] string PersonRef, [property: Id(1)] string ArrivalId, [property: Id(2)] ReportSource From,
+    [property: Id(3)] EventMeta Meta) : IEpiEvent;
+
+[GenerateSerializer, Immutable, Alias("epigrid.check-in-recorded")]
+public sealed record CheckInRecorded(
+    [property: Id(0)] string PersonRef, [property: Id(1)] decimal TemperatureCelsius, [property: Id(2)] IReadOnlyList<string> Symptoms,
+    [property: Id(3)] EventMeta Meta) : IEpiEvent;
+
+/// <summary>A local day of the watch passed with no check-in.</summary>
+[GenerateSerializer, Immutable, Alias("epigrid.check-in-missed")]
+public sealed record CheckInMissed([property: Id(0)] string PersonRef, [property: Id(1)] DateOnly Day, [property: Id(2)] string CellId,
+    [property: Id(3)] EventMeta Meta) : IEpiEvent;
+
+[GenerateSerializer, Immutable, Alias("epigrid.health-code-changed")]
+public sealed record HealthCodeChanged(
+    [property: Id(0)] string PersonRef, [property: Id(1)] string Colour, [property: Id(2)] string Reason,
+    [property: Id(3)] DateTimeOffset ValidUntil, [property: Id(4)] int RequiredDays, [property: Id(5)] string RuleVersion,
+    [property: Id(6)] string CellId, [property: Id(7)] EventMeta Meta) : IEpiEvent;
+
+public static class PersonStreams
+{
+    public static string Of(string personRef) => "person:" + personRef;
+}

@@ -1,0 +1,74 @@
+using EpiGrid.Events;
+
+namespace EpiGrid.People;
+
+/// <summary>One journey, with every source that reported it.</summary>
+public sealed record Arrival(string ArrivalId, string OriginArea, string OriginRisk, DateTimeOffset ArrivedAt, string Mode, string CellId, IReadOnlyList<ReportSource> Sources);
+
+/// <summary>A person's state, folded from their events. Pure: used by the live grain and by replay alike.</summary>
+public sealed class PersonState(string personRef)
+{
+    readonly List<Arrival> arrivals = [];
+    readonly List<CheckIn> checkIns = [];
+    readonly HashSet<DateOnly> missed = [];
+
+    public string PersonRef { get; } = personRef;
+    public string? MaskedId { get; private set; }
+    public string? CellId { get; private set; }
+    public string? County { get; private set; }
+    public long Version { get; private set; }
+    public IReadOnlyList<Arrival> Arrivals => arrivals;
+    public IReadOnlyList<CheckIn> CheckIns => checkIns;
+    public IReadOnlySet<DateOnly> MissedDays => missed;
+    public HealthCodeChanged? LastCode { get; private set; }
+    public bool Known => arrivals.Count > 0;
+
+    public IReadOnlyList<Exposure> Exposures => arrivals
+        .Where(a => a.OriginRisk is "high" or "medium")
+        .Select(a => new Exposure(a.ArrivedAt, a.OriginRisk == "high" ? ExposureKind.ArrivalFromHighRisk : ExposureKind.ArrivalFromMediumRisk, a.OriginArea))
+        .ToList();
+
+    public Arrival? ArrivalFrom(ReportSource source) => arrivals.FirstOrDefault(a => a.Sources.Contains(source));
+
+    public PersonState Clone()
+    {
+        var copy = new PersonState(PersonRef) { MaskedId = MaskedId, CellId = CellId, County = County, Version = Version, LastCode = LastCode };
+        copy.arrivals.AddRange(arrivals);
+        copy.checkIns.AddRange(checkIns);
+        copy.missed.UnionWith(missed);
+        return copy;
+    }
+
+    public void Apply(object @event, long version)
+    {
+        switch (@event)
+        {
+            case ArrivalReported e:
+                arrivals.Add(new Arrival(e.ArrivalId, e.OriginArea, e.OriginRisk, e.Meta.OccurredAt, e.Mode, e.CellId, [e.From]));
+                (MaskedId, CellId, County) = (e.MaskedId, e.CellId, e.County);
+                break;
+            case ArrivalCorroborated e when arrivals.FindIndex(a => a.ArrivalId == e.ArrivalId) is var i and >= 0:
+                arrivals[i] = arrivals[i] with { Sources = [.. arrivals[i].Sources, e.From] };
+                break;
+            case CheckInRecorded e:
+                checkIns.Add(new CheckIn(e.Meta.OccurredAt, e.TemperatureCelsius, e.Symptoms));
+                break;
+            case CheckInMissed e:
+                missed.Add(e.Day);
+                break;
+            case HealthCodeChanged e:
+                LastCode = e;
+                break;
+        }
+        Version = version;
+    }
+
+    public HealthCode Code(DateTimeOffset now, TimeSpan utcOffset) => HealthCodeRules.Evaluate(Exposures, checkIns, now, utcOffset);
+
+    public CodeView? View(DateTimeOffset now, TimeSpan utcOffset)
+    {
+        if (!Known) return null;
+        var code = Code(now, utcOffset);
+        return new CodeView(PersonRef, code.Colour, code.Reason, code.ValidUntil, MaskedId!, code.RuleVersion, code.RequiredDays, code.NormalDaysInARow);
+    }
+}

@@ -1,0 +1,108 @@
+using EpiGrid.Alerts;
+using EpiGrid.Geography;
+using EpiGrid.Grains.Storage;
+using EpiGrid.People;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace EpiGrid.Grains.People;
+
+/// <summary>
+/// A person under watch (key: the keyed reference of their identity number; the number itself never reaches a
+/// grain). Decides reports with the pure <see cref="PersonDecider"/>, records the events and the health code they
+/// lead to, registers a new arrival with the cell the person stays in, and tells the county's quarantine watch.
+/// </summary>
+public sealed class PersonGrain(
+    IEventLog eventLog,
+    IDocumentStore store,
+    Province province,
+    IOptions<TravellerOptions> options,
+    IOptions<AlertOptions> alertOptions,
+    [FromKeyedServices(Clocks.Domain)] TimeProvider clock) : Grain, IPersonGrain
+{
+    PersonState state = null!;
+    TimeSpan Offset => province.Options.UtcOffset;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        state = new PersonState(this.GetPrimaryKeyString());
+        await using var session = store.QuerySession();
+        foreach (var e in await session.Events.FetchStreamAsync(PersonStreams.Of(state.PersonRef), token: cancellationToken))
+            state.Apply(e.Data, e.Version);
+    }
+
+    public async Task<ArrivalResult> ReportArrival(ReportArrival report)
+    {
+        var now = clock.GetUtcNow();
+        var decision = PersonDecider.Arrival(state, report, Province.CountyOfCell(report.CellId), now, options.Value);
+        if (decision.Events.Count == 0) return new(decision.Result, decision.ArrivalId, false, state.View(now, Offset));
+        if (decision.NewArrival)
+        {
+            // The cell holds its travellers. Registered first, so an arrival to an unknown cell records nothing.
+            var colour = HealthCodeRules.Evaluate(
+                report.OriginRisk is "high" or "medium"
+                    ? [new Exposure(report.ArrivedAt, report.OriginRisk == "high" ? ExposureKind.ArrivalFromHighRisk : ExposureKind.ArrivalFromMediumRisk, report.OriginArea)]
+                    : [], [], now, Offset);
+            var quarantine = colour.Colour == "green" ? "none" : $"{colour.Colour}, {colour.RequiredDays} days";
+            var registered = (await GrainFactory.GetGrain<ICellGrain>(report.CellId).Execute(
+                [new RegisterTraveller(report.By, decision.ArrivalId!, report.OriginArea, report.OriginRisk, report.ArrivedAt, report.Mode, quarantine)]))[0];
+            if (!registered.Succeeded) return new(registered with { EntityId = null }, null, false, null);
+        }
+        if (await Commit(decision.Events, now, report.By) is { } failure) return new(failure, null, false, null);
+        return new(decision.Result, decision.ArrivalId, decision.Corroborated, state.View(now, Offset));
+    }
+
+    public async Task<(CommandResult Result, CodeView? Code)> CheckIn(RecordCheckIn c)
+    {
+        var now = clock.GetUtcNow();
+        if (!state.Known) return (CommandResult.Rejected(Outcome.NotFound, "personRef", $"No person {state.PersonRef} on record"), null);
+        if (state.CheckIns.Any(x => x.At == c.OccurredAt))
+            return (new CommandResult(Outcome.Unchanged, state.PersonRef, Version: state.Version), state.View(now, Offset));
+        var recorded = new CheckInRecorded(state.PersonRef, c.TemperatureCelsius, c.Symptoms,
+            new EventMeta(c.By.Actor, c.By.Source, c.OccurredAt, now, null, c.By.CorrelationId));
+        if (await Commit([recorded], now, c.By) is { } failure) return (failure, null);
+        return (new CommandResult(Outcome.Created, state.PersonRef, Version: state.Version), state.View(now, Offset));
+    }
+
+    public Task<CodeView?> GetCode() => Task.FromResult(state.View(clock.GetUtcNow(), Offset));
+
+    public Task<string?> CellOf() => Task.FromResult(state.CellId);
+
+    public async Task DayMissed(DateOnly day)
+    {
+        var now = clock.GetUtcNow();
+        if (!state.Known || state.MissedDays.Contains(day) || state.Code(now, Offset).Colour == "green"
+            || state.CheckIns.Any(c => DateOnly.FromDateTime(c.At.ToOffset(Offset).DateTime) == day)) return;
+        var by = new Provenance("epigrid", "quarantine-watch");
+        await Commit([new CheckInMissed(state.PersonRef, day, state.CellId!, new EventMeta(by.Actor, by.Source, now, now, $"No check-in on {day:yyyy-MM-dd}"))], now, by);
+    }
+
+    /// <summary>Records events and the code change they cause; null on success, else why nothing was recorded.</summary>
+    async Task<CommandResult?> Commit(IReadOnlyList<IEpiEvent> events, DateTimeOffset now, Provenance by)
+    {
+        var working = state.Clone();
+        var all = events.ToList();
+        foreach (var e in events) working.Apply(e, working.Version + 1);
+        if (PersonDecider.CodeChange(working, now, Offset, new EventMeta(by.Actor, "health-code-rules", now, now, HealthCodeRules.Version, by.CorrelationId)) is { } change)
+        {
+            working.Apply(change, working.Version + 1);
+            all.Add(change);
+        }
+        var record = PersonRecord.Of(working, Offset);
+        try
+        {
+            await eventLog.AppendAsync(new StreamWrite(PersonStreams.Of(state.PersonRef), state.Version, all, [], [record]));
+        }
+        catch (Exception e) when (e is StreamConflictException or StoreUnavailableException or DuplicateRecordException)
+        {
+            if (e is StreamConflictException) DeactivateOnIdle();
+            return CommandResult.Rejected(Outcome.Unavailable, "", "Nothing was recorded; retry.");
+        }
+        state = working;
+        var alerts = all.SelectMany(e => AlertRules.ForPersonEvent(e, record.CellId, record.County, alertOptions.Value)).ToList();
+        if (alerts.Count > 0) _ = GrainFactory.GetGrain<IAlertLedgerGrain>(0).Raise(alerts);
+        _ = GrainFactory.GetGrain<IQuarantineWatchGrain>(record.County).Track(record.ToEntry());
+        return null;
+    }
+}

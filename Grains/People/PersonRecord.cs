@@ -1,0 +1,36 @@
+using EpiGrid.People;
+
+namespace EpiGrid.Grains.People;
+
+/// <summary>
+/// Where a person's watch stands, written with each of their events: the quarantine watch of their county is
+/// rebuilt from these when it wakes. Holds no identity number, only the keyed reference and a masked form.
+/// </summary>
+public sealed record PersonRecord
+{
+    public string Id { get; init; } = "";
+    public string County { get; init; } = "";
+    public string CellId { get; init; } = "";
+    public string MaskedId { get; init; } = "";
+    public string Colour { get; init; } = "green";
+    /// <summary>Every day of the watch up to this one has a check-in or a recorded miss: the watch goes on from the next.</summary>
+    public DateOnly CoveredThrough { get; init; }
+    public long Version { get; init; }
+
+    public static PersonRecord Of(PersonState s, TimeSpan utcOffset)
+    {
+        DateOnly Day(DateTimeOffset t) => DateOnly.FromDateTime(t.ToOffset(utcOffset).DateTime);
+        var exposures = s.Exposures;
+        // The day of arrival asks no check-in: the watch covers it from the start.
+        var covered = exposures.Count == 0 ? Day(s.Arrivals[^1].ArrivedAt) : Day(exposures.Max(e => e.At));
+        var checkedIn = s.CheckIns.Select(c => Day(c.At)).ToHashSet();
+        while (checkedIn.Contains(covered.AddDays(1)) || s.MissedDays.Contains(covered.AddDays(1))) covered = covered.AddDays(1);
+        return new PersonRecord
+        {
+            Id = s.PersonRef, County = s.County ?? "", CellId = s.CellId ?? "", MaskedId = s.MaskedId ?? "",
+            Colour = s.LastCode?.Colour ?? "green", CoveredThrough = covered, Version = s.Version,
+        };
+    }
+
+    public WatchEntry ToEntry() => new(Id, CellId, Colour, CoveredThrough);
+}
