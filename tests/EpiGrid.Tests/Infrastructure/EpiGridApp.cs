@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EpiGrid.Tests.Infrastructure;
@@ -25,6 +26,8 @@ public class EpiGridApp : IAsyncLifetime
     WebApplicationFactory<Program> web = null!;
 
     public FakeTimeProvider Clock { get; } = new(Start);
+    /// <summary>Every log line of the silo and the web hosts.</summary>
+    public LogCapture Logs { get; } = new();
     public TestDatabase Database { get; private set; } = null!;
     public TestSilo Silo { get; private set; } = null!;
     public virtual IDictionary<string, string?> SiloSettings => new Dictionary<string, string?>();
@@ -42,7 +45,7 @@ public class EpiGridApp : IAsyncLifetime
     {
         Database = await TestDatabase.Create();
         clusterId = "app-" + Guid.NewGuid().ToString("N")[..8];
-        Silo = await TestSilo.Start(Database.ConnectionString, Clock, clusterId, SiloSettings);
+        Silo = await TestSilo.Start(Database.ConnectionString, Clock, clusterId, SiloSettings, logs: Logs);
         (web, BaseAddress) = await StartWebHost();
     }
 
@@ -54,7 +57,7 @@ public class EpiGridApp : IAsyncLifetime
     {
         var (siloPort, gatewayPort) = (Silo.SiloPort, Silo.GatewayPort);
         await Silo.DisposeAsync();
-        Silo = await TestSilo.Start(Database.ConnectionString, Clock, clusterId, SiloSettings, siloPort: siloPort, gatewayPort: gatewayPort);
+        Silo = await TestSilo.Start(Database.ConnectionString, Clock, clusterId, SiloSettings, siloPort: siloPort, gatewayPort: gatewayPort, logs: Logs);
         using var client = web.CreateClient();
         await Eventually.True(async () => (await client.GetAsync("/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(60));
     }
@@ -81,6 +84,7 @@ public class EpiGridApp : IAsyncLifetime
             host.UseSetting("ConnectionStrings:Marten", Database.ConnectionString);
             if (Redis is not null) host.UseSetting("ConnectionStrings:Redis", Redis);
             host.ConfigureTestServices(services => services.AddKeyedSingleton<TimeProvider>(Clocks.Domain, Clock));
+            host.ConfigureLogging(logging => logging.AddProvider(Logs));
         });
         if (RealServer)
         {

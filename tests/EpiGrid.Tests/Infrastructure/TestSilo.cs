@@ -26,7 +26,7 @@ public sealed class TestSilo : IAsyncDisposable
     public static async Task<TestSilo> Start(
         string connectionString, FakeTimeProvider clock, string clusterId,
         IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null,
-        int? siloPort = null, int? primarySiloPort = null, int? gatewayPort = null)
+        int? siloPort = null, int? primarySiloPort = null, int? gatewayPort = null, ILoggerProvider? logs = null)
     {
         var port = siloPort ?? FreePort.Next();
         var gateway = gatewayPort ?? FreePort.Next();
@@ -50,7 +50,8 @@ public sealed class TestSilo : IAsyncDisposable
             ["Travellers:WatchInterval"] = "00:00:01",
         });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.SetMinimumLevel(logs is null ? LogLevel.Warning : LogLevel.Information);
+        if (logs is not null) builder.Logging.AddProvider(logs);
         builder.Services.AddKeyedSingleton<TimeProvider>(Clocks.Domain, clock);
         configure?.Invoke(builder.Services);
         builder.AddEpiGridSilo();

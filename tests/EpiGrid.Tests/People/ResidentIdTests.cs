@@ -65,6 +65,8 @@ public sealed class ResidentIdTests
         Should.Throw<ArgumentException>(() => new PersonalDataProtector("short"));
     }
 
+    public static string MaskOf(string idNumber) => ResidentId.Mask(idNumber);
+
     /// <summary>A valid number for a region, birth date and sequence.</summary>
     public static string Make(int region, DateOnly born, int sequence)
     {

@@ -77,3 +77,47 @@ public sealed class TravellersTests(PushApp app) : IClassFixture<PushApp>
         (await app.Database.Scalar<long>("select count(*) from epigrid.mt_events where stream_id like 'person:%'")).ShouldBe(before);
     }
 }
+
+/// <summary>No resident id number or phone number in clear: not in PostgreSQL, not in logs, not in a push.</summary>
+public sealed class PersonalDataTests(PushApp app) : IClassFixture<PushApp>
+{
+    [Fact]
+    public async Task No_identity_or_phone_number_appears_in_clear_in_the_store_the_logs_or_signalr_traffic()
+    {
+        const string cell = "330212-001-001", phone = "13912345678";
+        var idNumber = ResidentIdTests.Make(330212, new DateOnly(1979, 6, 30), 777);
+        await app.RegisterCell(cell);
+        await using var worker = await DotNetAlertClient.Connect(app.BaseAddress, app.Token(Roles.GridWorker, cells: cell));
+        using var ingest = app.As(Roles.Ingest);
+        var arrival = await ingest.PostAsJsonAsync($"/api/v1/cells/{cell}/travellers", new
+        {
+            idNumber, name = "王五", phone, origin = new { area = "武汉 Wuhan", risk = "high" },
+            arrivedAt = EpiGridApp.Start.AddHours(-3).ToString("O"), mode = "air", source = "flight-manifest", sourceRecordId = "mu5231-12c",
+        });
+        var personRef = (await arrival.Body())["personRef"]!.GetValue<string>();
+        (await ingest.PostAsJsonAsync($"/api/v1/persons/{personRef}/check-ins", new
+        {
+            occurredAt = EpiGridApp.Start.AddHours(-1).ToString("O"), temperature = 38.4, symptoms = new[] { "cough" },
+        })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        await worker.WaitFor(a => a.Kind == "check-in-symptoms", TimeSpan.FromSeconds(5));
+        await worker.WaitFor(a => a.Kind == "traveller-visit", TimeSpan.FromSeconds(5));
+        var csv = $"idNumber,name,phone,originArea,originRisk,arrivedAt,mode,source,sourceRecordId,cellId\n{idNumber},王五,{phone},武汉,high,{EpiGridApp.Start.AddHours(-3):O},air,csv-import,r1,{cell}\n";
+        (await ingest.PostAsync("/api/v1/imports/arrivals", new StringContent(csv, System.Text.Encoding.UTF8, "text/csv"))).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var tables = await app.Database.Rows("select table_name from information_schema.tables where table_schema = 'epigrid'", r => r.GetString(0));
+        tables.ShouldContain("mt_events");
+        (await app.Database.Scalar<long>("select count(*) from epigrid.mt_events t where t::text like '%' || @s || '%'", ("s", ResidentIdTests.MaskOf(idNumber))))
+            .ShouldBeGreaterThan(0, "the search works: the masked form is there");
+        foreach (var table in tables)
+            foreach (var secret in new[] { idNumber, phone, idNumber[6..14] + idNumber[14..17] })
+                (await app.Database.Scalar<long>($"select count(*) from epigrid.{table} t where t::text like '%' || @s || '%'", ("s", secret)))
+                    .ShouldBe(0, $"{secret} in table {table}");
+        app.Logs.Lines.Count.ShouldBeGreaterThan(0);
+        app.Logs.Lines.ShouldNotContain(l => l.Contains(idNumber) || l.Contains(phone));
+        foreach (var received in worker.Alerts)
+        {
+            received.Alert.ToJsonString().ShouldNotContain(idNumber);
+            received.Alert.ToJsonString().ShouldNotContain(phone);
+        }
+    }
+}
