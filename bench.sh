@@ -18,6 +18,9 @@ done
 echo "Starting PostgreSQL on 127.0.0.1:$pg_port (data in $pg_dir)..."
 deploy/local/postgres.sh start "$pg_dir" "$pg_port" epigrid
 
+# 10,000 hub connections (fanout) need as many descriptors in the bench and in the web host: say so if the limit is lower.
+[ "$(ulimit -n)" -ge 10500 ] || echo "bench.sh: ulimit -n is $(ulimit -n); fanout will stop at the connections it can open" >&2
+EPIGRID_BENCH_COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- . ':!bench' ':!bench.sh' ':!BENCHMARKS.md' 2>/dev/null || echo +changes)" \
 dotnet "$artifacts/bin/EpiGrid.Bench/release/EpiGrid.Bench.dll" \
   --postgres "Host=127.0.0.1;Port=$pg_port;Username=postgres" --artifacts "$artifacts" --results bench/results \
   --http-port "${EPIGRID_BENCH_HTTP_PORT:-8092}" --silo-port "${EPIGRID_BENCH_SILO_PORT:-11142}" \

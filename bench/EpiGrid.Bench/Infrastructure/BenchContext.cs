@@ -15,6 +15,8 @@ public sealed class BenchContext
     public required int GatewayPort { get; init; }
     public required IReadOnlyList<County> Counties { get; init; }
     public int SeededCells { get; init; } = 85_000;
+    /// <summary>Extra settings for the silo and web host (--platform-env K=V;K=V), to measure a setting before proposing it.</summary>
+    public IReadOnlyDictionary<string, string> PlatformEnvironment { get; init; } = new Dictionary<string, string>();
     /// <summary>Platform starts (each measures every workload once): several, so each figure has a median and a spread.</summary>
     public int Runs => Quick ? 2 : 3;
 

@@ -12,6 +12,12 @@ public sealed class Latency
     public void Record(long started) =>
         histogram.RecordValue(Math.Max(1, (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds));
 
+    /// <summary>The time between two <see cref="Stopwatch.GetTimestamp"/> values (an arrival before the start counts as 1 µs).</summary>
+    public void Record(long from, long to) =>
+        histogram.RecordValue(Math.Max(1, (long)((to - from) * 1_000_000.0 / Stopwatch.Frequency)));
+
+    public double MaxMs => histogram.GetMaxValue() / 1000.0;
+
     public long Count => histogram.TotalCount;
 
     public double PercentileMs(double percentile) => histogram.GetValueAtPercentile(percentile) / 1000.0;

@@ -1,0 +1,218 @@
+using System.Text.Json;
+using EpiGrid.Simulator.Runner;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace EpiGrid.Bench.Workloads;
+
+/// <summary>
+/// Concurrent SignalR connections held by one web host, all county officials of one county (dev tokens, WebSockets,
+/// negotiation skipped), and the time to deliver one county-wide alert to all of them: a local confirmed case in
+/// the county raises an urgent alert to <c>county-officials:&lt;code&gt;</c>; timed from the report's acknowledgement
+/// to its arrival on every connection. Connections are opened up to the goal (10,000) within a time budget; the
+/// largest number held is reported. Baseline in the same run, platform stopped: the same number of connections to a
+/// bare hub on Kestrel in the bench process, one alert-sized group message, timed from the broadcast request.
+/// </summary>
+public sealed class FanoutWorkload : IWorkload
+{
+    const int Goal = 10_000, ConnectConcurrency = 32, Alerts = 3;
+    const double GoalSeconds = 1;
+    readonly Figures figures = new();
+
+    public string Name => "fanout";
+
+    static TimeSpan ConnectBudget(BenchContext ctx) => TimeSpan.FromSeconds(ctx.Quick ? 90 : 150);
+
+    public async Task Baseline(BenchContext ctx, int run)
+    {
+        await using var bare = await BareSignalR.Launch(ctx.HttpPort + 1);
+        await using var crowd = await Crowd.Open(bare.HubUrl, [null], Goal, ConnectBudget(ctx));
+        using var http = new HttpClient { BaseAddress = bare.BaseAddress };
+        var times = new List<double>();
+        for (var i = 0; i < Alerts; i++)
+        {
+            var id = $"bare-{run}-{i}";
+            crowd.Expect(id);
+            var sent = Stopwatch.GetTimestamp();
+            (await http.PostAsync($"/broadcast/{id}", null)).EnsureSuccessStatusCode();
+            var (all, delivered, latency) = await crowd.Wait(sent);
+            times.Add(all);
+            if (i == Alerts - 1)
+            {
+                figures.Add("bareConnections", crowd.Count, "connections");
+                figures.Add("bareAllDeliveredMs", Median(times), "ms");
+                figures.Add("bareDeliveryP99Ms", latency.PercentileMs(99), "ms");
+                figures.Add("bareDeliveredShare", delivered / (double)crowd.Count, "share");
+            }
+        }
+        BenchContext.Log($"fanout baseline run {run}: {crowd.Count:N0} connections to a bare hub (opened in {crowd.OpenSeconds:0.0} s), "
+            + $"one group message to all in {Median(times):0} ms (median of {Alerts})");
+    }
+
+    public async Task Measure(BenchContext ctx, PlatformUnderTest platform, int run)
+    {
+        using var client = PlatformClient.For(platform.BaseAddress, 8);
+        var county = ctx.Counties[0].Code;
+        var cell = ctx.CellIds.First(id => id.StartsWith(county + "-", StringComparison.Ordinal));
+        var ingestToken = await client.DevToken("ingest");
+        var tokens = new List<string?>();
+        for (var i = 0; i < 20; i++)
+            tokens.Add(await LiveClients.DevToken(client, "county-official", county: county, subject: $"bench-fanout-{i}"));
+        var hostRssBefore = PlatformUnderTest.RssBytes(platform.WebHost);
+        var clientHeapBefore = GC.GetTotalMemory(forceFullCollection: true);
+
+        await using var crowd = await Crowd.Open(new Uri(platform.BaseAddress, "/hubs/grid"), tokens, Goal, ConnectBudget(ctx));
+        await Task.Delay(2000);
+        var hostRss = PlatformUnderTest.RssBytes(platform.WebHost);
+        var clientHeap = GC.GetTotalMemory(forceFullCollection: true);
+        var times = new List<double>();
+        Latency? last = null;
+        var deliveredShare = 0.0;
+        var runId = Guid.NewGuid().ToString("N")[..8];
+        for (var i = 0; i < Alerts; i++)
+        {
+            var caseId = $"fanout-{runId}-{i}";
+            crowd.Expect(caseId);
+            using var request = client.Request(HttpMethod.Post, $"/api/v1/cells/{cell}/cases", ingestToken, new JsonObject
+            {
+                ["caseId"] = caseId, ["kind"] = "confirmed", ["local"] = true, ["clusterId"] = null,
+                ["occurredAt"] = DateTimeOffset.UtcNow.AddMinutes(-1),
+            });
+            using var response = await client.Http.SendAsync(request);
+            var acknowledged = Stopwatch.GetTimestamp();
+            response.EnsureSuccessStatusCode();
+            var (all, delivered, latency) = await crowd.Wait(acknowledged);
+            times.Add(all);
+            last = latency;
+            deliveredShare = delivered / (double)crowd.Count;
+            await Task.Delay(1000);
+        }
+        figures.Add("connections", crowd.Count, "connections");
+        figures.Add("connectSeconds", crowd.OpenSeconds, "s");
+        figures.Add("connectFailures", crowd.Failures, "connections");
+        figures.Add("allDeliveredMs", Median(times), "ms");
+        figures.Add("deliveryP50Ms", last!.PercentileMs(50), "ms");
+        figures.Add("deliveryP99Ms", last.PercentileMs(99), "ms");
+        figures.Add("deliveredShare", deliveredShare, "share");
+        figures.Add("webHostKbPerConnection", (hostRss - hostRssBefore) / 1024.0 / Math.Max(1, crowd.Count), "KB");
+        figures.Add("clientHeapKbPerConnection", (clientHeap - clientHeapBefore) / 1024.0 / Math.Max(1, crowd.Count), "KB");
+        BenchContext.Log($"fanout run {run}: {crowd.Count:N0} county officials connected in {crowd.OpenSeconds:0.0} s ({crowd.Failures} failed); "
+            + $"one alert to all in {Median(times):0} ms (median of {Alerts}; last: p50 {last.PercentileMs(50):0} ms, p99 {last.PercentileMs(99):0} ms, "
+            + $"{deliveredShare:P1} delivered); web host +{(hostRss - hostRssBefore) / 1048576.0:0} MB");
+    }
+
+    static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    public JsonObject Result()
+    {
+        var connections = figures["connections"].Median;
+        var all = figures["allDeliveredMs"].Median;
+        return new JsonObject
+        {
+            ["status"] = "measured",
+            ["epigrid"] = figures.ToJson("connections", "connectSeconds", "connectFailures", "allDeliveredMs", "deliveryP50Ms", "deliveryP99Ms",
+                "deliveredShare", "webHostKbPerConnection", "clientHeapKbPerConnection"),
+            ["baseline"] = figures.ToJson("bareConnections", "bareAllDeliveredMs", "bareDeliveryP99Ms", "bareDeliveredShare"),
+            ["ratio"] = new JsonObject
+            {
+                ["allDeliveredToBare"] = Math.Round(all / figures["bareAllDeliveredMs"].Median, 2),
+                ["connectionsToGoal"] = Math.Round(connections / Goal, 3),
+            },
+            ["goal"] = $"{Goal:N0} SignalR connections on one web host, one county-wide alert delivered to all within {GoalSeconds:0} s",
+            ["met"] = connections >= Goal && all < GoalSeconds * 1000 && figures["deliveredShare"].Values.All(v => v >= 1),
+            ["setup"] = $"county officials of one county (20 dev tokens shared round robin), WebSockets without negotiation, {ConnectConcurrency} "
+                + "connecting at a time, all in the bench process on the same 2 cores; the alert: a local confirmed case in the county "
+                + $"(urgent, to county-officials:<code>), timed from its acknowledgement to the last arrival; median of {Alerts} alerts a run; "
+                + "baseline: the same number of connections to a bare Kestrel hub in the bench process, one group message",
+        };
+    }
+
+    /// <summary>Many connections, each noting when the expected alert arrived.</summary>
+    sealed class Crowd : IAsyncDisposable
+    {
+        readonly List<HubConnection> connections = [];
+        long[] arrivals = [];
+        volatile string expected = "";
+        int received;
+
+        public int Count => connections.Count;
+        public int Failures { get; private set; }
+        public double OpenSeconds { get; private set; }
+
+        public static async Task<Crowd> Open(Uri hubUrl, IReadOnlyList<string?> tokens, int target, TimeSpan budget)
+        {
+            var crowd = new Crowd { arrivals = new long[target] };
+            var clock = Stopwatch.StartNew();
+            var next = -1;
+            var failures = 0;
+            await Task.WhenAll(Enumerable.Range(0, ConnectConcurrency).Select(async _ =>
+            {
+                while (clock.Elapsed < budget && failures < 200 && Interlocked.Increment(ref next) is var i && i < target)
+                {
+                    var connection = LiveClients.Connection(hubUrl, tokens[i % tokens.Count]);
+                    var slot = i;
+                    connection.On<JsonElement>("alert", alert => crowd.Arrived(slot, alert));
+                    try
+                    {
+                        await connection.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
+                        int held;
+                        lock (crowd.connections) { crowd.connections.Add(connection); held = crowd.connections.Count; }
+                        if (held % 1000 == 0)
+                            BenchContext.Log($"fanout: {held:N0} connections after {clock.Elapsed.TotalSeconds:0.0} s; bench process "
+                                + $"{Environment.WorkingSet / 1048576:N0} MB, {Process.GetCurrentProcess().Threads.Count} threads, "
+                                + $"{File.ReadLines("/proc/self/maps").Count():N0} memory maps");
+                    }
+                    catch (Exception)
+                    {
+                        Interlocked.Increment(ref failures);
+                        await connection.DisposeAsync();
+                    }
+                }
+            }));
+            crowd.OpenSeconds = clock.Elapsed.TotalSeconds;
+            crowd.Failures = failures;
+            return crowd;
+        }
+
+        void Arrived(int slot, JsonElement alert)
+        {
+            var at = Stopwatch.GetTimestamp();
+            if (alert.TryGetProperty("subject", out var subject) && subject.TryGetProperty("caseId", out var id)
+                && id.GetString() == expected && Interlocked.CompareExchange(ref arrivals[slot], at, 0) == 0)
+                Interlocked.Increment(ref received);
+        }
+
+        public void Expect(string id)
+        {
+            Array.Clear(arrivals);
+            Volatile.Write(ref received, 0);
+            expected = id;
+        }
+
+        /// <summary>Waits (at most 30 s) until every connection has the alert: the time to the last arrival, how many got it, and each one's latency.</summary>
+        public async Task<(double AllMs, int Delivered, Latency Latency)> Wait(long from)
+        {
+            var clock = Stopwatch.StartNew();
+            while (Volatile.Read(ref received) < Count && clock.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(5);
+            var latency = new Latency();
+            long lastAt = from;
+            foreach (var at in arrivals.Where(a => a != 0))
+            {
+                latency.Record(from, at);
+                lastAt = Math.Max(lastAt, at);
+            }
+            return (LiveClients.Ms(from, lastAt), (int)latency.Count, latency);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Parallel.ForEachAsync(connections, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (c, _) =>
+            {
+                try { await c.DisposeAsync(); } catch (Exception) { }
+            });
+        }
+    }
+}
