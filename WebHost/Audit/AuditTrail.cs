@@ -21,8 +21,26 @@ public sealed class AuditTrail(AuditStore store, [FromKeyedServices(Clocks.Domai
             ? header.ToString()[..Math.Min(64, header.ToString().Length)] : RequestProvenance.DefaultSource;
         var e = new AuditQueried(endpoint, caller.Role, query,
             new EventMeta(caller.Actor, source, now, now, null, Activity.Current?.Id ?? http.TraceIdentifier));
-        await using var session = store.Store.LightweightSession();
-        session.Events.Append(AuditStreamKeys.Audit(caller.Actor), e);
-        await session.SaveChangesAsync(http.RequestAborted);
+        // Two queries of one person at once (two browser tabs) append to the same stream; the second may lose the
+        // race to create it or to take the next version. A write conflict is retried, anything else is not.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var session = store.Store.LightweightSession();
+                session.Events.Append(AuditStreamKeys.Audit(caller.Actor), e);
+                await session.SaveChangesAsync(http.RequestAborted);
+                return;
+            }
+            catch (Exception error) when (attempt < 5 && IsWriteConflict(error))
+            {
+                await Task.Delay(Random.Shared.Next(5, 25 * attempt), http.RequestAborted);
+            }
+        }
     }
+
+    static bool IsWriteConflict(Exception e) => e is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException
+        or JasperFx.Events.ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException
+        || e.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation }
+        || e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation };
 }
