@@ -7,4 +7,5 @@ root.Add(ExportCommand.Create());
 root.Add(VerifyCommand.Create());
 root.Add(WatchCommand.Create());
 root.Add(ProbeCommand.Create());
+root.Add(ImportCommand.Create());
 return await root.Parse(args).InvokeAsync();
