@@ -14,6 +14,10 @@ public sealed record Enterprise(
 [GenerateSerializer, Immutable, Alias("epigrid.electricity-reading")]
 public sealed record ElectricityReading([property: Id(0)] string EnterpriseId, [property: Id(1)] DateOnly Day, [property: Id(2)] double Kwh);
 
+/// <summary>Staff back at work on a local day, as the enterprise reported it.</summary>
+[GenerateSerializer, Immutable, Alias("epigrid.staff-report")]
+public sealed record StaffReport([property: Id(0)] string EnterpriseId, [property: Id(1)] DateOnly Day, [property: Id(2)] int StaffAtWork);
+
 /// <summary>A reading not recorded; <paramref name="Index"/> is its position in the list sent.</summary>
 [GenerateSerializer, Immutable, Alias("epigrid.reading-rejected")]
 public sealed record ReadingRejected([property: Id(0)] int Index, [property: Id(1)] string Field, [property: Id(2)] string Reason);

@@ -16,6 +16,11 @@ public sealed record EnterpriseDetailsChanged([property: Id(0)] Enterprise Enter
 public sealed record ReadingsRecorded(
     [property: Id(0)] string County, [property: Id(1)] IReadOnlyList<ElectricityReading> Readings, [property: Id(2)] EventMeta Meta) : IEpiEvent;
 
+/// <summary>Enterprises of one county reported their staff back at work; a later report for the same day replaces the earlier.</summary>
+[GenerateSerializer, Immutable, Alias("epigrid.staff-reported")]
+public sealed record StaffReported(
+    [property: Id(0)] string County, [property: Id(1)] IReadOnlyList<StaffReport> Reports, [property: Id(2)] EventMeta Meta) : IEpiEvent;
+
 public static class ResumptionStreamKeys
 {
     public static string County(string code) => "resumption:" + code;

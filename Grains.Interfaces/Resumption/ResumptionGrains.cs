@@ -12,6 +12,9 @@ public interface IResumptionGrain : IGrainWithStringKey
     /// <summary>Records readings once per enterprise and day: a repeat is a duplicate, a different value is rejected.</summary>
     Task<ReadingsResult> Record(IReadOnlyList<ElectricityReading> readings, Provenance by);
 
+    /// <summary>Records staff back at work: the same number again is a duplicate, another number replaces it.</summary>
+    Task<ReadingsResult> ReportStaff(IReadOnlyList<StaffReport> reports, Provenance by);
+
     Task<Enterprise?> GetEnterprise(string enterpriseId);
 
     /// <summary>The county's sums per day with readings.</summary>

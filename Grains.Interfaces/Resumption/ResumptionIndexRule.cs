@@ -24,12 +24,16 @@ public sealed record ResumptionTally(
     [property: Id(0)] int Enterprises,
     [property: Id(1)] int Resumed,
     [property: Id(2)] double Kwh,
-    [property: Id(3)] double BaselineKwh)
+    [property: Id(3)] double BaselineKwh,
+    /// <summary>Staff back at work as enterprises reported it (optional; not part of the index), and how many reported.</summary>
+    [property: Id(4)] int StaffAtWork = 0,
+    [property: Id(5)] int StaffReports = 0)
 {
     public static readonly ResumptionTally Zero = new(0, 0, 0, 0);
 
     public static ResumptionTally operator +(ResumptionTally a, ResumptionTally b) =>
-        new(a.Enterprises + b.Enterprises, a.Resumed + b.Resumed, a.Kwh + b.Kwh, a.BaselineKwh + b.BaselineKwh);
+        new(a.Enterprises + b.Enterprises, a.Resumed + b.Resumed, a.Kwh + b.Kwh, a.BaselineKwh + b.BaselineKwh,
+            a.StaffAtWork + b.StaffAtWork, a.StaffReports + b.StaffReports);
 }
 
 /// <summary>One day's published figures: rates as fractions, the index from 0 to 100.</summary>
@@ -41,7 +45,9 @@ public sealed record ResumptionFigures(
     [property: Id(3)] double ResumptionRate,
     [property: Id(4)] double ProductionRate,
     [property: Id(5)] double Index,
-    [property: Id(6)] string RuleVersion);
+    [property: Id(6)] string RuleVersion,
+    [property: Id(7)] int StaffAtWork = 0,
+    [property: Id(8)] int StaffReports = 0);
 
 /// <summary>
 /// The enterprise resumption electricity index (企业复工电力指数) of the provincial energy bureau and State Grid
@@ -75,7 +81,7 @@ public sealed class ResumptionIndexRule(double resumedFrom = 0.30)
     {
         var resumption = t.Enterprises == 0 ? 0 : (double)t.Resumed / t.Enterprises;
         var production = t.BaselineKwh <= 0 ? 0 : t.Kwh / t.BaselineKwh;
-        return new(day, t.Enterprises, t.Resumed, resumption, production, Index(resumption, production), Version);
+        return new(day, t.Enterprises, t.Resumed, resumption, production, Index(resumption, production), Version, t.StaffAtWork, t.StaffReports);
     }
 
     /// <summary>100 × the average of the two rates, rounded half away from zero to two decimals, as published.</summary>

@@ -57,6 +57,7 @@ public sealed class ResumptionGrain(
                 case EnterpriseRegistered r: then.Register(r.Enterprise); break;
                 case EnterpriseDetailsChanged c: then.Register(c.Enterprise); break;
                 case ReadingsRecorded r: then.Apply(r.Readings); break;
+                case StaffReported s: then.Apply(s.Reports); break;
             }
         }
         return then;
@@ -108,6 +109,17 @@ public sealed class ResumptionGrain(
         }
         book.Apply(accepted);
         Announce(days);
+        return new ReadingsResult(accepted.Count, duplicates, rejected);
+    }
+
+    public async Task<ReadingsResult> ReportStaff(IReadOnlyList<StaffReport> reports, Provenance by)
+    {
+        var (accepted, duplicates, rejected) = book.Sort(reports);
+        if (accepted.Count == 0) return new ReadingsResult(0, duplicates, rejected);
+        var failure = await Commit([new StaffReported(Code, accepted, Meta(by, $"{accepted.Count} staff reports"))], book.DayRecordsWith(Code, [], accepted));
+        if (failure is not null) return new ReadingsResult(0, duplicates, [.. rejected, .. reports.Select((r, i) => new ReadingRejected(i, "", failure.Error!))]);
+        book.Apply(accepted);
+        Announce(accepted.Select(r => r.Day));
         return new ReadingsResult(accepted.Count, duplicates, rejected);
     }
 

@@ -31,6 +31,7 @@ public sealed class ResumptionDayRecord
     public string County { get; set; } = "";
     public DateOnly Day { get; set; }
     public Dictionary<string, double> Kwh { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, int> Staff { get; set; } = new(StringComparer.Ordinal);
     public ResumptionTally Tally { get; set; } = ResumptionTally.Zero;
 
     public static string IdOf(string county, DateOnly day) => $"{county}:{day:yyyy-MM-dd}";

@@ -64,5 +64,6 @@ public static class MartenSetup
         (typeof(EnterpriseRegistered), "enterprise_registered"),
         (typeof(EnterpriseDetailsChanged), "enterprise_details_changed"),
         (typeof(ReadingsRecorded), "readings_recorded"),
+        (typeof(StaffReported), "staff_reported"),
     ];
 }

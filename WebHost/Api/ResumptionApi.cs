@@ -55,7 +55,7 @@ public static class ResumptionApi
         var counties = province.Counties.Where(c => map.Counties.ContainsKey(c.Code))
             .Select(c => ResumptionResponse.From(map.Counties[c.Code], c.Code, c.NameZh, c.NameEn)).ToList();
         return TypedResults.Ok(new ProvinceResumptionResponse(Text(p.Day), p.Enterprises, p.Resumed, p.ResumptionRate, p.ProductionRate,
-            p.Index, p.RuleVersion, cities, counties));
+            p.Index, p.RuleVersion, p.StaffAtWork, p.StaffReports, cities, counties));
     }
 
     static async Task<Results<Ok<ResumptionHistoryResponse>, ContentHttpResult, ProblemHttpResult>> ProvinceHistory(

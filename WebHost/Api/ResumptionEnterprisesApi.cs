@@ -12,6 +12,7 @@ public static class ResumptionEnterprisesApi
         var enterprises = api.MapGroup("/enterprises").WithTags("Resumption");
         enterprises.MapPut("/{id}", Register).WithSummary("Register an enterprise under a county with its baseline daily use, or change its details.");
         enterprises.MapGet("/{id}", Get).WithSummary("An enterprise as registered.");
+        enterprises.MapPost("/{id}/staff", ReportStaff).WithSummary("Staff back at work on a day, as the enterprise reports it (not part of the index; shown next to it).");
         enterprises.MapPost("", RegisterMany).WithSummary($"Register up to {MaxItems} enterprises at once: a JSON array of the PUT body with \"id\"; errors per item.");
         return api;
     }
@@ -48,6 +49,24 @@ public static class ResumptionEnterprisesApi
         var mayRead = caller.Role is Roles.ProvinceOfficial or Roles.Auditor || MayWrite(caller, enterprise.County);
         return mayRead ? TypedResults.Ok(EnterpriseResponse.From(enterprise))
             : Problems.Forbidden($"Enterprise {id} is outside this caller's jurisdiction.").ToResult(http);
+    }
+
+    static async Task<Results<Ok<StaffAccepted>, ProblemHttpResult>> ReportStaff(
+        string id, EnterpriseStaffRequest? body, HttpContext http, IClusterClient grains, Province province,
+        [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
+    {
+        var caller = Jurisdiction.Of(http.User);
+        if (RequestProvenance.TryRead(http, caller, out var by) is { } badSource) return badSource.ToResult(http);
+        var errors = new FieldErrors();
+        var report = (body ?? new()).ToReport(id, ResumptionApi.Today(clock, province), errors);
+        if (report is null) return errors.ToProblem().ToResult(http);
+        var county = (await grains.GetGrain<IEnterpriseDirectoryGrain>(0).CountiesOf([id]))[0];
+        if (county is null) return Problems.NotFound($"Enterprise {id} is not registered.").ToResult(http);
+        if (!MayWrite(caller, county)) return Problems.Forbidden($"Role '{caller.Role}' may not report for enterprises of county {county}.").ToResult(http);
+
+        var result = await grains.GetGrain<IResumptionGrain>(county).ReportStaff([report], by);
+        if (result.Rejected.Count > 0) return Problems.Unavailable(result.Rejected[0].Reason).ToResult(http);
+        return TypedResults.Ok(new StaffAccepted(id, report.Day.ToString("yyyy-MM-dd"), result.Duplicates > 0));
     }
 
     public const int MaxItems = 100_000;

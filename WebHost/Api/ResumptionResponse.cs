@@ -5,22 +5,25 @@ namespace EpiGrid.WebHost.Api;
 /// <summary>One day's index of a county, city or the province: rates as fractions, the index from 0 to 100.</summary>
 public sealed record ResumptionResponse(
     string Day, int Enterprises, int Resumed, double ResumptionRate, double ProductionRate, double Index, string RuleVersion,
+    int StaffAtWork, int StaffReports,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Code = null,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? NameZh = null,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? NameEn = null)
 {
     public static ResumptionResponse From(ResumptionFigures f, string? code = null, string? nameZh = null, string? nameEn = null) =>
-        new(f.Day.ToString("yyyy-MM-dd"), f.Enterprises, f.Resumed, f.ResumptionRate, f.ProductionRate, f.Index, f.RuleVersion, code, nameZh, nameEn);
+        new(f.Day.ToString("yyyy-MM-dd"), f.Enterprises, f.Resumed, f.ResumptionRate, f.ProductionRate, f.Index, f.RuleVersion, f.StaffAtWork, f.StaffReports, code, nameZh, nameEn);
 }
 
 /// <summary>The province's figures with every city's and county's of the same day: the map layer.</summary>
 public sealed record ProvinceResumptionResponse(
     string Day, int Enterprises, int Resumed, double ResumptionRate, double ProductionRate, double Index, string RuleVersion,
-    IReadOnlyList<ResumptionResponse> Cities, IReadOnlyList<ResumptionResponse> Counties);
+    int StaffAtWork, int StaffReports, IReadOnlyList<ResumptionResponse> Cities, IReadOnlyList<ResumptionResponse> Counties);
 
 public sealed record ResumptionHistoryResponse(string? County, string From, string To, IReadOnlyList<ResumptionResponse> Days);
 
 public sealed record ReadingsUploadResponse(int Applied, int Duplicates, IReadOnlyList<Requests.ReadingRowError> Errors);
+
+public sealed record StaffAccepted(string Id, string Day, bool Duplicate);
 
 public sealed record EnterpriseAccepted(string Id, string County, long Version, bool Duplicate);
 

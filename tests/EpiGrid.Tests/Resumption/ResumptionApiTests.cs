@@ -131,6 +131,28 @@ public sealed class ResumptionApiTests(ResumptionApp app) : IClassFixture<Resump
     }
 
     [Fact]
+    public async Task Staff_back_at_work_is_shown_next_to_the_index_and_a_later_report_replaces_the_earlier()
+    {
+        const string county = "330602";
+        await app.RegisterEnterprise("sx-1", county);
+        await app.RegisterEnterprise("sx-2", county);
+        using var official = app.As("county-official", county);
+        await app.Upload(official, ResumptionApp.Csv("enterpriseId,day,kwh\nsx-1,2020-02-18,50\n"));
+
+        (await official.PostAsJsonAsync("/api/v1/enterprises/sx-1/staff", new { day = "2020-02-18", staffAtWork = 40 })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await official.PostAsJsonAsync("/api/v1/enterprises/sx-2/staff", new { day = "2020-02-18", staffAtWork = 12 })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await official.PostAsJsonAsync("/api/v1/enterprises/sx-1/staff", new { day = "2020-02-18", staffAtWork = 45 })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await official.PostAsJsonAsync("/api/v1/enterprises/sx-1/staff", new { day = "2020-02-18", staffAtWork = -1 })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await official.PostAsJsonAsync("/api/v1/enterprises/nobody/staff", new { day = "2020-02-18", staffAtWork = 1 })).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        var figures = await Get(official, $"/api/v1/counties/{county}/resumption?day=2020-02-18");
+        figures.Int("staffAtWork").ShouldBe(57);
+        figures.Int("staffReports").ShouldBe(2);
+        figures.Int("enterprises").ShouldBe(1);
+        figures["index"]!.GetValue<double>().ShouldBe(75.0);
+    }
+
+    [Fact]
     public async Task Only_ingest_admins_and_the_countys_officials_write_and_everyone_reads()
     {
         using var worker = app.As("grid-worker", cells: "330782-001-001");
