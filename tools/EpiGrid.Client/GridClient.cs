@@ -25,7 +25,9 @@ public sealed class GridClient : IAsyncDisposable
         connection = builder.Build();
         connection.On<Alert>("alert", OnLive);
         connection.On<Alert>("alertUpdated", a => AlertUpdated?.Invoke(a));
-        connection.Reconnecting += e => { StateChanged?.Invoke("reconnecting"); return Task.CompletedTask; };
+        // From the moment the connection drops, live alerts wait for the catch-up that follows the reconnection:
+        // handed out at once, one could move LastSeq past alerts that only the catch-up brings.
+        connection.Reconnecting += async e => { await HoldLiveAlerts(); StateChanged?.Invoke("reconnecting"); };
         connection.Reconnected += async _ => { StateChanged?.Invoke("connected"); await CatchUp(); };
         connection.Closed += e => { StateChanged?.Invoke("closed"); return Task.CompletedTask; };
     }
@@ -42,6 +44,7 @@ public sealed class GridClient : IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        await HoldLiveAlerts();
         await connection.StartAsync(cancellationToken);
         StateChanged?.Invoke("connected");
         await CatchUp();
@@ -61,11 +64,16 @@ public sealed class GridClient : IAsyncDisposable
         finally { gate.Release(); }
     }
 
-    async Task CatchUp()
+    async Task HoldLiveAlerts()
     {
         await gate.WaitAsync();
         catchingUp = true;
         gate.Release();
+    }
+
+    async Task CatchUp()
+    {
+        await HoldLiveAlerts();
         try
         {
             while (true)
