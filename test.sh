@@ -17,7 +17,8 @@ cleanup() {
 }
 trap cleanup EXIT
 deploy/local/postgres.sh start "$work/pg" "$pg_port" postgres
-deploy/local/redis.sh start "$work/redis" "$redis_port"
+# A port found free can be taken before Redis binds it (other test runs share the machine): one retry on the next.
+deploy/local/redis.sh start "$work/redis" "$redis_port" || { redis_port=$(free_port $((redis_port + 1))); deploy/local/redis.sh start "$work/redis" "$redis_port"; }
 export EPIGRID_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
 export EPIGRID_TEST_REDIS="127.0.0.1:$redis_port"
 (cd tests/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null)

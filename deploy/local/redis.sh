@@ -13,7 +13,9 @@ case "$cmd" in
     redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
       --dir "$dir" --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
     for _ in $(seq 1 40); do redis-cli -p "$port" ping 2>/dev/null | grep -q PONG && exit 0; sleep 0.25; done
-    echo "redis.sh: Redis did not answer on port $port" >&2; exit 1
+    echo "redis.sh: Redis did not answer on port $port; its log:" >&2
+    tail -n 20 "$dir/redis.log" >&2 2>/dev/null || true
+    exit 1
     ;;
   stop) [ -f "$dir/redis.pid" ] && kill "$(cat "$dir/redis.pid")" 2>/dev/null || true ;;
   *) echo "usage: redis.sh start|stop DIR PORT" >&2; exit 2 ;;
