@@ -13,7 +13,11 @@ public sealed record PublicMap(
     string NameZh, string NameEn, DateOnly Date, DateTimeOffset EvaluatedAt, DateTimeOffset Now, int UtcOffsetMinutes,
     string DefaultRuleSet, IReadOnlyList<string> RuleSets,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> ColourCounts,
-    IReadOnlyList<PublicCounty> Counties, string? Boundaries, bool DevTokens);
+    IReadOnlyList<PublicCounty> Counties, string? Boundaries, bool DevTokens,
+    PublicResumption? Resumption = null);
+
+/// <summary>The enterprise resumption index of the latest day with readings, per county (0-100), published beside the map.</summary>
+public sealed record PublicResumption(DateOnly Day, double ProvinceIndex, IReadOnlyDictionary<string, double> Counties);
 
 /// <summary>A county's colour change as the public hub pushes it.</summary>
 public sealed record PublicCountyChange(string Code, IReadOnlyDictionary<string, string> Colours, DateTimeOffset EvaluatedAt);

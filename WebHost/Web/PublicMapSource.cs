@@ -43,7 +43,16 @@ public sealed class PublicMapSource(
             c.County.Code, c.County.NameZh, c.County.NameEn, c.County.CityZh, c.County.CityEn, c.County.Lon, c.County.Lat, tiles[c.County.Code], ColoursOf(c.View))).ToList();
         return new PublicMap(
             province.Options.ProvinceNameZh, province.Options.ProvinceNameEn, LocalDate(at, province), at, now, (int)province.Options.UtcOffset.TotalMinutes, view.DefaultRuleSet, rules.RuleSets.Select(r => r.Name).ToList(), view.ColourCounts, counties,
-            map.Value.BoundaryPath is null ? null : "/api/v1/public/boundaries", environment.IsDevelopment());
+            map.Value.BoundaryPath is null ? null : "/api/v1/public/boundaries", environment.IsDevelopment(), await Resumption());
+    }
+
+    /// <summary>The index layer, when any enterprise has readings; the map works without it.</summary>
+    async Task<PublicResumption?> Resumption()
+    {
+        var layer = await grains.GetGrain<EpiGrid.Resumption.IProvinceResumptionGrain>(0).Map(null);
+        return layer.Counties.Count == 0
+            ? null
+            : new PublicResumption(layer.Province.Day, layer.Province.Index, layer.Counties.ToDictionary(c => c.Key, c => c.Value.Index));
     }
 
     public static IReadOnlyDictionary<string, string> ColoursOf(CountyView view) =>

@@ -5,9 +5,14 @@ import { t, nameOf } from './i18n.js';
 import { get } from './api.js';
 
 export const COLOURS = ['red', 'orange', 'yellow', 'blue', 'green'];
+/** The enterprise resumption index as a map layer beside the rule sets: the further back at work, the greener. */
+export const RESUMPTION_LAYER = 'resumption-index';
+export const resumptionColour = index =>
+  index == null ? 'none' : index >= 80 ? 'green' : index >= 60 ? 'blue' : index >= 40 ? 'yellow' : index >= 20 ? 'orange' : 'red';
 /** The colours each rule set uses, most severe first. */
 export const RULE_COLOURS = {
   'zhejiang-5': COLOURS, 'national-3': ['red', 'yellow', 'green'], 'harvard-4': ['red', 'orange', 'yellow', 'green'],
+  [RESUMPTION_LAYER]: [...COLOURS, 'none'],
 };
 export const coloursOf = ruleSet => RULE_COLOURS[ruleSet] ?? COLOURS;
 
@@ -35,7 +40,7 @@ export function swatch(colour) {
   const svg = el('svg', { viewBox: '0 0 10 10', width: 16, height: 16, class: 'swatch', 'aria-hidden': 'true' });
   patterns(svg, 3, 'sw-');
   el('rect', { width: 10, height: 10, class: `fill-${colour}` }, svg);
-  if (colour !== 'green') el('rect', { width: 10, height: 10, fill: `url(#sw-pat-${colour})` }, svg);
+  if (colour !== 'green' && colour !== 'none') el('rect', { width: 10, height: 10, fill: `url(#sw-pat-${colour})` }, svg);
   return svg;
 }
 
@@ -127,7 +132,7 @@ export async function drawMap(container, counties, { boundaries = null, onSelect
     const text = `${nameOf(node.c)} (${node.c.code}): ${t(colour)}`;
     node.title.textContent = text;
     node.g.setAttribute('aria-label', text);
-    node.g.querySelector('.hatch').setAttribute('fill', colour === 'green' ? 'none' : `url(#map-pat-${colour})`);
+    node.g.querySelector('.hatch').setAttribute('fill', colour === 'green' || colour === 'none' ? 'none' : `url(#map-pat-${colour})`);
   }
 
   return {

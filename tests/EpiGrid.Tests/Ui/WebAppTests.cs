@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Diagnostics;
 using System.Net;
 using EpiGrid.Tests.Infrastructure;
@@ -159,6 +160,41 @@ public sealed class WebAppTests(UiApp app) : IClassFixture<UiApp>
         await Browser.Screenshot(page, "replay-desktop");
         await page.SetViewportSizeAsync(Browser.Phone.Width, Browser.Phone.Height);
         await Browser.Screenshot(page, "replay-phone");
+        await page.Context.CloseAsync();
+    }
+}
+
+/// <summary>The enterprise resumption index as a layer of the map (issue 9).</summary>
+public sealed class ResumptionLayerTests(UiApp app) : IClassFixture<UiApp>
+{
+    [Fact]
+    public async Task The_map_shows_the_resumption_index_as_a_layer_coloured_by_how_far_counties_are_back_at_work()
+    {
+        using var admin = app.Admin();
+        foreach (var (id, county) in new[] { ("yw-a", "330782"), ("yw-b", "330782"), ("lx-a", "330781") })
+            (await admin.PutAsJsonAsync($"/api/v1/enterprises/{id}", new { county, name = id, industry = "manufacturing", baselineKwhPerDay = 100 }))
+                .IsSuccessStatusCode.ShouldBeTrue();
+        // Yiwu: both producing at 90% → index 90 (green); Lanxi: one at 10% → index 5 (red).
+        var readings = await admin.PostAsJsonAsync("/api/v1/enterprises/readings", new[]
+        {
+            new { enterpriseId = "yw-a", day = "2020-02-19", kwh = 90.0 }, new { enterpriseId = "yw-b", day = "2020-02-19", kwh = 90.0 },
+            new { enterpriseId = "lx-a", day = "2020-02-19", kwh = 10.0 },
+        });
+        readings.StatusCode.ShouldBe(HttpStatusCode.OK, await readings.Content.ReadAsStringAsync());
+
+        var page = await app.Browser.Open(app.BaseAddress, Browser.Desktop);
+        await Eventually.True(async () =>
+        {
+            await page.GotoAsync("/public");
+            await Browser.Ready(page, "public");
+            return await page.Locator("[data-testid=rule-set] option[value='resumption-index']").CountAsync() == 1;
+        }, TimeSpan.FromSeconds(15), "the layer is offered once enterprises have readings");
+        await page.SelectOptionAsync("[data-testid=rule-set]", "resumption-index");
+
+        (await page.GetAttributeAsync("[data-county='330782']", "data-colour")).ShouldBe("green");
+        (await page.GetAttributeAsync("[data-county='330781']", "data-colour")).ShouldBe("red");
+        (await page.GetAttributeAsync("[data-county='330102']", "data-colour")).ShouldBe("none", "no readings: no colour, not a good one");
+        await Browser.Screenshot(page, "resumption-layer-desktop");
         await page.Context.CloseAsync();
     }
 }

@@ -1,7 +1,7 @@
 // The map with its date, rule-set switch, legend and counts per colour: shared by the public page, the officials'
 // map and the auditors' replay. It holds every county's colour under every rule set and shows the chosen one.
 import { t, onLangChange } from '../i18n.js';
-import { drawMap, legend } from '../map.js';
+import { drawMap, legend, RESUMPTION_LAYER, resumptionColour } from '../map.js';
 import { PUBLISHED_2020 } from '../published.js';
 
 export async function mapPanel(root, publicMap, { onSelect = () => {}, showPublished = true } = {}) {
@@ -21,11 +21,15 @@ export async function mapPanel(root, publicMap, { onSelect = () => {}, showPubli
     </section>`;
   const select = root.querySelector('select');
   const stored = localStorage.getItem('epigrid.ruleSet');
-  let ruleSet = publicMap.ruleSets.includes(stored) ? stored : publicMap.defaultRuleSet;
-  select.innerHTML = publicMap.ruleSets.map(r => `<option value="${r}">${r}</option>`).join('');
+  // The resumption index (复工指数) is a layer like a rule set, when enterprises have readings.
+  const layers = publicMap.resumption ? [...publicMap.ruleSets, RESUMPTION_LAYER] : publicMap.ruleSets;
+  let ruleSet = layers.includes(stored) ? stored : publicMap.defaultRuleSet;
+  select.innerHTML = layers.map(r => `<option value="${r}">${r === RESUMPTION_LAYER ? t(RESUMPTION_LAYER) : r}</option>`).join('');
   select.value = ruleSet;
 
-  const colours = Object.fromEntries(publicMap.counties.map(c => [c.code, { ...c.colours }]));
+  const indexOf = code => publicMap.resumption?.counties?.[code];
+  const withLayer = (code, byRule) => ({ ...byRule, [RESUMPTION_LAYER]: resumptionColour(indexOf(code)) });
+  const colours = Object.fromEntries(publicMap.counties.map(c => [c.code, withLayer(c.code, c.colours)]));
   const map = await drawMap(root.querySelector('.map-box'), publicMap.counties, { boundaries: publicMap.boundaries, onSelect });
   const listeners = new Set();
 
@@ -55,13 +59,13 @@ export async function mapPanel(root, publicMap, { onSelect = () => {}, showPubli
     /** One county's colours under every rule set changed. */
     setCounty(code, byRule) {
       if (!colours[code]) return;
-      colours[code] = { ...byRule };
-      map.setColour(code, byRule[ruleSet]);
+      colours[code] = withLayer(code, byRule);
+      map.setColour(code, colours[code][ruleSet]);
       renderCounts();
     },
     /** Every county at once (replay). */
     setAll(counties) {
-      for (const c of counties) colours[c.code] = { ...c.colours };
+      for (const c of counties) colours[c.code] = withLayer(c.code, c.colours);
       render();
     },
     setDate: date => { root.querySelector('.map-date').textContent = date; },
