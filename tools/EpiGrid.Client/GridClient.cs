@@ -3,10 +3,12 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace EpiGrid.Client;
 
 /// <summary>
-/// A live connection to EpiGrid's hub for one user. Reconnects by itself and, after every (re)connection, asks
-/// catchUp with the last sequence it saw, so each alert is handed to <see cref="AlertReceived"/> exactly once
-/// and in order, whether it came live or was missed while offline. Keep <see cref="LastSeq"/> across restarts
-/// (and pass it back in) to resume after the process itself was gone.
+/// A live connection to EpiGrid's hub for one user. Reconnects by itself and, after every (re)connection and once a
+/// minute, asks catchUp from the last point it knows to be complete, so each alert is handed to
+/// <see cref="AlertReceived"/> exactly once, live or missed while offline. A user's alerts come through several groups
+/// (SignalR delivers each group separately, so they may arrive slightly out of sequence order): alerts are therefore
+/// recognised by their sequence number, not by a high-water mark. Keep <see cref="LastSeq"/> across restarts (and pass
+/// it back in, read after <see cref="DisposeAsync"/>) to resume after the process itself was gone.
 /// </summary>
 public sealed class GridClient : IAsyncDisposable
 {
@@ -14,6 +16,10 @@ public sealed class GridClient : IAsyncDisposable
     readonly SemaphoreSlim gate = new(1, 1);
     bool catchingUp;
     readonly List<Alert> heldBack = [];
+
+    static readonly TimeSpan CatchUpEvery = TimeSpan.FromMinutes(1);
+    readonly HashSet<long> seen = [];
+    Timer? periodic;
 
     public GridClient(Uri server, Func<Task<string?>> token, long lastSeq = 0, Action<IHubConnectionBuilder>? configure = null)
     {
@@ -32,7 +38,7 @@ public sealed class GridClient : IAsyncDisposable
         connection.Closed += e => { StateChanged?.Invoke("closed"); return Task.CompletedTask; };
     }
 
-    /// <summary>The highest alert sequence handed out so far.</summary>
+    /// <summary>Every alert of this user up to this sequence has been handed out: the point to resume from.</summary>
     public long LastSeq { get; private set; }
 
     /// <summary>Each alert once, in sequence order.</summary>
@@ -48,6 +54,9 @@ public sealed class GridClient : IAsyncDisposable
         await connection.StartAsync(cancellationToken);
         StateChanged?.Invoke("connected");
         await CatchUp();
+        // Live pushes can be lost with a web host that dies mid-delivery; a catch-up now and then finds them.
+        periodic = new Timer(_ => { if (connection.State == HubConnectionState.Connected) _ = CatchUp().ContinueWith(_ => { }); },
+            null, CatchUpEvery, CatchUpEvery);
     }
 
     public Task<Alert> Acknowledge(string alertId, string? note = null) => connection.InvokeAsync<Alert>("ack", alertId, note);
@@ -76,11 +85,19 @@ public sealed class GridClient : IAsyncDisposable
         await HoldLiveAlerts();
         try
         {
-            while (true)
+            // catchUp answers only up to what the server has fully committed, so everything of ours up to the last
+            // alert it returns is complete: that becomes the new resume point.
+            for (var since = LastSeq; ;)
             {
-                var missed = await connection.InvokeAsync<List<Alert>>("catchUp", LastSeq);
+                var missed = await connection.InvokeAsync<List<Alert>>("catchUp", since);
                 await gate.WaitAsync();
-                try { foreach (var a in missed) Deliver(a); }
+                try
+                {
+                    foreach (var a in missed) Deliver(a);
+                    if (missed.Count > 0) since = missed[^1].Seq;
+                    LastSeq = Math.Max(LastSeq, since);
+                    seen.RemoveWhere(seq => seq <= LastSeq);
+                }
                 finally { gate.Release(); }
                 if (missed.Count < 1000) break;
             }
@@ -95,14 +112,24 @@ public sealed class GridClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Hands an alert out unless it was already (by sequence number); call under the gate.</summary>
     void Deliver(Alert alert)
     {
-        if (alert.Seq <= LastSeq) return;
-        LastSeq = alert.Seq;
+        if (alert.Seq <= LastSeq || !seen.Add(alert.Seq)) return;
         AlertReceived?.Invoke(alert);
     }
 
-    public async ValueTask DisposeAsync() => await connection.DisposeAsync();
+    /// <summary>Settles <see cref="LastSeq"/> with a last catch-up (when still connected), then closes.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (periodic is not null) await periodic.DisposeAsync();
+        if (connection.State == HubConnectionState.Connected)
+        {
+            try { await CatchUp().WaitAsync(TimeSpan.FromSeconds(5)); }
+            catch (Exception e) when (e is TimeoutException or Microsoft.AspNetCore.SignalR.HubException or InvalidOperationException or OperationCanceledException) { }
+        }
+        await connection.DisposeAsync();
+    }
 
     /// <summary>A grid worker's phone should never give up: 0, 1, 2, 5, then every 10 seconds.</summary>
     sealed class ForeverRetry : IRetryPolicy

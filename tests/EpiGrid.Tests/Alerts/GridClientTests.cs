@@ -17,14 +17,14 @@ public sealed class GridClientTests(PushApp app) : IClassFixture<PushApp>
         var seen = new ConcurrentQueue<Alert>();
         long saved;
 
-        await using (var client = new GridClient(app.BaseAddress, () => Task.FromResult<string?>(token)))
-        {
-            client.AlertReceived += seen.Enqueue;
-            await client.StartAsync();
-            for (var i = 0; i < 3; i++) await app.ReportCase(ingest, cell, $"gc-live-{i}", occurredAt: EpiGridApp.Start.AddHours(-1));
-            await Eventually.True(() => Task.FromResult(seen.Count(a => a.CellId == cell) == 3), TimeSpan.FromSeconds(5));
-            saved = client.LastSeq;
-        }
+        var client = new GridClient(app.BaseAddress, () => Task.FromResult<string?>(token));
+        client.AlertReceived += seen.Enqueue;
+        await client.StartAsync();
+        for (var i = 0; i < 3; i++) await app.ReportCase(ingest, cell, $"gc-live-{i}", occurredAt: EpiGridApp.Start.AddHours(-1));
+        await Eventually.True(() => Task.FromResult(seen.Count(a => a.CellId == cell) == 3), TimeSpan.FromSeconds(5));
+        await client.DisposeAsync();
+        saved = client.LastSeq;
+        saved.ShouldBe(seen.Max(a => a.Seq), "closing settles the resume point");
 
         for (var i = 0; i < 4; i++) await app.ReportCase(ingest, cell, $"gc-away-{i}", kind: "asymptomatic", occurredAt: EpiGridApp.Start.AddHours(-1));
 
