@@ -16,7 +16,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-deploy/local/postgres.sh start "$work/pg" "$pg_port" postgres
+deploy/local/postgres.sh start "$work/pg" "$pg_port" postgres || { pg_port=$(free_port $((pg_port + 1))); deploy/local/postgres.sh start "$work/pg" "$pg_port" postgres; }
 # A port found free can be taken before Redis binds it (other test runs share the machine): one retry on the next.
 deploy/local/redis.sh start "$work/redis" "$redis_port" || { redis_port=$(free_port $((redis_port + 1))); deploy/local/redis.sh start "$work/redis" "$redis_port"; }
 export EPIGRID_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"

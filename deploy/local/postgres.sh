@@ -16,8 +16,12 @@ case "$cmd" in
       as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log"
     fi
     if ! as_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
-      as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=${PG_MAX_CONNECTIONS:-300}" start >/dev/null
+      if ! as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=${PG_MAX_CONNECTIONS:-300}" start >/dev/null; then
+        echo "postgres.sh: PostgreSQL did not start on port $port; its log:" >&2
+        tail -n 20 "$dir/postgres.log" >&2 2>/dev/null || true
+        exit 1
+      fi
     fi
     if ! as_owner psql -h 127.0.0.1 -p "$port" -U postgres -tAc "select 1 from pg_database where datname='$db'" postgres | grep -q 1; then
       as_owner psql -h 127.0.0.1 -p "$port" -U postgres -qc "create database \"$db\"" postgres
