@@ -31,12 +31,15 @@ public sealed class ColourWorkload(PushWorkload push) : IWorkload
         var officialToken = await LiveClients.DevToken(client, "province-official", subject: "bench-colour-official");
 
         var turned = new ConcurrentDictionary<string, long>();
+        var evaluatedAt = new ConcurrentDictionary<string, (DateTimeOffset Evaluated, DateTimeOffset Arrived)>();
         await using var official = LiveClients.Connection(new Uri(platform.BaseAddress, "/hubs/grid"), officialToken);
         official.On<JsonElement>("countyChanged", county =>
         {
             var at = Stopwatch.GetTimestamp();
-            if (county.TryGetProperty("colour", out var colour) && colour.GetString() is { } c && c != "green")
-                turned.TryAdd(county.GetProperty("code").GetString()!, at);
+            if (county.TryGetProperty("colour", out var colour) && colour.GetString() is { } c && c != "green"
+                && turned.TryAdd(county.GetProperty("code").GetString()!, at)
+                && county.TryGetProperty("evaluatedAt", out var evaluated))
+                evaluatedAt[county.GetProperty("code").GetString()!] = (evaluated.GetDateTimeOffset(), DateTimeOffset.UtcNow);
         });
         await official.StartAsync();
 
@@ -50,6 +53,8 @@ public sealed class ColourWorkload(PushWorkload push) : IWorkload
             .Take(CountiesPerRun(ctx)).ToList();
 
         var latency = new Latency();
+        var toEvaluation = new Latency();
+        var evaluationToArrival = new Latency();
         var missed = 0;
         var runId = Guid.NewGuid().ToString("N")[..8];
         foreach (var code in counties)
@@ -61,22 +66,35 @@ public sealed class ColourWorkload(PushWorkload push) : IWorkload
             });
             using var response = await client.Http.SendAsync(request);
             var acknowledged = Stopwatch.GetTimestamp();
+            var acknowledgedAt = DateTimeOffset.UtcNow;
             if (!response.IsSuccessStatusCode) { missed++; continue; }
             var deadline = Stopwatch.StartNew();
             long at;
             while (!turned.TryGetValue(code, out at) && deadline.Elapsed < TimeSpan.FromSeconds(5)) await Task.Delay(1);
             if (turned.TryGetValue(code, out at)) latency.Record(acknowledged, at);
             else missed++;
+            // Where the time goes (wall clocks of one machine): acknowledgement → the county's evaluation (its
+            // coalescing delay) and evaluation → arrival (recording the colour change, push hub, web host, SignalR).
+            if (evaluatedAt.TryGetValue(code, out var e))
+            {
+                toEvaluation.Record(0, (long)((e.Evaluated - acknowledgedAt).TotalSeconds * Stopwatch.Frequency));
+                evaluationToArrival.Record(0, (long)((e.Arrived - e.Evaluated).TotalSeconds * Stopwatch.Frequency));
+            }
             await Task.Delay(50);
         }
 
         figures.Add("colourP50Ms", latency.PercentileMs(50), "ms");
         figures.Add("colourP99Ms", latency.PercentileMs(99), "ms");
         figures.Add("colourMaxMs", latency.MaxMs, "ms");
+        figures.Add("ackToEvaluationP50Ms", toEvaluation.PercentileMs(50), "ms");
+        figures.Add("ackToEvaluationP99Ms", toEvaluation.PercentileMs(99), "ms");
+        figures.Add("evaluationToArrivalP50Ms", evaluationToArrival.PercentileMs(50), "ms");
+        figures.Add("evaluationToArrivalP99Ms", evaluationToArrival.PercentileMs(99), "ms");
         figures.Add("countiesTurned", latency.Count, "counties");
         figures.Add("missed", missed, "counties");
         BenchContext.Log($"colour run {run}: ack → countyChanged (new colour) p50 {latency.PercentileMs(50):0.0} ms, p99 {latency.PercentileMs(99):0.0} ms, "
-            + $"max {latency.MaxMs:0.0} ms over {latency.Count} of {counties.Count} green counties ({missed} missed)");
+            + $"max {latency.MaxMs:0.0} ms over {latency.Count} of {counties.Count} green counties ({missed} missed); ack → evaluation p50 "
+            + $"{toEvaluation.PercentileMs(50):0.0} ms, evaluation → arrival p50 {evaluationToArrival.PercentileMs(50):0.0} ms, p99 {evaluationToArrival.PercentileMs(99):0.0} ms");
     }
 
     public JsonObject Result()
@@ -86,7 +104,8 @@ public sealed class ColourWorkload(PushWorkload push) : IWorkload
         return new JsonObject
         {
             ["status"] = "measured",
-            ["epigrid"] = figures.ToJson("colourP50Ms", "colourP99Ms", "colourMaxMs", "countiesTurned", "missed"),
+            ["epigrid"] = figures.ToJson("colourP50Ms", "colourP99Ms", "colourMaxMs", "countiesTurned", "missed",
+                "ackToEvaluationP50Ms", "ackToEvaluationP99Ms", "evaluationToArrivalP50Ms", "evaluationToArrivalP99Ms"),
             ["baseline"] = push.Baselines.ToJson("signalrEchoP99Ms", "postgresCommitP99Ms"),
             ["ratio"] = new JsonObject { ["colourP99ToEchoPlusCommitP99"] = Math.Round(p99 / floor, 2) },
             ["goal"] = $"event → county colour change pushed: p99 under {GoalP99Ms} ms",
