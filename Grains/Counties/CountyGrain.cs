@@ -29,6 +29,7 @@ public sealed class CountyGrain(
     CountyView view = null!;
     IAsyncStream<CountyView>? provinceStream;
     IGrainTimer? pendingEvaluation;
+    long lastEvaluatedAt = long.MinValue / 2;
 
     string Code => this.GetPrimaryKeyString();
 
@@ -72,10 +73,13 @@ public sealed class CountyGrain(
             book.Merge(cases, cells);
         }
         book.Apply(change);
-        // Evaluating the whole county for every message cost more than the cell and its commit together:
-        // changes arriving within EvaluationDelay are evaluated once.
-        pendingEvaluation ??= this.RegisterGrainTimer(EvaluatePending,
-            new GrainTimerCreationOptions(options.Value.EvaluationDelay, Timeout.InfiniteTimeSpan));
+        // Evaluating the whole county for every message cost more than the cell and its commit together. A quiet
+        // county evaluates at once; changes that follow within EvaluationDelay of an evaluation are evaluated together.
+        if (pendingEvaluation is not null) return;
+        var since = TimeSpan.FromMilliseconds(Environment.TickCount64 - lastEvaluatedAt);
+        if (since >= options.Value.EvaluationDelay) await Evaluate();
+        else pendingEvaluation = this.RegisterGrainTimer(EvaluatePending,
+            new GrainTimerCreationOptions(options.Value.EvaluationDelay - since, Timeout.InfiniteTimeSpan));
     }
 
     Task EvaluatePending()
@@ -95,6 +99,7 @@ public sealed class CountyGrain(
 
     async Task Evaluate()
     {
+        lastEvaluatedAt = Environment.TickCount64;
         var now = clock.GetUtcNow();
         var county = province.Find(Code)!;
         var indicators = CountyIndicators.Compute(
