@@ -21,6 +21,8 @@ deploy/local/postgres.sh start "$work/pg" "$pg_port" postgres || { pg_port=$(fre
 deploy/local/redis.sh start "$work/redis" "$redis_port" || { redis_port=$(free_port $((redis_port + 1))); deploy/local/redis.sh start "$work/redis" "$redis_port"; }
 export EPIGRID_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
 export EPIGRID_TEST_REDIS="127.0.0.1:$redis_port"
+# The fault scenarios (real processes killed under load, ~4 minutes; tests/EpiGrid.Tests/Chaos) run by default.
+export EPIGRID_CHAOS=${EPIGRID_CHAOS:-1}
 (cd tests/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 # The browser tests drive Debian's headless Chromium (never a browser download); a CJK font draws the county names.
 if ! command -v chromium >/dev/null || ! fc-list :lang=zh 2>/dev/null | grep -q .; then
