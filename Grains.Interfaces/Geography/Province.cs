@@ -33,6 +33,9 @@ public sealed partial class Province
 
     public County? Find(string code) => byCode.GetValueOrDefault(code);
 
+    /// <summary>The province's local calendar day of a moment.</summary>
+    public DateOnly LocalDay(DateTimeOffset time) => time.LocalDay(Options.UtcOffset);
+
     /// <summary>Cell ids look like 330782-004-017: county code, then two three-digit parts.</summary>
     public static bool IsCellId(string? cellId) => cellId is not null && CellIdPattern().IsMatch(cellId);
 

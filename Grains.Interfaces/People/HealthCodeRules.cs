@@ -35,7 +35,7 @@ public static class HealthCodeRules
 
     public static HealthCode Evaluate(IReadOnlyList<Exposure> exposures, IReadOnlyList<CheckIn> checkIns, DateTimeOffset now, TimeSpan utcOffset)
     {
-        DateOnly Day(DateTimeOffset t) => DateOnly.FromDateTime(t.ToOffset(utcOffset).DateTime);
+        DateOnly Day(DateTimeOffset t) => t.LocalDay(utcOffset);
         var today = Day(now);
         var (colour, reason, required, run) = ("green", "No exposure on record / 无风险记录", 0, 0);
         DateOnly? lastNormal = null;

@@ -91,5 +91,5 @@ public sealed record CountyIndicators
     }
 
     public static DateOnly LocalDay(DateTimeOffset time, TimeSpan utcOffset) =>
-        DateOnly.FromDateTime(time.ToOffset(utcOffset).DateTime);
+        time.LocalDay(utcOffset);
 }

@@ -73,7 +73,7 @@ public sealed class PersonGrain(
     {
         var now = clock.GetUtcNow();
         if (!state.Known || state.MissedDays.Contains(day) || state.Code(now, Offset).Colour == "green"
-            || state.CheckIns.Any(c => DateOnly.FromDateTime(c.At.ToOffset(Offset).DateTime) == day)) return;
+            || state.CheckIns.Any(c => c.At.LocalDay(Offset) == day)) return;
         var by = new Provenance("epigrid", "quarantine-watch");
         await Commit([new CheckInMissed(state.PersonRef, day, state.CellId!, new EventMeta(by.Actor, by.Source, now, now, $"No check-in on {day:yyyy-MM-dd}"))], now, by);
     }

@@ -19,7 +19,7 @@ public sealed record PersonRecord
 
     public static PersonRecord Of(PersonState s, TimeSpan utcOffset)
     {
-        DateOnly Day(DateTimeOffset t) => DateOnly.FromDateTime(t.ToOffset(utcOffset).DateTime);
+        DateOnly Day(DateTimeOffset t) => t.LocalDay(utcOffset);
         var exposures = s.Exposures;
         // The day of arrival asks no check-in: the watch covers it from the start.
         var covered = exposures.Count == 0 ? Day(s.Arrivals[^1].ArrivedAt) : Day(exposures.Max(e => e.At));

@@ -43,7 +43,7 @@ public sealed class QuarantineWatchGrain(
 
     async Task LookForMissedDays()
     {
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(province.Options.UtcOffset).DateTime);
+        var today = province.LocalDay(clock.GetUtcNow());
         foreach (var entry in watched.Values.ToList())
         {
             // Each day that has ended is examined once, in order: the person records a miss unless they checked in.

@@ -105,5 +105,5 @@ public sealed class ProvinceResumptionGrain(
     static ResumptionTally Sum(IEnumerable<ResumptionTally> tallies) => tallies.Aggregate(ResumptionTally.Zero, (a, b) => a + b);
 
     DateOnly LatestDay() => counties.Values.SelectMany(c => c.Keys).DefaultIfEmpty(
-        DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(province.Options.UtcOffset).DateTime)).Max();
+        province.LocalDay(clock.GetUtcNow())).Max();
 }

@@ -153,5 +153,5 @@ public sealed class ResumptionGrain(
         return new EventMeta(by.Actor, by.Source, now, now, reason, by.CorrelationId);
     }
 
-    DateOnly Today() => DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(province.Options.UtcOffset).DateTime);
+    DateOnly Today() => province.LocalDay(clock.GetUtcNow());
 }

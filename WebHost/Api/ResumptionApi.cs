@@ -104,7 +104,7 @@ public static class ResumptionApi
     }
 
     public static DateOnly Today(TimeProvider clock, Province province) =>
-        DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(province.Options.UtcOffset).DateTime);
+        province.LocalDay(clock.GetUtcNow());
 
     static string Text(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

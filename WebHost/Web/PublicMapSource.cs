@@ -59,5 +59,5 @@ public sealed class PublicMapSource(
         view.Colours.ToDictionary(c => c.Key, c => c.Value.Colour);
 
     public static DateOnly LocalDate(DateTimeOffset at, Province province) =>
-        DateOnly.FromDateTime(at.ToOffset(province.Options.UtcOffset).DateTime);
+        province.LocalDay(at);
 }

@@ -56,7 +56,7 @@ public static class WebAppApi
         if (days is < 1 or > MaxTrendDays) return Problems.Invalid("days", $"Between 1 and {MaxTrendDays}.").ToResult(http);
         var now = clock.GetUtcNow();
         var offset = province.Options.UtcOffset;
-        var today = DateOnly.FromDateTime(now.ToOffset(offset).DateTime);
+        var today = now.LocalDay(offset);
         var first = today.AddDays(1 - (days ?? 14));
         var from = new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), offset);
 
@@ -65,7 +65,7 @@ public static class WebAppApi
         var occurred = await session.Query<CaseRecord>()
             .Where(c => c.County == code && c.Kind == CaseKind.Confirmed && c.Status != CaseStatus.RuledOut && c.OccurredAt >= from && c.OccurredAt <= now)
             .Select(c => c.OccurredAt).ToListAsync(http.RequestAborted);
-        var perDay = occurred.GroupBy(t => DateOnly.FromDateTime(t.ToOffset(offset).DateTime)).ToDictionary(g => g.Key, g => g.Count());
+        var perDay = occurred.GroupBy(t => t.LocalDay(offset)).ToDictionary(g => g.Key, g => g.Count());
         var series = Enumerable.Range(0, today.DayNumber - first.DayNumber + 1)
             .Select(i => first.AddDays(i)).Select(d => new TrendDay(d, perDay.GetValueOrDefault(d))).ToList();
         return TypedResults.Ok(new CountyTrend(code, now, series));

@@ -13,7 +13,7 @@ public static class ArrivalReports
         string? mode, string? source, string? sourceRecordId, Provenance by, DateTimeOffset now, TimeSpan utcOffset,
         PersonalDataProtector protector, FieldErrors errors)
     {
-        var today = DateOnly.FromDateTime(now.ToOffset(utcOffset).DateTime);
+        var today = now.LocalDay(utcOffset);
         if (ResidentId.Problem(idNumber, today) is { } badId) errors.Add("idNumber", badId);
         var cleanName = Fields.Text(errors, "name", name, maxLength: 50, required: false);
         if (PhoneNumber.Problem(phone) is { } badPhone) errors.Add("phone", badPhone);

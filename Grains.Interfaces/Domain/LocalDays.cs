@@ -1,0 +1,8 @@
+namespace EpiGrid.Domain;
+
+/// <summary>Calendar days in the province's local time: what "14 quiet days" and "a day without check-in" count.</summary>
+public static class LocalDays
+{
+    public static DateOnly LocalDay(this DateTimeOffset time, TimeSpan utcOffset) =>
+        DateOnly.FromDateTime(time.ToOffset(utcOffset).DateTime);
+}
