@@ -9,8 +9,14 @@ public static class PushSetup
     {
         var signalR = builder.Services.AddSignalR(o => o.EnableDetailedErrors = false)
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        // The channel prefix names the deployment: two deployments sharing one Redis (or test platforms sharing the
+        // test Redis) must never see each other's pushes.
         if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
-            signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("epigrid"));
+        {
+            var cluster = builder.Configuration.GetSection("Cluster");
+            var prefix = $"epigrid:{cluster["ServiceId"] ?? "epigrid"}:{cluster["ClusterId"] ?? "epigrid-local"}";
+            signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal(prefix));
+        }
         builder.Services.AddSingleton<PushRelay>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PushRelay>());
         return builder;
