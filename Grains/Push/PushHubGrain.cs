@@ -55,10 +55,11 @@ public sealed class PushHubGrain(IEventLog eventLog, [FromKeyedServices(Clocks.D
     async Task Flush()
     {
         await Task.Yield();
-        while (alerts.Count + alertUpdates.Count + cells.Count + counties.Count + resumption.Count > 0 || province is not null)
+        while (true)
         {
             var batch = new PushBatch(alerts.OrderBy(a => a.Seq).ToList(), alertUpdates.Values.ToList(), cells.Values.ToList(),
                 counties.Values.ToList(), province, resumption.Values.ToList());
+            if (batch.IsEmpty) return;
             var since = alertsSince;
             alerts.Clear(); alertUpdates.Clear(); cells.Clear(); counties.Clear(); province = null; alertsSince = null; resumption.Clear();
             await Deliver(batch);
@@ -72,7 +73,7 @@ public sealed class PushHubGrain(IEventLog eventLog, [FromKeyedServices(Clocks.D
         var cutoff = DateTime.UtcNow - HostExpiry;
         foreach (var stale in hosts.Values.Where(h => h.SeenAt < cutoff).ToList()) hosts.Remove(stale.Id);
         // Always the same host of a backplane while it works: batches sent through different hosts reach Redis on different
-        // connections and can overtake each other, and a client skips an alert older than the last one it saw.
+        // connections and can overtake each other (clients cope, by sequence number, but in-order pushes are kinder).
         await Task.WhenAll(hosts.Values.GroupBy(h => h.Backplane)
             .Select(group => DeliverOnce(batch, group.OrderBy(h => h.Id, StringComparer.Ordinal).ToList())));
     }
