@@ -26,7 +26,7 @@ public sealed class PushRelay(IClusterClient grains, IHubContext<GridHub> hub, I
         var backplane = config.GetConnectionString("Redis") is { Length: > 0 } redis
             ? "redis:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(redis)))[..16]
             : "host:" + hostId;
-        var self = grains.CreateObjectReference<IPushObserver>(this);
+        self = grains.CreateObjectReference<IPushObserver>(this);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -43,6 +43,19 @@ public sealed class PushRelay(IClusterClient grains, IHubContext<GridHub> hub, I
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { });
             }
         }
+    }
+
+    IPushObserver? self;
+
+    /// <summary>
+    /// Withdraws this host's observer before the Orleans client goes (hosted services stop in reverse order): a push
+    /// arriving later then finds no object, where it would otherwise reach a disposed client and crash the process.
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        IsSubscribed = false;
+        if (self is not null) grains.DeleteObjectReference<IPushObserver>(self);
     }
 
     public async Task Push(PushBatch batch)
