@@ -55,7 +55,9 @@ public sealed class PushRelay(IClusterClient grains, IHubContext<GridHub> hub, I
     {
         await base.StopAsync(cancellationToken);
         IsSubscribed = false;
-        if (self is not null) grains.DeleteObjectReference<IPushObserver>(self);
+        if (self is null) return;
+        try { grains.DeleteObjectReference<IPushObserver>(self); }
+        catch (ArgumentException) { /* no longer registered with the client: nothing to withdraw */ }
     }
 
     public async Task Push(PushBatch batch)
