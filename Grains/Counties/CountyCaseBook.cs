@@ -13,6 +13,8 @@ sealed class CountyCaseBook
 
     public IReadOnlyCollection<CaseFact> Cases => cases.Values;
     public int Travellers { get; private set; }
+    /// <summary>The sum of the cell versions known, to compare with the store's (<see cref="CountyRecords.VersionSum"/>).</summary>
+    public long VersionSum { get; private set; }
 
     /// <summary>True when the message does not follow the last version known for its cell: something was missed.</summary>
     public bool Misses(CellChanged change) =>
@@ -40,6 +42,7 @@ sealed class CountyCaseBook
     {
         if (cells.TryGetValue(cellId, out var known) && known.Version >= version) return;
         Travellers += travellers - known.Travellers;
+        VersionSum += version - known.Version;
         cells[cellId] = (version, travellers);
     }
 

@@ -14,6 +14,16 @@ public sealed class CountyRecords(IDocumentStore store)
         return (cases, cells);
     }
 
+    /// <summary>
+    /// The sum of the county's cell stream versions: one indexed aggregate, no rows sent. Every change of a cell raises
+    /// its version, so a county whose own sum is lower has not heard of something the store holds.
+    /// </summary>
+    public async Task<long> VersionSum(string county)
+    {
+        await using var session = store.QuerySession();
+        return await session.Query<CellRecord>().Where(c => c.County == county).SumAsync(c => c.Version);
+    }
+
     public async Task<(IReadOnlyList<CaseRecord> Cases, IReadOnlyList<CellRecord> Cells)> ForCell(string cellId)
     {
         await using var session = store.QuerySession();

@@ -89,9 +89,6 @@ public sealed class ClusterUnderTest(string marten, string redis) : IAsyncDispos
         start.Environment["ConnectionStrings__Redis"] = redis;
         start.Environment["Cluster__Clustering"] = "redis";
         start.Environment["Cluster__ClusterId"] = clusterId;
-        // Convergence after a lost stream message is bounded by the reconcile interval: a deployment's knob, set short
-        // here so "every county equals the store within 10 s" measures the mechanism, not the default of one minute.
-        start.Environment["Counties__ReconcileInterval"] = "00:00:03";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in environment) start.Environment[key] = value;
         var process = Process.Start(start)!;
