@@ -17,6 +17,12 @@ public interface ICountyGrain : IGrainWithStringKey
 
     /// <summary>Re-reads the county's cases from the event store, so lost stream messages cannot leave it wrong.</summary>
     Task Reconcile();
+
+    /// <summary>
+    /// The county's view, after comparing it with what the store holds: <paramref name="storedVersionSum"/> is the sum
+    /// of the county's cell stream versions in the store. Behind it at two checks in a row, the county reconciles.
+    /// </summary>
+    Task<CountyView> Verify(long storedVersionSum);
 }
 
 /// <summary>The province (key: 0): every county's latest state, for the map.</summary>

@@ -13,7 +13,7 @@ sealed class CountyCaseBook
 
     public IReadOnlyCollection<CaseFact> Cases => cases.Values;
     public int Travellers { get; private set; }
-    /// <summary>The sum of the cell versions known, to compare with the store's (<see cref="CountyRecords.VersionSum"/>).</summary>
+    /// <summary>The sum of the cell versions known, to compare with the store's (<see cref="CountyRecords.VersionSums"/>).</summary>
     public long VersionSum { get; private set; }
 
     /// <summary>True when the message does not follow the last version known for its cell: something was missed.</summary>

@@ -46,7 +46,6 @@ public sealed class CountyGrain(
         var o = options.Value;
         this.RegisterGrainTimer(Evaluate, new GrainTimerCreationOptions(o.EvaluationInterval, o.EvaluationInterval) { KeepAlive = true });
         this.RegisterGrainTimer(Reconcile, new GrainTimerCreationOptions(o.ReconcileInterval, o.ReconcileInterval) { KeepAlive = true });
-        this.RegisterGrainTimer(Verify, new GrainTimerCreationOptions(o.VerifyInterval, o.VerifyInterval) { KeepAlive = true });
     }
 
     /// <summary>Always current: a change still waiting for its evaluation is evaluated first.</summary>
@@ -68,23 +67,17 @@ public sealed class CountyGrain(
     /// (or a silo lost with its queues) would wait for the backstop. A county behind the store is not yet suspect:
     /// messages may be in flight. Still behind what the store held one check earlier, it missed them, and re-reads.
     /// </summary>
-    async Task Verify()
+    public async Task<CountyView> Verify(long storedVersionSum)
     {
-        long stored;
-        try { stored = await records.VersionSum(Code); }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            log.LogDebug(e, "County {County} could not compare itself with the store", Code);
-            return;
-        }
-        if (book.VersionSum >= stored) storedAtLastCheck = null;
+        if (book.VersionSum >= storedVersionSum) storedAtLastCheck = null;
         else if (storedAtLastCheck is { } earlier && book.VersionSum < earlier)
         {
             log.LogInformation("County {County} is behind the store ({Known} < {Stored}); reconciling", Code, book.VersionSum, earlier);
             storedAtLastCheck = null;
             await Reconcile();
         }
-        else storedAtLastCheck = stored;
+        else storedAtLastCheck = storedVersionSum;
+        return await GetView();
     }
 
     public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>

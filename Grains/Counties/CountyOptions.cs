@@ -7,11 +7,9 @@ public sealed record CountyOptions
     /// <summary>Re-evaluate colours this often, so a county turns green after 14 quiet days with no event arriving.</summary>
     public TimeSpan EvaluationInterval { get; init; } = TimeSpan.FromMinutes(1);
     /// <summary>
-    /// Compare the county with the store this often (one aggregate query): a county that is still behind what the
-    /// store held at the previous check lost stream messages and re-reads itself. Bounds how long a loss can show.
+    /// Re-read the whole county from the store this often regardless, as a backstop: the province's refresh already
+    /// compares every county with the store (<see cref="CountyRecords.VersionSums"/>).
     /// </summary>
-    public TimeSpan VerifyInterval { get; init; } = TimeSpan.FromSeconds(3);
-    /// <summary>Re-read the whole county from the store this often regardless, as a backstop.</summary>
     public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromMinutes(15);
     /// <summary>A quiet county evaluates a change at once; changes within this delay of an evaluation wait and go together.</summary>
     public TimeSpan EvaluationDelay { get; init; } = TimeSpan.FromMilliseconds(100);

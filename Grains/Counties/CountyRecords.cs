@@ -1,5 +1,6 @@
 using EpiGrid.Grains.Storage;
 using Marten;
+using Npgsql;
 
 namespace EpiGrid.Grains.Counties;
 
@@ -15,14 +16,38 @@ public sealed class CountyRecords(IDocumentStore store)
     }
 
     /// <summary>
-    /// The sum of the county's cell stream versions: one indexed aggregate, no rows sent. Every change of a cell raises
-    /// its version, so a county whose own sum is lower has not heard of something the store holds.
+    /// Per county, the sum of its cell stream versions: every change of a cell raises its version, so a county whose own
+    /// sum is lower has not heard of something the store holds. One grouped read for the whole province, and none at
+    /// all while nothing new was committed (the event sequence did not move).
     /// </summary>
-    public async Task<long> VersionSum(string county)
+    public async Task<IReadOnlyDictionary<string, long>> VersionSums()
     {
         await using var session = store.QuerySession();
-        return await session.Query<CellRecord>().Where(c => c.County == county).SumAsync(c => c.Version);
+        long highWater;
+        await using (var reader = await session.ExecuteReaderAsync(new NpgsqlCommand(
+            $"select coalesce(max(seq_id), 0) from {store.Options.Events.DatabaseSchemaName}.mt_events")))
+        {
+            await reader.ReadAsync();
+            highWater = reader.GetInt64(0);
+        }
+        // Sequence numbers are taken before commit, so a transaction can become visible under a high-water mark
+        // already seen: the sums are read once more after the mark stops moving, and only then reused.
+        var last = lastSums;
+        if (last is { Settled: true } && last.HighWater == highWater) return last.Sums;
+
+        var table = store.Options.FindOrResolveDocumentType(typeof(CellRecord)).TableName.QualifiedName;
+        var sums = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var reader = await session.ExecuteReaderAsync(new NpgsqlCommand(
+            $"select data->>'county', sum((data->>'version')::bigint)::bigint from {table} group by 1")))
+        {
+            while (await reader.ReadAsync()) sums[reader.GetString(0)] = reader.GetInt64(1);
+        }
+        lastSums = new VersionSumsAt(highWater, Settled: last?.HighWater == highWater, sums);
+        return sums;
     }
+
+    sealed record VersionSumsAt(long HighWater, bool Settled, IReadOnlyDictionary<string, long> Sums);
+    VersionSumsAt? lastSums;
 
     public async Task<(IReadOnlyList<CaseRecord> Cases, IReadOnlyList<CellRecord> Cells)> ForCell(string cellId)
     {

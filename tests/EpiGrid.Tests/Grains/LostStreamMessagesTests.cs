@@ -60,12 +60,12 @@ public sealed class LostStreamMessagesTests
         view.Indicators.ClustersLast14Days.ShouldBe(5);
     }
 
-    /// <summary>A silo whose counties never run the full backstop reconcile: only messages and the version check can help.</summary>
+    /// <summary>A silo whose counties never run the full backstop reconcile: only messages and the province's version check can help.</summary>
     static async Task<(TestSilo, DroppingPublisher)> StartSilo(TestDatabase db, string verifyEvery)
     {
         DroppingPublisher? publisher = null;
         var silo = await TestSilo.Start(db.ConnectionString, new FakeTimeProvider(Feb20), "lost-" + Guid.NewGuid().ToString("N")[..8],
-            new Dictionary<string, string?> { ["Counties:ReconcileInterval"] = "01:00:00", ["Counties:VerifyInterval"] = verifyEvery },
+            new Dictionary<string, string?> { ["Counties:ReconcileInterval"] = "01:00:00", ["Province:RefreshInterval"] = verifyEvery },
             services => services.AddSingleton<ICellChangePublisher>(sp =>
                 publisher = new DroppingPublisher(sp.GetRequiredService<IClusterClient>())));
         await silo.Grains.GetGrain<IProvinceGrain>(0).GetView();
