@@ -144,7 +144,7 @@ public sealed class AuthorizationMatrixTests(MatrixWorld world, ITestOutputHelpe
 
     /// <summary>The rule for a served endpoint: its own, else the wildcard covering it.</summary>
     static HttpEntry? RuleOf(string served) =>
-        MatrixRules.Http.FirstOrDefault(e => !e.IsWildcard && e.Covers(served)) ?? MatrixRules.Http.FirstOrDefault(e => e.IsWildcard && e.Covers(served));
+        MatrixRules.Http.FirstOrDefault(e => !e.IsWildcard && !e.IsVariant && e.Covers(served)) ?? MatrixRules.Http.FirstOrDefault(e => e.IsWildcard && e.Covers(served));
 
     static bool IsBound(Caller caller) => caller.Role is Roles.GridWorker or Roles.CountyOfficial;
 

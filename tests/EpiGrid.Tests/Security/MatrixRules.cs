@@ -26,10 +26,13 @@ public sealed record HttpEntry(Rule Rule, HttpCall Call, bool Confined = false, 
 {
     public bool IsWildcard => Rule.Key.EndsWith("/**", StringComparison.Ordinal);
 
-    /// <summary>Whether this rule is the one for a served endpoint ("METHOD /pattern").</summary>
+    /// <summary>A rule for the same endpoint asked differently ("GET /api/v1/province ?asOf"): a line of its own in the matrix.</summary>
+    public bool IsVariant => Rule.Key.Contains(" ?", StringComparison.Ordinal);
+
+    /// <summary>Whether this rule is about a served endpoint ("METHOD /pattern").</summary>
     public bool Covers(string served)
     {
-        if (!IsWildcard) return served == Rule.Key;
+        if (!IsWildcard) return served == Rule.Key.Split(" ?")[0];
         var prefix = Rule.Key[..^3];
         return served == prefix || served.StartsWith(prefix + "/", StringComparison.Ordinal);
     }
@@ -72,6 +75,7 @@ public static class MatrixRules
         // Cells, cases, travellers.
         E("PUT /api/v1/cells/{cellId}",                                             "403    403      403      403     403    ok    401", Put((_, s) => $"/api/v1/cells/{Cell(s)}", (_, s) => Json(new { name = "Matrix " + Cell(s), households = 300 }))),
         E("GET /api/v1/cells/{cellId}",                                             "ok/403 ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/cells/{Cell(s)}")),
+        E("GET /api/v1/cells/{cellId} ?asOf",                                       "403    ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/cells/{Cell(s)}?asOf={Past}"), note: Replay),
         E("POST /api/v1/cells/{cellId}/cases",                                      "ok/403 ok/403   403      403     ok     ok    401", Post((_, s) => $"/api/v1/cells/{Cell(s)}/cases", (w, _) => Json(Case(w)))),
         E("POST /api/v1/cells/{cellId}/cases/{caseId}/status",                      "ok/403 ok/403   403      403     ok     ok    401", ChangeStatus),
         E("POST /api/v1/cells/{cellId}/travellers",                                 "ok/403 ok/403   403      403     ok     ok    401", Post((_, s) => $"/api/v1/cells/{Cell(s)}/travellers", (w, _) => Json(Traveller(w)))),
@@ -80,7 +84,9 @@ public static class MatrixRules
         // Counties and the province: the map everyone works from.
         E("GET /api/v1/counties",                                                   "ok     ok       ok       ok      ok     ok    401", Get((_, _) => "/api/v1/counties")),
         E("GET /api/v1/counties/{code}",                                            "ok     ok       ok       ok      ok     ok    401", Get((_, s) => $"/api/v1/counties/{County(s)}")),
+        E("GET /api/v1/counties/{code} ?asOf",                                      "403    ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/counties/{County(s)}?asOf={Past}"), note: Replay),
         E("GET /api/v1/province",                                                   "ok     ok       ok       ok      ok     ok    401", Get((_, _) => "/api/v1/province")),
+        E("GET /api/v1/province ?asOf",                                             "403    403      ok       ok      403    ok    401", Get((_, _) => $"/api/v1/province?asOf={Past}"), note: Replay),
         E("GET /api/v1/rules",                                                      "ok     ok       ok       ok      ok     ok    401", Get((_, _) => "/api/v1/rules")),
         E("GET /api/v1/web/counties/{code}/trend",                                  "ok     ok       ok       ok      ok     ok    401", Get((_, s) => $"/api/v1/web/counties/{County(s)}/trend")),
 
@@ -127,6 +133,9 @@ public static class MatrixRules
         H("GridHub.Ack",                                "ok/403 ok/403   ok       403     403    ok     401", (w, _, s) => [w.Alert(s), "matrix"]),
         H("GridHub.CatchUp",                            "ok     ok       ok       ok      ok     ok     401", (_, _, _) => [0L], confined: true, note: "(the caller's groups only)"),
     ];
+
+    const string Replay = "(a replay at a past moment, asOf or knownAt, is history)";
+    static readonly string Past = Uri.EscapeDataString(Time(Start.AddHours(-1)));
 
     static HttpEntry E(string key, string row, HttpCall call, bool confined = false, string? note = null) => new(Rule.Parse(key, row, note), call, confined);
 
