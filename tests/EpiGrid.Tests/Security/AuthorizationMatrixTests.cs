@@ -112,6 +112,7 @@ public sealed class AuthorizationMatrixTests(MatrixWorld world, ITestOutputHelpe
             return (Answer.Ok, result?.ToString() ?? "");
         }
         // The server's own refusals arrive as "...HubException: <reason>"; anything else it threw is a generic failure.
+        catch (HubException e) when (e.Message.Contains("HubException: No ", StringComparison.Ordinal)) { return (Answer.NotFound, e.Message); }
         catch (HubException e) when (e.Message.Contains("HubException: ", StringComparison.Ordinal)) { return (Answer.Forbidden, e.Message); }
         catch (Exception e) { return (Answer.Other, $"{e.GetType().Name}: {e.Message}"); }
     }

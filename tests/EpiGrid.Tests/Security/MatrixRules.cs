@@ -125,12 +125,15 @@ public static class MatrixRules
         W("GET /dashboard/**",                                                      "403    403      403      403     403    ok    401", pattern => Send(HttpMethod.Get, (w, _) => w.DashboardUrl(pattern), null, null, headersOnly: true), note: "(the Orleans dashboard: each of its endpoints)"),
     ];
 
-    /// <summary>The hub methods: a refusal is a HubException; without a connection (anonymous) there is no call at all.</summary>
+    /// <summary>
+    /// The hub methods: a refusal is a HubException, read as 404 when it says "No ..." (as over HTTP, what lies outside
+    /// the caller's jurisdiction does not exist for them) and 403 otherwise; without a connection there is no call at all.
+    /// </summary>
     public static IReadOnlyList<HubEntry> Hub { get; } =
     [
         //                                              worker official province auditor ingest admin  anonymous
         H("GridHub.Join",                               "ok/403 ok/403   ok/403   ok/403  403    ok/403 401", (_, c, s) => [GroupOf(c, s)], note: "(only the groups joined on connecting)"),
-        H("GridHub.Ack",                                "ok/403 ok/403   ok       403     403    ok     401", (w, _, s) => [w.Alert(s), "matrix"]),
+        H("GridHub.Ack",                                "ok/404 ok/404   ok       403     404    ok     401", (w, _, s) => [w.Alert(s), "matrix"]),
         H("GridHub.CatchUp",                            "ok     ok       ok       ok      ok     ok     401", (_, _, _) => [0L], confined: true, note: "(the caller's groups only)"),
     ];
 
