@@ -13,16 +13,24 @@ public enum Answer { Ok, Unauthorized, Forbidden, NotFound, Other }
 /// <summary>The target of a call: inside the caller's jurisdiction (cell 330782-601-001, county 330782) or outside it (county 330110).</summary>
 public enum Scope { Inside, Outside }
 
-/// <summary>Who calls: a role of <see cref="Roles.All"/>, nobody (no token), or a valid token that names no known role.</summary>
-public sealed record Caller(string Name, string? Role, bool HasToken)
-{
-    public const string AnonymousName = "anonymous", NoRoleName = "no role";
+/// <summary>How a caller's token is made: none, signed with the deployment's key, signed with another key, or expired.</summary>
+public enum TokenKind { None, Valid, Forged, Expired }
 
-    public static IReadOnlyList<Caller> Roles { get; } = EpiGrid.WebHost.Auth.Roles.All.Select(r => new Caller(r, r, true)).ToList();
-    public static Caller Anonymous { get; } = new(AnonymousName, null, false);
+/// <summary>
+/// Who calls: a role of <see cref="Roles.All"/>, nobody (no token), a valid token that names no known role, and an
+/// admin's token that is forged (another signing key) or expired an hour ago.
+/// </summary>
+public sealed record Caller(string Name, string? Role, TokenKind Token)
+{
+    public const string AnonymousName = "anonymous", NoRoleName = "no role", ForgedName = "forged admin", ExpiredName = "expired admin";
+
+    public static IReadOnlyList<Caller> Roles { get; } = EpiGrid.WebHost.Auth.Roles.All.Select(r => new Caller(r, r, TokenKind.Valid)).ToList();
+    public static Caller Anonymous { get; } = new(AnonymousName, null, TokenKind.None);
     /// <summary>A signed token whose role claim is no role of EpiGrid's: authenticated, but may do nothing a role is needed for.</summary>
-    public static Caller NoRole { get; } = new(NoRoleName, "visitor", true);
-    public static IReadOnlyList<Caller> All { get; } = [.. Roles, Anonymous, NoRole];
+    public static Caller NoRole { get; } = new(NoRoleName, "visitor", TokenKind.Valid);
+    public static Caller Forged { get; } = new(ForgedName, EpiGrid.WebHost.Auth.Roles.Admin, TokenKind.Forged);
+    public static Caller Expired { get; } = new(ExpiredName, EpiGrid.WebHost.Auth.Roles.Admin, TokenKind.Expired);
+    public static IReadOnlyList<Caller> All { get; } = [.. Roles, Anonymous, NoRole, Forged, Expired];
 
     public override string ToString() => Name;
 }
@@ -67,7 +75,8 @@ public readonly record struct Expected(Answer Inside, Answer Outside)
 /// <summary>
 /// One line of the matrix: an endpoint ("GET /api/v1/cells/{cellId}") or a hub method ("GridHub.Ack"), and what
 /// each caller gets. The columns are <see cref="Roles.All"/> in order, then anonymous; a token naming no known
-/// role gets what anonymous gets, except 403 where anonymous gets 401.
+/// role gets what anonymous gets, except 403 where anonymous gets 401; a forged or expired admin token gets exactly
+/// what anonymous gets.
 /// </summary>
 public sealed record Rule(string Key, IReadOnlyDictionary<string, Expected> Expectations, string? Note)
 {
@@ -81,6 +90,7 @@ public sealed record Rule(string Key, IReadOnlyDictionary<string, Expected> Expe
         var expected = Columns.Zip(cells, (c, text) => (c, Expected.Parse(text))).ToDictionary(x => x.c, x => x.Item2);
         var anonymous = expected[Caller.AnonymousName];
         expected[Caller.NoRoleName] = new(NoRole(anonymous.Inside), NoRole(anonymous.Outside));
+        expected[Caller.ForgedName] = expected[Caller.ExpiredName] = anonymous;
         return new Rule(key, expected, note);
     }
 

@@ -8,6 +8,7 @@ using EpiGrid.Tests.Infrastructure;
 using EpiGrid.Tests.People;
 using EpiGrid.WebHost.Auth;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EpiGrid.Tests.Security;
 
@@ -54,7 +55,11 @@ public sealed class MatrixWorld : EpiGridApp, IAsyncLifetime
     /// <summary>A grid worker looks after the inside cell; a county official has the inside county.</summary>
     public string? TokenOf(Caller caller) => caller switch
     {
-        { HasToken: false } => null,
+        { Token: TokenKind.None } => null,
+        { Token: TokenKind.Forged } => new TokenIssuer(new AuthOptions { SigningKey = Convert.ToBase64String(Guid.NewGuid().ToByteArray().Concat(Guid.NewGuid().ToByteArray()).ToArray()) })
+            .Issue("test-admin", caller.Role!).Token,
+        { Token: TokenKind.Expired } => new TokenIssuer(new AuthOptions { SigningKey = SigningKey }, new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-2)))
+            .Issue("test-admin", caller.Role!).Token,
         { Role: Roles.GridWorker } => Token(Roles.GridWorker, cells: InCell),
         { Role: Roles.CountyOfficial } => Token(Roles.CountyOfficial, InCounty),
         _ => Token(caller.Role!),
