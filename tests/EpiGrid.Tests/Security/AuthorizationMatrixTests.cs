@@ -55,6 +55,7 @@ public sealed class AuthorizationMatrixTests(MatrixWorld world, ITestOutputHelpe
         await world.Ready;
         var calls = (from target in Targets() from caller in Caller.All from scope in Enum.GetValues<Scope>() select (target, caller, scope)).ToList();
         var failures = new ConcurrentBag<string>();
+        var outsideSeen = new ConcurrentDictionary<string, bool>();
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(calls, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (call, _) =>
         {
@@ -68,6 +69,8 @@ public sealed class AuthorizationMatrixTests(MatrixWorld world, ITestOutputHelpe
                 failures.Add($"{name}: expected {Expected.Text(expected)}, got {outcome.Status} {Trim(outcome.Body)}");
             else if (entry.Confined && outcome.Answer == Answer.Ok && IsBound(caller) && outcome.Body.Contains(MatrixWorld.OutCell))
                 failures.Add($"{name}: the answer names {MatrixWorld.OutCell}, outside the caller's jurisdiction");
+            else if (entry.Confined && outcome.Answer == Answer.Ok && outcome.Body.Contains(MatrixWorld.OutCell))
+                outsideSeen[key] = true;
             else if (outcome.Status is 401 or 403 or 404 && key.Contains("/api/") && outcome.ContentType != "application/problem+json")
                 failures.Add($"{name}: {outcome.Status} answered as {outcome.ContentType ?? "no content"}, not problem+json");
         });
@@ -75,6 +78,9 @@ public sealed class AuthorizationMatrixTests(MatrixWorld world, ITestOutputHelpe
         output.WriteLine($"{calls.Count} calls ({calls.Count / Caller.All.Count / 2} endpoints × {Caller.All.Count} callers × inside/outside) in {clock.Elapsed.TotalSeconds:0.0} s");
         output.WriteLine(Rule.Markdown(MatrixRules.Http.Select(e => e.Rule)));
         failures.Order().ShouldBeEmpty();
+        // The confinement check means something only if the outside cell shows up for those who may see it.
+        MatrixRules.Http.Where(e => e.Confined).Select(e => e.Rule.Key).Where(k => !outsideSeen.ContainsKey(k))
+            .ShouldBeEmpty("confined rules whose answers never named the outside cell, even to the province's roles");
     }
 
     [Fact]
