@@ -19,6 +19,10 @@ public static class AlertAudience
     public static IReadOnlyList<string>? ReadableGroups(Jurisdiction caller) =>
         caller.Role is Roles.ProvinceOfficial or Roles.Auditor or Roles.Admin ? null : GroupsOf(caller);
 
+    /// <summary>Whether the caller may see an alert at all; an alert they may not see does not exist for them (404, "No alert").</summary>
+    public static bool MayRead(Jurisdiction caller, AlertView alert) =>
+        ReadableGroups(caller) is not { } groups || alert.Alert.Audience.Intersect(groups).Any();
+
     public static bool MayAcknowledge(Jurisdiction caller, AlertView alert) =>
         caller.Role is Roles.Admin or Roles.ProvinceOfficial
         || (caller.Role is Roles.GridWorker or Roles.CountyOfficial && alert.Alert.Audience.Intersect(GroupsOf(caller)).Any());

@@ -35,7 +35,7 @@ public static class AlertsApi
     {
         var caller = Jurisdiction.Of(http.User);
         var query = grains.GetGrain<IAlertQueryGrain>(0);
-        if (await query.Get(alertId) is not { } alert || !MayRead(caller, alert))
+        if (await query.Get(alertId) is not { } alert || !AlertAudience.MayRead(caller, alert))
             return Problems.NotFound($"No alert {alertId} within your jurisdiction.").ToResult(http);
         return TypedResults.Ok<object>(new { alert = AlertPayload.From(alert), history = await query.History(alertId) });
     }
@@ -45,7 +45,7 @@ public static class AlertsApi
     {
         var caller = Jurisdiction.Of(http.User);
         var query = grains.GetGrain<IAlertQueryGrain>(0);
-        if (await query.Get(alertId) is not { } alert || !MayRead(caller, alert))
+        if (await query.Get(alertId) is not { } alert || !AlertAudience.MayRead(caller, alert))
             return Problems.NotFound($"No alert {alertId} within your jurisdiction.").ToResult(http);
         if (!AlertAudience.MayAcknowledge(caller, alert)) return Problems.Forbidden("This role may not acknowledge alerts.").ToResult(http);
         if (body?.Note is { Length: > 500 }) return Problems.Invalid("note", "At most 500 characters.").ToResult(http);
@@ -54,7 +54,4 @@ public static class AlertsApi
         if (CommandOutcomes.ProblemOf(result) is { } refused) return refused.ToResult(http);
         return TypedResults.Ok(AlertPayload.From((await query.Get(alertId))!));
     }
-
-    static bool MayRead(Jurisdiction caller, AlertView alert) =>
-        AlertAudience.ReadableGroups(caller) is not { } groups || alert.Alert.Audience.Intersect(groups).Any();
 }

@@ -28,6 +28,9 @@ public static class CellsApi
     {
         if (CellTarget.Check(cellId, CellAccess.Read, Jurisdiction.Of(http.User), province) is { } refused)
             return refused.ToResult(http);
+        // A replay is history: only those who may read the county's history (docs/audit.md, Access).
+        if (History.Asked(asOf, knownAt) && AuditAccess.Of(http).Refusal(Province.CountyOfCell(cellId)) is { } notHistory)
+            return notHistory.ToResult(http);
         var view = History.Asked(asOf, knownAt)
             ? await history.Cell(http, cellId, asOf, knownAt)
             : await grains.GetGrain<ICellGrain>(cellId).GetView();

@@ -29,6 +29,8 @@ public static partial class CountiesApi
         if (!Jurisdiction.Of(http.User).MayReadCounties) return Problems.Forbidden("This role may not read counties.").ToResult(http);
         if (!CodePattern().IsMatch(code)) return Problems.Invalid("code", "Must be a 6-digit division code, e.g. 330782.").ToResult(http);
         if (province.Find(code) is not { } county) return Problems.NotFound($"There is no county {code} in {province.Options.ProvinceNameEn}.").ToResult(http);
+        // A replay is history: only those who may read the county's history (docs/audit.md, Access).
+        if (History.Asked(asOf, knownAt) && AuditAccess.Of(http).Refusal(code) is { } notHistory) return notHistory.ToResult(http);
         var view = History.Asked(asOf, knownAt)
             ? await history.County(http, code, asOf, knownAt)
             : await grains.GetGrain<ICountyGrain>(code).GetView();

@@ -27,6 +27,8 @@ public static class ProvinceApi
         History history, DateTimeOffset? asOf, DateTimeOffset? knownAt)
     {
         if (!Jurisdiction.Of(http.User).MayReadCounties) return Problems.Forbidden("This role may not read the province.").ToResult(http);
+        // A replay of the whole province is history: auditors, province officials and admins (as /web/replay).
+        if (History.Asked(asOf, knownAt) && AuditAccess.Of(http).Refusal(null) is { } notHistory) return notHistory.ToResult(http);
         var view = History.Asked(asOf, knownAt)
             ? await history.Province(http, asOf, knownAt)
             : await grains.GetGrain<IProvinceGrain>(0).GetView();

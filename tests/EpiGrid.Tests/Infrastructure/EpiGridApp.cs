@@ -38,6 +38,8 @@ public class EpiGridApp : IAsyncLifetime
     /// <summary>Redis for the SignalR backplane (EPIGRID_TEST_REDIS), or none.</summary>
     public virtual string? Redis => null;
     public Uri BaseAddress { get; private set; } = null!;
+    /// <summary>The first web host's services (its endpoint list, for the authorization matrix).</summary>
+    public IServiceProvider WebServices => web.Services;
     readonly List<WebApplicationFactory<Program>> extraHosts = [];
     string clusterId = "";
 

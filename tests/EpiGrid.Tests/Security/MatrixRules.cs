@@ -1,0 +1,266 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using EpiGrid.Tests.People;
+using EpiGrid.WebHost.Auth;
+using static EpiGrid.Tests.Infrastructure.EpiGridApp;
+using static EpiGrid.Tests.Security.MatrixWorld;
+
+namespace EpiGrid.Tests.Security;
+
+/// <summary>How one (caller, scope) call went: the answer as the matrix reads it, and what came back.</summary>
+public sealed record Outcome(Answer Answer, int Status, string? ContentType, string Body);
+
+/// <summary>Makes one valid request to an endpoint for a caller, inside or outside their jurisdiction, and reads the answer.</summary>
+public delegate Task<Outcome> HttpCall(MatrixWorld world, Caller caller, Scope scope);
+
+/// <summary>The arguments of a hub method for a caller, inside or outside their jurisdiction.</summary>
+public delegate object?[] HubArguments(MatrixWorld world, Caller caller, Scope scope);
+
+/// <summary>
+/// A rule with its call; a rule whose key ends in "/**" covers every endpoint under that path that has no rule of its
+/// own, and <see cref="PerEndpoint"/> makes the call for each of them from its route pattern.
+/// </summary>
+public sealed record HttpEntry(Rule Rule, HttpCall Call, bool Confined = false, Func<string, HttpCall>? PerEndpoint = null)
+{
+    public bool IsWildcard => Rule.Key.EndsWith("/**", StringComparison.Ordinal);
+
+    /// <summary>A rule for the same endpoint asked differently ("GET /api/v1/province ?asOf"): a line of its own in the matrix.</summary>
+    public bool IsVariant => Rule.Key.Contains(" ?", StringComparison.Ordinal);
+
+    /// <summary>Whether this rule is about a served endpoint ("METHOD /pattern").</summary>
+    public bool Covers(string served)
+    {
+        if (!IsWildcard) return served == Rule.Key.Split(" ?")[0];
+        var prefix = Rule.Key[..^3];
+        return served == prefix || served.StartsWith(prefix + "/", StringComparison.Ordinal);
+    }
+}
+
+public sealed record HubEntry(Rule Rule, HubArguments Arguments, bool Confined = false);
+
+/// <summary>
+/// The authorization matrix: one line per endpoint and hub method. Columns, in order: grid-worker (looks after
+/// cell 330782-601-001), county-official (county 330782), province-official, auditor, ingest, admin, anonymous.
+/// "ok/403" reads inside/outside the caller's jurisdiction: inside is cell 330782-601-001 or county 330782 (or
+/// what lives there: its alert, person, enterprise), outside is the same in county 330110. A single answer holds
+/// for both. Every call carries a valid request, so "ok" is a success and a refusal is authorization, not validation.
+/// "Confined" rules also check that a jurisdiction-bound caller's successful answer names nothing outside it.
+/// </summary>
+public static class MatrixRules
+{
+    public static IReadOnlyList<HttpEntry> Http { get; } =
+    [
+        //                                                                         worker official province auditor ingest admin anonymous
+        // Public: the process, the API description, the public map, the static web app.
+        E("GET /health/live",                                                       "ok     ok       ok       ok      ok     ok    ok ", Get((_, _) => "/health/live")),
+        E("GET /health/ready",                                                      "ok     ok       ok       ok      ok     ok    ok ", Get((_, _) => "/health/ready")),
+        E("GET /openapi/{documentName}.json",                                       "ok     ok       ok       ok      ok     ok    ok ", Get((_, _) => "/openapi/v1.json")),
+        E("GET /scalar/{documentName?}",                                            "ok     ok       ok       ok      ok     ok    ok ", Get((_, _) => "/scalar/v1")),
+        E("GET /scalar/scalar.js",                                                  "ok     ok       ok       ok      ok     ok    ok ", Get((_, _) => "/scalar/scalar.js")),
+        E("GET /scalar/scalar.aspnetcore.js",                                       "ok     ok       ok       ok      ok     ok    ok ", Get((_, _) => "/scalar/scalar.aspnetcore.js")),
+        E("GET /scalar/favicon.svg",                                                "ok     ok       ok       ok      ok     ok    ok ", Get((_, _) => "/scalar/favicon.svg")),
+        E("ANY /metrics",                                                           "ok     ok       ok       ok      ok     ok    ok ", Get((_, _) => "/metrics"), note: "(cluster network only: the ingress does not route it)"),
+        E("GET /api/v1/public/map",                                                 "ok     ok       ok       ok      ok     ok    ok ", Get((_, _) => "/api/v1/public/map")),
+        E("GET /api/v1/public/boundaries",                                          "404    404      404      404     404    404   404", Get((_, _) => "/api/v1/public/boundaries"), note: "(404: no boundary file configured)"),
+        E("GET /public",                                                            "ok     ok       ok       ok      ok     ok    ok ", Get((_, _) => "/public")),
+        E("HEAD /public",                                                           "ok     ok       ok       ok      ok     ok    ok ", Send(HttpMethod.Head, (_, _) => "/public", null, null)),
+        E("GET /",                                                                  "ok     ok       ok       ok      ok     ok    ok ", Get((_, _) => "/"), note: "(static files)"),
+        E("GET /app.css",                                                           "ok     ok       ok       ok      ok     ok    ok ", Get((_, _) => "/app.css"), note: "(static files)"),
+        E("POST /api/v1/dev/tokens",                                                "ok     ok       ok       ok      ok     ok    ok ", Post((_, _) => "/api/v1/dev/tokens", (_, _) => Json(new { role = Roles.Auditor })), note: "(Development only)"),
+        E("CONNECT /hubs/public",                                                   "ok     ok       ok       ok      ok     ok    ok ", Connect("/hubs/public")),
+        E("CONNECT /hubs/grid",                                                     "ok     ok       ok       ok      ok     ok    401", Connect("/hubs/grid")),
+
+        // Cells, cases, travellers.
+        E("PUT /api/v1/cells/{cellId}",                                             "403    403      403      403     403    ok    401", Put((_, s) => $"/api/v1/cells/{Cell(s)}", (_, s) => Json(new { name = "Matrix " + Cell(s), households = 300 }))),
+        E("GET /api/v1/cells/{cellId}",                                             "ok/403 ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/cells/{Cell(s)}")),
+        E("GET /api/v1/cells/{cellId} ?asOf",                                       "403    ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/cells/{Cell(s)}?asOf={Past}"), note: Replay),
+        E("POST /api/v1/cells/{cellId}/cases",                                      "ok/403 ok/403   403      403     ok     ok    401", Post((_, s) => $"/api/v1/cells/{Cell(s)}/cases", (w, _) => Json(Case(w)))),
+        E("POST /api/v1/cells/{cellId}/cases/{caseId}/status",                      "ok/403 ok/403   403      403     ok     ok    401", ChangeStatus),
+        E("POST /api/v1/cells/{cellId}/travellers",                                 "ok/403 ok/403   403      403     ok     ok    401", Post((_, s) => $"/api/v1/cells/{Cell(s)}/travellers", (w, _) => Json(Traveller(w)))),
+        E("POST /api/v1/reports:batch",                                             "ok/403 ok/403   403      403     ok     ok    401", Post((_, _) => "/api/v1/reports:batch", (w, s) => Json(new { items = new[] { BatchCase(w, s) } }), BatchItem), note: "(per item)"),
+
+        // Counties and the province: the map everyone works from.
+        E("GET /api/v1/counties",                                                   "ok     ok       ok       ok      ok     ok    401", Get((_, _) => "/api/v1/counties")),
+        E("GET /api/v1/counties/{code}",                                            "ok     ok       ok       ok      ok     ok    401", Get((_, s) => $"/api/v1/counties/{County(s)}")),
+        E("GET /api/v1/counties/{code} ?asOf",                                      "403    ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/counties/{County(s)}?asOf={Past}"), note: Replay),
+        E("GET /api/v1/province",                                                   "ok     ok       ok       ok      ok     ok    401", Get((_, _) => "/api/v1/province")),
+        E("GET /api/v1/province ?asOf",                                             "403    403      ok       ok      403    ok    401", Get((_, _) => $"/api/v1/province?asOf={Past}"), note: Replay),
+        E("GET /api/v1/rules",                                                      "ok     ok       ok       ok      ok     ok    401", Get((_, _) => "/api/v1/rules")),
+        E("GET /api/v1/web/counties/{code}/trend",                                  "ok     ok       ok       ok      ok     ok    401", Get((_, s) => $"/api/v1/web/counties/{County(s)}/trend")),
+
+        // History: read-only, and every read is itself recorded.
+        E("GET /api/v1/audit/events",                                               "403    ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/audit/events?county={County(s)}"), confined: true),
+        E("GET /api/v1/audit/counties/{code}/colours/{ruleSet}",                    "403    ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/audit/counties/{County(s)}/colours/{RuleSet}")),
+        E("POST /api/v1/audit/what-if",                                             "403    403      ok       ok      403    ok    401", Post((_, _) => "/api/v1/audit/what-if", (_, _) => Json(new { ruleSet = RuleSet, from = Start.AddDays(-1), to = Start }))),
+        E("GET /api/v1/audit/export",                                               "403    ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/audit/export?county={County(s)}"), confined: true),
+        E("GET /api/v1/audit/verify",                                               "403    403      ok       ok      403    ok    401", Get((_, _) => "/api/v1/audit/verify")),
+        E("GET /api/v1/web/replay",                                                 "403    403      ok       ok      403    ok    401", Get((_, _) => "/api/v1/web/replay")),
+
+        // Alerts: one's own groups; another jurisdiction's alert does not exist for the caller (404).
+        E("GET /api/v1/alerts",                                                     "ok     ok       ok       ok      403    ok    401", Get((_, s) => $"/api/v1/alerts?county={County(s)}"), confined: true, note: "(filtered to the caller's groups)"),
+        E("GET /api/v1/alerts/{alertId}",                                           "ok/404 ok/404   ok       ok      404    ok    401", Get((w, s) => $"/api/v1/alerts/{w.Alert(s)}")),
+        E("POST /api/v1/alerts/{alertId}/ack",                                      "ok/404 ok/404   ok       403     404    ok    401", Post((w, s) => $"/api/v1/alerts/{w.Alert(s)}/ack", (_, _) => Json(new { note = "matrix" }))),
+
+        // People: identities are hashed at the edge; the code scan shows a masked id only.
+        E("POST /api/v1/persons/{personRef}/check-ins",                             "ok/403 ok/403   403      403     ok     ok    401", Post((w, s) => $"/api/v1/persons/{w.Person(s)}/check-ins", (w, _) => Json(CheckIn(w)))),
+        E("GET /api/v1/codes/{personRef}",                                          "ok     ok       ok       ok      ok     ok    401", Get((w, s) => $"/api/v1/codes/{w.Person(s)}"), note: "(a checkpoint scan)"),
+        E("POST /api/v1/imports/arrivals",                                          "403    ok/403   403      403     ok     ok    401", Post((_, _) => "/api/v1/imports/arrivals", ArrivalsCsv, Rows("imported", "cellId")), note: "(per row)"),
+
+        // The resumption index: every role reads it; ingest, admins and the county's officials write.
+        E("GET /api/v1/counties/{code}/resumption",                                 "ok     ok       ok       ok      ok     ok    401", Get((_, s) => $"/api/v1/counties/{County(s)}/resumption")),
+        E("GET /api/v1/counties/{code}/resumption/history",                         "ok     ok       ok       ok      ok     ok    401", Get((_, s) => $"/api/v1/counties/{County(s)}/resumption/history")),
+        E("GET /api/v1/province/resumption",                                        "ok     ok       ok       ok      ok     ok    401", Get((_, _) => "/api/v1/province/resumption")),
+        E("GET /api/v1/province/resumption/history",                                "ok     ok       ok       ok      ok     ok    401", Get((_, _) => "/api/v1/province/resumption/history")),
+        E("PUT /api/v1/enterprises/{id}",                                           "403    ok/403   403      403     ok     ok    401", Put((w, _) => $"/api/v1/enterprises/mx-put-{w.Next()}", (_, s) => Json(Enterprise(County(s))))),
+        E("GET /api/v1/enterprises/{id}",                                           "403    ok/403   ok       ok      ok     ok    401", Get((w, s) => $"/api/v1/enterprises/{w.Enterprise(s)}")),
+        E("POST /api/v1/enterprises/{id}/staff",                                    "403    ok/403   403      403     ok     ok    401", Post((w, s) => $"/api/v1/enterprises/{w.Enterprise(s)}/staff", (w, _) => Json(new { day = Day(w), staffAtWork = 10 }))),
+        E("POST /api/v1/enterprises",                                               "403    ok/403   403      403     ok     ok    401", Post((_, _) => "/api/v1/enterprises", (w, s) => Json(new[] { Bulk(w, s) }), Rows("created", "county")), note: "(per item)"),
+        E("POST /api/v1/enterprises/readings",                                      "403    ok/403   403      403     ok     ok    401", Post((_, _) => "/api/v1/enterprises/readings", (w, s) => Json(new[] { new { enterpriseId = w.Enterprise(s), day = Day(w), kwh = 500.0 } }), Rows("applied", "enterpriseId")), note: "(per row)"),
+
+        // Operations: admins only.
+        E("GET /api/v1/cluster",                                                    "403    403      403      403     403    ok    401", Get((_, _) => "/api/v1/cluster")),
+        E("GET /dashboard/signin",                                                  "ok     ok       ok       ok      ok     ok    ok ", Get((_, _) => "/dashboard/signin?token=not-a-token"), note: "(keeps the token in a cookie; the dashboard checks it)"),
+        W("GET /dashboard/**",                                                      "403    403      403      403     403    ok    401", pattern => Send(HttpMethod.Get, (w, _) => w.DashboardUrl(pattern), null, null, headersOnly: true), note: "(the Orleans dashboard: each of its endpoints)"),
+    ];
+
+    /// <summary>
+    /// The hub methods: a refusal is a HubException, read as 404 when it says "No ..." (as over HTTP, what lies outside
+    /// the caller's jurisdiction does not exist for them) and 403 otherwise; without a connection there is no call at all.
+    /// </summary>
+    public static IReadOnlyList<HubEntry> Hub { get; } =
+    [
+        //                                              worker official province auditor ingest admin  anonymous
+        H("GridHub.Join",                               "ok/403 ok/403   ok/403   ok/403  403    ok/403 401", (_, c, s) => [GroupOf(c, s)], note: "(only the groups joined on connecting)"),
+        H("GridHub.Ack",                                "ok/404 ok/404   ok       403     404    ok     401", (w, _, s) => [w.Alert(s), "matrix"]),
+        H("GridHub.CatchUp",                            "ok     ok       ok       ok      ok     ok     401", (_, _, _) => [0L], confined: true, note: "(the caller's groups only)"),
+    ];
+
+    const string Replay = "(a replay at a past moment, asOf or knownAt, is history)";
+    static readonly string Past = Uri.EscapeDataString(Time(Start.AddHours(-1)));
+
+    static HttpEntry E(string key, string row, HttpCall call, bool confined = false, string? note = null) => new(Rule.Parse(key, row, note), call, confined);
+
+    static HttpEntry W(string key, string row, Func<string, HttpCall> perEndpoint, string? note = null) =>
+        new(Rule.Parse(key, row, note), (_, _, _) => throw new InvalidOperationException($"{key} is called once per endpoint it covers"), PerEndpoint: perEndpoint);
+
+    static HubEntry H(string key, string row, HubArguments arguments, bool confined = false, string? note = null) => new(Rule.Parse(key, row, note), arguments, confined);
+
+    /// <summary>The group a caller joins: inside, the one its claims give (ingest has none); outside, another county's.</summary>
+    static string GroupOf(Caller caller, Scope scope) => (caller.Role, scope) switch
+    {
+        (Roles.GridWorker, _) => "cell:" + Cell(scope),
+        (_, Scope.Outside) => "county-officials:" + OutCounty,
+        (Roles.CountyOfficial, _) => "county-officials:" + InCounty,
+        _ => "province",
+    };
+
+    // ---- request bodies: valid, and fresh where a repeat would be a duplicate ----
+
+    static object Case(MatrixWorld w) => new
+    {
+        caseId = $"mx-case-{w.Next()}", kind = "suspected", local = true, occurredAt = Time(Start.AddHours(-2)),
+    };
+
+    static JsonObject BatchCase(MatrixWorld w, Scope s) => new()
+    {
+        ["type"] = "case", ["cellId"] = Cell(s), ["caseId"] = $"mx-batch-{w.Next()}", ["kind"] = "suspected", ["local"] = true,
+        ["occurredAt"] = Time(Start.AddHours(-2)),
+    };
+
+    static object Traveller(MatrixWorld w) => new
+    {
+        travellerId = $"mx-traveller-{w.Next()}", originArea = "温州 Wenzhou", originRisk = "low", arrivedAt = Time(Start.AddHours(-3)),
+    };
+
+    static object CheckIn(MatrixWorld w) => new { occurredAt = Time(Start.AddMinutes(-w.Next())), temperature = 36.6m, symptoms = Array.Empty<string>() };
+
+    static object Bulk(MatrixWorld w, Scope s) => new
+    {
+        id = $"mx-bulk-{w.Next()}", county = County(s), name = "Matrix works", industry = "textiles", baselineKwhPerDay = 1000.0,
+    };
+
+    /// <summary>A past local day: readings and staff reports are once per enterprise and day, and a repeat is a duplicate (still ok).</summary>
+    static string Day(MatrixWorld w) => DateOnly.FromDateTime(Start.Date).AddDays(-(w.Next() % 60)).ToString("yyyy-MM-dd");
+
+    static HttpContent ArrivalsCsv(MatrixWorld w, Scope s)
+    {
+        var n = w.Next();
+        var id = ResidentIdTests.Make(420106, new DateOnly(1960, 1, 1).AddDays(n), n % 1000);
+        var csv = "idNumber,name,phone,originArea,originRisk,arrivedAt,mode,source,sourceRecordId,cellId\n"
+                  + $"{id},,,温州 Wenzhou,low,{Time(Start.AddHours(-3))},rail,matrix-import,mx-import-{n},{Cell(s)}\n";
+        return new StringContent(csv, Encoding.UTF8, new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv"));
+    }
+
+    /// <summary>Reports a case (as admin) for this call alone, then changes its status as the caller.</summary>
+    static async Task<Outcome> ChangeStatus(MatrixWorld w, Caller caller, Scope s)
+    {
+        var caseId = $"mx-status-{w.Next()}";
+        var admin = w.Client(Caller.Roles.Single(c => c.Role == Roles.Admin));
+        (await admin.PostAsJsonAsync($"/api/v1/cells/{Cell(s)}/cases", new
+        {
+            caseId, kind = "suspected", local = true, occurredAt = Time(Start.AddHours(-3)),
+        })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        return await Post((_, _) => $"/api/v1/cells/{Cell(s)}/cases/{caseId}/status",
+            (_, _) => Json(new { status = "hospitalised", occurredAt = Time(Start.AddHours(-1)) }))(w, caller, s);
+    }
+
+    // ---- calls ----
+
+    static HttpContent Json(object body) => JsonContent.Create(body);
+
+    static HttpCall Get(Func<MatrixWorld, Scope, string> path, Func<Outcome, Outcome>? read = null) =>
+        Send(HttpMethod.Get, path, null, read);
+
+    static HttpCall Post(Func<MatrixWorld, Scope, string> path, Func<MatrixWorld, Scope, HttpContent> body, Func<Outcome, Outcome>? read = null) =>
+        Send(HttpMethod.Post, path, body, read);
+
+    static HttpCall Put(Func<MatrixWorld, Scope, string> path, Func<MatrixWorld, Scope, HttpContent> body) => Send(HttpMethod.Put, path, body, null);
+
+    /// <param name="headersOnly">For endpoints that stream without end (the dashboard's trace): the status is the answer.</param>
+    static HttpCall Send(HttpMethod method, Func<MatrixWorld, Scope, string> path, Func<MatrixWorld, Scope, HttpContent>? body, Func<Outcome, Outcome>? read,
+        bool headersOnly = false) =>
+        async (w, caller, s) =>
+        {
+            using var request = new HttpRequestMessage(method, path(w, s)) { Content = body?.Invoke(w, s) };
+            using var response = await w.Client(caller).SendAsync(request, headersOnly ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead);
+            var outcome = new Outcome(AnswerOf(response.StatusCode), (int)response.StatusCode,
+                response.Content.Headers.ContentType?.MediaType, headersOnly ? "" : await response.Content.ReadAsStringAsync());
+            return outcome.Answer == Answer.Ok && read is not null ? read(outcome) : outcome;
+        };
+
+    static Answer AnswerOf(HttpStatusCode status) => (int)status switch
+    {
+        >= 200 and < 400 => Answer.Ok,
+        401 => Answer.Unauthorized,
+        403 => Answer.Forbidden,
+        404 => Answer.NotFound,
+        _ => Answer.Other,
+    };
+
+    /// <summary>A batch answers 200 with each item's own status: the matrix reads the one item's.</summary>
+    static Outcome BatchItem(Outcome o) =>
+        o with { Answer = AnswerOf((HttpStatusCode)JsonNode.Parse(o.Body)!["results"]![0]!["status"]!.GetValue<int>()) };
+
+    /// <summary>
+    /// Bulk uploads answer 200 with a count and per-row errors: ok when the one row counted and no error came back;
+    /// refused (403) when the one error is about the row's jurisdiction field; anything else is unexpected.
+    /// </summary>
+    static Func<Outcome, Outcome> Rows(string counted, string jurisdictionField) => o =>
+    {
+        var body = JsonNode.Parse(o.Body)!;
+        var errors = body["errors"]!.AsArray();
+        var answer = errors.Count == 0 && body[counted]!.GetValue<int>() + (body["duplicates"]?.GetValue<int>() ?? body["unchanged"]?.GetValue<int>() ?? 0) == 1
+            ? Answer.Ok
+            : errors.Count == 1 && errors[0]!["field"]!.GetValue<string>() == jurisdictionField ? Answer.Forbidden : Answer.Other;
+        return o with { Answer = answer };
+    };
+
+    /// <summary>A real SignalR connection (negotiate, then the WebSocket): ok, or the status it was refused with.</summary>
+    static HttpCall Connect(string path) => async (w, caller, _) =>
+    {
+        var (_, answer) = await w.Hub(caller, path);
+        return new Outcome(answer, 0, null, "");
+    };
+}
