@@ -41,7 +41,7 @@ api.MapClusterApi();
 app.MapEpiGridTelemetry();
 app.MapAdminDashboard();
 app.MapEpiGridWebApp(api);
-if (app.Environment.IsDevelopment())
+if (app.IssuesDevTokens())
     app.MapGroup("/api/v1").MapDevTokensApi();
 
 // Fail at start, not on the first request, when the geography file is missing or malformed.
