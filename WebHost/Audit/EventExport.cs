@@ -17,7 +17,7 @@ public sealed class EventExport(AuditStore store)
     public async Task Write(Stream output, EventQuery query, ExportFormat format, bool clear, CancellationToken cancellationToken)
     {
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024);
-        if (format == ExportFormat.Csv) await writer.WriteLineAsync(string.Join(',', CsvHeader));
+        if (format == ExportFormat.Csv) await writer.WriteLineAsync(CsvCells.Line(CsvHeader));
         var n = 0;
         await foreach (var row in store.ReadRows(query.Where, query.Parameters, "order by seq_id", cancellationToken))
         {
@@ -36,13 +36,10 @@ public sealed class EventExport(AuditStore store)
         using var json = JsonDocument.Parse(data);
         var meta = json.RootElement.TryGetProperty("meta", out var m) ? m : default;
         string Meta(string name) => meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty(name, out var v) ? v.ToString() : "";
-        return string.Join(',', new[]
-        {
+        return CsvCells.Line(
+        [
             row.Seq.ToString(), row.Stream, row.Version.ToString(), row.Kind, Meta("occurredAt"), Meta("recordedAt"),
             Meta("actor"), Meta("source"), row.StoredAt.ToString("O"), data,
-        }.Select(Csv));
+        ]);
     }
-
-    static string Csv(string field) =>
-        field.IndexOfAny([',', '"', '\n', '\r']) < 0 ? field : "\"" + field.Replace("\"", "\"\"") + "\"";
 }
