@@ -15,6 +15,7 @@ builder.AddEpiGridOrleansClient();
 builder.Services.AddEpiGridDomain();
 builder.Services.AddEpiGridHttp();
 builder.Services.AddEpiGridAuth();
+builder.Services.AddEpiGridTransport();
 builder.Services.AddSingleton<CellCommandSender>();
 builder.Services.AddSingleton<IdentityHashing>();
 builder.Services.AddEpiGridAudit();
@@ -23,6 +24,7 @@ builder.AddEpiGridTelemetry();
 builder.AddEpiGridWebApp();
 
 var app = builder.Build();
+app.UseEpiGridTransport();
 app.UseEpiGridErrors();
 app.UseAdminDashboardCookie();
 app.UseAuthentication();
