@@ -31,7 +31,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapOpenApi();
-app.MapScalarApiReference();
+app.MapScalarApiReference(o => o.DisableDefaultFonts()); // nothing fetched from other origins
 app.MapHealthApi();
 
 var api = app.MapGroup("/api/v1").RequireAuthorization().RequireCluster();
