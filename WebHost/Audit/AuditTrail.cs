@@ -4,9 +4,9 @@ using EpiGrid.Events;
 namespace EpiGrid.WebHost.Audit;
 
 /// <summary>
-/// Records each audit query as an <see cref="AuditQueried"/> (or <see cref="PersonalDataViewed"/>) event in the stream "audit:&lt;actor&gt;", before the
-/// answer leaves. Appended with a Marten session of the web host, not through the silo's group commit: audit
-/// queries are rare, touch no grain, and the web host has no event log of its own.
+/// Records each audit query as an <see cref="AuditQueried"/> (or <see cref="PersonalDataViewed"/>) event in the
+/// stream "audit:&lt;actor&gt;", before the answer leaves. Appended with a Marten session of the web host, not
+/// through the silo's group commit: audit queries are rare, touch no grain, and the web host has no event log of its own.
 /// </summary>
 public sealed class AuditTrail(AuditStore store, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
 {
