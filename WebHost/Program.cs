@@ -15,6 +15,7 @@ builder.AddEpiGridOrleansClient();
 builder.Services.AddEpiGridDomain();
 builder.Services.AddEpiGridHttp();
 builder.Services.AddEpiGridAuth();
+builder.Services.AddEpiGridTransport();
 builder.Services.AddSingleton<CellCommandSender>();
 builder.Services.AddSingleton<IdentityHashing>();
 builder.Services.AddEpiGridAudit();
@@ -23,13 +24,14 @@ builder.AddEpiGridTelemetry();
 builder.AddEpiGridWebApp();
 
 var app = builder.Build();
+app.UseEpiGridTransport();
 app.UseEpiGridErrors();
 app.UseAdminDashboardCookie();
 app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapOpenApi();
-app.MapScalarApiReference();
+app.MapScalarApiReference(o => o.DisableDefaultFonts()); // nothing fetched from other origins
 app.MapHealthApi();
 
 var api = app.MapGroup("/api/v1").RequireAuthorization().RequireCluster();
@@ -41,7 +43,7 @@ api.MapClusterApi();
 app.MapEpiGridTelemetry();
 app.MapAdminDashboard();
 app.MapEpiGridWebApp(api);
-if (app.Environment.IsDevelopment())
+if (app.IssuesDevTokens())
     app.MapGroup("/api/v1").MapDevTokensApi();
 
 // Fail at start, not on the first request, when the geography file is missing or malformed.

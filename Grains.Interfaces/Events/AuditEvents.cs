@@ -11,6 +11,17 @@ public sealed record AuditQueried(
     [property: Id(2)] IReadOnlyDictionary<string, string> Query,
     [property: Id(3)] EventMeta Meta) : IEpiEvent;
 
+/// <summary>
+/// Someone saw personal data in clear (an audit read with personalData=clear): who, when, through which endpoint and
+/// query, and why (meta.reason, required). Stream key: "audit:&lt;actor&gt;", next to their other queries.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("epigrid.personal-data-viewed")]
+public sealed record PersonalDataViewed(
+    [property: Id(0)] string Endpoint,
+    [property: Id(1)] string Role,
+    [property: Id(2)] IReadOnlyDictionary<string, string> Query,
+    [property: Id(3)] EventMeta Meta) : IEpiEvent;
+
 public static class AuditStreamKeys
 {
     public static string Audit(string actor) => "audit:" + actor;

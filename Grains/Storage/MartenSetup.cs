@@ -52,6 +52,7 @@ public static class MartenSetup
         (typeof(TravellerArrived), "traveller_arrived"),
         (typeof(CountyColourChanged), "county_colour_changed"),
         (typeof(AuditQueried), "audit_queried"),
+        (typeof(PersonalDataViewed), "personal_data_viewed"),
         (typeof(AlertRaised), "alert_raised"),
         (typeof(AlertDelivered), "alert_delivered"),
         (typeof(AlertAcknowledged), "alert_acknowledged"),

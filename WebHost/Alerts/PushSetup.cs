@@ -24,7 +24,9 @@ public static class PushSetup
 
     public static WebApplication MapEpiGridPush(this WebApplication app, RouteGroupBuilder api)
     {
-        app.MapHub<GridHub>(GridHub.Path);
+        // A connection lives no longer than its token: when it expires the connection is closed and the client must
+        // reconnect with a fresh one (the public hub is anonymous and has nothing to expire).
+        app.MapHub<GridHub>(GridHub.Path, o => o.CloseOnAuthenticationExpiration = true);
         api.MapAlertsApi();
         return app;
     }

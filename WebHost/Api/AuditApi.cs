@@ -20,7 +20,7 @@ public static class AuditApi
     {
         var audit = api.MapGroup("/audit").WithTags("Audit");
         audit.MapGet("/events", Events).WithSummary(
-            "Events of a stream (cell:<id>, county:<code>, audit:<actor>, ...), a county or a person (case or traveller id), paged, filtered by time and kind.");
+            "Events of a stream (cell:<id>, county:<code>, audit:<actor>, ...), a county or a person (case or traveller id), paged, filtered by time and kind. Personal data masked unless personalData=clear (admin, with a recorded reason).");
         audit.MapGet("/counties/{code}/colours/{ruleSet}", Why).WithSummary(
             "Why a county had its colour under a rule set at a moment: the decision, its inputs, and what moved them across the threshold.");
         audit.MapAuditWhatIfApi().MapAuditExportApi();
@@ -30,7 +30,7 @@ public static class AuditApi
     static async Task<Results<Ok<AuditEventsPage>, ProblemHttpResult>> Events(
         HttpContext http, AuditStore store, AuditTrail trail,
         string? stream, string? county, string? person, string? kind, DateTimeOffset? from, DateTimeOffset? to,
-        string? time, int? page, int? pageSize)
+        string? time, int? page, int? pageSize, string? personalData, string? reason)
     {
         var errors = new FieldErrors();
         var axis = ReadAxis(time, errors);
@@ -38,14 +38,17 @@ public static class AuditApi
         if (pageSize is < 1 or > MaxPageSize) errors.Add("pageSize", $"Between 1 and {MaxPageSize}.");
         var query = EventQuery.Build(stream, county, person, kind, from, to, axis, errors);
         if (errors.Any) return errors.ToProblem().ToResult(http);
-        if (AuditAccess.Of(http).Refusal(query.County) is { } refused) return refused.ToResult(http);
+        var access = AuditAccess.Of(http);
+        if (access.Refusal(query.County) is { } refused) return refused.ToResult(http);
+        var (clear, why, notClear) = PersonalData.Choice(access, personalData, reason);
+        if (notClear is not null) return notClear.ToResult(http);
 
-        await trail.Record(http, "events");
+        await trail.Record(http, "events", why);
         int number = page ?? 1, size = pageSize ?? DefaultPageSize;
         var rows = new List<AuditEvent>(size + 1);
         await foreach (var row in store.ReadRows(query.Where, query.Parameters,
                            $"order by seq_id limit {size + 1} offset {(long)(number - 1) * size}", http.RequestAborted))
-            rows.Add(Describe(row, AuditAccess.Of(http).SeesPersonalData));
+            rows.Add(Describe(row, clear));
         var more = rows.Count > size;
         if (more) rows.RemoveAt(size);
         return TypedResults.Ok(new AuditEventsPage(number, size, more, rows));
@@ -75,9 +78,9 @@ public static class AuditApi
         }
     }
 
-    static AuditEvent Describe(StoredRow row, bool seesPersonalData)
+    static AuditEvent Describe(StoredRow row, bool clear)
     {
-        using var json = JsonDocument.Parse(seesPersonalData ? row.Data : PersonalData.Masked(row.Data));
+        using var json = JsonDocument.Parse(clear ? row.Data : PersonalData.Masked(row));
         var data = json.RootElement.Clone();
         var meta = data.TryGetProperty("meta", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
         string? Text(string name) => meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

@@ -10,7 +10,7 @@ public static class AuditExportApi
     public static RouteGroupBuilder MapAuditExportApi(this RouteGroupBuilder audit)
     {
         audit.MapGet("/export", Export).WithSummary(
-            "Stream the events of a county (or the whole province) and period as NDJSON or CSV; X-Event-Count gives the total.");
+            "Stream the events of a county (or the whole province) and period as NDJSON or CSV; X-Event-Count gives the total. Personal data masked unless personalData=clear (admin, with a recorded reason).");
         audit.MapGet("/verify", Verify).WithSummary(
             "Recompute the hash chain of every stream and the province digests; report the first break of each stream.");
         return audit;
@@ -18,7 +18,7 @@ public static class AuditExportApi
 
     static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> Export(
         HttpContext http, AuditStore store, EventExport export, AuditTrail trail,
-        string? county, DateTimeOffset? from, DateTimeOffset? to, string? time, string? format)
+        string? county, DateTimeOffset? from, DateTimeOffset? to, string? time, string? format, string? personalData, string? reason)
     {
         var errors = new FieldErrors();
         var axis = AuditApi.ReadAxis(time, errors);
@@ -28,11 +28,13 @@ public static class AuditExportApi
         if (errors.Any) return errors.ToProblem().ToResult(http);
         var access = AuditAccess.Of(http);
         if (access.Refusal(query.County) is { } refused) return refused.ToResult(http);
+        var (clear, why, notClear) = PersonalData.Choice(access, personalData, reason);
+        if (notClear is not null) return notClear.ToResult(http);
 
-        await trail.Record(http, "export");
+        await trail.Record(http, "export", why);
         http.Response.Headers[CountHeader] = (await store.Count(query.Where, query.Parameters, http.RequestAborted)).ToString();
         var (contentType, extension) = chosen == ExportFormat.Csv ? ("text/csv; charset=utf-8", "csv") : ("application/x-ndjson", "ndjson");
-        return TypedResults.Stream(output => export.Write(output, query, chosen!.Value, access.SeesPersonalData, http.RequestAborted),
+        return TypedResults.Stream(output => export.Write(output, query, chosen!.Value, clear, http.RequestAborted),
             contentType, $"epigrid-events-{county ?? "province"}.{extension}");
     }
 

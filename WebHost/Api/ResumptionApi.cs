@@ -74,7 +74,9 @@ public static class ResumptionApi
         if (!string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase)) return TypedResults.Ok(history);
         var csv = new System.Text.StringBuilder("day,enterprises,resumed,resumptionRate,productionRate,index,ruleVersion\n");
         foreach (var d in history.Days)
-            csv.Append(CultureInfo.InvariantCulture, $"{d.Day},{d.Enterprises},{d.Resumed},{d.ResumptionRate:0.######},{d.ProductionRate:0.######},{d.Index:0.00},{d.RuleVersion}\n");
+            csv.Append(CsvCells.Line([d.Day, d.Enterprises.ToString(CultureInfo.InvariantCulture), d.Resumed.ToString(CultureInfo.InvariantCulture),
+                d.ResumptionRate.ToString("0.######", CultureInfo.InvariantCulture), d.ProductionRate.ToString("0.######", CultureInfo.InvariantCulture),
+                d.Index.ToString("0.00", CultureInfo.InvariantCulture), d.RuleVersion])).Append('\n');
         return TypedResults.Text(csv.ToString(), "text/csv; charset=utf-8");
     }
 

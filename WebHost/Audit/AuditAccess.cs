@@ -12,7 +12,7 @@ public sealed record AuditAccess(Jurisdiction Caller)
 
     public bool MayRead(string county) => Province || (Caller.Role == Roles.CountyOfficial && Caller.County == county);
 
-    /// <summary>Personal data is shown in clear only to admins; everyone else gets it masked.</summary>
+    /// <summary>Only admins may ask for personal data in clear (masked by default, see <see cref="PersonalData"/>).</summary>
     public bool SeesPersonalData => Caller.Role == Roles.Admin;
 
     /// <summary>The problem to answer when the caller may not read at all, or not this county (null: whole province).</summary>

@@ -4,13 +4,15 @@ using EpiGrid.Events;
 namespace EpiGrid.WebHost.Audit;
 
 /// <summary>
-/// Records each audit query as an <see cref="AuditQueried"/> event in the stream "audit:&lt;actor&gt;", before the
-/// answer leaves. Appended with a Marten session of the web host, not through the silo's group commit: audit
-/// queries are rare, touch no grain, and the web host has no event log of its own.
+/// Records each audit query as an <see cref="AuditQueried"/> (or <see cref="PersonalDataViewed"/>) event in the
+/// stream "audit:&lt;actor&gt;", before the answer leaves. Appended with a Marten session of the web host, not
+/// through the silo's group commit: audit queries are rare, touch no grain, and the web host has no event log of its own.
 /// </summary>
 public sealed class AuditTrail(AuditStore store, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
 {
-    public async Task Record(HttpContext http, string endpoint)
+    /// <param name="personalDataReason">Given when the answer shows personal data in clear: recorded as
+    /// <see cref="PersonalDataViewed"/> with this reason instead of a plain <see cref="AuditQueried"/>.</param>
+    public async Task Record(HttpContext http, string endpoint, string? personalDataReason = null)
     {
         var caller = Jurisdiction.Of(http.User);
         var now = clock.GetUtcNow();
@@ -19,8 +21,10 @@ public sealed class AuditTrail(AuditStore store, [FromKeyedServices(Clocks.Domai
             if (value is string s) query["route." + key] = s;
         var source = http.Request.Headers.TryGetValue(RequestProvenance.SourceHeader, out var header) && header.Count == 1
             ? header.ToString()[..Math.Min(64, header.ToString().Length)] : RequestProvenance.DefaultSource;
-        var e = new AuditQueried(endpoint, caller.Role, query,
-            new EventMeta(caller.Actor, source, now, now, null, Activity.Current?.Id ?? http.TraceIdentifier));
+        var meta = new EventMeta(caller.Actor, source, now, now, personalDataReason, Activity.Current?.Id ?? http.TraceIdentifier);
+        IEpiEvent e = personalDataReason is null
+            ? new AuditQueried(endpoint, caller.Role, query, meta)
+            : new PersonalDataViewed(endpoint, caller.Role, query, meta);
         // Two queries of one person at once (two browser tabs) append to the same stream; the second may lose the
         // race to create it or to take the next version. A write conflict is retried, anything else is not.
         for (var attempt = 1; ; attempt++)

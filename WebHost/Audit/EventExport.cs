@@ -14,14 +14,14 @@ public sealed class EventExport(AuditStore store)
     const int FlushEvery = 1000;
     static readonly string[] CsvHeader = ["seq", "stream", "version", "kind", "occurredAt", "recordedAt", "actor", "source", "storedAt", "data"];
 
-    public async Task Write(Stream output, EventQuery query, ExportFormat format, bool seesPersonalData, CancellationToken cancellationToken)
+    public async Task Write(Stream output, EventQuery query, ExportFormat format, bool clear, CancellationToken cancellationToken)
     {
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024);
-        if (format == ExportFormat.Csv) await writer.WriteLineAsync(string.Join(',', CsvHeader));
+        if (format == ExportFormat.Csv) await writer.WriteLineAsync(CsvCells.Line(CsvHeader));
         var n = 0;
         await foreach (var row in store.ReadRows(query.Where, query.Parameters, "order by seq_id", cancellationToken))
         {
-            var data = seesPersonalData ? row.Data : PersonalData.Masked(row.Data);
+            var data = clear ? row.Data : PersonalData.Masked(row);
             await writer.WriteLineAsync(format == ExportFormat.Csv ? CsvLine(row, data) : NdjsonLine(row, data));
             if (++n % FlushEvery == 0) await writer.FlushAsync(cancellationToken);
         }
@@ -36,13 +36,10 @@ public sealed class EventExport(AuditStore store)
         using var json = JsonDocument.Parse(data);
         var meta = json.RootElement.TryGetProperty("meta", out var m) ? m : default;
         string Meta(string name) => meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty(name, out var v) ? v.ToString() : "";
-        return string.Join(',', new[]
-        {
+        return CsvCells.Line(
+        [
             row.Seq.ToString(), row.Stream, row.Version.ToString(), row.Kind, Meta("occurredAt"), Meta("recordedAt"),
             Meta("actor"), Meta("source"), row.StoredAt.ToString("O"), data,
-        }.Select(Csv));
+        ]);
     }
-
-    static string Csv(string field) =>
-        field.IndexOfAny([',', '"', '\n', '\r']) < 0 ? field : "\"" + field.Replace("\"", "\"\"") + "\"";
 }

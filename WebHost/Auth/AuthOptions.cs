@@ -3,19 +3,42 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace EpiGrid.WebHost.Auth;
 
-/// <summary>Configuration of token signing and validation (section "Auth"). The key never lives in appsettings.</summary>
+/// <summary>
+/// Configuration of token validation (section "Auth"). Production trusts an OpenID Connect issuer
+/// (<see cref="Authority"/>); the local profile alone may instead sign its own tokens with <see cref="SigningKey"/>.
+/// No key ever lives in appsettings.
+/// </summary>
 public sealed record AuthOptions
 {
     public const string Section = "Auth";
     public const int MinimumKeyBytes = 32;
 
-    /// <summary>HMAC-SHA256 key: base64, or a plain string, of at least 32 bytes. Set it with env <c>Auth__SigningKey</c>.</summary>
+    /// <summary>The OpenID Connect issuer (https://login.example.org/realms/epigrid): its discovery document names the
+    /// issuer and the JWKS whose keys sign tokens. Required outside Development.</summary>
+    public string? Authority { get; init; }
+    /// <summary>Fetch the discovery document over HTTPS only; false is for a test issuer on loopback.</summary>
+    public bool RequireHttpsMetadata { get; init; } = true;
+    /// <summary>Shortest time between two fetches of the issuer's keys when a token names a key not yet known
+    /// (a rotation); keys are also refreshed every 12 hours.</summary>
+    public TimeSpan KeyRefreshInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Development only: HMAC-SHA256 key, base64 or plain text, at least 32 bytes (env <c>Auth__SigningKey</c>).</summary>
     public string? SigningKey { get; init; }
+    /// <summary>The issuer of the local profile's own tokens (with an authority, the discovery document names it).</summary>
     public string Issuer { get; init; } = "epigrid-local";
     public string Audience { get; init; } = "epigrid";
 
     public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
 
+    /// <summary>Algorithms an issuer may sign with: asymmetric only, so no shared secret (nor a public key used as one) signs.</summary>
+    public static readonly IReadOnlyList<string> IssuerAlgorithms =
+    [
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
+        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+    ];
+
+    public bool UsesIssuer => !string.IsNullOrWhiteSpace(Authority);
     public bool HasUsableKey => KeyBytes() is not null;
 
     public SymmetricSecurityKey SecurityKey() => new(KeyBytes()
@@ -32,16 +55,32 @@ public sealed record AuthOptions
         return plain.Length >= MinimumKeyBytes ? plain : null;
     }
 
-    public TokenValidationParameters ValidationParameters() => new()
+    /// <summary>Local profile: tokens signed with the shared key.</summary>
+    public TokenValidationParameters ValidationParameters() => Common(new TokenValidationParameters
     {
         ValidIssuer = Issuer,
-        ValidAudience = Audience,
         IssuerSigningKey = SecurityKey(),
         ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-        ValidateLifetime = true,
-        RequireExpirationTime = true,
-        ClockSkew = ClockSkew,
-        NameClaimType = ClaimNames.Subject,
-        RoleClaimType = ClaimNames.Role,
-    };
+    });
+
+    /// <summary>An OpenID Connect issuer: issuer and signing keys come from its discovery document and JWKS.</summary>
+    public TokenValidationParameters IssuerValidationParameters() => Common(new TokenValidationParameters
+    {
+        ValidateIssuer = true,
+        ValidateIssuerSigningKey = true,
+        ValidAlgorithms = IssuerAlgorithms,
+    });
+
+    TokenValidationParameters Common(TokenValidationParameters parameters)
+    {
+        parameters.ValidAudience = Audience;
+        parameters.ValidateAudience = true;
+        parameters.ValidateLifetime = true;
+        parameters.RequireExpirationTime = true;
+        parameters.RequireSignedTokens = true;
+        parameters.ClockSkew = ClockSkew;
+        parameters.NameClaimType = ClaimNames.Subject;
+        parameters.RoleClaimType = ClaimNames.Role;
+        return parameters;
+    }
 }

@@ -8,21 +8,38 @@ public static class AuthSetup
 {
     public static IServiceCollection AddEpiGridAuth(this IServiceCollection services)
     {
-        // Bound lazily (not read from builder.Configuration) so test hosts can supply the key late.
+        // Bound lazily (not read from builder.Configuration) so test hosts can supply settings late.
         services.AddOptions<AuthOptions>()
             .BindConfiguration(AuthOptions.Section)
-            .Validate(o => o.HasUsableKey,
+            .Validate<IHostEnvironment>((o, env) => o.UsesIssuer || env.IsDevelopment(),
+                $"{AuthOptions.Section}:Authority is required outside the Development environment: tokens must come from an "
+                + "OpenID Connect issuer (set Auth__Authority and Auth__Audience). The local profile's own tokens exist in Development only.")
+            .Validate<IHostEnvironment>((o, env) => string.IsNullOrEmpty(o.SigningKey) || env.IsDevelopment(),
+                $"{AuthOptions.Section}:SigningKey is the local profile's development key and is not accepted outside the Development "
+                + "environment: remove it; tokens are validated against Auth:Authority's published keys.")
+            .Validate(o => o.UsesIssuer || o.HasUsableKey,
                 $"{AuthOptions.Section}:SigningKey is missing or shorter than {AuthOptions.MinimumKeyBytes} bytes. "
-                + "Set it (base64 or plain text) through configuration, e.g. the environment variable Auth__SigningKey.")
+                + "Set it (base64 or plain text) through configuration, e.g. the environment variable Auth__SigningKey, or set Auth:Authority.")
             .ValidateOnStart();
         services.AddSingleton(sp => new TokenIssuer(sp.GetRequiredService<IOptions<AuthOptions>>().Value));
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthOptions>>((jwt, auth) =>
+            .Configure<IOptions<AuthOptions>>((jwt, options) =>
             {
+                var auth = options.Value;
                 jwt.MapInboundClaims = false;
-                jwt.TokenValidationParameters = auth.Value.ValidationParameters();
+                if (auth.UsesIssuer)
+                {
+                    // Discovery gives the issuer and the JWKS; a token naming an unknown key makes the handler fetch
+                    // the keys again (at most once per KeyRefreshInterval), so the issuer can rotate its keys.
+                    jwt.Authority = auth.Authority;
+                    jwt.Audience = auth.Audience;
+                    jwt.RequireHttpsMetadata = auth.RequireHttpsMetadata;
+                    jwt.RefreshInterval = auth.KeyRefreshInterval;
+                    jwt.TokenValidationParameters = auth.IssuerValidationParameters();
+                }
+                else jwt.TokenValidationParameters = auth.ValidationParameters();
                 // Browsers cannot set headers on WebSockets: the SignalR client sends the token as access_token.
                 jwt.Events = new JwtBearerEvents
                 {
@@ -36,6 +53,15 @@ public static class AuthSetup
                 };
             });
 
+        // After JwtBearer built its configuration manager from the authority: the JWKS as last fetched is the only
+        // truth. By default a key the issuer has retired would still be accepted for an hour through the "last known
+        // good" configuration; a key withdrawn because it leaked must stop signing at the next fetch.
+        services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, jwt =>
+        {
+            if (jwt.ConfigurationManager is Microsoft.IdentityModel.Tokens.BaseConfigurationManager manager)
+                manager.UseLastKnownGoodConfiguration = false;
+        });
+
         // A token without a known role is authenticated but may do nothing: 403, not 401.
         services.AddAuthorizationBuilder().SetDefaultPolicy(new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
             .RequireAuthenticatedUser()
@@ -44,4 +70,8 @@ public static class AuthSetup
             .Build());
         return services;
     }
+
+    /// <summary>The development token route exists only in Development, and only when the host signs its own tokens.</summary>
+    public static bool IssuesDevTokens(this WebApplication app) =>
+        app.Environment.IsDevelopment() && !app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.UsesIssuer;
 }

@@ -134,11 +134,6 @@ public sealed class RejectedRequestsTests(EpiGridApp app) : IClassFixture<EpiGri
     }
 }
 
-public sealed class ProductionApp : EpiGridApp
-{
-    public override string Environment => "Production";
-}
-
 public sealed class ProductionProfileTests(ProductionApp app) : IClassFixture<ProductionApp>
 {
     [Fact]

@@ -32,6 +32,8 @@ public class EpiGridApp : IAsyncLifetime
     public TestSilo Silo { get; private set; } = null!;
     public virtual IDictionary<string, string?> SiloSettings => new Dictionary<string, string?>();
     public virtual string Environment => "Development";
+    /// <summary>More settings of the web hosts (the Development profile also gets <see cref="SigningKey"/>).</summary>
+    public virtual IDictionary<string, string?> WebSettings => new Dictionary<string, string?>();
 
     /// <summary>Serve on a real loopback port (Kestrel) instead of the in-memory test server: SignalR clients need it.</summary>
     public virtual bool RealServer => false;
@@ -43,7 +45,7 @@ public class EpiGridApp : IAsyncLifetime
     readonly List<WebApplicationFactory<Program>> extraHosts = [];
     string clusterId = "";
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Database = await TestDatabase.Create();
         clusterId = "app-" + Guid.NewGuid().ToString("N")[..8];
@@ -81,7 +83,8 @@ public class EpiGridApp : IAsyncLifetime
             host.UseSetting("urls", address.ToString());
             host.UseSetting("Cluster:ClusterId", clusterId);
             host.UseSetting("Cluster:GatewayPort", Silo.GatewayPort.ToString());
-            host.UseSetting("Auth:SigningKey", SigningKey);
+            if (Environment == "Development") host.UseSetting("Auth:SigningKey", SigningKey);
+            foreach (var (key, value) in WebSettings) host.UseSetting(key, value);
             host.UseSetting("PersonalData:HashKey", HashKey);
             host.UseSetting("ConnectionStrings:Marten", Database.ConnectionString);
             if (Redis is not null) host.UseSetting("ConnectionStrings:Redis", Redis);
@@ -98,7 +101,7 @@ public class EpiGridApp : IAsyncLifetime
         return (factory, address);
     }
 
-    public string Token(string role, string? county = null, params string[] cells) =>
+    public virtual string Token(string role, string? county = null, params string[] cells) =>
         new TokenIssuer(new AuthOptions { SigningKey = SigningKey }).Issue($"test-{role}", role, county, cells).Token;
 
     public HttpClient Anonymous() => web.CreateClient();
@@ -131,7 +134,7 @@ public class EpiGridApp : IAsyncLifetime
         return (await client.GetFromJsonAsync<JsonObject>($"/api/v1/counties/{code}"))!;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         foreach (var host in extraHosts) await host.DisposeAsync();
         await web.DisposeAsync();

@@ -4,6 +4,9 @@ using System.Text.Json.Nodes;
 using EpiGrid.Tests.Alerts;
 using EpiGrid.Tests.Infrastructure;
 using EpiGrid.WebHost.Auth;
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace EpiGrid.Tests.People;
 
@@ -78,16 +81,50 @@ public sealed class TravellersTests(PushApp app) : IClassFixture<PushApp>
     }
 }
 
-/// <summary>No resident id number or phone number in clear: not in PostgreSQL, not in logs, not in a push.</summary>
+/// <summary>No resident id number or phone number in clear: not in PostgreSQL, not in logs or metrics, not in a push.</summary>
 public sealed class PersonalDataTests(PushApp app) : IClassFixture<PushApp>
 {
+    /// <summary>Every byte the server sends a SignalR client, as received (long polling: each poll's body).</summary>
+    sealed class TrafficRecorder(HttpMessageHandler inner, ConcurrentQueue<string> received) : DelegatingHandler(inner)
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            received.Enqueue(System.Text.Encoding.UTF8.GetString(bytes));
+            var copy = new ByteArrayContent(bytes);
+            foreach (var header in response.Content.Headers) copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            response.Content = copy;
+            return response;
+        }
+    }
+
+    async Task<HubConnection> Recorded(string path, string? token, ConcurrentQueue<string> traffic)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(app.BaseAddress, path), HttpTransportType.LongPolling, o =>
+            {
+                if (token is not null) o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                o.HttpMessageHandlerFactory = inner => new TrafficRecorder(inner, traffic);
+            })
+            .Build();
+        await connection.StartAsync();
+        return connection;
+    }
+
     [Fact]
-    public async Task No_identity_or_phone_number_appears_in_clear_in_the_store_the_logs_or_signalr_traffic()
+    public async Task No_identity_or_phone_number_appears_in_clear_in_the_store_the_logs_the_metrics_or_signalr_traffic()
     {
         const string cell = "330212-001-001", phone = "13912345678";
         var idNumber = ResidentIdTests.Make(330212, new DateOnly(1979, 6, 30), 777);
+        string[] secrets = [idNumber, phone, idNumber[6..14] + idNumber[14..17]];
         await app.RegisterCell(cell);
         await using var worker = await DotNetAlertClient.Connect(app.BaseAddress, app.Token(Roles.GridWorker, cells: cell));
+        var traffic = new ConcurrentQueue<string>();
+        await using var workerWire = await Recorded("/hubs/grid", app.Token(Roles.GridWorker, cells: cell), traffic);
+        await using var officialWire = await Recorded("/hubs/grid", app.Token(Roles.CountyOfficial, "330212"), traffic);
+        await using var provinceWire = await Recorded("/hubs/grid", app.Token(Roles.ProvinceOfficial), traffic);
+        await using var publicWire = await Recorded("/hubs/public", null, traffic);
         using var ingest = app.As(Roles.Ingest);
         var arrival = await ingest.PostAsJsonAsync($"/api/v1/cells/{cell}/travellers", new
         {
@@ -106,18 +143,27 @@ public sealed class PersonalDataTests(PushApp app) : IClassFixture<PushApp>
 
         var tables = await app.Database.Rows("select table_name from information_schema.tables where table_schema = 'epigrid'", r => r.GetString(0));
         tables.ShouldContain("mt_events");
+        tables.ShouldContain("mt_streams");
+        tables.Count(t => t.StartsWith("mt_doc_")).ShouldBeGreaterThan(3, "every document table is searched: " + string.Join(", ", tables));
         (await app.Database.Scalar<long>("select count(*) from epigrid.mt_events t where t::text like '%' || @s || '%'", ("s", ResidentIdTests.MaskOf(idNumber))))
             .ShouldBeGreaterThan(0, "the search works: the masked form is there");
         foreach (var table in tables)
-            foreach (var secret in new[] { idNumber, phone, idNumber[6..14] + idNumber[14..17] })
+            foreach (var secret in secrets)
                 (await app.Database.Scalar<long>($"select count(*) from epigrid.{table} t where t::text like '%' || @s || '%'", ("s", secret)))
                     .ShouldBe(0, $"{secret} in table {table}");
         app.Logs.Lines.Count.ShouldBeGreaterThan(0);
-        app.Logs.Lines.ShouldNotContain(l => l.Contains(idNumber) || l.Contains(phone));
+        app.Logs.Lines.ShouldNotContain(l => secrets.Any(l.Contains));
+
+        using var anonymous = app.Anonymous();
+        var metrics = await anonymous.GetStringAsync("/metrics");
+        metrics.ShouldContain("http_server_request_duration", customMessage: "the search works: the metrics are there");
+        foreach (var secret in secrets) metrics.ShouldNotContain(secret);
+
+        await Eventually.True(() => Task.FromResult(traffic.Any(t => t.Contains("traveller-visit")) && traffic.Any(t => t.Contains("countyChanged"))),
+            TimeSpan.FromSeconds(10), "the recorders see the pushes");
+        var wire = string.Concat(traffic);
+        foreach (var secret in secrets) wire.ShouldNotContain(secret);
         foreach (var received in worker.Alerts)
-        {
-            received.Alert.ToJsonString().ShouldNotContain(idNumber);
-            received.Alert.ToJsonString().ShouldNotContain(phone);
-        }
+            foreach (var secret in secrets) received.Alert.ToJsonString().ShouldNotContain(secret);
     }
 }
