@@ -25,23 +25,36 @@ public sealed class AuditTrail(AuditStore store, [FromKeyedServices(Clocks.Domai
         IEpiEvent e = personalDataReason is null
             ? new AuditQueried(endpoint, caller.Role, query, meta)
             : new PersonalDataViewed(endpoint, caller.Role, query, meta);
-        // Two queries of one person at once (two browser tabs) append to the same stream; the second may lose the
-        // race to create it or to take the next version. A write conflict is retried, anything else is not.
-        for (var attempt = 1; ; attempt++)
+        // Queries of one person at once (two browser tabs, a script) append to the same stream and would race to
+        // create it or to take the next version. Within this host they take turns; across hosts a write conflict is
+        // retried. Five retries were too few on a loaded machine: ten queries at once from one auditor gave a 500.
+        var turn = Turns[(int)((uint)StringComparer.Ordinal.GetHashCode(caller.Actor) % (uint)Turns.Length)];
+        await turn.WaitAsync(http.RequestAborted);
+        try
         {
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                await using var session = store.Store.LightweightSession();
-                session.Events.Append(AuditStreamKeys.Audit(caller.Actor), e);
-                await session.SaveChangesAsync(http.RequestAborted);
-                return;
-            }
-            catch (Exception error) when (attempt < 5 && IsWriteConflict(error))
-            {
-                await Task.Delay(Random.Shared.Next(5, 25 * attempt), http.RequestAborted);
+                try
+                {
+                    await using var session = store.Store.LightweightSession();
+                    session.Events.Append(AuditStreamKeys.Audit(caller.Actor), e);
+                    await session.SaveChangesAsync(http.RequestAborted);
+                    return;
+                }
+                catch (Exception error) when (attempt < 20 && IsWriteConflict(error))
+                {
+                    await Task.Delay(Random.Shared.Next(5, 10 * Math.Min(attempt, 10)), http.RequestAborted);
+                }
             }
         }
+        finally
+        {
+            turn.Release();
+        }
     }
+
+    /// <summary>Striped by actor: appends to one actor's stream wait for each other instead of conflicting.</summary>
+    static readonly SemaphoreSlim[] Turns = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     static bool IsWriteConflict(Exception e) => e is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException
         or JasperFx.Events.ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException
