@@ -79,11 +79,20 @@ public static class PersonsApi
         personRef.Length == 25 && personRef[0] == 'p' && personRef.Skip(1).All(char.IsAsciiHexDigitLower);
 }
 
-/// <summary>The keyed hashing of identifiers, when configured (PersonalData:HashKey, at least 32 bytes, never in a file of the repository).</summary>
+/// <summary>Section "PersonalData".</summary>
+public sealed record PersonalDataOptions
+{
+    public const string Section = "PersonalData";
+    /// <summary>Key of the identity and phone hashes: at least 32 bytes, a secret, never in a file of the repository.</summary>
+    public string? HashKey { get; init; }
+}
+
+/// <summary>The keyed hashing of identifiers, when configured (<see cref="PersonalDataOptions.HashKey"/>).</summary>
 public sealed class IdentityHashing(IConfiguration config)
 {
     public PersonalDataProtector? Protector { get; } =
-        config["PersonalData:HashKey"] is { Length: >= 32 } key ? new PersonalDataProtector(key) : null;
+        config.GetSection(PersonalDataOptions.Section).Get<PersonalDataOptions>()?.HashKey is { Length: >= 32 } key
+            ? new PersonalDataProtector(key) : null;
 
     public ProblemDetails NotConfigured => Problems.Unavailable(
         "Reports with identity numbers are disabled: PersonalData:HashKey (at least 32 bytes) is not configured.");
