@@ -14,6 +14,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 builder.AddEpiGridOrleansClient();
 builder.Services.AddEpiGridDomain();
 builder.Services.AddEpiGridHttp();
+builder.Services.AddEpiGridLimits();
 builder.Services.AddEpiGridAuth();
 builder.Services.AddSingleton<CellCommandSender>();
 builder.Services.AddSingleton<IdentityHashing>();
@@ -26,6 +27,7 @@ var app = builder.Build();
 app.UseEpiGridErrors();
 app.UseAdminDashboardCookie();
 app.UseAuthentication();
+app.UseEpiGridLimits();
 app.UseAuthorization();
 
 app.MapOpenApi();
