@@ -38,12 +38,14 @@ public static class RequestLimits
     {
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section)
             .Validate(o => o.MaxBodyBytes > 0 && o.MaxBulkBodyBytes > 0 && o.MaxImportBodyBytes > 0, "Limits: every body limit must be above 0.");
+        services.AddEpiGridRateLimits();
         return services;
     }
 
-    /// <summary>Refuses bodies over their endpoint's limit before any endpoint reads them.</summary>
+    /// <summary>After authentication, as rate limits partition by the token's subject; then body size.</summary>
     public static WebApplication UseEpiGridLimits(this WebApplication app)
     {
+        app.UseRateLimiter();
         app.Use(LimitBody);
         return app;
     }
