@@ -44,6 +44,13 @@ static partial class Fields
             errors.Add(field, $"At most {maxLength} characters.");
             return null;
         }
+
+        // JSON bodies are checked as they are read; CSV cells arrive here unchecked.
+        if (StrictStrings.Problem(text) is { } problem)
+        {
+            errors.Add(field, problem);
+            return null;
+        }
         return text;
     }
 
