@@ -42,11 +42,12 @@ public static class RequestLimits
         return services;
     }
 
-    /// <summary>After authentication, as rate limits partition by the token's subject; then body size.</summary>
+    /// <summary>After authentication, as rate limits partition by the token's subject; then body size, then UTF-8.</summary>
     public static WebApplication UseEpiGridLimits(this WebApplication app)
     {
         app.UseRateLimiter();
         app.Use(LimitBody);
+        app.Use(Utf8Body.Check);
         return app;
     }
 

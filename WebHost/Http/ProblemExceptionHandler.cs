@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.AspNetCore.Diagnostics;
 using EpiGrid.WebHost.Cluster;
 
@@ -15,6 +16,7 @@ sealed class ProblemExceptionHandler(IProblemDetailsService writer, ILogger<Prob
         var problem = exception switch
         {
             BadHttpRequestException { InnerException: JsonException json } => Invalid(json),
+            BadHttpRequestException { InnerException: DecoderFallbackException } bad => Problems.Invalid("body", bad.Message),
             BadHttpRequestException bad => Problems.Status(bad.StatusCode, bad.Message),
             _ when GrainFailures.IsUnavailable(exception) => Problems.Unavailable("The cluster is not reachable right now; retry shortly."),
             _ => null,

@@ -1,0 +1,64 @@
+using System.Text;
+
+namespace EpiGrid.WebHost.Http;
+
+/// <summary>
+/// JSON is UTF-8 (RFC 8259), and a body that is not is malformed, however far in the bad bytes sit. System.Text.Json
+/// checks the strings it turns into .NET strings, but not those it keeps as raw nodes (batch items, bulk arrays)
+/// nor property names it skips, so the check is made here, on the bytes, as they are read: 400 naming the body.
+/// </summary>
+public static class Utf8Body
+{
+    public static async Task Check(HttpContext http, RequestDelegate next)
+    {
+        if (http.Request.HasJsonContentType()) http.Request.Body = new CheckedStream(http.Request.Body);
+        await next(http);
+    }
+
+    sealed class CheckedStream(Stream inner) : Stream
+    {
+        readonly Decoder decoder = new UTF8Encoding(false, throwOnInvalidBytes: true).GetDecoder();
+        long position;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var n = await inner.ReadAsync(buffer, cancellationToken);
+            Verify(buffer.Span[..n], last: n == 0);
+            return n;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = inner.Read(buffer, offset, count);
+            Verify(buffer.AsSpan(offset, n), last: n == 0);
+            return n;
+        }
+
+        void Verify(ReadOnlySpan<byte> bytes, bool last)
+        {
+            try
+            {
+                decoder.GetCharCount(bytes, flush: last);
+            }
+            catch (DecoderFallbackException e)
+            {
+                var at = position + Math.Max(0, e.Index);
+                throw new BadHttpRequestException($"The body is not valid UTF-8 (byte {at:N0}); JSON must be UTF-8.", StatusCodes.Status400BadRequest, e);
+            }
+            position += bytes.Length;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => position; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
