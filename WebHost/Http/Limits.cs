@@ -63,12 +63,7 @@ public static class RequestLimits
         var (limit, setting) = LimitOf(http.GetEndpoint(), http.Request.Method, options);
         if (http.Request.ContentLength > limit)
         {
-            http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = http,
-                ProblemDetails = TooLarge(limit, setting),
-            });
+            await Utf8Body.Write(http, TooLarge(limit, setting));
             return;
         }
 
@@ -78,6 +73,9 @@ public static class RequestLimits
             case null: http.Request.Body = new LimitedBody(http.Request.Body, limit); break;
         }
         await next(http);
+        // A body cut off at the limit while being read leaves a bare 413 from body binding: name the limit.
+        if (http.Response.StatusCode == StatusCodes.Status413PayloadTooLarge && !http.Response.HasStarted)
+            await Utf8Body.Write(http, TooLarge(limit, setting));
     }
 
     public static ProblemDetails TooLarge(long limit, string setting)

@@ -11,14 +11,37 @@ public static class Utf8Body
 {
     public static async Task Check(HttpContext http, RequestDelegate next)
     {
-        if (http.Request.HasJsonContentType()) http.Request.Body = new CheckedStream(http.Request.Body);
+        if (!http.Request.HasJsonContentType())
+        {
+            await next(http);
+            return;
+        }
+        var body = new CheckedStream(http.Request.Body);
+        http.Request.Body = body;
         await next(http);
+        // Body binding answers a failed read with a bare 400 of its own: say what was wrong.
+        if (body.Failure is { } failure && !http.Response.HasStarted)
+            await Write(http, Problems.Invalid("body", failure.Message));
+    }
+
+    public static ValueTask Write(HttpContext http, ProblemDetails problem)
+    {
+        http.Response.StatusCode = problem.Status!.Value;
+        return http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
+    }
+
+    /// <summary>Found anywhere in an exception's chain (endpoints may wrap it), it means a 400 naming the body.</summary>
+    public sealed class NotUtf8Exception(string message, Exception inner) : BadHttpRequestException(message, StatusCodes.Status400BadRequest, inner)
+    {
+        public static NotUtf8Exception? In(Exception? e) => e is null ? null : e as NotUtf8Exception ?? In(e.InnerException);
     }
 
     sealed class CheckedStream(Stream inner) : Stream
     {
         readonly Decoder decoder = new UTF8Encoding(false, throwOnInvalidBytes: true).GetDecoder();
         long position;
+
+        public NotUtf8Exception? Failure { get; private set; }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -46,7 +69,7 @@ public static class Utf8Body
             catch (DecoderFallbackException e)
             {
                 var at = position + Math.Max(0, e.Index);
-                throw new BadHttpRequestException($"The body is not valid UTF-8 (byte {at:N0}); JSON must be UTF-8.", StatusCodes.Status400BadRequest, e);
+                throw Failure = new NotUtf8Exception($"The body is not valid UTF-8 (byte {at:N0}); JSON must be UTF-8.", e);
             }
             position += bytes.Length;
         }

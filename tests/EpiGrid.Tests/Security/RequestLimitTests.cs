@@ -52,6 +52,7 @@ public sealed class RequestLimitTests(EpiGridApp app) : IClassFixture<EpiGridApp
 
         response.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge, await response.Content.ReadAsStringAsync());
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await response.Body())["limitBytes"]!.GetValue<long>().ShouldBe(OneMiB);
         (await app.Database.CellEventCount()).ShouldBe(before);
     }
 
