@@ -63,7 +63,7 @@ public static class RequestLimits
         var (limit, setting) = LimitOf(http.GetEndpoint(), http.Request.Method, options);
         if (http.Request.ContentLength > limit)
         {
-            await Utf8Body.Write(http, TooLarge(limit, setting));
+            await TooLarge(limit, setting).WriteTo(http);
             return;
         }
 
@@ -75,7 +75,7 @@ public static class RequestLimits
         await next(http);
         // A body cut off at the limit while being read leaves a bare 413 from body binding: name the limit.
         if (http.Response.StatusCode == StatusCodes.Status413PayloadTooLarge && !http.Response.HasStarted)
-            await Utf8Body.Write(http, TooLarge(limit, setting));
+            await TooLarge(limit, setting).WriteTo(http);
     }
 
     public static ProblemDetails TooLarge(long limit, string setting)

@@ -75,11 +75,7 @@ public static class RateLimits
         var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 1;
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         var who = http.User.Identity?.IsAuthenticated == true ? "this token" : "this address";
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails = Problems.Status(StatusCodes.Status429TooManyRequests,
-                $"Too many requests from {who}; retry after {seconds} s ({RateLimitOptions.Section} in the configuration)."),
-        });
+        await Problems.Status(StatusCodes.Status429TooManyRequests,
+            $"Too many requests from {who}; retry after {seconds} s ({RateLimitOptions.Section} in the configuration).").WriteTo(http);
     }
 }

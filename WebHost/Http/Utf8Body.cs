@@ -21,13 +21,7 @@ public static class Utf8Body
         await next(http);
         // Body binding answers a failed read with a bare 400 of its own: say what was wrong.
         if (body.Failure is { } failure && !http.Response.HasStarted)
-            await Write(http, Problems.Invalid("body", failure.Message));
-    }
-
-    public static ValueTask Write(HttpContext http, ProblemDetails problem)
-    {
-        http.Response.StatusCode = problem.Status!.Value;
-        return http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
+            await Problems.Invalid("body", failure.Message).WriteTo(http);
     }
 
     /// <summary>Found anywhere in an exception's chain (endpoints may wrap it), it means a 400 naming the body.</summary>
