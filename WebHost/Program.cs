@@ -14,6 +14,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 builder.AddEpiGridOrleansClient();
 builder.Services.AddEpiGridDomain();
 builder.Services.AddEpiGridHttp();
+builder.Services.AddEpiGridLimits();
 builder.Services.AddEpiGridAuth();
 builder.Services.AddEpiGridTransport();
 builder.Services.AddSingleton<CellCommandSender>();
@@ -28,6 +29,7 @@ app.UseEpiGridTransport();
 app.UseEpiGridErrors();
 app.UseAdminDashboardCookie();
 app.UseAuthentication();
+app.UseEpiGridLimits();
 app.UseAuthorization();
 
 app.MapOpenApi();

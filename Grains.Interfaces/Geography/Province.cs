@@ -41,7 +41,8 @@ public sealed partial class Province
 
     public static string CountyOfCell(string cellId) => cellId[..6];
 
-    [GeneratedRegex(@"^\d{6}-\d{3}-\d{3}$", RegexOptions.CultureInvariant)]
+    // [0-9], not \d (which takes any script's digits), and \z, not $ (which lets a final line break through).
+    [GeneratedRegex(@"^[0-9]{6}-[0-9]{3}-[0-9]{3}\z", RegexOptions.CultureInvariant)]
     private static partial Regex CellIdPattern();
 
     public static Province Load(GeographyOptions options, string baseDirectory)

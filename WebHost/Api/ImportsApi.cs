@@ -64,7 +64,8 @@ public static class ImportsApi
         {
             if (columns is null)
             {
-                columns = row.Fields.Select((name, i) => (name: name.Trim().TrimStart('\uFEFF'), i)).ToDictionary(x => x.name, x => x.i, StringComparer.Ordinal);
+                columns = CsvRows.Columns(row, out var badHeader);
+                if (columns is null) return Problems.Invalid("header", badHeader!).ToResult(http);
                 if (Required.Where(c => !columns.ContainsKey(c)).ToList() is { Count: > 0 } missing)
                     return Problems.Invalid("header", $"Missing column(s): {string.Join(", ", missing)}. Expected: idNumber,name,phone,{string.Join(',', Required[1..])}").ToResult(http);
                 continue;

@@ -10,6 +10,8 @@ namespace EpiGrid.WebHost.Http;
 /// </summary>
 public static class JsonBody
 {
+    public const int MaxDepth = 16;
+
     public static void Configure(JsonOptions options)
     {
         // A typo in a field name would otherwise drop the value silently (e.g. "occuredAt" → "required").
@@ -18,6 +20,9 @@ public static class JsonBody
         options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         // Chinese names as UTF-8, not \uXXXX escapes. Safe because responses are application/json, never inlined in HTML.
         options.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        // No request is more than four levels deep; the default (64) invites a parser to walk deep junk.
+        options.SerializerOptions.MaxDepth = MaxDepth;
+        options.SerializerOptions.Converters.Add(new StrictStrings());
     }
 
     /// <summary>Turns a deserialisation failure into (field path, message), e.g. ("items[3].local", "...").</summary>
@@ -26,8 +31,12 @@ public static class JsonBody
     {
         var path = error.Path ?? "$";
         var field = path == "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
-        var message = error.Message.Contains("could not be mapped", StringComparison.Ordinal)
+        var message = error is StrictStrings.BadTextException
+            ? error.Message.Split(" Path: ")[0]
+            : error.Message.Contains("could not be mapped", StringComparison.Ordinal)
             ? "Unknown field."
+            : error.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
+            ? $"Nested deeper than {MaxDepth} levels."
             : withPosition && error.LineNumber is not null
                 ? $"Wrong type or malformed JSON (line {error.LineNumber + 1}, byte {error.BytePositionInLine})."
                 : "Wrong type or malformed JSON.";

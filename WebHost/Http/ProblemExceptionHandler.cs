@@ -14,6 +14,7 @@ sealed class ProblemExceptionHandler(IProblemDetailsService writer, ILogger<Prob
     {
         var problem = exception switch
         {
+            _ when Utf8Body.NotUtf8Exception.In(exception) is { } notUtf8 => Problems.Invalid("body", notUtf8.Message),
             BadHttpRequestException { InnerException: JsonException json } => Invalid(json),
             BadHttpRequestException bad => Problems.Status(bad.StatusCode, bad.Message),
             _ when GrainFailures.IsUnavailable(exception) => Problems.Unavailable("The cluster is not reachable right now; retry shortly."),

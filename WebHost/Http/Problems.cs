@@ -34,6 +34,13 @@ public static class Problems
 
     public static ProblemDetails Unavailable(string detail) => Status(StatusCodes.Status503ServiceUnavailable, detail);
 
+    /// <summary>For middleware, which answers before or after any endpoint result.</summary>
+    public static ValueTask WriteTo(this ProblemDetails problem, HttpContext http)
+    {
+        http.Response.StatusCode = problem.Status!.Value;
+        return http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
+    }
+
     public static ProblemHttpResult ToResult(this ProblemDetails problem, HttpContext http)
     {
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)

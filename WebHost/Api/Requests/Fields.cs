@@ -44,6 +44,13 @@ static partial class Fields
             errors.Add(field, $"At most {maxLength} characters.");
             return null;
         }
+
+        // JSON bodies are checked as they are read; CSV cells arrive here unchecked.
+        if (StrictStrings.Problem(text) is { } problem)
+        {
+            errors.Add(field, problem);
+            return null;
+        }
         return text;
     }
 
@@ -93,9 +100,10 @@ static partial class Fields
         return moment;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9._:-]{1,64}$", RegexOptions.CultureInvariant)]
+    // \z, not $: "$" also matches before a final line break, so "id\n" would pass.
+    [GeneratedRegex(@"^[A-Za-z0-9._:-]{1,64}\z", RegexOptions.CultureInvariant)]
     private static partial Regex IdPattern();
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,7})?)?(Z|z|[+-][0-9]{2}:[0-9]{2})\z", RegexOptions.CultureInvariant)]
     private static partial Regex MomentPattern();
 }

@@ -47,7 +47,7 @@ public sealed class ReadingRows(DateOnly today)
     public async Task<string?> ReadJson(Stream body, CancellationToken cancellationToken)
     {
         JsonDocument document;
-        try { document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken); }
+        try { document = await JsonDocument.ParseAsync(body, new JsonDocumentOptions { MaxDepth = JsonBody.MaxDepth }, cancellationToken); }
         catch (JsonException e) { return $"Malformed JSON: {JsonBody.Describe(e).Message}"; }
         using var _ = document;
         if (document.RootElement.ValueKind != JsonValueKind.Array) return "Must be a JSON array of {\"enterpriseId\",\"day\",\"kwh\"}.";

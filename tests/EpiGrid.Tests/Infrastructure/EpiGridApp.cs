@@ -31,6 +31,10 @@ public class EpiGridApp : IAsyncLifetime
     public TestDatabase Database { get; private set; } = null!;
     public TestSilo Silo { get; private set; } = null!;
     public virtual IDictionary<string, string?> SiloSettings => new Dictionary<string, string?>();
+    /// <summary>Configuration of the web hosts, on top of what every test app sets (e.g. tighter rate limits).</summary>
+    public virtual IDictionary<string, string?> WebSettings => new Dictionary<string, string?>();
+    /// <summary>The first web host's services: its endpoints, options and the like.</summary>
+    public IServiceProvider WebServices => web.Services;
     public virtual string Environment => "Development";
     /// <summary>More settings of the web hosts (the Development profile also gets <see cref="SigningKey"/>).</summary>
     public virtual IDictionary<string, string?> WebSettings => new Dictionary<string, string?>();
@@ -88,6 +92,7 @@ public class EpiGridApp : IAsyncLifetime
             host.UseSetting("PersonalData:HashKey", HashKey);
             host.UseSetting("ConnectionStrings:Marten", Database.ConnectionString);
             if (Redis is not null) host.UseSetting("ConnectionStrings:Redis", Redis);
+            foreach (var (key, value) in WebSettings) host.UseSetting(key, value);
             host.ConfigureTestServices(services => services.AddKeyedSingleton<TimeProvider>(Clocks.Domain, Clock));
             host.ConfigureLogging(logging => logging.AddProvider(Logs));
         });
