@@ -31,21 +31,17 @@ public class EpiGridApp : IAsyncLifetime
     public TestDatabase Database { get; private set; } = null!;
     public TestSilo Silo { get; private set; } = null!;
     public virtual IDictionary<string, string?> SiloSettings => new Dictionary<string, string?>();
-    /// <summary>Configuration of the web hosts, on top of what every test app sets (e.g. tighter rate limits).</summary>
+    /// <summary>Configuration of the web hosts, on top of what every test app sets (e.g. tighter rate limits); the Development profile also gets <see cref="SigningKey"/>.</summary>
     public virtual IDictionary<string, string?> WebSettings => new Dictionary<string, string?>();
     /// <summary>The first web host's services: its endpoints, options and the like.</summary>
     public IServiceProvider WebServices => web.Services;
     public virtual string Environment => "Development";
-    /// <summary>More settings of the web hosts (the Development profile also gets <see cref="SigningKey"/>).</summary>
-    public virtual IDictionary<string, string?> WebSettings => new Dictionary<string, string?>();
 
     /// <summary>Serve on a real loopback port (Kestrel) instead of the in-memory test server: SignalR clients need it.</summary>
     public virtual bool RealServer => false;
     /// <summary>Redis for the SignalR backplane (EPIGRID_TEST_REDIS), or none.</summary>
     public virtual string? Redis => null;
     public Uri BaseAddress { get; private set; } = null!;
-    /// <summary>The first web host's services (its endpoint list, for the authorization matrix).</summary>
-    public IServiceProvider WebServices => web.Services;
     readonly List<WebApplicationFactory<Program>> extraHosts = [];
     string clusterId = "";
 
@@ -88,7 +84,6 @@ public class EpiGridApp : IAsyncLifetime
             host.UseSetting("Cluster:ClusterId", clusterId);
             host.UseSetting("Cluster:GatewayPort", Silo.GatewayPort.ToString());
             if (Environment == "Development") host.UseSetting("Auth:SigningKey", SigningKey);
-            foreach (var (key, value) in WebSettings) host.UseSetting(key, value);
             host.UseSetting("PersonalData:HashKey", HashKey);
             host.UseSetting("ConnectionStrings:Marten", Database.ConnectionString);
             if (Redis is not null) host.UseSetting("ConnectionStrings:Redis", Redis);
