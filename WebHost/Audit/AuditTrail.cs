@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using EpiGrid.Events;
 
@@ -16,9 +17,10 @@ public sealed class AuditTrail(AuditStore store, [FromKeyedServices(Clocks.Domai
     {
         var caller = Jurisdiction.Of(http.User);
         var now = clock.GetUtcNow();
-        var query = http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
+        var query = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in http.Request.Query) query[Printable(key)] = Printable(value.ToString());
         foreach (var (key, value) in http.Request.RouteValues)
-            if (value is string s) query["route." + key] = s;
+            if (value is string s) query["route." + Printable(key)] = Printable(s);
         var source = http.Request.Headers.TryGetValue(RequestProvenance.SourceHeader, out var header) && header.Count == 1
             ? header.ToString()[..Math.Min(64, header.ToString().Length)] : RequestProvenance.DefaultSource;
         var meta = new EventMeta(caller.Actor, source, now, now, personalDataReason, Activity.Current?.Id ?? http.TraceIdentifier);
@@ -51,6 +53,20 @@ public sealed class AuditTrail(AuditStore store, [FromKeyedServices(Clocks.Domai
         {
             turn.Release();
         }
+    }
+
+    /// <summary>
+    /// The query as asked, control characters written out (<c>\u0000</c>): PostgreSQL's jsonb refuses a NUL, and a
+    /// record that cannot be written would refuse the answer.
+    /// </summary>
+    static string Printable(string text)
+    {
+        if (!text.Any(char.IsControl)) return text;
+        var printable = new System.Text.StringBuilder(text.Length + 16);
+        foreach (var c in text)
+            if (char.IsControl(c)) printable.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
+            else printable.Append(c);
+        return printable.ToString();
     }
 
     /// <summary>Striped by actor: appends to one actor's stream wait for each other instead of conflicting.</summary>
