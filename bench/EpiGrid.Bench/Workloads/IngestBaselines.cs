@@ -9,7 +9,7 @@ namespace EpiGrid.Bench.Workloads;
 /// <summary>What PostgreSQL and Marten do with the same rows, without Orleans or HTTP: the bounds of ingest.</summary>
 public static class IngestBaselines
 {
-    const string BaselineDatabase = "baseline";
+    public const string BaselineDatabase = "baseline";
 
     /// <summary>Binary COPY into a table shaped like Marten's events table (primary key, index on the stream).</summary>
     public static async Task<double> RawCopy(BenchContext ctx, IngestData data, int rows)
