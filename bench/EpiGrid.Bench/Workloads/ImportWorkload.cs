@@ -23,7 +23,7 @@ public sealed class ImportWorkload : IWorkload
 
     public string Name => "import";
 
-    static int Rows(BenchContext ctx) => ctx.Quick ? 20_000 : 300_000;
+    static int Rows(BenchContext ctx) => ctx.Quick ? 12_000 : 300_000;
 
     public async Task Baseline(BenchContext ctx, int run)
     {
@@ -182,7 +182,7 @@ public sealed class ImportWorkload : IWorkload
                 + "person events and register, the cell's traveller; rowsPerSecondWithAlerts: until the rows' visit alerts, raised after the "
                 + "cells' commits, are committed too), then the same file again (all duplicates); baseline: "
                 + "Npgsql binary COPY of the same rows into a table with the file's columns (primary key source + record id, index on the cell), "
-                + "platform stopped; rows: 300,000 full, 20,000 quick",
+                + "platform stopped; rows: 300,000 full, 12,000 quick",
         };
     }
 }
