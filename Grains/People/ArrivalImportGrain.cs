@@ -73,13 +73,14 @@ public sealed class ArrivalImportGrain(
         var persons = timer.Elapsed;
         viaGrain.AddRange(conflicts);
 
-        // Rows that need a person's own grain: in file order for each person, persons in parallel.
-        await Parallel.ForEachAsync(viaGrain.Order().GroupBy(i => rows[i].PersonRef),
-            new ParallelOptions { MaxDegreeOfParallelism = PersonGrainsInParallel }, async (person, _) =>
+        // Rows that need a person's own grain: in file order for each person, persons in parallel (on this
+        // activation's scheduler: Parallel.ForEachAsync would run them on pool threads, outside the grain's context).
+        foreach (var batch in viaGrain.Order().GroupBy(i => rows[i].PersonRef).Chunk(PersonGrainsInParallel))
+            await Task.WhenAll(batch.Select(async person =>
             {
                 foreach (var i in person)
                     results[i] = (await GrainFactory.GetGrain<IPersonGrain>(rows[i].PersonRef).ReportArrival(rows[i].Report)).Result;
-            });
+            }));
         log.LogInformation("Imported {Rows} rows ({Known} persons on record, {New} new, {ViaGrain} via their grain) in {Total:0} ms: "
             + "read {Read:0} ms, cells {Cells:0} ms, persons {Persons:0} ms, via grains {Grains:0} ms",
             rows.Count, known.Count, registered.Count, viaGrain.Count, timer.Elapsed.TotalMilliseconds, read.TotalMilliseconds,
