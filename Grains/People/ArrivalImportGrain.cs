@@ -38,7 +38,7 @@ public sealed class ArrivalImportGrain(
     [FromKeyedServices(Clocks.Domain)] TimeProvider clock,
     ILogger<ArrivalImportGrain> log) : Grain, IArrivalImportGrain
 {
-    const int PersonGrainsInParallel = 64;
+    const int PersonGrainsInParallel = 64, CellsInParallel = 500, CellAttempts = 3;
     TimeSpan Offset => province.Options.UtcOffset;
 
     sealed record NewPerson(int Row, ImportedArrival Arrival, PersonDecider.Decision Decision);
@@ -110,16 +110,43 @@ public sealed class ArrivalImportGrain(
     /// <summary>Each cell registers its new travellers in one call; the persons whose traveller the cell holds go on.</summary>
     async Task<List<NewPerson>> RegisterTravellers(IEnumerable<NewPerson> persons, CommandResult?[] results, DateTimeOffset now)
     {
-        var byCell = persons.GroupBy(p => p.Arrival.Report.CellId).ToList();
-        var answers = await Task.WhenAll(byCell.Select(cell => GrainFactory.GetGrain<ICellGrain>(cell.Key).Execute(
-            cell.Select(p => (CellCommand)PersonGrain.TravellerOf(p.Arrival.Report, p.Decision.ArrivalId!, now, Offset)).ToList())));
         var held = new List<NewPerson>();
-        foreach (var (cell, answer) in byCell.Zip(answers))
-            foreach (var (person, result) in cell.Zip(answer))
+        // A bounded number of cells at a time: thousands of cold cells at once would each wait their turn for the
+        // store past a grain call's timeout; this many keep the group commit's transactions full. A cell that does
+        // not answer in time is asked again (registering is idempotent: a cell that did commit answers unchanged).
+        var pending = persons.GroupBy(p => p.Arrival.Report.CellId).ToList();
+        for (var attempt = 1; pending.Count > 0; attempt++)
+        {
+            var late = new List<IGrouping<string, NewPerson>>();
+            foreach (var batch in pending.Chunk(CellsInParallel))
             {
-                if (result.Succeeded) held.Add(person);
-                else results[person.Row] = result with { EntityId = null };
+                var answers = await Task.WhenAll(batch.Select(async cell =>
+                {
+                    try
+                    {
+                        return await GrainFactory.GetGrain<ICellGrain>(cell.Key).Execute(
+                            cell.Select(p => (CellCommand)PersonGrain.TravellerOf(p.Arrival.Report, p.Decision.ArrivalId!, now, Offset)).ToList());
+                    }
+                    catch (Exception e) when (e is TimeoutException or OrleansException)
+                    {
+                        log.LogWarning(e, "Bulk import: cell {Cell} did not answer (attempt {Attempt})", cell.Key, attempt);
+                        return null;
+                    }
+                }));
+                foreach (var (cell, answer) in batch.Zip(answers))
+                {
+                    if (answer is null && attempt < CellAttempts) { late.Add(cell); continue; }
+                    var outcomes = answer ?? cell.Select(_ => CommandResult.Rejected(Outcome.Unavailable, "",
+                        "The cell did not answer in time; nothing was recorded for this row. Retry.")).ToList();
+                    foreach (var (person, result) in cell.Zip(outcomes))
+                    {
+                        if (result.Succeeded) held.Add(person);
+                        else results[person.Row] = result with { EntityId = null };
+                    }
+                }
             }
+            pending = late;
+        }
         return held;
     }
 
