@@ -11,10 +11,13 @@ chmod 755 "$pg_dir"
 cleanup() { deploy/local/postgres.sh stop "$pg_dir" "$pg_port"; rm -rf "$pg_dir"; }
 trap cleanup EXIT
 
-echo "Building (Release)..."
-for project in Silo/Silo.csproj WebHost/WebHost.csproj bench/EpiGrid.Bench/EpiGrid.Bench.csproj; do
-  dotnet build "$project" -c Release --artifacts-path "$artifacts" -v q -nologo -clp:ErrorsOnly
-done
+# EPIGRID_BENCH_NO_BUILD=1 measures what is already built in bench/.artifacts (an A/B: build, change, measure both).
+if [ "${EPIGRID_BENCH_NO_BUILD:-0}" != 1 ]; then
+  echo "Building (Release)..."
+  for project in Silo/Silo.csproj WebHost/WebHost.csproj bench/EpiGrid.Bench/EpiGrid.Bench.csproj; do
+    dotnet build "$project" -c Release --artifacts-path "$artifacts" -v q -nologo -clp:ErrorsOnly
+  done
+fi
 echo "Starting PostgreSQL on 127.0.0.1:$pg_port (data in $pg_dir)..."
 deploy/local/postgres.sh start "$pg_dir" "$pg_port" epigrid
 

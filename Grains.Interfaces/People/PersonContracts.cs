@@ -41,6 +41,22 @@ public interface IPersonGrain : IGrainWithStringKey
     Task<string?> CellOf();
 }
 
+/// <summary>One row of a bulk arrivals import: the person's reference and the report.</summary>
+[GenerateSerializer, Immutable, Alias("epigrid.imported-arrival")]
+public sealed record ImportedArrival([property: Id(0)] string PersonRef, [property: Id(1)] ReportArrival Report);
+
+/// <summary>
+/// Bulk arrivals (stateless worker): decides a chunk of rows at once, registers the travellers with each cell in
+/// one call per cell, commits the persons' events together (group commit), then tells the watches and the alert
+/// ledger once per chunk. Answers one result per row, in order, only after the rows are committed.
+/// </summary>
+public interface IArrivalImportGrain : IGrainWithIntegerKey
+{
+    /// <remarks>A chunk of thousands of rows on a loaded machine can take longer than a grain call's usual 30 s.</remarks>
+    [ResponseTimeout("00:05:00")]
+    Task<IReadOnlyList<CommandResult>> Import(IReadOnlyList<ImportedArrival> rows);
+}
+
 /// <summary>
 /// Watches a county's persons under quarantine (key: county code): raises a missed check-in for each local day
 /// that ends without one, and a release task when a code turns green. Rebuilt from the store when it wakes, so a
@@ -51,6 +67,10 @@ public interface IQuarantineWatchGrain : IGrainWithStringKey
     /// <summary>The person's watch changed (their code, their last check-in day).</summary>
     [OneWay]
     Task Track(WatchEntry entry);
+
+    /// <summary>Many persons' watches changed at once (a bulk import).</summary>
+    [OneWay]
+    Task TrackMany(IReadOnlyList<WatchEntry> entries);
 
     /// <summary>Nothing but waking the watch (after a restart), so its deadlines run even if no person calls.</summary>
     [OneWay]

@@ -24,29 +24,62 @@ public sealed class PersonGrain(
     PersonState state = null!;
     TimeSpan Offset => province.Options.UtcOffset;
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken) => state = await Read(cancellationToken);
+
+    async Task<PersonState> Read(CancellationToken cancellationToken = default)
     {
-        state = new PersonState(this.GetPrimaryKeyString());
+        var loaded = new PersonState(this.GetPrimaryKeyString());
         await using var session = store.QuerySession();
-        foreach (var e in await session.Events.FetchStreamAsync(PersonStreams.Of(state.PersonRef), token: cancellationToken))
-            state.Apply(e.Data, e.Version);
+        foreach (var e in await session.Events.FetchStreamAsync(PersonStreams.Of(loaded.PersonRef), token: cancellationToken))
+            loaded.Apply(e.Data, e.Version);
+        return loaded;
+    }
+
+    /// <summary>
+    /// A person not on record when this activation read the stream may have been recorded since by a bulk import
+    /// (<see cref="ArrivalImportGrain"/> writes new persons' streams without activating them): read it again.
+    /// </summary>
+    async Task RefreshIfUnknown()
+    {
+        if (!state.Known) state = await Read();
+    }
+
+    /// <summary>The cell's command for a person's new arrival: the quarantine its origin asks for.</summary>
+    public static RegisterTraveller TravellerOf(ReportArrival report, string arrivalId, DateTimeOffset now, TimeSpan utcOffset)
+    {
+        var colour = HealthCodeRules.Evaluate(
+            report.OriginRisk is "high" or "medium"
+                ? [new Exposure(report.ArrivedAt, report.OriginRisk == "high" ? ExposureKind.ArrivalFromHighRisk : ExposureKind.ArrivalFromMediumRisk, report.OriginArea)]
+                : [], [], now, utcOffset);
+        var quarantine = colour.Colour == "green" ? "none" : $"{colour.Colour}, {colour.RequiredDays} days";
+        return new RegisterTraveller(report.By, arrivalId, report.OriginArea, report.OriginRisk, report.ArrivedAt, report.Mode, quarantine);
+    }
+
+    /// <summary>A person's state after events, with the code change they cause appended, and the register document.</summary>
+    public static (PersonState Working, List<IEpiEvent> All, PersonRecord Record) Settle(
+        PersonState state, IReadOnlyList<IEpiEvent> events, DateTimeOffset now, TimeSpan utcOffset, Provenance by)
+    {
+        var working = state.Clone();
+        var all = events.ToList();
+        foreach (var e in events) working.Apply(e, working.Version + 1);
+        if (PersonDecider.CodeChange(working, now, utcOffset, new EventMeta(by.Actor, "health-code-rules", now, now, HealthCodeRules.Version, by.CorrelationId)) is { } change)
+        {
+            working.Apply(change, working.Version + 1);
+            all.Add(change);
+        }
+        return (working, all, PersonRecord.Of(working, utcOffset));
     }
 
     public async Task<ArrivalResult> ReportArrival(ReportArrival report)
     {
+        await RefreshIfUnknown();
         var now = clock.GetUtcNow();
         var decision = PersonDecider.Arrival(state, report, Province.CountyOfCell(report.CellId), now, options.Value);
         if (decision.Events.Count == 0) return new(decision.Result, decision.ArrivalId, false, state.View(now, Offset));
         if (decision.NewArrival)
         {
             // The cell holds its travellers. Registered first, so an arrival to an unknown cell records nothing.
-            var colour = HealthCodeRules.Evaluate(
-                report.OriginRisk is "high" or "medium"
-                    ? [new Exposure(report.ArrivedAt, report.OriginRisk == "high" ? ExposureKind.ArrivalFromHighRisk : ExposureKind.ArrivalFromMediumRisk, report.OriginArea)]
-                    : [], [], now, Offset);
-            var quarantine = colour.Colour == "green" ? "none" : $"{colour.Colour}, {colour.RequiredDays} days";
-            var registered = (await GrainFactory.GetGrain<ICellGrain>(report.CellId).Execute(
-                [new RegisterTraveller(report.By, decision.ArrivalId!, report.OriginArea, report.OriginRisk, report.ArrivedAt, report.Mode, quarantine)]))[0];
+            var registered = (await GrainFactory.GetGrain<ICellGrain>(report.CellId).Execute([TravellerOf(report, decision.ArrivalId!, now, Offset)]))[0];
             if (!registered.Succeeded) return new(registered with { EntityId = null }, null, false, null);
         }
         if (await Commit(decision.Events, now, report.By) is { } failure) return new(failure, null, false, null);
@@ -55,6 +88,7 @@ public sealed class PersonGrain(
 
     public async Task<(CommandResult Result, CodeView? Code)> CheckIn(RecordCheckIn c)
     {
+        await RefreshIfUnknown();
         var now = clock.GetUtcNow();
         if (!state.Known) return (CommandResult.Rejected(Outcome.NotFound, "personRef", $"No person {state.PersonRef} on record"), null);
         if (state.CheckIns.Any(x => x.At == c.OccurredAt))
@@ -65,12 +99,21 @@ public sealed class PersonGrain(
         return (new CommandResult(Outcome.Created, state.PersonRef, Version: state.Version), state.View(now, Offset));
     }
 
-    public Task<CodeView?> GetCode() => Task.FromResult(state.View(clock.GetUtcNow(), Offset));
+    public async Task<CodeView?> GetCode()
+    {
+        await RefreshIfUnknown();
+        return state.View(clock.GetUtcNow(), Offset);
+    }
 
-    public Task<string?> CellOf() => Task.FromResult(state.CellId);
+    public async Task<string?> CellOf()
+    {
+        // Interleaves with the other calls: reads without touching the state.
+        return state.Known ? state.CellId : (await Read()).CellId;
+    }
 
     public async Task DayMissed(DateOnly day)
     {
+        await RefreshIfUnknown();
         var now = clock.GetUtcNow();
         if (!state.Known || state.MissedDays.Contains(day) || state.Code(now, Offset).Colour == "green"
             || state.CheckIns.Any(c => c.At.LocalDay(Offset) == day)) return;
@@ -81,15 +124,7 @@ public sealed class PersonGrain(
     /// <summary>Records events and the code change they cause; null on success, else why nothing was recorded.</summary>
     async Task<CommandResult?> Commit(IReadOnlyList<IEpiEvent> events, DateTimeOffset now, Provenance by)
     {
-        var working = state.Clone();
-        var all = events.ToList();
-        foreach (var e in events) working.Apply(e, working.Version + 1);
-        if (PersonDecider.CodeChange(working, now, Offset, new EventMeta(by.Actor, "health-code-rules", now, now, HealthCodeRules.Version, by.CorrelationId)) is { } change)
-        {
-            working.Apply(change, working.Version + 1);
-            all.Add(change);
-        }
-        var record = PersonRecord.Of(working, Offset);
+        var (working, all, record) = Settle(state, events, now, Offset, by);
         try
         {
             await eventLog.AppendAsync(new StreamWrite(PersonStreams.Of(state.PersonRef), state.Version, all, [], [record]));

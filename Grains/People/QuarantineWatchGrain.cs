@@ -39,6 +39,12 @@ public sealed class QuarantineWatchGrain(
         return Task.CompletedTask;
     }
 
+    public Task TrackMany(IReadOnlyList<WatchEntry> entries)
+    {
+        foreach (var entry in entries) Track(entry);
+        return Task.CompletedTask;
+    }
+
     public Task Wake() => Task.CompletedTask;
 
     async Task LookForMissedDays()

@@ -12,8 +12,9 @@ namespace EpiGrid.WebHost.Api;
 public static class ImportsApi
 {
     public static readonly string[] Required = ["idNumber", "originArea", "originRisk", "arrivedAt", "mode", "source", "sourceRecordId", "cellId"];
-    // Many rows in flight let the group commit fill its transactions; the silo still serves other requests between them.
-    const int ChunkSize = 4000, PersonsInParallel = 256;
+    // A chunk is decided and committed together by the bulk path (ArrivalImportGrain): large enough to fill the group
+    // commit's transactions and to give each cell several rows a call, small enough to answer well within a grain call's timeout.
+    const int ChunkSize = 4000;
     const long MaxBytes = 512L * 1024 * 1024;
 
     public sealed record RowError(int Line, string Field, string Reason);
@@ -45,19 +46,29 @@ public static class ImportsApi
         Dictionary<string, int>? columns = null;
         var chunk = new List<(int Line, ValidArrival Arrival)>(ChunkSize);
         var now = clock.GetUtcNow();
+        // One chunk in flight while the next is read and hashed: rows of a person stay in file order. Only the
+        // (sequential) chunk imports touch the counts and importErrors; the reading loop adds to result.Errors.
+        var importing = Task.CompletedTask;
+        var importErrors = new List<RowError>();
 
-        async Task Flush()
+        async Task Import(List<(int Line, ValidArrival Arrival)> rows)
         {
-            var outcomes = new (int Line, CommandResult Result)[chunk.Count];
-            await Parallel.ForEachAsync(Enumerable.Range(0, chunk.Count), new ParallelOptions { MaxDegreeOfParallelism = PersonsInParallel, CancellationToken = cancellationToken },
-                async (i, _) => outcomes[i] = (chunk[i].Line, (await grains.GetGrain<IPersonGrain>(chunk[i].Arrival.PersonRef).ReportArrival(chunk[i].Arrival.Report)).Result));
-            foreach (var (line, r) in outcomes)
+            var outcomes = await grains.GetGrain<IArrivalImportGrain>(0)
+                .Import(rows.Select(c => new ImportedArrival(c.Arrival.PersonRef, c.Arrival.Report)).ToList());
+            foreach (var ((line, _), r) in rows.Zip(outcomes))
             {
                 if (r.Outcome == Outcome.Unchanged) duplicates++;
                 else if (r.Succeeded) imported++;
-                else result.Errors.Add(new RowError(line, string.IsNullOrEmpty(r.Field) ? "row" : r.Field!, r.Error ?? r.Outcome.ToString()));
+                else importErrors.Add(new RowError(line, string.IsNullOrEmpty(r.Field) ? "row" : r.Field!, r.Error ?? r.Outcome.ToString()));
             }
-            chunk.Clear();
+        }
+
+        async Task Flush()
+        {
+            await importing;
+            if (chunk.Count == 0) return;
+            importing = Import(chunk);
+            chunk = new List<(int Line, ValidArrival Arrival)>(ChunkSize);
         }
 
         await foreach (var row in CsvRows.Read(reader, cancellationToken))
@@ -92,6 +103,7 @@ public static class ImportsApi
         }
         if (columns is null) return Problems.Invalid("header", "The file is empty: a header row is required.").ToResult(http);
         await Flush();
-        return TypedResults.Ok(result with { Imported = imported, Duplicates = duplicates, Errors = result.Errors.OrderBy(e => e.Line).ToList() });
+        await importing;
+        return TypedResults.Ok(result with { Imported = imported, Duplicates = duplicates, Errors = result.Errors.Concat(importErrors).OrderBy(e => e.Line).ToList() });
     }
 }

@@ -45,6 +45,8 @@ public sealed class PlatformUnderTest : IAsyncDisposable
     }
 
     const string SeededDatabase = "epigrid_seeded";
+    /// <summary>A throw-away key of the keyed identity hashes, one per bench process.</summary>
+    static readonly string HashKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     static async Task<PlatformUnderTest> Launch(BenchContext ctx, int run, string database)
     {
@@ -58,6 +60,8 @@ public sealed class PlatformUnderTest : IAsyncDisposable
             ["ConnectionStrings__Marten"] = ctx.Database(database),
             ["Cluster__ClusterId"] = $"bench-{run}-{Guid.NewGuid():N}"[..20], ["Cluster__GatewayPort"] = ctx.GatewayPort.ToString(),
             ["Logging__LogLevel__Default"] = "Warning",
+            // As run.sh: identity numbers are accepted only with a hash key (the import workload posts them).
+            ["PersonalData__HashKey"] = HashKey,
         };
         foreach (var (key, value) in ctx.PlatformEnvironment) common[key] = value;
         var started = Stopwatch.StartNew();

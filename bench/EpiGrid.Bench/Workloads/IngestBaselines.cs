@@ -9,11 +9,12 @@ namespace EpiGrid.Bench.Workloads;
 /// <summary>What PostgreSQL and Marten do with the same rows, without Orleans or HTTP: the bounds of ingest.</summary>
 public static class IngestBaselines
 {
-    const string BaselineDatabase = "baseline";
+    public const string BaselineDatabase = "baseline";
 
     /// <summary>Binary COPY into a table shaped like Marten's events table (primary key, index on the stream).</summary>
     public static async Task<double> RawCopy(BenchContext ctx, IngestData data, int rows)
     {
+        await EnsureDatabase(ctx);
         await using var connection = new NpgsqlConnection(ctx.Database(BaselineDatabase));
         await connection.OpenAsync();
         await using (var create = new NpgsqlCommand("""
@@ -40,15 +41,19 @@ public static class IngestBaselines
         return events.Count / clock.Elapsed.TotalSeconds;
     }
 
+    /// <summary>The baselines' own database, created on first use.</summary>
+    public static async Task EnsureDatabase(BenchContext ctx)
+    {
+        await using var admin = new NpgsqlConnection(ctx.Database("postgres"));
+        await admin.OpenAsync();
+        await using var exists = new NpgsqlCommand($"select 1 from pg_database where datname = '{BaselineDatabase}'", admin);
+        if (await exists.ExecuteScalarAsync() is null)
+            await new NpgsqlCommand($"create database {BaselineDatabase}", admin).ExecuteNonQueryAsync();
+    }
+
     public static async Task<DocumentStore> Marten(BenchContext ctx)
     {
-        await using (var admin = new NpgsqlConnection(ctx.Database("postgres")))
-        {
-            await admin.OpenAsync();
-            await using var exists = new NpgsqlCommand($"select 1 from pg_database where datname = '{BaselineDatabase}'", admin);
-            if (await exists.ExecuteScalarAsync() is null)
-                await new NpgsqlCommand($"create database {BaselineDatabase}", admin).ExecuteNonQueryAsync();
-        }
+        await EnsureDatabase(ctx);
         var store = DocumentStore.For(o => MartenSetup.Configure(o, ctx.Database(BaselineDatabase)));
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         await SeedCells(ctx, store);
