@@ -20,6 +20,15 @@ namespace EpiGrid.Tests.Security;
 public sealed class MatrixWorld : EpiGridApp, IAsyncLifetime
 {
     public override bool RealServer => true;
+    /// <summary>
+    /// Anonymous, forged and expired callers all count against one address (loopback): the matrix sends them to every
+    /// endpoint, more than the per-address rate limit allows. Rate limits are tested on their own (RateLimitTests).
+    /// </summary>
+    public override IDictionary<string, string?> WebSettings => new Dictionary<string, string?>
+    {
+        ["RateLimits:Anonymous:Burst"] = "1000000",
+        ["RateLimits:Anonymous:PerSecond"] = "1000000",
+    };
 
     public const string InCounty = "330782", OutCounty = "330110";
     public const string InCell = InCounty + "-601-001", OutCell = OutCounty + "-601-001";
