@@ -92,7 +92,19 @@ public sealed class CellGrain(
     async Task Announce(Task previous, Changes changes)
     {
         await previous;
-        if (changes.Alerts.Count > 0) _ = GrainFactory.GetGrain<IAlertLedgerGrain>(0).Raise(changes.Alerts);
+        // Awaited (the ledger only queues them): Orleans does not keep one sender's messages in order, and a cell's
+        // alerts must take their sequence numbers in the order of the cell's events.
+        if (changes.Alerts.Count > 0)
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IAlertLedgerGrain>(0).Raise(changes.Alerts);
+            }
+            catch (Exception e)
+            {
+                log.LogWarning(e, "Could not hand cell {Cell}'s alerts to the ledger; its sweep will raise them", changes.Summary.CellId);
+            }
+        }
         _ = GrainFactory.GetGrain<IPushHubGrain>(0).Publish(new PushBatch([], [], [changes.Summary], [], null));
         try
         {
