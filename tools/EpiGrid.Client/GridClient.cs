@@ -119,16 +119,28 @@ public sealed class GridClient : IAsyncDisposable
         AlertReceived?.Invoke(alert);
     }
 
-    /// <summary>Settles <see cref="LastSeq"/> with a last catch-up (when still connected), then closes.</summary>
+    /// <summary>
+    /// Settles <see cref="LastSeq"/> with a last catch-up (when still connected), then closes. An alert pushed while
+    /// that catch-up ran is handed out but lies beyond what the catch-up saw committed: one more catch-up takes the
+    /// resume point past it, so a client resumed from <see cref="LastSeq"/> is not handed it again.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (periodic is not null) await periodic.DisposeAsync();
-        if (connection.State == HubConnectionState.Connected)
+        for (var attempt = 0; attempt < 3 && connection.State == HubConnectionState.Connected; attempt++)
         {
             try { await CatchUp().WaitAsync(TimeSpan.FromSeconds(5)); }
-            catch (Exception e) when (e is TimeoutException or Microsoft.AspNetCore.SignalR.HubException or InvalidOperationException or OperationCanceledException) { }
+            catch (Exception e) when (e is TimeoutException or Microsoft.AspNetCore.SignalR.HubException or InvalidOperationException or OperationCanceledException) { break; }
+            if (!await HandedOutBeyondLastSeq()) break;
         }
         await connection.DisposeAsync();
+    }
+
+    async Task<bool> HandedOutBeyondLastSeq()
+    {
+        await gate.WaitAsync();
+        try { return seen.Count > 0; } // seen keeps only what lies beyond LastSeq
+        finally { gate.Release(); }
     }
 
     /// <summary>A grid worker's phone should never give up: 0, 1, 2, 5, then every 10 seconds.</summary>
