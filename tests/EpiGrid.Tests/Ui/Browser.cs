@@ -54,6 +54,13 @@ public sealed class Browser : IAsyncDisposable
     public static Task Ready(IPage page, string view) =>
         page.WaitForSelectorAsync($"body[data-ready='{view}']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
 
+    /// <summary>
+    /// Waits until the page's live connection is up (body[data-connection]). A selector, not waitForFunction: Playwright
+    /// polls a function by evaluating a string in the page, which the Content-Security-Policy forbids.
+    /// </summary>
+    public static Task Connected(IPage page) =>
+        page.WaitForSelectorAsync("body[data-connection='connected']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+
     public async ValueTask DisposeAsync()
     {
         await Chrome.DisposeAsync();

@@ -70,7 +70,7 @@ public sealed class WebAppTests(UiApp app) : IClassFixture<UiApp>
         var page = await app.Browser.Open(app.BaseAddress, Browser.Desktop);
         await page.GotoAsync("/public");
         await Browser.Ready(page, "public");
-        await page.WaitForFunctionAsync("document.body.dataset.connection === 'connected'");
+        await Browser.Connected(page);
         (await Colour(page, county)).ShouldBe("green");
         await page.EvaluateAsync("window.__sameDocument = true");
 
@@ -95,7 +95,7 @@ public sealed class WebAppTests(UiApp app) : IClassFixture<UiApp>
         var worker = await app.Browser.Open(app.BaseAddress, Browser.Phone, app.Token(Roles.GridWorker, cells: cell));
         await worker.GotoAsync("/");
         await Browser.Ready(worker, "inbox");
-        await worker.WaitForFunctionAsync("document.body.dataset.connection === 'connected'");
+        await Browser.Connected(worker);
 
         // The official signs in with the local profile's picker.
         var official = await app.Browser.Open(app.BaseAddress, Browser.Desktop);
@@ -106,7 +106,7 @@ public sealed class WebAppTests(UiApp app) : IClassFixture<UiApp>
         await official.ClickAsync("[data-testid=dev-signin] button[type=submit]");
         await Browser.Ready(official, "map");
         await official.WaitForSelectorAsync("[data-testid=overdue-list]");
-        await official.WaitForFunctionAsync("document.body.dataset.connection === 'connected'");
+        await Browser.Connected(official);
 
         using var ingest = app.As(Roles.Ingest);
         (await app.ReportCase(ingest, cell, "dongyang-ui-1")).StatusCode.ShouldBe(HttpStatusCode.Created);
