@@ -32,9 +32,12 @@ public static class AuditExportApi
         if (notClear is not null) return notClear.ToResult(http);
 
         await trail.Record(http, "export", why);
-        http.Response.Headers[CountHeader] = (await store.Count(query.Where, query.Parameters, http.RequestAborted)).ToString();
+        // The count and the rows come from one snapshot: events committed while the export streams are in neither.
+        var snapshot = await store.OpenSnapshot(http.RequestAborted);
+        http.Response.RegisterForDisposeAsync(snapshot);
+        http.Response.Headers[CountHeader] = (await store.Count(query.Where, query.Parameters, http.RequestAborted, snapshot)).ToString();
         var (contentType, extension) = chosen == ExportFormat.Csv ? ("text/csv; charset=utf-8", "csv") : ("application/x-ndjson", "ndjson");
-        return TypedResults.Stream(output => export.Write(output, query, chosen!.Value, clear, http.RequestAborted),
+        return TypedResults.Stream(output => export.Write(output, query, chosen!.Value, clear, http.RequestAborted, snapshot),
             contentType, $"epigrid-events-{county ?? "province"}.{extension}");
     }
 

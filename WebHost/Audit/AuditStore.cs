@@ -58,9 +58,9 @@ public sealed class AuditStore : IAsyncDisposable
     /// <summary>Rows as stored, the event's JSON left as text: for timelines and exports that pass it on.</summary>
     public async IAsyncEnumerable<StoredRow> ReadRows(
         string where, IReadOnlyList<NpgsqlParameter> parameters, string tail = "order by seq_id",
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        [EnumeratorCancellation] CancellationToken cancellationToken = default, Snapshot? snapshot = null)
     {
-        await using var command = Source.CreateCommand($"select seq_id, stream_id, version, type, data::text, timestamp from {EventsTable} where {where} {tail}");
+        await using var command = Command($"select seq_id, stream_id, version, type, data::text, timestamp from {EventsTable} where {where} {tail}", snapshot);
         foreach (var p in parameters) command.Parameters.Add(p.Clone());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -68,11 +68,47 @@ public sealed class AuditStore : IAsyncDisposable
                 reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5));
     }
 
-    public async Task<long> Count(string where, IReadOnlyList<NpgsqlParameter> parameters, CancellationToken cancellationToken)
+    public async Task<long> Count(string where, IReadOnlyList<NpgsqlParameter> parameters, CancellationToken cancellationToken, Snapshot? snapshot = null)
     {
-        await using var command = Source.CreateCommand($"select count(*) from {EventsTable} where {where}");
+        await using var command = Command($"select count(*) from {EventsTable} where {where}", snapshot);
         foreach (var p in parameters) command.Parameters.Add(p.Clone());
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    NpgsqlCommand Command(string sql, Snapshot? snapshot) =>
+        snapshot is null ? Source.CreateCommand(sql) : new NpgsqlCommand(sql, snapshot.Connection, snapshot.Transaction);
+
+    /// <summary>
+    /// One view of the store for several reads (a read-only, repeatable-read transaction): an export's count and the
+    /// rows it then streams agree, however many events are committed meanwhile.
+    /// </summary>
+    public async Task<Snapshot> OpenSnapshot(CancellationToken cancellationToken)
+    {
+        var connection = await Source.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+            await using (var readOnly = new NpgsqlCommand("set transaction read only", connection, transaction))
+                await readOnly.ExecuteNonQueryAsync(cancellationToken);
+            return new Snapshot(connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public sealed class Snapshot(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public NpgsqlConnection Connection { get; } = connection;
+        public NpgsqlTransaction Transaction { get; } = transaction;
+
+        public async ValueTask DisposeAsync()
+        {
+            await Transaction.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
     }
 
     IEpiEvent? Deserialize(string kind, DbDataReader reader, int column) =>

@@ -14,12 +14,13 @@ public sealed class EventExport(AuditStore store)
     const int FlushEvery = 1000;
     static readonly string[] CsvHeader = ["seq", "stream", "version", "kind", "occurredAt", "recordedAt", "actor", "source", "storedAt", "data"];
 
-    public async Task Write(Stream output, EventQuery query, ExportFormat format, bool clear, CancellationToken cancellationToken)
+    public async Task Write(Stream output, EventQuery query, ExportFormat format, bool clear, CancellationToken cancellationToken,
+        AuditStore.Snapshot? snapshot = null)
     {
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024);
         if (format == ExportFormat.Csv) await writer.WriteLineAsync(CsvCells.Line(CsvHeader));
         var n = 0;
-        await foreach (var row in store.ReadRows(query.Where, query.Parameters, "order by seq_id", cancellationToken))
+        await foreach (var row in store.ReadRows(query.Where, query.Parameters, "order by seq_id", cancellationToken, snapshot))
         {
             var data = clear ? row.Data : PersonalData.Masked(row);
             await writer.WriteLineAsync(format == ExportFormat.Csv ? CsvLine(row, data) : NdjsonLine(row, data));
