@@ -31,4 +31,16 @@ if ! command -v chromium >/dev/null || ! fc-list :lang=zh 2>/dev/null | grep -q 
 fi
 
 dotnet build EpiGrid.slnx -c Release -v q -nologo -clp:ErrorsOnly
-dotnet test EpiGrid.slnx -c Release --no-build --logger "console;verbosity=normal" "$@"
+# The whole log stays in TestResults/last-run.log; a failed run ends with its failures, so the tail a CI page
+# shows names them.
+mkdir -p TestResults
+log=TestResults/last-run.log
+set +e
+dotnet test EpiGrid.slnx -c Release --no-build --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+if [ "$rc" -ne 0 ]; then
+  echo "==== failed tests (whole log: $log) ===="
+  awk '/^  Failed /{p=1; n=0} /^  Passed /{p=0} p && n < 14 {print; n++}' "$log"
+fi
+exit "$rc"
