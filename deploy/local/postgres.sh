@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A private PostgreSQL from the installed server binaries: postgres.sh start|stop|status DIR PORT [DATABASE]
-# Data lives in DIR/data and survives restarts. As root, the server runs as the postgres user (initdb refuses root).
+# Data lives in DIR/data and survives restarts. PG_OPTIONS adds server settings ("-c name=value ..."). As root, the server runs as the postgres user (initdb refuses root).
 set -euo pipefail
 cmd=${1:?start|stop|status}; dir=${2:?data folder}; port=${3:?port}; db=${4:-epigrid}
 bin=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
@@ -17,7 +17,7 @@ case "$cmd" in
     fi
     if ! as_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
       if ! as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=${PG_MAX_CONNECTIONS:-300}" start >/dev/null; then
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=${PG_MAX_CONNECTIONS:-300} ${PG_OPTIONS:-}" start >/dev/null; then
         echo "postgres.sh: PostgreSQL did not start on port $port; its log:" >&2
         tail -n 20 "$dir/postgres.log" >&2 2>/dev/null || true
         exit 1

@@ -41,7 +41,10 @@ public sealed class GridClient : IAsyncDisposable
     /// <summary>Every alert of this user up to this sequence has been handed out: the point to resume from.</summary>
     public long LastSeq { get; private set; }
 
-    /// <summary>Each alert once, in sequence order.</summary>
+    /// <summary>
+    /// Each alert once. A catch-up hands out in sequence order; live alerts come as they arrive, which across a user's
+    /// groups can be a few milliseconds out of sequence order (sort by <see cref="Alert.Seq"/> to show them).
+    /// </summary>
     public event Action<Alert>? AlertReceived;
     /// <summary>An alert changed (acknowledged, escalated).</summary>
     public event Action<Alert>? AlertUpdated;
