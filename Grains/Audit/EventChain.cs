@@ -65,14 +65,47 @@ public static class EventChain
             values (p_seq, p_stream, p_version, prev,
                     sha256(prev || convert_to(p_stream || E'\n' || p_version::text || E'\n' || p_type || E'\n' || p_data::text, 'UTF8')));
         end $fn$;
-        create or replace function {S}.chain_inserted_event() returns trigger language plpgsql as $fn$
+        create or replace function {S}.chain_inserted_events() returns trigger language plpgsql as $fn$
+        declare
+            r record;
+            prev bytea;
+            last_stream varchar;
+            last_version bigint;
+            last_hash bytea;
+            seqs bigint[] := array[]::bigint[];
+            streams varchar[] := array[]::varchar[];
+            versions bigint[] := array[]::bigint[];
+            prevs bytea[] := array[]::bytea[];
+            hashes bytea[] := array[]::bytea[];
         begin
-            perform {S}.chain_event(NEW.seq_id, NEW.stream_id, NEW.version, NEW.type, NEW.data);
+            -- A stream's events of one statement are consecutive: the first takes its predecessor's hash from the
+            -- chain, the next ones the hash just computed; then one insert for all of them.
+            for r in select i.seq_id, i.stream_id, i.version, i.type, i.data, c.hash as before
+                     from inserted i left join {ChainTable} c on c.stream_id = i.stream_id and c.version = i.version - 1
+                     order by i.stream_id, i.version
+            loop
+                if r.stream_id = last_stream and r.version = last_version + 1 then prev := last_hash;
+                else prev := coalesce(r.before, '\x'::bytea);
+                end if;
+                last_hash := sha256(prev || convert_to(r.stream_id || E'\n' || r.version::text || E'\n' || r.type || E'\n' || r.data::text, 'UTF8'));
+                last_stream := r.stream_id;
+                last_version := r.version;
+                seqs := seqs || r.seq_id;
+                streams := streams || r.stream_id;
+                versions := versions || r.version;
+                prevs := prevs || prev;
+                hashes := hashes || last_hash;
+            end loop;
+            insert into {ChainTable} (seq_id, stream_id, version, prev_hash, hash)
+            select * from unnest(seqs, streams, versions, prevs, hashes);
             return null;
         end $fn$;
         lock table {S}.mt_events in share row exclusive mode;
-        create or replace trigger event_chain after insert on {S}.mt_events
-            for each row execute function {S}.chain_inserted_event();
+        -- Once per statement, not per row: the group commit inserts a transaction's events in one statement.
+        drop trigger if exists event_chain on {S}.mt_events;
+        create trigger event_chain after insert on {S}.mt_events
+            referencing new table as inserted for each statement execute function {S}.chain_inserted_events();
+        drop function if exists {S}.chain_inserted_event();
         do $backfill$
         declare e record;
         begin

@@ -14,12 +14,14 @@ namespace EpiGrid.Grains.Storage;
 /// <see cref="EventLogOptions.MaxEventsPerCommit"/> events a transaction, by a few writer loops. Each caller's
 /// task completes only after the transaction holding its write has committed. If a shared transaction fails
 /// for a reason that belongs to one write (a conflict, a duplicate), the writes are retried one by one so
-/// the others still commit and only the culprit fails.
+/// the others still commit and only the culprit fails. The events go in set-based (<see cref="EventRows"/>).
 /// </summary>
 public sealed class GroupCommitLog(IDocumentStore store, IOptions<EventLogOptions> options, ILogger<GroupCommitLog> log)
     : BackgroundService, IEventLog
 {
     sealed record Pending(StreamWrite Write, TaskCompletionSource Done);
+
+    readonly ISerializer serializer = store.Options.Serializer();
 
     readonly Channel<Pending> queue = Channel.CreateBounded<Pending>(
         new BoundedChannelOptions(options.Value.QueueCapacity) { SingleReader = false, FullMode = BoundedChannelFullMode.Wait });
@@ -63,7 +65,7 @@ public sealed class GroupCommitLog(IDocumentStore store, IOptions<EventLogOption
     {
         try
         {
-            await Commit(batch.Select(p => p.Write));
+            await Commit(batch.Select(p => p.Write).ToList());
             foreach (var p in batch) p.Done.TrySetResult();
         }
         catch (Exception e) when (batch.Count > 1 && BelongsToOneWrite(e))
@@ -92,13 +94,12 @@ public sealed class GroupCommitLog(IDocumentStore store, IOptions<EventLogOption
         }
     }
 
-    async Task Commit(IEnumerable<StreamWrite> writes)
+    async Task Commit(IReadOnlyList<StreamWrite> writes)
     {
         await using var session = store.LightweightSession();
+        new EventRows(writes, serializer).QueueInto(session);
         foreach (var w in writes)
         {
-            if (w.ExpectedVersion == 0) session.Events.StartStream(w.StreamKey, w.Events);
-            else session.Events.Append(w.StreamKey, w.ExpectedVersion + w.Events.Count, w.Events);
             if (w.Inserts.Count > 0) session.InsertObjects(w.Inserts);
             if (w.Upserts.Count > 0) session.StoreObjects(w.Upserts);
         }
@@ -112,6 +113,7 @@ public sealed class GroupCommitLog(IDocumentStore store, IOptions<EventLogOption
 
     static Exception Translate(Exception e, string streamKey) => e switch
     {
+        _ when EventRows.IsStreamConflict(e) => new StreamConflictException(streamKey, e),
         JasperFx.Events.ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException
             or EventStreamUnexpectedMaxEventIdException or ConcurrencyException
             => new StreamConflictException(streamKey, e),
