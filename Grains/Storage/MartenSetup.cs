@@ -25,7 +25,7 @@ public static class MartenSetup
 
     public static void Configure(StoreOptions options, string connectionString)
     {
-        options.Connection(connectionString);
+        options.Connection(WithoutReset(connectionString));
         options.DatabaseSchemaName = Schema;
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
@@ -40,6 +40,19 @@ public static class MartenSetup
         options.Schema.For<PersonRecord>().Index(x => x.County);
         options.Schema.For<EnterpriseRecord>().Index(x => x.County);
         options.Schema.For<ResumptionDayRecord>().Index(x => x.County);
+    }
+
+    /// <summary>
+    /// A pooled connection is not reset (<c>DISCARD ALL</c>, a round trip and ~27 µs of PostgreSQL) each time a session
+    /// gives it back: a cell's activation, a lone save. Safe because nothing here leaves session state on a connection
+    /// (no SET outside a transaction, no session advisory locks, temporary tables or LISTEN). STACK.md: one-event
+    /// saves ~1,500 → ~3,850/s. A connection string that says otherwise wins.
+    /// </summary>
+    static string WithoutReset(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Replace(" ", "").Contains("ResetOnClose", StringComparison.OrdinalIgnoreCase)) builder.NoResetOnClose = true;
+        return builder.ConnectionString;
     }
 
     /// <summary>Event names as stored: part of the history's format, never renamed.</summary>
