@@ -36,6 +36,11 @@ public sealed record EventLogOptions
     public int MaxEventsPerCommit { get; init; } = 1000;
     /// <summary>Transactions in flight at once; more overlaps round trips, too many contend on 2 cores.</summary>
     public int Writers { get; init; } = 2;
+    /// <summary>
+    /// Writers of alerts' and counties' streams alone (a push waits on their commit), besides <see cref="Writers"/>;
+    /// 0: they share the others' queue.
+    /// </summary>
+    public int UrgentWriters { get; init; } = 1;
     /// <summary>Writes waiting beyond this make new writers wait (back-pressure).</summary>
     public int QueueCapacity { get; init; } = 20_000;
 }

@@ -26,27 +26,39 @@ public sealed class GroupCommitLog(IDocumentStore store, IOptions<EventLogOption
     readonly Channel<Pending> queue = Channel.CreateBounded<Pending>(
         new BoundedChannelOptions(options.Value.QueueCapacity) { SingleReader = false, FullMode = BoundedChannelFullMode.Wait });
 
+    /// <summary>
+    /// Alerts and county colour changes: a few events a write, each the second commit of something a person waits to
+    /// see pushed. They have writers of their own, so they do not queue behind ingest's 1,000-event transactions.
+    /// </summary>
+    readonly Channel<Pending> urgent = Channel.CreateBounded<Pending>(
+        new BoundedChannelOptions(options.Value.QueueCapacity) { SingleReader = false, FullMode = BoundedChannelFullMode.Wait });
+
+    static bool IsUrgent(StreamWrite write) =>
+        write.StreamKey.StartsWith("alert:", StringComparison.Ordinal) || write.StreamKey.StartsWith("county:", StringComparison.Ordinal);
+
     public async Task AppendAsync(StreamWrite write, CancellationToken cancellationToken = default)
     {
         if (write.Events.Count == 0) return;
         var pending = new Pending(write, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        await queue.Writer.WriteAsync(pending, cancellationToken);
+        var lane = options.Value.UrgentWriters > 0 && IsUrgent(write) ? urgent : queue;
+        await lane.Writer.WriteAsync(pending, cancellationToken);
         await pending.Done.Task;
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.Value.Writers)).Select(_ => WriterLoop(stoppingToken)));
+        Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.Value.Writers)).Select(_ => WriterLoop(queue, stoppingToken))
+            .Concat(Enumerable.Range(0, Math.Max(0, options.Value.UrgentWriters)).Select(_ => WriterLoop(urgent, stoppingToken))));
 
-    async Task WriterLoop(CancellationToken stoppingToken)
+    async Task WriterLoop(Channel<Pending> lane, CancellationToken stoppingToken)
     {
         var batch = new List<Pending>();
         try
         {
-            while (await queue.Reader.WaitToReadAsync(stoppingToken))
+            while (await lane.Reader.WaitToReadAsync(stoppingToken))
             {
                 batch.Clear();
                 var events = 0;
-                while (events < options.Value.MaxEventsPerCommit && queue.Reader.TryRead(out var next))
+                while (events < options.Value.MaxEventsPerCommit && lane.Reader.TryRead(out var next))
                 {
                     batch.Add(next);
                     events += next.Write.Events.Count;
@@ -56,7 +68,7 @@ public sealed class GroupCommitLog(IDocumentStore store, IOptions<EventLogOption
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            while (queue.Reader.TryRead(out var left))
+            while (lane.Reader.TryRead(out var left))
                 left.Done.TrySetException(new StoreUnavailableException("The event log is shutting down", new OperationCanceledException()));
         }
     }
