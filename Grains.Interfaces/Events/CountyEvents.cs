@@ -21,4 +21,5 @@ public static class StreamKeys
 {
     public static string Cell(string cellId) => "cell:" + cellId;
     public static string County(string code) => "county:" + code;
+    public static string Alert(string alertId) => "alert:" + alertId;
 }

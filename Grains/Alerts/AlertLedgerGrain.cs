@@ -132,7 +132,7 @@ public sealed class AlertLedgerGrain(
                 return new Step(r)
                 {
                     Record = raised,
-                    Write = new StreamWrite("alert:" + r.Draft.Id, 0,
+                    Write = new StreamWrite(StreamKeys.Alert(r.Draft.Id), 0,
                         [new AlertRaised(r.Draft, raised.Seq, Meta("epigrid", "alert-rules", $"rules {r.Draft.RuleVersion}"))], [raised], []),
                     AfterCommit = () => { if (raised.AwaitsEscalation) dueBy[raised.Id] = raised.DueBy!.Value; },
                     Result = new CommandResult(Outcome.Created, r.Draft.Id, Version: raised.Seq),
@@ -149,7 +149,7 @@ public sealed class AlertLedgerGrain(
                 return new Step(a)
                 {
                     Record = acknowledged,
-                    Write = new StreamWrite("alert:" + a.Id, record.Version,
+                    Write = new StreamWrite(StreamKeys.Alert(a.Id), record.Version,
                         [new AlertAcknowledged(a.Id, a.Note, Meta(a.By.Actor, a.By.Source, a.Note))], [], [acknowledged]),
                     AfterCommit = () => dueBy.Remove(a.Id),
                     Result = new CommandResult(Outcome.Updated, a.Id, Version: record.Seq),
@@ -162,7 +162,7 @@ public sealed class AlertLedgerGrain(
                 return new Step(e)
                 {
                     Record = escalated,
-                    Write = new StreamWrite("alert:" + e.Id, record.Version,
+                    Write = new StreamWrite(StreamKeys.Alert(e.Id), record.Version,
                         [new AlertEscalated(e.Id, escalation.Id, Meta("epigrid", "alert-rules", "Not acknowledged by its due time"))], [], [escalated]),
                     AfterCommit = () => Enqueue(new RaiseRequest(escalation)),
                     Result = new CommandResult(Outcome.Updated, e.Id),

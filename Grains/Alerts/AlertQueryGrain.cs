@@ -42,7 +42,7 @@ public sealed class AlertQueryGrain(IDocumentStore store) : Grain, IAlertQueryGr
     public async Task<IReadOnlyList<AlertHistoryEntry>> History(string alertId)
     {
         await using var session = store.QuerySession();
-        var events = await session.Events.FetchStreamAsync("alert:" + alertId);
+        var events = await session.Events.FetchStreamAsync(StreamKeys.Alert(alertId));
         return events.Select(e => e.Data switch
         {
             AlertRaised r => Entry(e.Version, "raised", r.Meta, r.Alert.Message),

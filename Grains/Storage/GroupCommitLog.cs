@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using JasperFx;
-using JasperFx.Events;
 using Marten;
 using Marten.Exceptions;
 using Microsoft.Extensions.Hosting;
@@ -34,7 +33,7 @@ public sealed class GroupCommitLog(IDocumentStore store, IOptions<EventLogOption
         new BoundedChannelOptions(options.Value.QueueCapacity) { SingleReader = false, FullMode = BoundedChannelFullMode.Wait });
 
     static bool IsUrgent(StreamWrite write) =>
-        write.StreamKey.StartsWith("alert:", StringComparison.Ordinal) || write.StreamKey.StartsWith("county:", StringComparison.Ordinal);
+        write.StreamKey.StartsWith(StreamKeys.Alert(""), StringComparison.Ordinal) || write.StreamKey.StartsWith(StreamKeys.County(""), StringComparison.Ordinal);
 
     public async Task AppendAsync(StreamWrite write, CancellationToken cancellationToken = default)
     {
@@ -126,9 +125,6 @@ public sealed class GroupCommitLog(IDocumentStore store, IOptions<EventLogOption
     static Exception Translate(Exception e, string streamKey) => e switch
     {
         _ when EventRows.IsStreamConflict(e) => new StreamConflictException(streamKey, e),
-        JasperFx.Events.ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException
-            or EventStreamUnexpectedMaxEventIdException or ConcurrencyException
-            => new StreamConflictException(streamKey, e),
         DocumentAlreadyExistsException d => new DuplicateRecordException($"{d.DocType.Name} {d.Id} already exists", e),
         MartenCommandException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } }
             => new DuplicateRecordException("A record with the same key already exists", e),
