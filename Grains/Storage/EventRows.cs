@@ -11,7 +11,8 @@ namespace EpiGrid.Grains.Storage;
 /// the two), and Marten reads them back as usual; the hash-chain trigger chains them in the same transaction.
 /// Concurrency is the store's: a stream created twice breaks <c>mt_streams</c>' key, an append behind another breaks
 /// the unique (stream, version) of <c>mt_events</c>, an append to a missing stream its foreign key; each of these is a
-/// <see cref="StreamConflictException"/> (<see cref="IsStreamConflict"/>).
+/// <see cref="StreamConflictException"/> (<see cref="IsStreamConflict"/>, or Marten's own exception for the same key,
+/// which its exception transforms raise for some of them: the group commit maps both).
 /// </summary>
 public sealed class EventRows
 {

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using JasperFx;
+using JasperFx.Events;
 using Marten;
 using Marten.Exceptions;
 using Microsoft.Extensions.Hosting;
@@ -125,6 +126,10 @@ public sealed class GroupCommitLog(IDocumentStore store, IOptions<EventLogOption
     static Exception Translate(Exception e, string streamKey) => e switch
     {
         _ when EventRows.IsStreamConflict(e) => new StreamConflictException(streamKey, e),
+        // Marten's exception transforms still turn some key violations of its tables into its own exceptions.
+        JasperFx.Events.ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException
+            or EventStreamUnexpectedMaxEventIdException or ConcurrencyException
+            => new StreamConflictException(streamKey, e),
         DocumentAlreadyExistsException d => new DuplicateRecordException($"{d.DocType.Name} {d.Id} already exists", e),
         MartenCommandException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } }
             => new DuplicateRecordException("A record with the same key already exists", e),
