@@ -21,6 +21,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Streams;
@@ -70,7 +71,6 @@ public static class SiloSetup
         services.AddHostedService(sp => sp.GetRequiredService<GroupCommitLog>());
         services.AddSingleton<CountyRecords>();
         services.AddEpiGridResumption();
-        services.AddEpiGridResumption();
         services.TryAddSingleton<ICellChangePublisher, StreamCellChangePublisher>();
         // Seeding runs before Orleans starts, so no county activates over a half-seeded province.
         services.AddHostedService<ProvinceSeeder>();
@@ -84,8 +84,6 @@ public static class SiloSetup
                 var redis = config.GetConnectionString("Redis")
                     ?? throw new InvalidOperationException("Cluster:Clustering is redis but ConnectionStrings:Redis is not configured");
                 silo.UseRedisClustering(redis);
-                // Durable reminders: a reminder must outlive the silo that registered it.
-                silo.UseRedisReminderService(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(redis));
                 if (orleans.Kubernetes) silo.UseKubernetesHosting();
                 else silo.ConfigureEndpoints(IPAddress.Parse(orleans.AdvertisedIp), orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: true);
             }
@@ -93,9 +91,13 @@ public static class SiloSetup
             {
                 var primary = new IPEndPoint(IPAddress.Loopback, orleans.PrimarySiloPort ?? orleans.SiloPort);
                 silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, primary, orleans.ServiceId, orleans.ClusterId);
-                // One machine, one process: reminders in memory are enough (and die with the silo).
-                silo.UseInMemoryReminderService();
             }
+            // Reminders are deadlines: in PostgreSQL with the truth, in every mode (not in memory; not in Redis, which
+            // may restart empty), so they outlive the silo that registered them and the whole platform.
+            silo.AddReminders();
+            silo.Services.AddSingleton<IReminderTable>(sp => new PostgresReminderTable(
+                NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(marten) { MaxPoolSize = 4 }.ConnectionString),
+                sp.GetRequiredService<IOptions<ClusterOptions>>()));
             silo.AddActivityPropagation();
             // The dashboard's silo side; web hosts serve its pages to admins (WebHost/Observability).
             silo.AddDashboard();

@@ -10,15 +10,20 @@ namespace EpiGrid.Grains.People;
 /// The durable deadlines of a county's quarantines. Its state is rebuilt from the person register when it wakes
 /// (after a restart too), so no deadline depends on memory; a timer looks for local days that ended without a
 /// check-in and tells each person, who records the miss (and raises its alert) at most once per day.
+/// While it watches anyone it holds an Orleans reminder (kept in PostgreSQL, <see cref="Storage.PostgresReminderTable"/>):
+/// if its silo dies, the reminder wakes it on another within a period, without waiting for a silo to start.
 /// </summary>
 public sealed class QuarantineWatchGrain(
     IDocumentStore store,
     Province province,
     IOptions<TravellerOptions> options,
     [FromKeyedServices(Clocks.Domain)] TimeProvider clock,
-    ILogger<QuarantineWatchGrain> log) : Grain, IQuarantineWatchGrain
+    ILogger<QuarantineWatchGrain> log) : Grain, IQuarantineWatchGrain, IRemindable
 {
+    public const string ReminderName = "quarantine-deadlines";
+
     readonly Dictionary<string, WatchEntry> watched = new(StringComparer.Ordinal);
+    bool reminding;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -28,21 +33,54 @@ public sealed class QuarantineWatchGrain(
             watched[r.Id] = r.ToEntry();
         var every = options.Value.WatchInterval;
         this.RegisterGrainTimer(LookForMissedDays, new GrainTimerCreationOptions(every, every) { KeepAlive = true });
+        await KeepReminder();
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => LookForMissedDays();
+
+    /// <summary>A reminder while anyone is watched, none otherwise (90 idle counties cost no rows and no ticks).</summary>
+    async Task KeepReminder()
+    {
+        if (watched.Count > 0 == reminding) return;
+        try
+        {
+            if (watched.Count > 0)
+            {
+                var period = options.Value.WatchInterval < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : options.Value.WatchInterval;
+                await this.RegisterOrUpdateReminder(ReminderName, period, period);
+                reminding = true;
+            }
+            else
+            {
+                if (await this.GetReminder(ReminderName) is { } reminder) await this.UnregisterReminder(reminder);
+                reminding = false;
+            }
+        }
+        catch (Exception e)
+        {
+            // The timer keeps the deadlines while this activation lives; the next change tries again.
+            log.LogWarning(e, "Could not update the quarantine reminder of county {County}", this.GetPrimaryKeyString());
+        }
     }
 
     public Task Track(WatchEntry entry)
+    {
+        Watch(entry);
+        return KeepReminder();
+    }
+
+    public Task TrackMany(IReadOnlyList<WatchEntry> entries)
+    {
+        foreach (var entry in entries) Watch(entry);
+        return KeepReminder();
+    }
+
+    void Watch(WatchEntry entry)
     {
         if (entry.Colour == "green") watched.Remove(entry.PersonRef);
         else if (watched.TryGetValue(entry.PersonRef, out var known) && known.CoveredThrough > entry.CoveredThrough)
             watched[entry.PersonRef] = entry with { CoveredThrough = known.CoveredThrough };
         else watched[entry.PersonRef] = entry;
-        return Task.CompletedTask;
-    }
-
-    public Task TrackMany(IReadOnlyList<WatchEntry> entries)
-    {
-        foreach (var entry in entries) Track(entry);
-        return Task.CompletedTask;
     }
 
     public Task Wake() => Task.CompletedTask;

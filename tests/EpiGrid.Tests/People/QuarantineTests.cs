@@ -28,6 +28,9 @@ public sealed class QuarantineTests(QuarantineApp app) : IClassFixture<Quarantin
         var steady = await Arrive(1, "high");
         var skipper = await Arrive(2, "high");
         var yellow = await Arrive(3, "medium");
+        // The county's watch holds a reminder in PostgreSQL while it watches anyone: it outlives the silo.
+        const string reminders = "select count(*) from epigrid.orleans_reminders where grain_id like '%/330108' and reminder_name = 'quarantine-deadlines'";
+        (await app.Database.Scalar<long>(reminders)).ShouldBe(1);
 
         async Task CheckIn(string personRef) =>
             (await worker.PostAsJsonAsync($"/api/v1/persons/{personRef}/check-ins",
@@ -45,6 +48,7 @@ public sealed class QuarantineTests(QuarantineApp app) : IClassFixture<Quarantin
                 // A restart in the middle of the quarantine, on the day the skipper will miss: nothing calls the
                 // skipper afterwards, so the watch can only know of them from the store.
                 await app.RestartSilo();
+                (await app.Database.Scalar<long>(reminders)).ShouldBe(1, "the reminder is in the store, not in the dead silo's memory");
             }
             await CheckIn(steady);
             if (day <= 7) await CheckIn(yellow);
