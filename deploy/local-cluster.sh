@@ -3,8 +3,8 @@
 #   deploy/local-cluster.sh up       Redis (installed if missing), PostgreSQL, 3 silos, 2 web hosts
 #   deploy/local-cluster.sh status   one line per process: role, name, pid, state, address
 #   deploy/local-cluster.sh down     stops exactly the processes `up` started (by their recorded pids)
-# Silos find each other through Redis (Orleans Redis clustering, durable reminders in Redis); the web hosts are Orleans
-# clients sharing SignalR through the Redis backplane. Ports and the data folder can be moved with the variables below.
+# Silos find each other through Redis (Orleans Redis clustering; Redis keeps an append-only file); reminders are in
+# PostgreSQL with the events; the web hosts are Orleans clients sharing SignalR through the Redis backplane. Ports and the data folder can be moved with the variables below.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${EPIGRID_CLUSTER_DATA:-$(deploy/local/data-dir.sh)/cluster}
@@ -37,7 +37,7 @@ up() {
   dotnet build WebHost/WebHost.csproj -c Release -v q -nologo -clp:ErrorsOnly
 
   echo "Starting Redis on 127.0.0.1:$redis_port..."
-  deploy/local/redis.sh start "$data/redis" "$redis_port"
+  EPIGRID_REDIS_PERSIST=1 deploy/local/redis.sh start "$data/redis" "$redis_port"
   redis-cli -p "$redis_port" flushall >/dev/null   # no membership rows of an earlier run
   record redis redis "$(redis_pid)" "127.0.0.1:$redis_port"
   echo "Starting PostgreSQL on 127.0.0.1:$pg_port (data in $data/pg)..."
@@ -47,6 +47,10 @@ up() {
   local key_file; key_file=$(dirname "$data")/dev-signing-key
   [ -s "$key_file" ] || { head -c 48 /dev/urandom | base64 -w0 >"$key_file"; chmod 600 "$key_file"; }
   export Auth__SigningKey=${Auth__SigningKey:-$(cat "$key_file")}
+  # The key of the keyed identity hashes (as run.sh keeps it): without one, reports with identity numbers are refused.
+  local hash_key_file; hash_key_file=$(dirname "$data")/identity-hash-key
+  [ -s "$hash_key_file" ] || { head -c 48 /dev/urandom | base64 -w0 >"$hash_key_file"; chmod 600 "$hash_key_file"; }
+  export PersonalData__HashKey=${PersonalData__HashKey:-$(cat "$hash_key_file")}
   export ConnectionStrings__Marten="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=epigrid;Maximum Pool Size=30;Timeout=5"
   export ConnectionStrings__Redis="127.0.0.1:$redis_port,abortConnect=false"
   export Cluster__Clustering=redis Cluster__ClusterId=$cluster_id Cluster__AdvertisedIp=127.0.0.1

@@ -12,5 +12,6 @@ ENV ASPNETCORE_ENVIRONMENT=Production \
     ASPNETCORE_URLS=http://+:8080 \
     Cluster__Clustering=redis \
     Logging__Console__FormatterName=json
-HEALTHCHECK CMD ["curl", "-fsS", "http://127.0.0.1:8080/health/live"]
+# No HEALTHCHECK: the aspnet base image has no curl or wget. Orchestrators probe /health/live and /health/ready
+# themselves (deploy/k8s/web.yaml; docker-compose waits on the silos' ports).
 ENTRYPOINT ["dotnet", "EpiGrid.WebHost.dll"]
