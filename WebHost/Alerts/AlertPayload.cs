@@ -14,12 +14,12 @@ public sealed record AlertPayload(
         v.EscalatedAs, v.Alert.RuleVersion);
 }
 
-/// <summary>Server-to-client method names, exactly as they go on the wire.</summary>
+/// <summary>Server-to-client method names, exactly as they go on the wire: those of <see cref="IGridClient"/>.</summary>
 public static class GridMethods
 {
-    public const string Alert = "alert";
-    public const string AlertUpdated = "alertUpdated";
-    public const string CellChanged = "cellChanged";
-    public const string CountyChanged = "countyChanged";
-    public const string ProvinceChanged = "provinceChanged";
+    public const string Alert = nameof(IGridClient.alert);
+    public const string AlertUpdated = nameof(IGridClient.alertUpdated);
+    public const string CellChanged = nameof(IGridClient.cellChanged);
+    public const string CountyChanged = nameof(IGridClient.countyChanged);
+    public const string ProvinceChanged = nameof(IGridClient.provinceChanged);
 }

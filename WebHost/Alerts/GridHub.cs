@@ -6,10 +6,10 @@ namespace EpiGrid.WebHost.Alerts;
 
 /// <summary>
 /// The one hub (/hubs/grid). A connection joins the groups its token's claims allow; alerts, cell, county and
-/// province changes arrive pushed (<see cref="GridMethods"/>). A client that was away asks catchUp(lastSeq).
+/// province changes arrive pushed (<see cref="IGridClient"/>). A client that was away asks catchUp(lastSeq).
 /// </summary>
 [Authorize]
-public sealed class GridHub(IClusterClient grains, ILogger<GridHub> log) : Hub
+public sealed class GridHub(IClusterClient grains, ILogger<GridHub> log) : Hub<IGridClient>
 {
     public const string Path = "/hubs/grid";
 

@@ -12,7 +12,7 @@ namespace EpiGrid.WebHost.Alerts;
 /// re-registering, so a restarted silo finds it again) and relays each batch to the SignalR groups. With the
 /// Redis backplane, the grain picks one host per backplane and SignalR carries the batch to the others.
 /// </summary>
-public sealed class PushRelay(IClusterClient grains, IHubContext<GridHub> hub, IHubContext<Web.PublicHub> publicHub, Province province, IConfiguration config, ILogger<PushRelay> log)
+public sealed class PushRelay(IClusterClient grains, IHubContext<GridHub, IGridClient> hub, IHubContext<Web.PublicHub, Web.IPublicClient> publicHub, Province province, IConfiguration config, ILogger<PushRelay> log)
     : BackgroundService, IPushObserver
 {
     static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(20);
@@ -63,18 +63,18 @@ public sealed class PushRelay(IClusterClient grains, IHubContext<GridHub> hub, I
     public async Task Push(PushBatch batch)
     {
         var sends = new List<Task>();
-        foreach (var a in batch.Alerts) sends.Add(hub.Clients.Groups(a.Alert.Audience).SendAsync(GridMethods.Alert, AlertPayload.From(a)));
-        foreach (var a in batch.AlertUpdates) sends.Add(hub.Clients.Groups(a.Alert.Audience).SendAsync(GridMethods.AlertUpdated, AlertPayload.From(a)));
+        foreach (var a in batch.Alerts) sends.Add(hub.Clients.Groups(a.Alert.Audience).alert(AlertPayload.From(a)));
+        foreach (var a in batch.AlertUpdates) sends.Add(hub.Clients.Groups(a.Alert.Audience).alertUpdated(AlertPayload.From(a)));
         foreach (var c in batch.Cells)
-            sends.Add(hub.Clients.Groups(AlertGroups.Cell(c.CellId), AlertGroups.CountyOfficials(c.County)).SendAsync(GridMethods.CellChanged, c));
+            sends.Add(hub.Clients.Groups(AlertGroups.Cell(c.CellId), AlertGroups.CountyOfficials(c.County)).cellChanged(c));
         foreach (var c in batch.Counties)
             if (province.Find(c.Code) is { } county)
                 sends.Add(hub.Clients.Groups(AlertGroups.County(c.Code), AlertGroups.Province)
-                    .SendAsync(GridMethods.CountyChanged, CountyResponse.From(county, c, detailed: false)));
-        if (batch.Province is { } p) sends.Add(hub.Clients.All.SendAsync(GridMethods.ProvinceChanged, p));
+                    .countyChanged(CountyResponse.From(county, c, detailed: false)));
+        if (batch.Province is { } p) sends.Add(hub.Clients.All.provinceChanged(p));
         foreach (var r in batch.Resumption ?? [])
             sends.Add((r.Scope == ResumptionChange.CountyScope ? hub.Clients.Groups(AlertGroups.County(r.Code), AlertGroups.Province) : hub.Clients.All)
-                .SendAsync(ResumptionApi.PushMethod, new { r.Scope, r.Code, Figures = ResumptionResponse.From(r.Figures) }));
+                .resumptionChanged(new ResumptionPush(r.Scope, r.Code, ResumptionResponse.From(r.Figures))));
         sends.Add(Web.PublicHub.Relay(publicHub, batch, province));
         await Task.WhenAll(sends);
     }

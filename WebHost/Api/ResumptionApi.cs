@@ -7,7 +7,7 @@ namespace EpiGrid.WebHost.Api;
 public static class ResumptionApi
 {
     /// <summary>Hub method of a changed figure (see PushRelay).</summary>
-    public const string PushMethod = "resumptionChanged";
+    public const string PushMethod = nameof(Alerts.IGridClient.resumptionChanged);
     const int MaxHistoryDays = 366;
 
     public static RouteGroupBuilder MapResumptionApi(this RouteGroupBuilder api)

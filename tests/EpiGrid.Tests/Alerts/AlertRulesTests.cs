@@ -1,0 +1,283 @@
+using EpiGrid.Alerts;
+using EpiGrid.Domain;
+using EpiGrid.Events;
+using EpiGrid.People;
+using EpiGrid.Rules;
+using FsCheck;
+using FsCheck.Xunit;
+
+namespace EpiGrid.Tests.Alerts;
+
+/// <summary>
+/// The alert rules on their own, without grains or a store: what each event raises, for whom, and by when. Events
+/// occur half an hour before they are recorded, so that an alert raised or due from the wrong time shows.
+/// </summary>
+public class AlertRulesTests
+{
+    const string CellId = "330102-001-001", County = "330102";
+    static readonly DateTimeOffset Recorded = new(2020, 2, 10, 8, 0, 0, TimeSpan.FromHours(8));
+    static readonly AlertOptions Defaults = new();
+    static readonly EventMeta Meta = new("ingest", "test", Recorded.AddMinutes(-30), Recorded);
+
+    static readonly string[] CellAndOfficials = [AlertGroups.Cell(CellId), AlertGroups.CountyOfficials(County)];
+
+    static CaseReported Case(CaseKind kind, string caseId = "c-1", bool local = true) =>
+        new(caseId, CellId, County, kind, local, null, Meta);
+
+    static TravellerArrived Traveller(string risk) =>
+        new("t-1", CellId, County, "Wuhan", risk, "train", "home", Meta);
+
+    static AlertDraft Single(IEnumerable<AlertDraft> drafts) => drafts.ShouldHaveSingleItem();
+
+    [Fact]
+    public void The_default_times_are_one_hour_for_urgent_four_for_high_and_a_day_for_visits()
+    {
+        Defaults.UrgentAcknowledgeWithin.ShouldBe(TimeSpan.FromHours(1));
+        Defaults.HighAcknowledgeWithin.ShouldBe(TimeSpan.FromHours(4));
+        Defaults.VisitWithin.ShouldBe(TimeSpan.FromHours(24));
+    }
+
+    [Fact]
+    public void A_confirmed_case_is_urgent_for_its_cell_and_the_county_officials_within_an_hour()
+    {
+        var alert = Single(AlertRules.ForCellEvent(Case(CaseKind.Confirmed), Defaults));
+
+        alert.Id.ShouldBe($"case:{CellId}:c-1");
+        alert.Kind.ShouldBe("case-confirmed");
+        alert.Severity.ShouldBe(Severities.Urgent);
+        alert.CellId.ShouldBe(CellId);
+        alert.County.ShouldBe(County);
+        alert.RaisedAt.ShouldBe(Recorded);
+        alert.DueBy.ShouldBe(Recorded.AddHours(1));
+        alert.Audience.ShouldBe(CellAndOfficials);
+        alert.Subject.ShouldBe(new Dictionary<string, string> { ["caseId"] = "c-1", ["kind"] = "confirmed", ["local"] = "true" }, ignoreOrder: true);
+        alert.Message.ShouldStartWith($"Confirmed case c-1 in cell {CellId}");
+        alert.RuleVersion.ShouldBe(AlertRules.Version);
+    }
+
+    [Theory]
+    [InlineData(CaseKind.Suspected, "case-suspected", "Suspected")]
+    [InlineData(CaseKind.Asymptomatic, "case-asymptomatic", "Asymptomatic")]
+    public void Suspected_and_asymptomatic_cases_are_high_within_four_hours(CaseKind kind, string expectedKind, string word)
+    {
+        var alert = Single(AlertRules.ForCellEvent(Case(kind, local: false), Defaults));
+
+        alert.Id.ShouldBe($"case:{CellId}:c-1");
+        alert.Kind.ShouldBe(expectedKind);
+        alert.Severity.ShouldBe(Severities.High);
+        alert.RaisedAt.ShouldBe(Recorded);
+        alert.DueBy.ShouldBe(Recorded.AddHours(4));
+        alert.Audience.ShouldBe(CellAndOfficials);
+        alert.Subject["kind"].ShouldBe(kind.Name());
+        alert.Subject["local"].ShouldBe("false");
+        alert.Message.ShouldStartWith($"{word} case c-1 in cell {CellId}");
+        alert.RuleVersion.ShouldBe(AlertRules.Version);
+    }
+
+    [Property]
+    public void A_case_falls_due_after_the_configured_time_for_its_severity(PositiveInt urgentMinutes, PositiveInt highMinutes, byte kindIndex)
+    {
+        var options = new AlertOptions
+        {
+            UrgentAcknowledgeWithin = TimeSpan.FromMinutes(urgentMinutes.Get), HighAcknowledgeWithin = TimeSpan.FromMinutes(highMinutes.Get),
+        };
+        var kind = (CaseKind)(kindIndex % 3);
+
+        var alert = Single(AlertRules.ForCellEvent(Case(kind), options));
+
+        alert.Severity.ShouldBe(kind == CaseKind.Confirmed ? Severities.Urgent : Severities.High);
+        (alert.DueBy - alert.RaisedAt).ShouldBe(kind == CaseKind.Confirmed ? options.UrgentAcknowledgeWithin : options.HighAcknowledgeWithin);
+    }
+
+    [Fact]
+    public void The_same_case_raises_the_same_alert_id_and_another_case_another()
+    {
+        var first = Single(AlertRules.ForCellEvent(Case(CaseKind.Confirmed), Defaults));
+        var again = Single(AlertRules.ForCellEvent(Case(CaseKind.Confirmed) with { Meta = Meta with { RecordedAt = Recorded.AddMinutes(5) } }, Defaults));
+        var other = Single(AlertRules.ForCellEvent(Case(CaseKind.Confirmed, "c-2"), Defaults));
+
+        again.Id.ShouldBe(first.Id);
+        other.Id.ShouldNotBe(first.Id);
+    }
+
+    [Theory]
+    [InlineData("high")]
+    [InlineData("medium")]
+    public void A_traveller_from_a_risk_area_is_a_visit_task_for_the_cell_due_within_a_day(string risk)
+    {
+        var task = Single(AlertRules.ForCellEvent(Traveller(risk), Defaults));
+
+        task.Id.ShouldBe($"visit:{CellId}:t-1");
+        task.Kind.ShouldBe("traveller-visit");
+        task.Severity.ShouldBe(Severities.Task);
+        task.CellId.ShouldBe(CellId);
+        task.County.ShouldBe(County);
+        task.RaisedAt.ShouldBe(Recorded);
+        task.DueBy.ShouldBe(Recorded.AddHours(24));
+        task.Audience.ShouldBe([AlertGroups.Cell(CellId)]);
+        task.Subject.ShouldBe(new Dictionary<string, string> { ["travellerId"] = "t-1", ["originArea"] = "Wuhan", ["originRisk"] = risk }, ignoreOrder: true);
+        task.Message.ShouldContain($"({risk} risk)");
+        task.Message.ShouldContain("within 24 hours");
+        task.RuleVersion.ShouldBe(AlertRules.Version);
+    }
+
+    [Fact]
+    public void A_visit_task_says_and_falls_due_after_the_configured_time()
+    {
+        var task = Single(AlertRules.ForCellEvent(Traveller("high"), new AlertOptions { VisitWithin = TimeSpan.FromHours(12) }));
+
+        task.DueBy.ShouldBe(Recorded.AddHours(12));
+        task.Message.ShouldContain("within 12 hours");
+    }
+
+    [Theory]
+    [InlineData("low")]
+    [InlineData("")]
+    public void A_traveller_from_a_low_risk_area_raises_nothing(string risk) =>
+        AlertRules.ForCellEvent(Traveller(risk), Defaults).ShouldBeEmpty();
+
+    [Fact]
+    public void Other_cell_events_raise_nothing()
+    {
+        AlertRules.ForCellEvent(new CellRegistered(CellId, County, "Grid 1", 120, Meta), Defaults).ShouldBeEmpty();
+        AlertRules.ForCellEvent(new CaseStatusChanged("c-1", CellId, CaseStatus.Active, CaseStatus.Recovered, Meta), Defaults).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void A_missed_check_in_is_high_for_the_cell_and_the_county_officials_within_four_hours()
+    {
+        var alert = Single(AlertRules.ForPersonEvent(new CheckInMissed("p-1", new DateOnly(2020, 2, 9), CellId, Meta), CellId, County, Defaults));
+
+        alert.Id.ShouldBe("missed:p-1:20200209");
+        alert.Kind.ShouldBe("check-in-missed");
+        alert.Severity.ShouldBe(Severities.High);
+        alert.CellId.ShouldBe(CellId);
+        alert.County.ShouldBe(County);
+        alert.RaisedAt.ShouldBe(Recorded);
+        alert.DueBy.ShouldBe(Recorded.AddHours(4));
+        alert.Audience.ShouldBe(CellAndOfficials);
+        alert.Subject.ShouldBe(new Dictionary<string, string> { ["personRef"] = "p-1" }, ignoreOrder: true);
+        alert.Message.ShouldStartWith("No check-in on 2020-02-09");
+        alert.RuleVersion.ShouldBe(AlertRules.Version);
+    }
+
+    [Theory]
+    [InlineData(37.3, "")]
+    [InlineData(38.5, "")]
+    [InlineData(36.6, "cough")]
+    public void A_check_in_with_fever_or_symptoms_is_urgent_within_an_hour(double temperature, string symptom)
+    {
+        var checkIn = new CheckInRecorded("p-1", (decimal)temperature, symptom is "" ? [] : [symptom], Meta);
+
+        var alert = Single(AlertRules.ForPersonEvent(checkIn, CellId, County, Defaults));
+
+        alert.Id.ShouldBe($"symptoms:p-1:{Meta.OccurredAt.UtcTicks}");
+        alert.Kind.ShouldBe("check-in-symptoms");
+        alert.Severity.ShouldBe(Severities.Urgent);
+        alert.RaisedAt.ShouldBe(Recorded);
+        alert.DueBy.ShouldBe(Recorded.AddHours(1));
+        alert.Audience.ShouldBe(CellAndOfficials);
+        alert.Subject["personRef"].ShouldBe("p-1");
+        alert.RuleVersion.ShouldBe(AlertRules.Version);
+    }
+
+    [Fact]
+    public void A_normal_check_in_just_below_the_fever_threshold_raises_nothing() =>
+        AlertRules.ForPersonEvent(new CheckInRecorded("p-1", CheckIn.FeverFrom - 0.1m, [], Meta), CellId, County, Defaults).ShouldBeEmpty();
+
+    [Fact]
+    public void A_green_health_code_is_a_release_task_for_the_cell_and_the_county_officials_within_a_day()
+    {
+        var green = new HealthCodeChanged("p-1", "green", "14 days without symptoms", Recorded.AddDays(1), 0, "hc-1", CellId, Meta);
+
+        var task = Single(AlertRules.ForPersonEvent(green, CellId, County, Defaults));
+
+        task.Id.ShouldBe($"release:p-1:{Recorded.UtcTicks}");
+        task.Kind.ShouldBe("quarantine-release");
+        task.Severity.ShouldBe(Severities.Task);
+        task.RaisedAt.ShouldBe(Recorded);
+        task.DueBy.ShouldBe(Recorded.AddHours(24));
+        task.Audience.ShouldBe(CellAndOfficials);
+        task.Subject.ShouldBe(new Dictionary<string, string> { ["personRef"] = "p-1" }, ignoreOrder: true);
+        task.RuleVersion.ShouldBe(AlertRules.Version);
+    }
+
+    [Theory]
+    [InlineData("yellow")]
+    [InlineData("red")]
+    public void A_health_code_turning_yellow_or_red_raises_nothing_here(string colour) =>
+        AlertRules.ForPersonEvent(new HealthCodeChanged("p-1", colour, "arrival", Recorded.AddDays(14), 14, "hc-1", CellId, Meta), CellId, County, Defaults)
+            .ShouldBeEmpty();
+
+    static CountyColourChanged ColourChange(string ruleSet, RiskLevel? from, string? fromColour, RiskLevel to, string colour) =>
+        new(County, ruleSet, "rules-1", from, fromColour, to, colour, ["reason"], new Dictionary<string, double>(), Meta);
+
+    [Fact]
+    public void A_worse_colour_under_the_default_rule_set_is_high_for_the_whole_county_and_the_province()
+    {
+        var change = ColourChange(Zhejiang5RuleSet.RuleSetName, RiskLevel.Low, "green", RiskLevel.Medium, "yellow");
+
+        var alert = AlertRules.ForColourChange(change, eventVersion: 7, Zhejiang5RuleSet.RuleSetName).ShouldNotBeNull();
+
+        alert.Id.ShouldBe($"colour:{County}:7");
+        alert.Kind.ShouldBe("county-colour-changed");
+        alert.Severity.ShouldBe(Severities.High);
+        alert.CellId.ShouldBeNull();
+        alert.County.ShouldBe(County);
+        alert.RaisedAt.ShouldBe(Recorded);
+        alert.DueBy.ShouldBeNull();
+        // "county:<code>" reaches its officials and every grid worker with a cell in it; officials-only would miss the workers.
+        alert.Audience.ShouldBe([AlertGroups.County(County), AlertGroups.Province]);
+        alert.Subject.ShouldBe(new Dictionary<string, string> { ["ruleSet"] = "zhejiang-5", ["from"] = "green", ["to"] = "yellow" }, ignoreOrder: true);
+        alert.Message.ShouldStartWith($"County {County} is now yellow (was green) under zhejiang-5");
+        alert.RuleVersion.ShouldBe(AlertRules.Version);
+    }
+
+    [Fact]
+    public void A_better_colour_is_for_information_only()
+    {
+        var change = ColourChange(National3RuleSet.RuleSetName, RiskLevel.High, "red", RiskLevel.Medium, "yellow");
+
+        var alert = AlertRules.ForColourChange(change, 3, National3RuleSet.RuleSetName).ShouldNotBeNull();
+
+        alert.Severity.ShouldBe(Severities.Info);
+        alert.Audience.ShouldBe([AlertGroups.County(County), AlertGroups.Province]);
+    }
+
+    [Fact]
+    public void Other_rule_sets_and_a_county_s_first_colour_raise_nothing()
+    {
+        AlertRules.ForColourChange(ColourChange(Harvard4RuleSet.RuleSetName, RiskLevel.Low, "green", RiskLevel.High, "red"), 2, Zhejiang5RuleSet.RuleSetName)
+            .ShouldBeNull();
+        AlertRules.ForColourChange(ColourChange(Zhejiang5RuleSet.RuleSetName, null, null, RiskLevel.High, "red"), 1, Zhejiang5RuleSet.RuleSetName)
+            .ShouldBeNull();
+    }
+
+    [Fact]
+    public void An_overdue_alert_escalates_to_the_county_officials_only_naming_the_first()
+    {
+        var overdue = Single(AlertRules.ForCellEvent(Traveller("high"), Defaults));
+        var now = Recorded.AddHours(25);
+
+        var escalation = AlertRules.Escalation(overdue, now);
+
+        escalation.Id.ShouldBe($"escalation:visit:{CellId}:t-1");
+        escalation.Kind.ShouldBe("escalation");
+        escalation.Severity.ShouldBe(Severities.Urgent);
+        escalation.CellId.ShouldBe(CellId);
+        escalation.County.ShouldBe(County);
+        escalation.RaisedAt.ShouldBe(now);
+        escalation.DueBy.ShouldBeNull();
+        escalation.Audience.ShouldBe([AlertGroups.CountyOfficials(County)]);
+        escalation.Subject.ShouldBe(new Dictionary<string, string> { ["alertId"] = overdue.Id, ["kind"] = "traveller-visit" }, ignoreOrder: true);
+        escalation.Message.ShouldStartWith($"Not acknowledged by 2020-02-11 08:00: {overdue.Message}");
+        escalation.RuleVersion.ShouldBe(AlertRules.Version);
+    }
+
+    [Fact]
+    public void The_rule_version_is_the_one_alerts_on_record_were_raised_under()
+    {
+        // Changing what an event raises means a new version: alerts keep the version that raised them.
+        AlertRules.Version.ShouldBe("2020-02-10.1");
+    }
+}
