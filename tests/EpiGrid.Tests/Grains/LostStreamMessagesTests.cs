@@ -1,7 +1,10 @@
 using EpiGrid.Contracts;
 using EpiGrid.Domain;
 using EpiGrid.Grains.Cells;
+using EpiGrid.Geography;
+using EpiGrid.Rules;
 using EpiGrid.Tests.Infrastructure;
+using EpiGrid.WebHost.Audit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -58,6 +61,18 @@ public sealed class LostStreamMessagesTests
         await Eventually.True(async () => await ConfirmedIn(silo) == fromStore, TimeSpan.FromSeconds(15));
         var view = await silo.Grains.GetGrain<ICountyGrain>(County).GetView();
         view.Indicators.ClustersLast14Days.ShouldBe(5);
+
+        // Every figure and every rule set's colour, against the county recomputed from the events alone (the auditors'
+        // replay, which reads the store and shares nothing with the grain but the pure rules).
+        await using var audit = new AuditStore(db.ConnectionString);
+        var replay = new Replay(audit, silo.Services.GetRequiredService<Province>(), silo.Services.GetRequiredService<RuleBook>());
+        var now = silo.Services.GetRequiredKeyedService<TimeProvider>(Clocks.Domain).GetUtcNow();
+        var recomputed = await replay.County(County, new Moment(now, DateTimeOffset.MaxValue), CancellationToken.None);
+        recomputed.Indicators.ConfirmedTotal.ShouldBe((int)fromStore);
+        view.Indicators.ShouldBe(recomputed.Indicators);
+        view.Colours.Keys.Order().ShouldBe(recomputed.Colours.Keys.Order());
+        foreach (var (ruleSet, decision) in recomputed.Colours)
+            (view.Colours[ruleSet].Level, view.Colours[ruleSet].Colour).ShouldBe((decision.Level, decision.Colour), ruleSet);
     }
 
     /// <summary>A silo whose counties never run the full backstop reconcile: only messages and the province's version check can help.</summary>
