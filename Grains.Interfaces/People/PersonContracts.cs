@@ -75,10 +75,17 @@ public interface IQuarantineWatchGrain : IGrainWithStringKey
     /// <summary>Nothing but waking the watch (after a restart), so its deadlines run even if no person calls.</summary>
     [OneWay]
     Task Wake();
+
+    /// <summary>The persons of a cell still owing today's check-in (under a red or yellow code), from memory.</summary>
+    Task<CheckInsDue> DueIn(string cellId);
 }
+
+/// <summary>The local day, and the persons whose watch is not covered through it (oldest gap first).</summary>
+[GenerateSerializer, Immutable, Alias("epigrid.check-ins-due")]
+public sealed record CheckInsDue([property: Id(0)] DateOnly Today, [property: Id(1)] IReadOnlyList<WatchEntry> Persons);
 
 /// <param name="CoveredThrough">Every day of the watch up to this one has a check-in or a recorded miss.</param>
 [GenerateSerializer, Immutable, Alias("epigrid.watch-entry")]
 public sealed record WatchEntry(
     [property: Id(0)] string PersonRef, [property: Id(1)] string CellId, [property: Id(2)] string Colour,
-    [property: Id(3)] DateOnly CoveredThrough);
+    [property: Id(3)] DateOnly CoveredThrough, [property: Id(4)] string MaskedId = "");

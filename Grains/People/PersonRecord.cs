@@ -32,5 +32,5 @@ public sealed record PersonRecord
         };
     }
 
-    public WatchEntry ToEntry() => new(Id, CellId, Colour, CoveredThrough);
+    public WatchEntry ToEntry() => new(Id, CellId, Colour, CoveredThrough, MaskedId);
 }

@@ -85,6 +85,14 @@ public sealed class QuarantineWatchGrain(
 
     public Task Wake() => Task.CompletedTask;
 
+    public Task<CheckInsDue> DueIn(string cellId)
+    {
+        var today = province.LocalDay(clock.GetUtcNow());
+        var due = watched.Values.Where(e => e.CellId == cellId && e.CoveredThrough < today)
+            .OrderBy(e => e.CoveredThrough).ThenBy(e => e.PersonRef, StringComparer.Ordinal).ToList();
+        return Task.FromResult(new CheckInsDue(today, due));
+    }
+
     async Task LookForMissedDays()
     {
         var today = province.LocalDay(clock.GetUtcNow());

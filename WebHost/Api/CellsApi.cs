@@ -1,3 +1,4 @@
+using EpiGrid.People;
 using EpiGrid.WebHost.Api.Requests;
 using EpiGrid.WebHost.Audit;
 
@@ -13,7 +14,23 @@ public static class CellsApi
         var cells = api.MapGroup("/cells").WithTags("Cells");
         cells.MapPut("/{cellId}", Register).WithSummary("Register a cell, or change its name or households (admin).");
         cells.MapGet("/{cellId}", Get).WithSummary("A cell with its cases and travellers; asOf/knownAt replay it at a past moment.");
+        cells.MapGet("/{cellId}/check-ins-due", CheckInsDue)
+            .WithSummary("The persons staying in a cell who still owe today's quarantine check-in (masked identities only).");
         return api;
+    }
+
+    public sealed record DuePerson(string PersonRef, string MaskedId, string Colour, DateOnly CoveredThrough, int DaysMissed);
+    public sealed record CheckInsDueResponse(string CellId, DateOnly Day, IReadOnlyList<DuePerson> Persons);
+
+    static async Task<Results<Ok<CheckInsDueResponse>, ProblemHttpResult>> CheckInsDue(
+        string cellId, HttpContext http, IClusterClient grains, Province province)
+    {
+        if (CellTarget.Check(cellId, CellAccess.Read, Jurisdiction.Of(http.User), province) is { } refused)
+            return refused.ToResult(http);
+        var due = await grains.GetGrain<IQuarantineWatchGrain>(Province.CountyOfCell(cellId)).DueIn(cellId);
+        return TypedResults.Ok(new CheckInsDueResponse(cellId, due.Today, due.Persons
+            .Select(p => new DuePerson(p.PersonRef, p.MaskedId, p.Colour, p.CoveredThrough, Math.Max(0, due.Today.DayNumber - p.CoveredThrough.DayNumber - 1)))
+            .ToList()));
     }
 
     static Task<Results<Created<CellAccepted>, Ok<CellAccepted>, ProblemHttpResult>> Register(

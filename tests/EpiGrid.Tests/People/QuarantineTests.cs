@@ -40,9 +40,25 @@ public sealed class QuarantineTests(QuarantineApp app) : IClassFixture<Quarantin
         async Task<JsonArray> Alerts(string kind) => new(((await worker.GetFromJsonAsync<JsonArray>($"/api/v1/alerts?cell={Cell}"))!)
             .Where(a => a!["kind"]!.GetValue<string>() == kind).Select(a => a!.DeepClone()).ToArray());
 
+        async Task<string[]> Due() => (await worker.GetFromJsonAsync<JsonObject>($"/api/v1/cells/{Cell}/check-ins-due"))!["persons"]!.AsArray()
+            .Select(p => p!["personRef"]!.GetValue<string>()).Order().ToArray();
+        (await Due()).ShouldBeEmpty("the day of arrival asks no check-in");
+
         for (var day = 1; day <= 14; day++)
         {
             app.Clock.Advance(TimeSpan.FromDays(1));
+            if (day == 1)
+            {
+                (await Due()).ShouldBe(new[] { steady, skipper, yellow }.Order().ToArray(), "a new day: everyone under a code owes a check-in");
+                await CheckIn(steady);
+                await Eventually.True(async () => !(await Due()).Contains(steady), TimeSpan.FromSeconds(5), "a check-in settles the day");
+                (await Due()).ShouldBe(new[] { skipper, yellow }.Order().ToArray());
+                var listed = (await worker.GetFromJsonAsync<JsonObject>($"/api/v1/cells/{Cell}/check-ins-due"))!["persons"]!.AsArray();
+                listed.ShouldAllBe(p => p!["maskedId"]!.GetValue<string>().Contains("********"));
+                await CheckIn(skipper);
+                await CheckIn(yellow);
+                continue;
+            }
             if (day == 6)
             {
                 // A restart in the middle of the quarantine, on the day the skipper will miss: nothing calls the

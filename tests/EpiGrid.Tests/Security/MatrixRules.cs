@@ -75,6 +75,7 @@ public static class MatrixRules
         // Cells, cases, travellers.
         E("PUT /api/v1/cells/{cellId}",                                             "403    403      403      403     403    ok    401", Put((_, s) => $"/api/v1/cells/{Cell(s)}", (_, s) => Json(new { name = "Matrix " + Cell(s), households = 300 }))),
         E("GET /api/v1/cells/{cellId}",                                             "ok/403 ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/cells/{Cell(s)}")),
+        E("GET /api/v1/cells/{cellId}/check-ins-due",                               "ok/403 ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/cells/{Cell(s)}/check-ins-due")),
         E("GET /api/v1/cells/{cellId} ?asOf",                                       "403    ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/cells/{Cell(s)}?asOf={Past}"), note: Replay),
         E("POST /api/v1/cells/{cellId}/cases",                                      "ok/403 ok/403   403      403     ok     ok    401", Post((_, s) => $"/api/v1/cells/{Cell(s)}/cases", (w, _) => Json(Case(w)))),
         E("POST /api/v1/cells/{cellId}/cases/{caseId}/status",                      "ok/403 ok/403   403      403     ok     ok    401", ChangeStatus),

@@ -4,8 +4,6 @@ import { t, pick, localTime } from '../i18n.js';
 import { get, connectHub } from '../api.js';
 import { esc } from './countyDetail.js';
 
-const QUARANTINE_DAYS = 14;
-
 export async function inboxView(main, { publicMap, user, connection }) {
   const offset = publicMap.utcOffsetMinutes;
   const alerts = new Map();
@@ -47,12 +45,21 @@ export async function inboxView(main, { publicMap, user, connection }) {
       return `<li data-cell="${esc(id)}"><b>${esc(pick(c.name))}</b> <span class="muted small">${esc(id)} · ${c.households} ${t('households')}</span><br>
         <span class="small">${t('confirmedTotal')} ${c.cases.filter(k => k.kind === 'confirmed' && k.status !== 'ruled-out').length} · ${t('active')} ${active} · ${t('travellers')} ${c.travellers.length}</span></li>`;
     }).join('');
-    // EpiGrid records no check-ins yet: everyone in home or central quarantine within 14 days of arrival is due one a day.
-    const due = [...cells.values()].flatMap(c => c.travellers.map(tr => ({ ...tr, cellId: c.cellId })))
-      .filter(tr => tr.quarantine !== 'none' && now - Date.parse(tr.arrivedAt) < QUARANTINE_DAYS * 86400000 && Date.parse(tr.arrivedAt) <= now);
-    $('.checkins').innerHTML = due.map(tr => `<li><b>${esc(tr.travellerId)}</b> · ${t(tr.quarantine)} · ${t('arrived')} ${localTime(tr.arrivedAt, offset)} · ${esc(tr.cellId)}</li>`).join('')
+  }
+
+  // Persons under a red or yellow code who still owe today's check-in, as the county's quarantine watch knows them.
+  const dues = new Map();
+  function renderCheckIns() {
+    const due = [...dues.values()].flatMap(d => d.persons.map(p => ({ ...p, cellId: d.cellId })));
+    $('.checkins').innerHTML = due.map(p => `<li data-person="${esc(p.personRef)}" class="code-${esc(p.colour)}"><b>${esc(p.maskedId)}</b> · ${t(p.colour)}
+      ${p.daysMissed > 0 ? ` · <span class="overdue">${t('daysMissed').replace('{n}', p.daysMissed)}</span>` : ''} · ${esc(p.cellId)}</li>`).join('')
       || `<li class="muted">${t('none')}</li>`;
   }
+  const refreshCheckIns = async () => {
+    await Promise.all(user.cells.map(async id => { try { dues.set(id, await get(`/api/v1/cells/${id}/check-ins-due`)); } catch { /* not registered yet */ } }));
+    renderCheckIns();
+  };
+  const personKinds = new Set(['check-in-missed', 'check-in-symptoms', 'quarantine-release', 'traveller-visit']);
 
   let now = Date.parse(publicMap.now);
   const loadCell = async id => { try { cells.set(id, await get(`/api/v1/cells/${id}`)); } catch { /* not registered yet */ } };
@@ -71,7 +78,7 @@ export async function inboxView(main, { publicMap, user, connection }) {
   };
   const hub = connectHub('/hubs/grid', {
     on: {
-      alert: a => { keep(a); renderAlerts(); },
+      alert: a => { keep(a); renderAlerts(); if (personKinds.has(a.kind)) refreshCheckIns(); },
       alertUpdated: a => { alerts.set(a.id, a); renderAlerts(); },
       cellChanged: c => { if (user.cells.includes(c.cellId)) loadCell(c.cellId).then(() => renderCells(now)); },
     },
@@ -81,6 +88,7 @@ export async function inboxView(main, { publicMap, user, connection }) {
         const n = await catchUp();
         renderAlerts();
         await refreshCells();
+        await refreshCheckIns();
         connection('caught-up', n);
       }
     },
@@ -103,5 +111,6 @@ export async function inboxView(main, { publicMap, user, connection }) {
   (await get('/api/v1/alerts?limit=1000')).forEach(keep);
   renderAlerts();
   await refreshCells();
+  await refreshCheckIns();
   return () => hub.stop();
 }
