@@ -64,10 +64,15 @@ public static class AlertRules
         e.RuleSet != defaultRuleSet || e.FromColour is null ? null : new AlertDraft(
             $"colour:{e.County}:{eventVersion}", "county-colour-changed", e.Level > (e.FromLevel ?? RiskLevel.Low) ? Severities.High : Severities.Info,
             null, e.County,
-            $"County {e.County} is now {e.Colour} (was {e.FromColour}) under {e.RuleSet} / 风险等级调整为{e.Colour}",
+            $"County {e.County} is now {e.Colour} (was {e.FromColour}) under {e.RuleSet} / 风险等级由{ColourZh(e.FromColour)}调整为{ColourZh(e.Colour)}",
             e.Meta.RecordedAt, null,
             new Dictionary<string, string> { ["ruleSet"] = e.RuleSet, ["from"] = e.FromColour, ["to"] = e.Colour },
             [AlertGroups.County(e.County), AlertGroups.Province], Version);
+
+    static string ColourZh(string colour) => colour switch
+    {
+        "red" => "红色", "orange" => "橙色", "yellow" => "黄色", "blue" => "蓝色", "green" => "绿色", _ => colour,
+    };
 
     /// <summary>An alert left unacknowledged past its due time goes to the county's officials, naming the first.</summary>
     public static AlertDraft Escalation(AlertDraft overdue, DateTimeOffset now) => new(
