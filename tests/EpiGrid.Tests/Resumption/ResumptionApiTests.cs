@@ -200,6 +200,41 @@ public sealed class ResumptionApiTests(ResumptionApp app) : IClassFixture<Resump
     }
 
     [Fact]
+    public async Task The_province_history_as_known_at_a_past_moment_sums_what_the_counties_had_recorded_by_then()
+    {
+        // Two Jiaxing counties, on days no other test uses: 5 Feb from one county first, the rest ten minutes later.
+        await app.RegisterEnterprise("jx-1", "330483");
+        await app.RegisterEnterprise("jx-2", "330424");
+        using var ingest = app.As("ingest");
+        var nothingYet = app.Clock.GetUtcNow();
+        app.Clock.Advance(TimeSpan.FromMinutes(10));
+        await app.Upload(ingest, ResumptionApp.Csv("enterpriseId,day,kwh\njx-1,2020-02-05,50\n"));
+        var before = app.Clock.GetUtcNow();
+        app.Clock.Advance(TimeSpan.FromMinutes(10));
+        await app.Upload(ingest, ResumptionApp.Csv("enterpriseId,day,kwh\njx-2,2020-02-05,100\njx-1,2020-02-06,70\n"));
+        using var worker = app.As("grid-worker", cells: "330483-001-001");
+        const string range = "/api/v1/province/resumption/history?from=2020-02-05&to=2020-02-06";
+        static List<(string, int, double)> Days(JsonObject history) => history["days"]!.AsArray()
+            .Select(d => (d!["day"]!.GetValue<string>(), d["enterprises"]!.GetValue<int>(), d["productionRate"]!.GetValue<double>())).ToList();
+
+        JsonObject now = null!;
+        await Eventually.True(async () => Days(now = await Get(worker, range)).Count == 2 && now["days"]![0]!["enterprises"]!.GetValue<int>() == 2, TimeSpan.FromSeconds(10));
+        var then = await Get(worker, range + "&knownAt=" + Uri.EscapeDataString(before.ToString("O")));
+        var atFirst = await Get(worker, range + "&knownAt=" + Uri.EscapeDataString(nothingYet.ToString("O")));
+        var csv = await worker.GetStringAsync(range + "&format=csv&knownAt=" + Uri.EscapeDataString(before.ToString("O")));
+        var badMoment = await worker.GetAsync(range + "&knownAt=yesterday");
+
+        Days(now).ShouldBe([("2020-02-05", 2, 0.75), ("2020-02-06", 1, 0.7)]);
+        Days(then).ShouldBe([("2020-02-05", 1, 0.5)]);
+        then["county"].ShouldBeNull();
+        Days(atFirst).ShouldBeEmpty();
+        csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldBe([
+            "day,enterprises,resumed,resumptionRate,productionRate,index,ruleVersion",
+            "2020-02-05,1,1,1,0.5,75.00,2020-02-19.1+r0.3"]);
+        badMoment.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task Staff_back_at_work_is_shown_next_to_the_index_and_a_later_report_replaces_the_earlier()
     {
         const string county = "330602";
