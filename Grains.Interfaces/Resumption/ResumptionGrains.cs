@@ -17,8 +17,8 @@ public interface IResumptionGrain : IGrainWithStringKey
 
     Task<Enterprise?> GetEnterprise(string enterpriseId);
 
-    /// <summary>The county's sums per day with readings.</summary>
-    Task<IReadOnlyDictionary<DateOnly, ResumptionTally>> Tallies();
+    /// <summary>The county's sums per day with readings; with <paramref name="knownAt"/>, as EpiGrid knew them then.</summary>
+    Task<IReadOnlyDictionary<DateOnly, ResumptionTally>> Tallies(DateTimeOffset? knownAt);
 
     /// <summary>The county's figures for a day; null: the latest day with readings (today when there is none).</summary>
     Task<ResumptionFigures> Figures(DateOnly? day);
@@ -39,8 +39,11 @@ public interface IProvinceResumptionGrain : IGrainWithIntegerKey
     /// <summary>The map layer for a day; null: the latest day with readings.</summary>
     Task<ResumptionMap> Map(DateOnly? day);
 
-    /// <summary>The province's figures for each day with readings within [from, to].</summary>
-    Task<IReadOnlyList<ResumptionFigures>> History(DateOnly from, DateOnly to);
+    /// <summary>
+    /// The province's figures for each day with readings within [from, to]; with <paramref name="knownAt"/>, summed
+    /// from every county's tallies as it knew them then (each replays its own stream, as its history does).
+    /// </summary>
+    Task<IReadOnlyList<ResumptionFigures>> History(DateOnly from, DateOnly to, DateTimeOffset? knownAt);
 }
 
 /// <summary>Which county each enterprise is registered under (key 0): lets a bulk upload be split by county.</summary>

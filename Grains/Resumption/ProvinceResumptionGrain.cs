@@ -45,15 +45,25 @@ public sealed class ProvinceResumptionGrain(
         return Task.FromResult(new ResumptionMap(rule.Figures(on, ProvinceTally(on)), byCity, byCounty));
     }
 
-    public Task<IReadOnlyList<ResumptionFigures>> History(DateOnly from, DateOnly to) => Task.FromResult<IReadOnlyList<ResumptionFigures>>(
-        counties.Values.SelectMany(c => c.Keys).Where(d => d >= from && d <= to).Distinct().Order()
-            .Select(d => rule.Figures(d, ProvinceTally(d))).ToList());
+    public async Task<IReadOnlyList<ResumptionFigures>> History(DateOnly from, DateOnly to, DateTimeOffset? knownAt)
+    {
+        IEnumerable<IReadOnlyDictionary<DateOnly, ResumptionTally>> source = knownAt is { } moment ? await KnownAt(moment) : counties.Values;
+        return source.SelectMany(c => c.Keys).Where(d => d >= from && d <= to).Distinct().Order()
+            .Select(d => rule.Figures(d, Tally(source, d))).ToList();
+    }
+
+    /// <summary>
+    /// Every county's tallies as EpiGrid knew them at a moment, replayed by the county grain from its own stream (the
+    /// county history's replay, so the province is their exact sum then as it is now).
+    /// </summary>
+    Task<IReadOnlyDictionary<DateOnly, ResumptionTally>[]> KnownAt(DateTimeOffset moment) =>
+        Task.WhenAll(province.Counties.Select(c => GrainFactory.GetGrain<IResumptionGrain>(c.Code).Tallies(moment)));
 
     /// <summary>Asks every county again, in case a one-way message from one of them was lost.</summary>
     async Task Refresh()
     {
         var all = await Task.WhenAll(province.Counties.Select(async c =>
-            (c.Code, Tallies: await GrainFactory.GetGrain<IResumptionGrain>(c.Code).Tallies())));
+            (c.Code, Tallies: await GrainFactory.GetGrain<IResumptionGrain>(c.Code).Tallies(null))));
         foreach (var (code, tallies) in all.Where(a => a.Tallies.Count > 0))
             counties[code] = new Dictionary<DateOnly, ResumptionTally>(tallies);
     }
@@ -100,7 +110,10 @@ public sealed class ProvinceResumptionGrain(
         return Task.CompletedTask;
     }
 
-    ResumptionTally ProvinceTally(DateOnly day) => Sum(counties.Values.Where(c => c.ContainsKey(day)).Select(c => c[day]));
+    ResumptionTally ProvinceTally(DateOnly day) => Tally(counties.Values, day);
+
+    static ResumptionTally Tally(IEnumerable<IReadOnlyDictionary<DateOnly, ResumptionTally>> counties, DateOnly day) =>
+        Sum(counties.Where(c => c.ContainsKey(day)).Select(c => c[day]));
 
     static ResumptionTally Sum(IEnumerable<ResumptionTally> tallies) => tallies.Aggregate(ResumptionTally.Zero, (a, b) => a + b);
 

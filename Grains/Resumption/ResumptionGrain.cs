@@ -30,7 +30,8 @@ public sealed class ResumptionGrain(
 
     public Task<Enterprise?> GetEnterprise(string enterpriseId) => Task.FromResult(book.Enterprises.GetValueOrDefault(enterpriseId));
 
-    public Task<IReadOnlyDictionary<DateOnly, ResumptionTally>> Tallies() => Task.FromResult(book.Tallies());
+    public async Task<IReadOnlyDictionary<DateOnly, ResumptionTally>> Tallies(DateTimeOffset? knownAt) =>
+        (knownAt is { } moment ? await KnownAt(moment) : book).Tallies();
 
     public Task<ResumptionFigures> Figures(DateOnly? day)
     {
@@ -39,11 +40,8 @@ public sealed class ResumptionGrain(
         return Task.FromResult(rule.Figures(on, tallies.GetValueOrDefault(on, ResumptionTally.Zero)));
     }
 
-    public async Task<IReadOnlyList<ResumptionFigures>> History(DateOnly from, DateOnly to, DateTimeOffset? knownAt)
-    {
-        var source = knownAt is { } moment ? await KnownAt(moment) : book;
-        return source.Tallies().Where(t => t.Key >= from && t.Key <= to).OrderBy(t => t.Key).Select(t => rule.Figures(t.Key, t.Value)).ToList();
-    }
+    public async Task<IReadOnlyList<ResumptionFigures>> History(DateOnly from, DateOnly to, DateTimeOffset? knownAt) =>
+        (await Tallies(knownAt)).Where(t => t.Key >= from && t.Key <= to).OrderBy(t => t.Key).Select(t => rule.Figures(t.Key, t.Value)).ToList();
 
     /// <summary>The book as it stood at a moment, from the stream: what was recorded by then (EpiGrid's clock).</summary>
     async Task<ResumptionBook> KnownAt(DateTimeOffset moment)

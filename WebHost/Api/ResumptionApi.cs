@@ -19,7 +19,7 @@ public static class ResumptionApi
         api.MapGet("/province/resumption", Province).WithTags("Resumption")
             .WithSummary("The province's index for a day, with every city's and county's: the map layer.");
         api.MapGet("/province/resumption/history", ProvinceHistory).WithTags("Resumption")
-            .WithSummary("The province's index for each day with readings from `from` to `to`.");
+            .WithSummary("The province's index for each day with readings from `from` to `to`; knownAt: as recorded by then; format=csv.");
         return api.MapEnterprisesApi().MapReadingsApi();
     }
 
@@ -59,12 +59,13 @@ public static class ResumptionApi
     }
 
     static async Task<Results<Ok<ResumptionHistoryResponse>, ContentHttpResult, ProblemHttpResult>> ProvinceHistory(
-        string? from, string? to, string? format, HttpContext http, IClusterClient grains, Province province, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
+        string? from, string? to, DateTimeOffset? knownAt, string? format, HttpContext http, IClusterClient grains, Province province,
+        [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
     {
         if (!Jurisdiction.Of(http.User).MayReadCounties) return Problems.Forbidden("This role may not read the province.").ToResult(http);
         var (first, last, problem) = Range(from, to, Today(clock, province));
         if (problem is not null) return problem.ToResult(http);
-        var days = await grains.GetGrain<IProvinceResumptionGrain>(0).History(first, last);
+        var days = await grains.GetGrain<IProvinceResumptionGrain>(0).History(first, last, knownAt);
         return Answer(new ResumptionHistoryResponse(null, Text(first), Text(last), days.Select(d => ResumptionResponse.From(d)).ToList()), format);
     }
 

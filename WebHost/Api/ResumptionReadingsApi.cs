@@ -40,13 +40,13 @@ public static class ResumptionReadingsApi
 
         var rows = new ReadingRows(ResumptionApi.Today(clock, province));
         var mediaType = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
-        string? unreadable;
+        (string Field, string Reason)? unreadable;
         try
         {
             unreadable = mediaType switch
             {
                 "text/csv" => await rows.ReadCsv(http.Request.Body, cancellationToken),
-                "application/json" => await rows.ReadJson(http.Request.Body, cancellationToken),
+                "application/json" => await rows.ReadJson(http.Request.Body, cancellationToken) is { } json ? ("body", json) : null,
                 _ => null,
             };
         }
@@ -56,7 +56,7 @@ public static class ResumptionReadingsApi
         }
         if (mediaType is not ("text/csv" or "application/json"))
             return Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Send application/json or text/csv.").ToResult(http);
-        if (unreadable is not null) return Problems.Invalid("body", unreadable).ToResult(http);
+        if (unreadable is { } problem) return Problems.Invalid(problem.Field, problem.Reason).ToResult(http);
 
         var errors = new ConcurrentBag<ReadingRowError>(rows.Errors);
         var byCounty = await SplitByCounty(grains, rows.Rows, caller, errors);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using EpiGrid.Resumption;
 
 namespace EpiGrid.WebHost.Api.Requests;
@@ -22,27 +23,36 @@ public sealed class ReadingRows(DateOnly today)
     public List<ReadingRow> Rows { get; } = [];
     public List<ReadingRowError> Errors { get; } = [];
 
-    /// <summary>Null when the body as a whole is readable; otherwise why not (no header, not an array, too many rows).</summary>
-    public async Task<string?> ReadCsv(Stream body, CancellationToken cancellationToken)
+    /// <summary>Null when the body as a whole is readable; otherwise the field (body, header) and why not.</summary>
+    /// <remarks>
+    /// The arrivals import's reader (<see cref="CsvRows"/>): quoted fields, and a broken, foreign-encoded or enormous
+    /// row costs that row an error with field "line", never the upload.
+    /// </remarks>
+    public async Task<(string Field, string Reason)?> ReadCsv(Stream body, CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(body);
-        var header = (await reader.ReadLineAsync(cancellationToken))?.Split(',').Select(Unquote).ToList();
-        int Column(string name) => header?.FindIndex(h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase)) ?? -1;
-        int id = Column("enterpriseId"), day = Column("day"), kwh = Column("kwh");
-        if (id < 0 || day < 0 || kwh < 0) return "The first line must be a header naming the columns enterpriseId, day and kwh.";
-        var width = header!.Count;
-        var line = 1;
-        while (await reader.ReadLineAsync(cancellationToken) is { } text)
+        using var reader = new StreamReader(body, new UTF8Encoding(false, throwOnInvalidBytes: false));
+        int id = -1, day = -1, kwh = -1, width = 0, read = 0;
+        await foreach (var row in CsvRows.Read(reader, cancellationToken))
         {
-            line++;
-            if (text.Trim().Length == 0) continue;
-            if (Rows.Count + Errors.Count >= MaxRows) return $"At most {MaxRows} rows an upload.";
-            var f = text.Split(',');
-            if (f.Length != width) Errors.Add(new(line, "line", $"Expected {width} fields, found {f.Length}."));
-            else Add(line, Unquote(f[id]), Unquote(f[day]), Unquote(f[kwh]), kwhIsNumber: true);
+            if (width == 0)
+            {
+                var columns = CsvRows.Columns(row, out var badHeader);
+                if (columns is null) return ("header", badHeader!);
+                int Column(string name) => columns.FirstOrDefault(c => string.Equals(c.Key, name, StringComparison.OrdinalIgnoreCase), new("", -1)).Value;
+                (id, day, kwh, width) = (Column("enterpriseId"), Column("day"), Column("kwh"), row.Fields.Length);
+                if (id < 0 || day < 0 || kwh < 0) return ("header", HeaderRequired);
+                continue;
+            }
+            if (row.Fields is [var only] && string.IsNullOrWhiteSpace(only)) continue;
+            if (++read > MaxRows) return ("body", $"At most {MaxRows} rows an upload.");
+            if (row.Error is not null) Errors.Add(new(row.Line, "line", row.Error));
+            else if (row.Fields.Length != width) Errors.Add(new(row.Line, "line", $"Expected {width} fields, found {row.Fields.Length}."));
+            else Add(row.Line, row.Fields[id].Trim(), row.Fields[day].Trim(), row.Fields[kwh].Trim(), kwhIsNumber: true);
         }
-        return null;
+        return width == 0 ? ("header", HeaderRequired) : null;
     }
+
+    const string HeaderRequired = "The first line must be a header naming the columns enterpriseId, day and kwh.";
 
     public async Task<string?> ReadJson(Stream body, CancellationToken cancellationToken)
     {
@@ -92,6 +102,4 @@ public sealed class ReadingRows(DateOnly today)
     }
 
     static bool Is(JsonProperty p, string name) => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase);
-
-    static string Unquote(string field) => field.Trim().Trim('"').Trim();
 }

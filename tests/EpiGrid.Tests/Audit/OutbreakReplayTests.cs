@@ -1,13 +1,16 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using EpiGrid.Domain;
+using EpiGrid.Rules;
 using EpiGrid.Tests.Infrastructure;
 
 namespace EpiGrid.Tests.Audit;
 
 /// <summary>
 /// A scripted outbreak of several days on the live platform, then replayed: the province as of each midnight must
-/// equal an independent recomputation from the raw rows, and a what-if run under national-3 must give the colour
-/// timeline the live counties recorded under national-3.
+/// equal an independent recomputation from the raw rows, a what-if run under national-3 must give the colour
+/// timeline the live counties recorded under national-3, and one with other weights and cut-offs the timeline they
+/// predict, with nothing live changed.
 /// </summary>
 [Collection(AuditApp.Collection)]
 public sealed class OutbreakReplayTests(OutbreakReplayTests.Outbreak outbreak) : IClassFixture<OutbreakReplayTests.Outbreak>
@@ -83,20 +86,48 @@ public sealed class OutbreakReplayTests(OutbreakReplayTests.Outbreak outbreak) :
     public async Task What_if_national_3_over_the_week_gives_the_colours_the_live_counties_recorded_under_national_3()
     {
         using var auditor = outbreak.Auditor();
-        var response = await auditor.PostAsJsonAsync("/api/v1/audit/what-if",
-            new { ruleSet = "national-3", from = outbreak.Began, to = outbreak.Ended });
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
-        response.IsSuccessStatusCode.ShouldBeTrue(body.ToJsonString());
+        var body = await WhatIf(auditor, new { ruleSet = "national-3", from = outbreak.Began, to = outbreak.Ended });
 
         foreach (var code in new[] { Yiwu, Xihu })
-        {
-            var whatIf = body["counties"]![code]!.AsArray().Select(c => c!["colour"]!.GetValue<string>()).ToList();
-            var live = await LiveColours(code, "national-3");
-            whatIf.ShouldBe(live, $"county {code}");
-        }
-        body["counties"]![Yiwu]!.AsArray().Select(c => c!["colour"]!.GetValue<string>())
-            .ShouldBe(["yellow", "red", "yellow", "red"]);
+            Timeline(body, code).ShouldBe(await LiveChanges(code, "national-3"), $"county {code}: moment, level and colour of each change");
+        Timeline(body, Yiwu).Select(c => c.Colour).ShouldBe(["yellow", "red", "yellow", "red"]);
+        Timeline(body, Yiwu)[1].ShouldBe((outbreak.Began.AddDays(2), "high", "red"), "53 confirmed and the market cluster");
         body["counties"]!.AsObject().Count.ShouldBe(90);
+    }
+
+    [Fact]
+    public async Task What_if_zhejiang_5_with_other_weights_and_cut_offs_gives_the_timeline_they_predict_and_changes_nothing_live()
+    {
+        // Only confirmed cases count, so the score is the confirmed total; cut at 10, 25 and 50; quiet days never step down.
+        var parameters = new
+        {
+            confirmedWeight = 1.0, confirmedSaturation = 100.0, localShareWeight = 0.0, clusterWeight = 0.0, newCasesWeight = 0.0,
+            yellowFrom = 10.0, orangeFrom = 25.0, redFrom = 50.0, stepDownOneAfterQuietDays = 100, stepDownTwoAfterQuietDays = 200,
+        };
+        using var auditor = outbreak.Auditor();
+        var liveBefore = await LiveCounties(auditor);
+        var (eventsBefore, queriesBefore) = await EventCounts();
+
+        var changed = await WhatIf(auditor, new { ruleSet = "zhejiang-5", from = outbreak.Began, to = outbreak.Ended, parameters });
+        var standard = await WhatIf(auditor, new { ruleSet = "zhejiang-5", from = outbreak.Began, to = outbreak.Ended });
+
+        var day = outbreak.Began;
+        Timeline(changed, Yiwu).ShouldBe([
+            (day, "fairly-low", "blue"),                // 3 confirmed
+            (day.AddDays(1), "medium", "yellow"),       // 23
+            (day.AddDays(2), "high", "red"),            // 53
+            (day.AddDays(3), "fairly-high", "orange"),  // 48: five ruled out
+            (day.AddDays(4), "high", "red"),            // 52
+        ]);
+        Timeline(changed, Xihu).ShouldBe([(day, "fairly-low", "blue")]);   // 1 to 4 confirmed
+        Timeline(changed, "330102").ShouldBe([(day, "low", "green")]);     // no case
+        Timeline(standard, Yiwu).ShouldNotBe(Timeline(changed, Yiwu));
+        standard["ruleVersion"]!.GetValue<string>().ShouldBe(new Zhejiang5RuleSet().Version);
+        changed["ruleVersion"]!.GetValue<string>().ShouldNotBe(standard["ruleVersion"]!.GetValue<string>(), "the version names the weights");
+
+        // Pure replay: the store gained the two runs' audit records and nothing else; the live counties are as they were.
+        (await EventCounts()).ShouldBe((eventsBefore, queriesBefore + 2));
+        (await LiveCounties(auditor)).ShouldBe(liveBefore);
     }
 
     [Fact]
@@ -113,15 +144,36 @@ public sealed class OutbreakReplayTests(OutbreakReplayTests.Outbreak outbreak) :
         why["recorded"]!["colour"]!.GetValue<string>().ShouldBe("red");
     }
 
-    /// <summary>The live county's national-3 colours in the order recorded, the last of each moment, repeats folded.</summary>
-    async Task<List<string>> LiveColours(string code, string ruleSet)
+    static async Task<JsonObject> WhatIf(HttpClient auditor, object request)
+    {
+        var response = await auditor.PostAsJsonAsync("/api/v1/audit/what-if", request);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+        response.IsSuccessStatusCode.ShouldBeTrue(body.ToJsonString());
+        return body;
+    }
+
+    static List<(DateTimeOffset At, string Level, string Colour)> Timeline(JsonObject whatIf, string code) =>
+        whatIf["counties"]![code]!.AsArray().Select(c => (c!["at"]!.GetValue<DateTimeOffset>(), c["level"]!.GetValue<string>(), c["colour"]!.GetValue<string>())).ToList();
+
+    /// <summary>The live county's changes under a rule set in the order recorded, the last of each moment, repeats folded.</summary>
+    async Task<List<(DateTimeOffset At, string Level, string Colour)>> LiveChanges(string code, string ruleSet)
     {
         var changes = await outbreak.Database.Rows(
-            "select data->'meta'->>'occurredAt', data->>'colour' from epigrid.mt_events where stream_id = @s and data->>'ruleSet' = @r order by version",
-            r => (At: DateTimeOffset.Parse(r.GetString(0)), Colour: r.GetString(1)), ("s", "county:" + code), ("r", ruleSet));
-        var colours = changes.GroupBy(c => c.At).Select(g => g.Last().Colour).ToList();
-        return colours.Where((c, i) => i == 0 || colours[i - 1] != c).ToList();
+            "select data->'meta'->>'occurredAt', data->>'level', data->>'colour' from epigrid.mt_events where stream_id = @s and data->>'ruleSet' = @r order by version",
+            r => (At: DateTimeOffset.Parse(r.GetString(0)), Level: Enum.Parse<RiskLevel>(r.GetString(1), ignoreCase: true).Name(), Colour: r.GetString(2)),
+            ("s", "county:" + code), ("r", ruleSet));
+        var last = changes.GroupBy(c => c.At).Select(g => g.Last()).ToList();
+        return last.Where((c, i) => i == 0 || (last[i - 1].Level, last[i - 1].Colour) != (c.Level, c.Colour)).ToList();
     }
+
+    /// <summary>The live answers for the outbreak's counties, as text.</summary>
+    static async Task<List<string>> LiveCounties(HttpClient client) =>
+        [await client.GetStringAsync($"/api/v1/counties/{Yiwu}"), await client.GetStringAsync($"/api/v1/counties/{Xihu}")];
+
+    /// <summary>Events in the store: all but the audit trail's, and the audit trail's queries.</summary>
+    async Task<(long Others, long Queries)> EventCounts() => (
+        await outbreak.Database.Scalar<long>("select count(*) from epigrid.mt_events where type <> 'audit_queried'"),
+        await outbreak.Database.Scalar<long>("select count(*) from epigrid.mt_events where type = 'audit_queried'"));
 
     static IEnumerable<DateTimeOffset> Midnights(DateTimeOffset from, DateTimeOffset to)
     {

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json.Nodes;
 using EpiGrid.Tests.Infrastructure;
+using EpiGrid.WebHost.Api;
+using EpiGrid.WebHost.Api.Requests;
 
 namespace EpiGrid.Tests.Resumption;
 
@@ -58,6 +61,72 @@ public sealed class ResumptionApiTests(ResumptionApp app) : IClassFixture<Resump
         result.Int("applied").ShouldBe(2);
         var errors = result["errors"]!.AsArray().Select(e => (e!["line"]!.GetValue<int>(), e["field"]!.GetValue<string>())).ToList();
         errors.ShouldBe([(3, "enterpriseId"), (4, "day"), (5, "kwh"), (6, "day"), (7, "kwh"), (8, "kwh"), (9, "line")]);
+    }
+
+    [Fact]
+    public async Task Hostile_csv_rows_cost_one_error_each_with_its_reason_and_nothing_of_them_is_stored()
+    {
+        const string county = "330481";
+        await app.RegisterEnterprise("hn-1", county);
+        await app.RegisterEnterprise("hn-2", county);
+        using var ingest = app.As("ingest");
+        static byte[] Text(string text) => Encoding.UTF8.GetBytes(text);
+        byte[] csv =
+        [
+            .. Text("enterpriseId,day,kwh,note\n"),
+            .. Text("hn-1,2020-02-17,50,\"meter 7, hall B\"\n"),                     // line 2: a comma inside quotes
+            .. Text("\"hn-2\",2020-02-17,\"30\",\"say \"\"hi\"\"\"\n"),              // line 3: quoted fields, doubled quotes
+            .. Text("hn-1,2020-02-18,5\"0,x\n"),                                      // line 4: a quote inside a field
+            .. Text("\"hn-2\"x,2020-02-18,50,x\n"),                                    // line 5: text after the closing quote
+            .. Text("hn-1,2020-02-19,50,"), 0xD5, 0xC5, 0xC8, 0xFD, (byte)'\n',       // line 6: 张三 in GBK
+            .. Text("=cmd|' /C calc'!A0,2020-02-19,50,x\n"),                          // line 7: a formula as the id
+            .. Text("\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",2020-02-19,50,x\n"),     // line 8: a quoted formula with a comma
+            .. Text("hn-2,2020-02-19,50," + new string('x', 100_000) + "\n"),          // line 9: an enormous line
+            .. Text("hn-2,2020-02-20,50,\"never closed"),                             // line 10: a quote left open
+        ];
+
+        var result = await app.Upload(ingest, new ByteArrayContent(csv) { Headers = { ContentType = new("text/csv") } });
+
+        result.Int("applied").ShouldBe(2, result.ToJsonString());
+        var badId = $"Must be 1-{Fields.MaxIdLength} characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'.";
+        result["errors"]!.AsArray().Select(e => (e!["line"]!.GetValue<int>(), e["field"]!.GetValue<string>(), e["reason"]!.GetValue<string>())).ShouldBe([
+            (4, "line", "A quote inside an unquoted field."),
+            (5, "line", "Text after the closing quote of a field."),
+            (6, "line", "The row holds bytes that are not UTF-8 (GBK or another encoding?): save the file as UTF-8."),
+            (7, "enterpriseId", badId),
+            (8, "enterpriseId", badId),
+            (9, "line", $"The row is longer than {CsvRows.MaxRowChars:N0} characters (an unclosed quote?); the rest of its line was skipped."),
+            (10, "line", "A quoted field is not closed."),
+        ]);
+        var history = await Get(app.As("auditor"), $"/api/v1/counties/{county}/resumption/history?from=2020-02-17&to=2020-02-20");
+        history["days"]!.AsArray().Select(d => (d!["day"]!.GetValue<string>(), d["enterprises"]!.GetValue<int>(), d["productionRate"]!.GetValue<double>()))
+            .ShouldBe([("2020-02-17", 2, 0.4)]);
+    }
+
+    [Theory]
+    [InlineData("a GBK header")]
+    [InlineData("UTF-16 without a byte order mark")]
+    [InlineData("a column twice")]
+    [InlineData("columns missing")]
+    [InlineData("nothing")]
+    public async Task A_csv_whose_header_cannot_be_read_is_refused_whole_naming_the_header(string what)
+    {
+        const string rows = "hz-1,2020-02-19,50\n";
+        byte[] body = what switch
+        {
+            "a GBK header" => [0xC6, 0xF3, 0xD2, 0xB5, 0x2C, 0xC8, 0xD5, 0xC6, 0xDA, 0x2C, 0xC7, 0xA7, 0xCD, 0xDF, 0xCA, 0xB1, (byte)'\n', .. Encoding.UTF8.GetBytes(rows)], // 企业,日期,千瓦时
+            "UTF-16 without a byte order mark" => Encoding.Unicode.GetBytes("enterpriseId,day,kwh\n" + rows),
+            "a column twice" => Encoding.UTF8.GetBytes("enterpriseId,day,kwh,day\n" + rows),
+            "columns missing" => Encoding.UTF8.GetBytes("id,when,use\n" + rows),
+            _ => [],
+        };
+        using var ingest = app.As("ingest");
+
+        var response = await ingest.PostAsync("/api/v1/enterprises/readings", new ByteArrayContent(body) { Headers = { ContentType = new("text/csv") } });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, what);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await response.Body())["errors"]!.AsObject().Select(e => e.Key).ShouldBe(["header"], what);
     }
 
     [Fact]
@@ -128,6 +197,41 @@ public sealed class ResumptionApiTests(ResumptionApp app) : IClassFixture<Resump
             "day,enterprises,resumed,resumptionRate,productionRate,index,ruleVersion",
             "2020-02-17,1,1,1,0.5,75.00,2020-02-19.1+r0.3",
             "2020-02-18,1,1,1,0.6,80.00,2020-02-19.1+r0.3"]);
+    }
+
+    [Fact]
+    public async Task The_province_history_as_known_at_a_past_moment_sums_what_the_counties_had_recorded_by_then()
+    {
+        // Two Jiaxing counties, on days no other test uses: 5 Feb from one county first, the rest ten minutes later.
+        await app.RegisterEnterprise("jx-1", "330483");
+        await app.RegisterEnterprise("jx-2", "330424");
+        using var ingest = app.As("ingest");
+        var nothingYet = app.Clock.GetUtcNow();
+        app.Clock.Advance(TimeSpan.FromMinutes(10));
+        await app.Upload(ingest, ResumptionApp.Csv("enterpriseId,day,kwh\njx-1,2020-02-05,50\n"));
+        var before = app.Clock.GetUtcNow();
+        app.Clock.Advance(TimeSpan.FromMinutes(10));
+        await app.Upload(ingest, ResumptionApp.Csv("enterpriseId,day,kwh\njx-2,2020-02-05,100\njx-1,2020-02-06,70\n"));
+        using var worker = app.As("grid-worker", cells: "330483-001-001");
+        const string range = "/api/v1/province/resumption/history?from=2020-02-05&to=2020-02-06";
+        static List<(string, int, double)> Days(JsonObject history) => history["days"]!.AsArray()
+            .Select(d => (d!["day"]!.GetValue<string>(), d["enterprises"]!.GetValue<int>(), d["productionRate"]!.GetValue<double>())).ToList();
+
+        JsonObject now = null!;
+        await Eventually.True(async () => Days(now = await Get(worker, range)).Count == 2 && now["days"]![0]!["enterprises"]!.GetValue<int>() == 2, TimeSpan.FromSeconds(10));
+        var then = await Get(worker, range + "&knownAt=" + Uri.EscapeDataString(before.ToString("O")));
+        var atFirst = await Get(worker, range + "&knownAt=" + Uri.EscapeDataString(nothingYet.ToString("O")));
+        var csv = await worker.GetStringAsync(range + "&format=csv&knownAt=" + Uri.EscapeDataString(before.ToString("O")));
+        var badMoment = await worker.GetAsync(range + "&knownAt=yesterday");
+
+        Days(now).ShouldBe([("2020-02-05", 2, 0.75), ("2020-02-06", 1, 0.7)]);
+        Days(then).ShouldBe([("2020-02-05", 1, 0.5)]);
+        then["county"].ShouldBeNull();
+        Days(atFirst).ShouldBeEmpty();
+        csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldBe([
+            "day,enterprises,resumed,resumptionRate,productionRate,index,ruleVersion",
+            "2020-02-05,1,1,1,0.5,75.00,2020-02-19.1+r0.3"]);
+        badMoment.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
     }
 
     [Fact]
