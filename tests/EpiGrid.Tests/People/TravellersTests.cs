@@ -158,6 +158,14 @@ public sealed class PersonalDataTests(PushApp app) : IClassFixture<PushApp>
         var metrics = await anonymous.GetStringAsync("/metrics");
         metrics.ShouldContain("http_server_request_duration", customMessage: "the search works: the metrics are there");
         foreach (var secret in secrets) metrics.ShouldNotContain(secret);
+        // Nor the platform's own secrets: the signing key of its tokens and the key of the identity hashes.
+        foreach (var key in new[] { app.SigningKey, app.HashKey })
+        {
+            app.Logs.Lines.ShouldNotContain(l => l.Contains(key), "a key in the logs");
+            metrics.ShouldNotContain(key);
+            foreach (var table in tables)
+                (await app.Database.Scalar<long>($"select count(*) from epigrid.{table} t where t::text like '%' || @s || '%'", ("s", key))).ShouldBe(0, $"a key in table {table}");
+        }
 
         await Eventually.True(() => Task.FromResult(traffic.Any(t => t.Contains("traveller-visit")) && traffic.Any(t => t.Contains("countyChanged"))),
             TimeSpan.FromSeconds(10), "the recorders see the pushes");
