@@ -88,6 +88,38 @@ public sealed class WebAppTests(UiApp app) : IClassFixture<UiApp>
     }
 
     [Fact]
+    public async Task The_officials_map_turns_live_switches_rule_sets_and_explains_a_county_with_its_totals_colours_and_cells()
+    {
+        const string county = "330381", cell = "330381-201-001";
+        var page = await app.Browser.Open(app.BaseAddress, Browser.Desktop, app.Token(Roles.ProvinceOfficial));
+        await page.GotoAsync("/");
+        await Browser.Ready(page, "map");
+        await Browser.Connected(page);
+        (await Colour(page, county)).ShouldBe("green");
+
+        await ReportOutbreak(cell, "ruian-ui", 12, app.Clock.GetUtcNow());
+        var api = await app.County(county);
+        await page.WaitForSelectorAsync($"[data-county='{county}'][data-colour='{api.ColourUnder("zhejiang-5")}']", new() { Timeout = 5_000 });
+        foreach (var ruleSet in new[] { "national-3", "harvard-4", "zhejiang-5" })
+        {
+            await page.SelectOptionAsync("[data-testid=rule-set]", ruleSet);
+            await page.WaitForSelectorAsync($"[data-county='{county}'][data-colour='{api.ColourUnder(ruleSet)}']", new() { Timeout = 5_000 });
+        }
+        api.ColourUnder("national-3").ShouldNotBe(api.ColourUnder("harvard-4"), "the switch is seen only if the rule sets disagree");
+
+        await page.ClickAsync($"[data-county='{county}']");
+        await page.WaitForSelectorAsync("[data-total=confirmedTotal]");
+        (await page.TextContentAsync("[data-total=confirmedTotal]"))!.Trim().ShouldBe("12");
+        foreach (var ruleSet in new[] { "national-3", "harvard-4", "zhejiang-5" })
+        {
+            (await page.GetAttributeAsync($"[data-rule-set='{ruleSet}']", "data-rule-colour")).ShouldBe(api.ColourUnder(ruleSet));
+            (await page.Locator($"[data-rule-set='{ruleSet}'] .reasons li").CountAsync()).ShouldBeGreaterThan(0, $"{ruleSet} gives its reasons");
+        }
+        (await page.TextContentAsync("table.cells tbody"))!.ShouldContain(cell, customMessage: "the busiest cells list the outbreak's cell");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_grid_worker_sees_a_new_alert_and_acknowledges_it_and_the_officials_overdue_list_follows()
     {
         const string county = "330783", cell = "330783-101-001";
