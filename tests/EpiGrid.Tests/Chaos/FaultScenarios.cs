@@ -49,6 +49,7 @@ public sealed class FaultScenarios(ITestOutputHelper output)
         var verdict = await Judge("silo-kill", db.ConnectionString, load, admin, failed, requests,
             $"silo declared dead after {declaredDead.TotalSeconds:0.0} s, its grains reactivated on the 2 others");
         verdict.Lost.ShouldBe(0, cluster.Output);
+        load.GivenUp.ShouldBeEmpty("every report was acknowledged in the end: clients retry idempotently through the failover");
     }
 
     [ChaosFact]
@@ -81,15 +82,16 @@ public sealed class FaultScenarios(ITestOutputHelper output)
             clients.Add(client);
         }
 
+        using var official = ReportLoad.Client(ClusterUnderTest.Address(web2), officialToken);
         load.Start(Workers);
         await Task.Delay(Warm);
         var killedAt = load.Now;
+        var beforeKill = (await AlertIds(official)).Count;
         ClusterUnderTest.KillHard(web1);
         await Task.Delay(TimeSpan.FromSeconds(15));
         var (failed, requests) = load.Share(killedAt, load.Now);
         await load.Stop(RetryFor);
 
-        using var official = ReportLoad.Client(ClusterUnderTest.Address(web2), officialToken);
         var expected = await AlertIds(official);
         var allDelivered = TimeSpan.Zero;
         try { allDelivered = await Until(() => Task.FromResult(received.All(r => expected.All(r.ContainsKey))), TimeSpan.FromSeconds(30)); }
@@ -105,7 +107,9 @@ public sealed class FaultScenarios(ITestOutputHelper output)
         verdict.Lost.ShouldBe(0, cluster.Output);
         missing.ShouldAllBe(m => m.Count == 0, "alerts never delivered, e.g. " + string.Join(" ", missing.SelectMany(m => m).Distinct().Take(5)));
         duplicates.ShouldBe(0);
-        expected.Count.ShouldBeGreaterThan(0);
+        expected.Count.ShouldBeGreaterThan(beforeKill, "alerts raised after the kill are among those every client received");
+        reconnectedIn.ShouldBeLessThan(TimeSpan.FromSeconds(30), "the clients reconnected to the other host");
+        reconnected.Count(t => t > killedAt).ShouldBeGreaterThan(0, "the clients did lose their host and reconnect");
     }
 
     [ChaosFact]
@@ -144,6 +148,8 @@ public sealed class FaultScenarios(ITestOutputHelper output)
         verdict.Lost.ShouldBe(0, cluster.Output);
         during.ShouldNotContain(a => a.Outcome == "500" || a.Outcome == "timeout", outcomes);
         during.Where(a => a.Failed).ShouldAllBe(a => a.Outcome == "503");
+        during.ShouldContain(a => a.Outcome == "503", "the outage was felt: requests failed fast with 503 " + outcomes);
+        load.Between(restartedAt, load.Now).ShouldNotContain(a => a.Outcome == "500" || a.Outcome == "timeout", "no 500 while recovering either");
         slowest.ShouldBeLessThan(TimeSpan.FromSeconds(10));
     }
 
