@@ -9,7 +9,9 @@ public sealed record ReportArrival(
     [property: Id(0)] Provenance By, [property: Id(1)] string MaskedId, [property: Id(2)] string? Name,
     [property: Id(3)] string? MaskedPhone, [property: Id(4)] string? PhoneHash, [property: Id(5)] string OriginArea,
     [property: Id(6)] string OriginRisk, [property: Id(7)] DateTimeOffset ArrivedAt, [property: Id(8)] string Mode,
-    [property: Id(9)] string CellId, [property: Id(10)] ReportSource From);
+    [property: Id(9)] string CellId, [property: Id(10)] ReportSource From,
+    [property: Id(11)] string? Quarantine = null, [property: Id(12)] string? CloseContactOf = null,
+    [property: Id(13)] IReadOnlyList<string>? Symptoms = null);
 
 [GenerateSerializer, Immutable, Alias("epigrid.record-check-in")]
 public sealed record RecordCheckIn(

@@ -33,7 +33,7 @@ public static class PersonDecider
                 new CommandResult(Outcome.Updated, same.ArrivalId), same.ArrivalId, true, false);
         var id = $"{state.PersonRef}-{state.Arrivals.Count + 1}";
         return new([new ArrivalReported(state.PersonRef, id, r.MaskedId, r.Name, r.MaskedPhone, r.PhoneHash, r.OriginArea, r.OriginRisk,
-                r.Mode, r.CellId, county, r.From, meta)],
+                r.Mode, r.CellId, county, r.From, meta, r.Quarantine, r.CloseContactOf, r.Symptoms is { Count: > 0 } s ? s : null)],
             new CommandResult(Outcome.Created, id), id, false, true);
     }
 

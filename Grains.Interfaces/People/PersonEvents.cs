@@ -15,7 +15,10 @@ public sealed record ArrivalReported(
     [property: Id(3)] string? Name, [property: Id(4)] string? MaskedPhone, [property: Id(5)] string? PhoneHash,
     [property: Id(6)] string OriginArea, [property: Id(7)] string OriginRisk, [property: Id(8)] string Mode,
     [property: Id(9)] string CellId, [property: Id(10)] string County, [property: Id(11)] ReportSource From,
-    [property: Id(12)] EventMeta Meta) : IEpiEvent;
+    [property: Id(12)] EventMeta Meta,
+    // Where the quarantine is kept (home or central), and the other exposures a source may report with the arrival.
+    [property: Id(13)] string? Quarantine = null, [property: Id(14)] string? CloseContactOf = null,
+    [property: Id(15)] IReadOnlyList<string>? DeclaredSymptoms = null) : IEpiEvent;
 
 /// <summary>Another source reported a journey already on record: one arrival, one more source.</summary>
 [GenerateSerializer, Immutable, Alias("epigrid.arrival-corroborated")]

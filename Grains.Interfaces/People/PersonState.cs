@@ -3,7 +3,18 @@ using EpiGrid.Events;
 namespace EpiGrid.People;
 
 /// <summary>One journey, with every source that reported it.</summary>
-public sealed record Arrival(string ArrivalId, string OriginArea, string OriginRisk, DateTimeOffset ArrivedAt, string Mode, string CellId, IReadOnlyList<ReportSource> Sources);
+public sealed record Arrival(string ArrivalId, string OriginArea, string OriginRisk, DateTimeOffset ArrivedAt, string Mode, string CellId, IReadOnlyList<ReportSource> Sources,
+    string? Quarantine = null, string? CloseContactOf = null, IReadOnlyList<string>? Symptoms = null)
+{
+    /// <summary>What the health code rules judge of an arrival: its origin's risk, a close contact, declared symptoms.</summary>
+    public static IEnumerable<Exposure> ExposuresOf(DateTimeOffset at, string originArea, string originRisk, string? closeContactOf, IReadOnlyList<string>? symptoms)
+    {
+        if (originRisk is "high" or "medium")
+            yield return new Exposure(at, originRisk == "high" ? ExposureKind.ArrivalFromHighRisk : ExposureKind.ArrivalFromMediumRisk, originArea);
+        if (closeContactOf is not null) yield return new Exposure(at, ExposureKind.CloseContact, closeContactOf);
+        if (symptoms is { Count: > 0 }) yield return new Exposure(at, ExposureKind.SymptomsDeclared, string.Join(", ", symptoms));
+    }
+}
 
 /// <summary>A person's state, folded from their events. Pure: used by the live grain and by replay alike.</summary>
 public sealed class PersonState(string personRef)
@@ -24,8 +35,7 @@ public sealed class PersonState(string personRef)
     public bool Known => arrivals.Count > 0;
 
     public IReadOnlyList<Exposure> Exposures => arrivals
-        .Where(a => a.OriginRisk is "high" or "medium")
-        .Select(a => new Exposure(a.ArrivedAt, a.OriginRisk == "high" ? ExposureKind.ArrivalFromHighRisk : ExposureKind.ArrivalFromMediumRisk, a.OriginArea))
+        .SelectMany(a => Arrival.ExposuresOf(a.ArrivedAt, a.OriginArea, a.OriginRisk, a.CloseContactOf, a.Symptoms))
         .ToList();
 
     public Arrival? ArrivalFrom(ReportSource source) => arrivals.FirstOrDefault(a => a.Sources.Contains(source));
@@ -44,7 +54,7 @@ public sealed class PersonState(string personRef)
         switch (@event)
         {
             case ArrivalReported e:
-                arrivals.Add(new Arrival(e.ArrivalId, e.OriginArea, e.OriginRisk, e.Meta.OccurredAt, e.Mode, e.CellId, [e.From]));
+                arrivals.Add(new Arrival(e.ArrivalId, e.OriginArea, e.OriginRisk, e.Meta.OccurredAt, e.Mode, e.CellId, [e.From], e.Quarantine, e.CloseContactOf, e.DeclaredSymptoms));
                 (MaskedId, CellId, County) = (e.MaskedId, e.CellId, e.County);
                 break;
             case ArrivalCorroborated e when arrivals.FindIndex(a => a.ArrivalId == e.ArrivalId) is var i and >= 0:

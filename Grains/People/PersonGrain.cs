@@ -48,10 +48,8 @@ public sealed class PersonGrain(
     public static RegisterTraveller TravellerOf(ReportArrival report, string arrivalId, DateTimeOffset now, TimeSpan utcOffset)
     {
         var colour = HealthCodeRules.Evaluate(
-            report.OriginRisk is "high" or "medium"
-                ? [new Exposure(report.ArrivedAt, report.OriginRisk == "high" ? ExposureKind.ArrivalFromHighRisk : ExposureKind.ArrivalFromMediumRisk, report.OriginArea)]
-                : [], [], now, utcOffset);
-        var quarantine = colour.Colour == "green" ? "none" : $"{colour.Colour}, {colour.RequiredDays} days";
+            Arrival.ExposuresOf(report.ArrivedAt, report.OriginArea, report.OriginRisk, report.CloseContactOf, report.Symptoms).ToList(), [], now, utcOffset);
+        var quarantine = colour.Colour == "green" ? "none" : $"{report.Quarantine ?? "home"}, {colour.Colour}, {colour.RequiredDays} days";
         return new RegisterTraveller(report.By, arrivalId, report.OriginArea, report.OriginRisk, report.ArrivedAt, report.Mode, quarantine);
     }
 

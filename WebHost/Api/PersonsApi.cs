@@ -34,7 +34,7 @@ public static class PersonsApi
         var errors = new FieldErrors();
         var arrival = ArrivalReports.Validate(cellId, body.IdNumber, body.Name, body.Phone, body.Origin?.Area ?? body.OriginArea,
             body.Origin?.Risk ?? body.OriginRisk, body.ArrivedAt, body.Mode, body.Source, body.SourceRecordId, by, clock.GetUtcNow(),
-            province.Options.UtcOffset, protector, errors);
+            province.Options.UtcOffset, protector, errors, body.Quarantine, body.CloseContactOf, body.Symptoms);
         if (arrival is null) return errors.ToProblem().ToResult(http);
         var answer = await grains.GetGrain<IPersonGrain>(arrival.PersonRef).ReportArrival(arrival.Report);
         if (CommandOutcomes.ProblemOf(answer.Result) is { } problem) return problem.ToResult(http);

@@ -11,7 +11,8 @@ public static class ArrivalReports
     public static ValidArrival? Validate(
         string cellId, string? idNumber, string? name, string? phone, string? originArea, string? originRisk, string? arrivedAt,
         string? mode, string? source, string? sourceRecordId, Provenance by, DateTimeOffset now, TimeSpan utcOffset,
-        PersonalDataProtector protector, FieldErrors errors)
+        PersonalDataProtector protector, FieldErrors errors,
+        string? quarantine = null, string? closeContactOf = null, IReadOnlyList<string>? symptoms = null)
     {
         var today = now.LocalDay(utcOffset);
         if (ResidentId.Problem(idNumber, today) is { } badId) errors.Add("idNumber", badId);
@@ -23,11 +24,19 @@ public static class ArrivalReports
         var how = Fields.Text(errors, "mode", mode, maxLength: 32, required: false) ?? "unknown";
         var from = Fields.Id(errors, "source", source);
         var record = Fields.Id(errors, "sourceRecordId", sourceRecordId);
+        var place = Fields.OneOf(errors, "quarantine", quarantine, QuarantinePlaces, required: false);
+        var contact = Fields.Id(errors, "closeContactOf", closeContactOf, required: false);
+        if (symptoms is { } declared && (declared.Count > 10 || declared.Any(s => string.IsNullOrWhiteSpace(s) || s.Length > 50)))
+            errors.Add("symptoms", "At most 10 symptoms of 1-50 characters each.");
         if (errors.Any) return null;
         var phoneDigits = string.IsNullOrWhiteSpace(phone) ? null : phone;
         return new ValidArrival(protector.PersonRef(idNumber!), new ReportArrival(
             by with { Source = from! }, ResidentId.Mask(idNumber!), cleanName,
             phoneDigits is null ? null : PhoneNumber.Mask(phoneDigits), phoneDigits is null ? null : protector.PhoneHash(phoneDigits),
-            area!, risk!, at!.Value, how, cellId, new ReportSource(from!, record!)));
+            area!, risk!, at!.Value, how, cellId, new ReportSource(from!, record!),
+            place, contact, symptoms is { Count: > 0 } ? symptoms.Select(s => s.Trim()).ToList() : null));
     }
+
+    /// <summary>Where a person keeps their quarantine; home when not said.</summary>
+    public static readonly IReadOnlyList<string> QuarantinePlaces = ["home", "central"];
 }

@@ -24,8 +24,13 @@ public sealed record RegisterTravellerRequest
     public string? ArrivedAt { get; init; }
     /// <summary>How they travelled (train, car, flight...); "unknown" when absent.</summary>
     public string? Mode { get; init; }
-    /// <summary>home, central or none; defaults to home for high and medium risk origins, none for low.</summary>
+    /// <summary>home, central or none; defaults to home for high and medium risk origins, none for low. With an
+    /// identity number: home or central, where the quarantine the code asks for is kept.</summary>
     public string? Quarantine { get; init; }
+    /// <summary>With an identity number: the confirmed case this person was a close contact of (the code turns red).</summary>
+    public string? CloseContactOf { get; init; }
+    /// <summary>With an identity number: symptoms the person declared on arrival (the code turns red).</summary>
+    public List<string>? Symptoms { get; init; }
 
     public sealed record OriginRequest(string? Area, string? Risk);
 

@@ -48,6 +48,47 @@ public sealed class TravellersTests(PushApp app) : IClassFixture<PushApp>
     }
 
     [Fact]
+    public async Task A_close_contact_or_declared_symptoms_make_the_code_red_even_from_a_low_risk_area_and_the_quarantine_place_is_kept()
+    {
+        await app.RegisterCell(Cell);
+        using var ingest = app.As(Roles.Ingest);
+        async Task<JsonObject> Report(int n, object extra)
+        {
+            var body = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(Arrival(Id(n), "low", "self-declaration", $"sd-{n}", area: "宁波 Ningbo")))!.AsObject();
+            foreach (var (key, value) in JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(extra))!.AsObject()) body[key] = value?.DeepClone();
+            var response = await ingest.PostAsJsonAsync($"/api/v1/cells/{Cell}/travellers", body);
+            response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+            return await response.Body();
+        }
+
+        var plain = await Report(40, new { });
+        plain["code"]!["colour"]!.GetValue<string>().ShouldBe("green", "a low-risk origin alone asks nothing");
+        var contact = await Report(41, new { closeContactOf = "nb-case-7", quarantine = "central" });
+        contact["code"]!["colour"]!.GetValue<string>().ShouldBe("red");
+        contact["code"]!["reason"]!.GetValue<string>().ShouldContain("nb-case-7");
+        var symptoms = await Report(42, new { symptoms = new[] { "fever", "cough" } });
+        symptoms["code"]!["colour"]!.GetValue<string>().ShouldBe("red");
+        symptoms["code"]!["reason"]!.GetValue<string>().ShouldContain("cough");
+
+        using var worker = app.As(Roles.GridWorker, cells: Cell);
+        var travellers = (await worker.GetFromJsonAsync<JsonObject>($"/api/v1/cells/{Cell}"))!["travellers"]!.AsArray();
+        string QuarantineOf(JsonObject arrival) => travellers.Single(t => t!["travellerId"]!.GetValue<string>() == arrival["arrivalId"]!.GetValue<string>())!["quarantine"]!.GetValue<string>();
+        QuarantineOf(contact).ShouldBe("central, red, 14 days");
+        QuarantineOf(symptoms).ShouldBe("home, red, 14 days");
+        QuarantineOf(plain).ShouldBe("none");
+
+        var before = await app.Database.Scalar<long>("select count(*) from epigrid.mt_events");
+        var bad = await ingest.PostAsJsonAsync($"/api/v1/cells/{Cell}/travellers", new
+        {
+            idNumber = Id(43), origin = new { area = "宁波", risk = "low" }, arrivedAt = Arrived.ToString("O"), source = "self-declaration",
+            sourceRecordId = "sd-43", quarantine = "hotel",
+        });
+        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await bad.Body())["errors"]!["quarantine"].ShouldNotBeNull();
+        (await app.Database.Scalar<long>("select count(*) from epigrid.mt_events")).ShouldBe(before);
+    }
+
+    [Fact]
     public async Task The_same_journey_from_police_and_from_rail_is_one_arrival_with_two_sources_and_a_resend_changes_nothing()
     {
         await app.RegisterCell(Cell);
