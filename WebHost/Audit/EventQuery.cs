@@ -26,6 +26,8 @@ public sealed class EventQuery
     public static EventQuery Build(string? stream, string? county, string? person, string? kinds,
         DateTimeOffset? from, DateTimeOffset? to, TimeAxis axis, FieldErrors errors)
     {
+        // People write their own offset (+08:00); PostgreSQL's timestamptz parameters take UTC only.
+        (from, to) = (from?.ToUniversalTime(), to?.ToUniversalTime());
         var q = new EventQuery();
         if (!string.IsNullOrWhiteSpace(stream))
         {
