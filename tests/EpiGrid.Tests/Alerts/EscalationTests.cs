@@ -42,11 +42,23 @@ public sealed class EscalationTests(EscalationApp app) : IClassFixture<Escalatio
         var detail = (await auditor.GetFromJsonAsync<JsonObject>($"/api/v1/alerts/{Uri.EscapeDataString(original.Id)}"))!;
         var history = detail["history"]!.AsArray().Select(h => (Event: h!["event"]!.GetValue<string>(), Actor: h["actor"]!.GetValue<string>())).ToList();
         history.ShouldBe([("raised", "epigrid"), ("escalated", "epigrid"), ("acknowledged", "test-grid-worker")]);
+        // ... and when: the acknowledgement at the moment it was given (the test clock), not before the escalation.
+        var ackedAt = detail["history"]!.AsArray().Last()!["recordedAt"]!.GetValue<DateTimeOffset>();
+        ackedAt.ShouldBe(acknowledged["acknowledgedAt"]!.GetValue<DateTimeOffset>());
+        ackedAt.ShouldBeGreaterThanOrEqualTo(detail["history"]!.AsArray()[1]!["recordedAt"]!.GetValue<DateTimeOffset>());
 
         using var officialHttp = app.As(Roles.CountyOfficial, county);
         var ackEscalation = await officialHttp.PostAsJsonAsync($"/api/v1/alerts/{Uri.EscapeDataString(escalation.Id)}/ack", new { note = "Spoke to the worker" });
         ackEscalation.StatusCode.ShouldBe(HttpStatusCode.OK);
         var open = (await officialHttp.GetFromJsonAsync<JsonArray>($"/api/v1/alerts?status=open&county={county}"))!;
         open.ShouldNotContain(a => a!["id"]!.GetValue<string>() == original.Id || a!["id"]!.GetValue<string>() == escalation.Id);
+        var done = (await officialHttp.GetFromJsonAsync<JsonArray>($"/api/v1/alerts?status=acknowledged&county={county}"))!.Select(a => a!["id"]!.GetValue<string>()).ToList();
+        done.ShouldContain(original.Id);
+        done.ShouldContain(escalation.Id);
+        // since= keeps the alerts raised from that moment: the escalation, not the alert it escalated.
+        var since = Uri.EscapeDataString(escalation.Alert["raisedAt"]!.GetValue<DateTimeOffset>().ToString("O"));
+        var recent = (await officialHttp.GetFromJsonAsync<JsonArray>($"/api/v1/alerts?county={county}&since={since}"))!.Select(a => a!["id"]!.GetValue<string>()).ToList();
+        recent.ShouldContain(escalation.Id);
+        recent.ShouldNotContain(original.Id);
     }
 }

@@ -24,6 +24,12 @@ public sealed class LiveAlertsTests(PushApp app) : IClassFixture<PushApp>
         await using var official = await DotNetAlertClient.Connect(app.BaseAddress, app.Token(Roles.CountyOfficial, County));
         await using var officialInBrowser = await NodeAlertClient.Connect(app.BaseAddress, app.Token(Roles.CountyOfficial, County));
         await using var workerAInBrowser = await NodeAlertClient.Connect(app.BaseAddress, app.Token(Roles.GridWorker, cells: cellA));
+        await using var workerBInBrowser = await NodeAlertClient.Connect(app.BaseAddress, app.Token(Roles.GridWorker, cells: cellB));
+        // And the client library a phone app or the CLI uses (typed, reconnecting, catch-up built in).
+        var workerALibraryAt = new System.Collections.Concurrent.ConcurrentQueue<(EpiGrid.Client.Alert Alert, long At)>();
+        await using var workerALibrary = new EpiGrid.Client.GridClient(app.BaseAddress, () => Task.FromResult<string?>(app.Token(Roles.GridWorker, cells: cellA)));
+        workerALibrary.AlertReceived += a => workerALibraryAt.Enqueue((a, Stopwatch.GetTimestamp()));
+        await workerALibrary.StartAsync();
 
         using var ingest = app.As(Roles.Ingest);
         var response = await app.ReportCase(ingest, cellA, "live-1", occurredAt: EpiGridApp.Start.AddMinutes(-30));
@@ -39,6 +45,10 @@ public sealed class LiveAlertsTests(PushApp app) : IClassFixture<PushApp>
         await Eventually.True(() => Task.FromResult(officialInBrowser.Alerts.Any(IsOurs) && workerAInBrowser.Alerts.Any(IsOurs)), TimeSpan.FromSeconds(5));
         received = [.. received, officialInBrowser.Alerts.First(IsOurs), workerAInBrowser.Alerts.First(IsOurs)];
 
+        await Eventually.True(() => Task.FromResult(workerALibraryAt.Any(a => a.Alert.Id.EndsWith(":live-1"))), TimeSpan.FromSeconds(5));
+        var (libraryAlert, libraryAt) = workerALibraryAt.First(a => a.Alert.Id.EndsWith(":live-1"));
+        Stopwatch.GetElapsedTime(acknowledgedAt, libraryAt).ShouldBeLessThan(TimeSpan.FromSeconds(1));
+        (libraryAlert.Kind, libraryAlert.Severity, libraryAlert.CellId).ShouldBe(("case-confirmed", "urgent", cellA));
         foreach (var r in received)
         {
             Stopwatch.GetElapsedTime(acknowledgedAt, r.At).ShouldBeLessThan(TimeSpan.FromSeconds(1));
@@ -51,6 +61,7 @@ public sealed class LiveAlertsTests(PushApp app) : IClassFixture<PushApp>
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         workerB.Alerts.ShouldNotContain(r => r.Alert["cellId"] != null && r.Alert["cellId"]!.GetValue<string>() == cellA);
         workerB.Alerts.ShouldNotContain(r => r.Alert["subject"]!["caseId"] != null);
+        workerBInBrowser.Alerts.ShouldNotContain(r => r.Alert["cellId"] != null && r.Alert["cellId"]!.GetValue<string>() == cellA);
     }
 
     [Fact]
