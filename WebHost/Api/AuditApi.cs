@@ -62,6 +62,7 @@ public static class AuditApi
         if (rules.Find(ruleSet) is not { } rules1)
             return Problems.NotFound($"There is no rule set {ruleSet}; known: {string.Join(", ", rules.RuleSets.Select(r => r.Name))}.").ToResult(http);
         if (AuditAccess.Of(http).Refusal(code) is { } refused) return refused.ToResult(http);
+        if (Moment.Refusal(at, knownAt, clock.GetUtcNow(), asOfField: "at") is { } badMoment) return badMoment.ToResult(http);
         await trail.Record(http, "why");
         return TypedResults.Ok(await explanations.Explain(code, rules1, Moment.From(at, knownAt, clock.GetUtcNow()), http.RequestAborted));
     }

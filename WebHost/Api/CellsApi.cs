@@ -48,6 +48,7 @@ public static class CellsApi
         // A replay is history: only those who may read the county's history (docs/audit.md, Access).
         if (History.Asked(asOf, knownAt) && AuditAccess.Of(http).Refusal(Province.CountyOfCell(cellId)) is { } notHistory)
             return notHistory.ToResult(http);
+        if (history.Refusal(asOf, knownAt) is { } badMoment) return badMoment.ToResult(http);
         var view = History.Asked(asOf, knownAt)
             ? await history.Cell(http, cellId, asOf, knownAt)
             : await grains.GetGrain<ICellGrain>(cellId).GetView();

@@ -31,6 +31,7 @@ public static partial class CountiesApi
         if (province.Find(code) is not { } county) return Problems.NotFound($"There is no county {code} in {province.Options.ProvinceNameEn}.").ToResult(http);
         // A replay is history: only those who may read the county's history (docs/audit.md, Access).
         if (History.Asked(asOf, knownAt) && AuditAccess.Of(http).Refusal(code) is { } notHistory) return notHistory.ToResult(http);
+        if (history.Refusal(asOf, knownAt) is { } badMoment) return badMoment.ToResult(http);
         var view = History.Asked(asOf, knownAt)
             ? await history.County(http, code, asOf, knownAt)
             : await grains.GetGrain<ICountyGrain>(code).GetView();

@@ -29,6 +29,7 @@ public static class ProvinceApi
         if (!Jurisdiction.Of(http.User).MayReadCounties) return Problems.Forbidden("This role may not read the province.").ToResult(http);
         // A replay of the whole province is history: auditors, province officials and admins (as /web/replay).
         if (History.Asked(asOf, knownAt) && AuditAccess.Of(http).Refusal(null) is { } notHistory) return notHistory.ToResult(http);
+        if (history.Refusal(asOf, knownAt) is { } badMoment) return badMoment.ToResult(http);
         var view = History.Asked(asOf, knownAt)
             ? await history.Province(http, asOf, knownAt)
             : await grains.GetGrain<IProvinceGrain>(0).GetView();

@@ -7,6 +7,9 @@ public sealed class History(Replay replay, AuditTrail trail, [FromKeyedServices(
 {
     public static bool Asked(DateTimeOffset? asOf, DateTimeOffset? knownAt) => asOf is not null || knownAt is not null;
 
+    /// <summary>Moments no replay can be asked for (see <see cref="Moment.Refusal"/>).</summary>
+    public ProblemDetails? Refusal(DateTimeOffset? asOf, DateTimeOffset? knownAt) => Moment.Refusal(asOf, knownAt, clock.GetUtcNow());
+
     public async Task<CellView?> Cell(HttpContext http, string cellId, DateTimeOffset? asOf, DateTimeOffset? knownAt)
     {
         await trail.Record(http, "cell");

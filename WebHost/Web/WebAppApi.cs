@@ -76,6 +76,7 @@ public static class WebAppApi
         DateTimeOffset? asOf, DateTimeOffset? knownAt)
     {
         if (AuditAccess.Of(http).Refusal(null) is { } refused) return refused.ToResult(http);
+        if (Moment.Refusal(asOf, knownAt, clock.GetUtcNow()) is { } badMoment) return badMoment.ToResult(http);
         var moment = Moment.From(asOf, knownAt, clock.GetUtcNow());
         var view = await history.Province(http, moment.AsOf, moment.KnownAt);
         var counties = CountiesApi.Join(province, view, rules).Select(c => new ReplayCounty(c.County.Code, PublicMapSource.ColoursOf(c.View))).ToList();
