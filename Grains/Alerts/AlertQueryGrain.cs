@@ -33,14 +33,23 @@ public sealed class AlertQueryGrain(IDocumentStore store) : Grain, IAlertQueryGr
         return records.Select(r => r.ToView()).ToList();
     }
 
+    /// <summary>
+    /// Alert ids are made by the rules (kind:cell:case and the like): anything else names no alert. A NUL or a lone
+    /// surrogate would not even reach PostgreSQL as text (its error is not a "no such alert").
+    /// </summary>
+    static bool Plausible(string? alertId) =>
+        alertId is { Length: > 0 and <= 300 } && !alertId.Any(c => char.IsControl(c) || char.IsSurrogate(c));
+
     public async Task<AlertView?> Get(string alertId)
     {
+        if (!Plausible(alertId)) return null;
         await using var session = store.QuerySession();
         return (await session.LoadAsync<AlertRecord>(alertId))?.ToView();
     }
 
     public async Task<IReadOnlyList<AlertHistoryEntry>> History(string alertId)
     {
+        if (!Plausible(alertId)) return [];
         await using var session = store.QuerySession();
         var events = await session.Events.FetchStreamAsync(StreamKeys.Alert(alertId));
         return events.Select(e => e.Data switch
