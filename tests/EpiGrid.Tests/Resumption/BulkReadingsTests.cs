@@ -45,7 +45,7 @@ public sealed class BulkReadingsTests(PushApp app, ITestOutputHelper output) : I
         ingest.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", app.Token(Roles.Ingest));
         var (first, firstTime) = await Upload(ingest, body);
         var (again, againTime) = await Upload(ingest, body);
-        output.WriteLine($"100,000 rows ({body.Length / 1024} KiB CSV): first upload {firstTime.TotalSeconds:0.00} s ({Enterprises / firstTime.TotalSeconds:0} rows/s), " +
+        Console.WriteLine($"Readings: 100,000 rows ({body.Length / 1024} KiB CSV): first upload {firstTime.TotalSeconds:0.00} s ({Enterprises / firstTime.TotalSeconds:0} rows/s), " +
                          $"re-upload {againTime.TotalSeconds:0.00} s ({Enterprises / againTime.TotalSeconds:0} rows/s)");
 
         first.Int("applied").ShouldBe(Enterprises);
