@@ -32,9 +32,10 @@ public sealed partial class SecretsInRepositoryTests
     [Fact]
     public void The_search_finds_each_kind_of_secret()
     {
-        Findings("-----BEGIN RSA PRIVATE KEY-----\nMIIE...").ShouldNotBeEmpty();
-        Findings("aws_access_key_id = AKIAIOSFODNN7EXAMPLE").ShouldNotBeEmpty();
-        Findings("Host=db;Username=epigrid;Password=hunter2;Database=epigrid").ShouldNotBeEmpty();
+        // The samples are put together at run time, so that this file holds none of them and the search of it stays clean.
+        Findings("-----BEGIN RSA " + "PRIVATE KEY-----\nMIIE...").ShouldNotBeEmpty();
+        Findings("aws_access_key_id = AK" + "IAIOSFODNN7EXAMPLE").ShouldNotBeEmpty();
+        Findings("Host=db;Username=epigrid;Pass" + "word=hunter2;Database=epigrid").ShouldNotBeEmpty();
         Findings("\"SigningKey\": \"c2VjcmV0LXNpZ25pbmcta2V5LW9mLTMyLWJ5dGVzLWxvbmc=\"").ShouldNotBeEmpty();
         Findings("PersonalData__HashKey: \"Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5\"").ShouldNotBeEmpty();
         Findings("Password=${EPIGRID_POSTGRES_PASSWORD:?set it};Database=epigrid").ShouldBeEmpty();
