@@ -85,6 +85,25 @@ public class RuleSetPropertyTests
             decision.Level.ShouldNotBe(RiskLevel.High);
     }
 
+    /// <summary>The 50/51 boundary itself, drawn around it: high exactly when more than 50 and a recent cluster.</summary>
+    [Property]
+    public Property National_3_turns_high_exactly_past_50_confirmed_cases_with_a_recent_cluster()
+    {
+        var around = from total in Gen.Choose(46, 55)
+                     from clusters in Gen.Elements(0, 1, 2)
+                     from recent in Gen.Elements(0, 1, 30)
+                     select (Total: total, Clusters: clusters, Recent: recent);
+        return Prop.ForAll(around.ToArbitrary(), x =>
+        {
+            var level = new National3RuleSet().Evaluate(new CountyIndicators
+            {
+                ConfirmedTotal = x.Total, NewLast14Days = x.Recent, ClustersLast14Days = x.Recent == 0 ? 0 : x.Clusters,
+                DaysSinceLastNewCase = x.Recent == 0 ? 20 : 0,
+            }).Level;
+            level.ShouldBe(x.Recent == 0 ? RiskLevel.Low : x.Total > 50 && x.Clusters > 0 ? RiskLevel.High : RiskLevel.Medium);
+        });
+    }
+
     [Property]
     public void National_3_matches_the_rule_text_read_directly_off_the_cases(RandomCounty county)
     {
