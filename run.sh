@@ -67,5 +67,5 @@ if [ -n "$demo" ]; then
     > >(tee "$data/logs/simulator.log") 2>&1 &
   sim=$!
 fi
-wait -n "${pids[@]}" || true
+wait -n "${pids[@]}" 2>/dev/null || true   # after Ctrl-C the trap has already stopped and waited for them
 [ -n "$stopping" ] || echo "A process exited; see $data/logs." >&2
