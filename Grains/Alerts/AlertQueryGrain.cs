@@ -25,7 +25,8 @@ public sealed class AlertQueryGrain(IDocumentStore store) : Grain, IAlertQueryGr
         And("data ->> 'status' = ?", q.Status);
         And("data ->> 'cellId' = ?", q.CellId);
         And("data ->> 'county' = ?", q.County);
-        And("(data ->> 'raisedAt')::timestamptz >= ?", q.Since);
+        // Callers write their own offset (+08:00); Npgsql takes a timestamptz parameter in UTC only.
+        And("(data ->> 'raisedAt')::timestamptz >= ?", q.Since?.ToUniversalTime());
         where.Append(" order by seq limit ").Append(Math.Clamp(q.Limit, 1, 5000));
 
         await using var session = store.QuerySession();

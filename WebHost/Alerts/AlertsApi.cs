@@ -26,9 +26,8 @@ public static class AlertsApi
         if (AlertAudience.ReadableGroups(caller) is { Count: 0 }) return Problems.Forbidden("This role receives no alerts.").ToResult(http);
         // Paging by ?after= must not skip an alert still being committed: read only up to the ledger's committed mark.
         var upTo = await grains.GetGrain<IAlertLedgerGrain>(0).CommittedThrough();
-        // People write their own offset (+08:00); the store's timestamptz parameters take UTC only.
-        var found = await grains.GetGrain<IAlertQueryGrain>(0).Find(new AlertQuery(
-            AlertAudience.ReadableGroups(caller), after ?? 0, status, cell, county, since?.ToUniversalTime(), Math.Clamp(limit ?? 500, 1, 5000), upTo));
+        var found = await grains.GetGrain<IAlertQueryGrain>(0).Find(
+            new AlertQuery(AlertAudience.ReadableGroups(caller), after ?? 0, status, cell, county, since, Math.Clamp(limit ?? 500, 1, 5000), upTo));
         return TypedResults.Ok(found.Select(AlertPayload.From).ToList());
     }
 
