@@ -33,6 +33,8 @@ public sealed class QuarantineWatchGrain(
             watched[r.Id] = r.ToEntry();
         var every = options.Value.WatchInterval;
         this.RegisterGrainTimer(LookForMissedDays, new GrainTimerCreationOptions(every, every) { KeepAlive = true });
+        // A reminder left from before (it may be what woke this activation) is dropped when no one is watched any more.
+        reminding = await this.GetReminder(ReminderName) is not null;
         await KeepReminder();
     }
 
