@@ -224,10 +224,11 @@ public sealed class AlertLedgerGrain(
         {
             log.LogInformation("Alert sweep raises {Count} alerts that live delivery missed", found.Missed.Count);
             var results = await Task.WhenAll(found.Missed.Select(d => Enqueue(new RaiseRequest(d)).Done.Task));
-            // Not moved on past an alert the store refused: the next sweep reads the same events and tries again.
-            if (results.Any(r => !r.Succeeded))
+            // Not moved on past an alert the store could not take now: the next sweep reads the same events and tries
+            // again. (Any other refusal is final for that alert and must not hold back every later one.)
+            if (results.Count(r => r.Outcome == Outcome.Unavailable) is > 0 and var unavailable)
             {
-                log.LogWarning("Alert sweep: {Count} alerts not recorded; looked for again at the next sweep", results.Count(r => !r.Succeeded));
+                log.LogWarning("Alert sweep: {Count} alerts not recorded; looked for again at the next sweep", unavailable);
                 return;
             }
         }
