@@ -54,6 +54,15 @@ public static class AlertRules
         _ => [],
     };
 
+    /// <summary>The cell a person's event names, which its alert goes to; null when it names none.</summary>
+    public static string? CellOfPersonEvent(IEpiEvent e) => e switch
+    {
+        CheckInMissed m => m.CellId,
+        CheckInRecorded c => c.CellId,
+        HealthCodeChanged g => g.CellId,
+        _ => null,
+    };
+
     static AlertDraft Person(string id, string kind, string severity, string cellId, string county, string message,
         DateTimeOffset at, DateTimeOffset? due, string personRef) => new(
         id, kind, severity, cellId, county, message, at, due, new Dictionary<string, string> { ["personRef"] = personRef },

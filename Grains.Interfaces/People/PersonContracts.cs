@@ -36,8 +36,11 @@ public interface IPersonGrain : IGrainWithStringKey
     Task<(CommandResult Result, CodeView? Code)> CheckIn(RecordCheckIn checkIn);
     /// <summary>The code as of now; null when nobody of that reference is on record.</summary>
     Task<CodeView?> GetCode();
-    /// <summary>The watch found a day without check-in; the person records it (idempotent per day).</summary>
-    Task DayMissed(DateOnly day);
+    /// <summary>
+    /// The watch found a day without check-in; the person records it (idempotent per day). Unchanged when there was
+    /// nothing to record, a failure when the miss could not be committed (the watch must not move past the day).
+    /// </summary>
+    Task<CommandResult> DayMissed(DateOnly day);
     /// <summary>The cell the person stays in, for authorisation; null when unknown.</summary>
     [AlwaysInterleave]
     Task<string?> CellOf();

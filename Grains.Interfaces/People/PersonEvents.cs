@@ -29,7 +29,9 @@ public sealed record ArrivalCorroborated(
 [GenerateSerializer, Immutable, Alias("epigrid.check-in-recorded")]
 public sealed record CheckInRecorded(
     [property: Id(0)] string PersonRef, [property: Id(1)] decimal TemperatureCelsius, [property: Id(2)] IReadOnlyList<string> Symptoms,
-    [property: Id(3)] EventMeta Meta) : IEpiEvent;
+    [property: Id(3)] EventMeta Meta,
+    // The cell the person stays in when checking in (the alert goes to it); absent from check-ins recorded before.
+    [property: Id(4)] string? CellId = null) : IEpiEvent;
 
 /// <summary>A local day of the watch passed with no check-in.</summary>
 [GenerateSerializer, Immutable, Alias("epigrid.check-in-missed")]

@@ -20,8 +20,10 @@ public sealed class AlertLedgerGrain(
     AlertSweep sweep,
     IOptions<AlertOptions> options,
     [FromKeyedServices(Clocks.Domain)] TimeProvider clock,
-    ILogger<AlertLedgerGrain> log) : Grain, IAlertLedgerGrain
+    ILogger<AlertLedgerGrain> log) : Grain, IAlertLedgerGrain, IRemindable
 {
+    public const string ReminderName = "alert-ledger";
+
     abstract record Request(string AlertId)
     {
         public TaskCompletionSource<CommandResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -46,6 +48,16 @@ public sealed class AlertLedgerGrain(
         var o = options.Value;
         this.RegisterGrainTimer(CheckDue, new GrainTimerCreationOptions(o.EscalationCheckInterval, o.EscalationCheckInterval) { KeepAlive = true });
         this.RegisterGrainTimer(Sweep, new GrainTimerCreationOptions(o.SweepInterval, o.SweepInterval) { KeepAlive = true });
+        try
+        {
+            var period = o.SweepInterval < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : o.SweepInterval;
+            await this.RegisterOrUpdateReminder(ReminderName, period, period);
+        }
+        catch (Exception e)
+        {
+            // The timers run while this activation lives; the next activation registers it again.
+            log.LogWarning(e, "Could not register the alert ledger's reminder");
+        }
     }
 
     public Task Raise(IReadOnlyList<AlertDraft> drafts)
@@ -207,9 +219,25 @@ public sealed class AlertLedgerGrain(
 
     async Task Sweep()
     {
-        var missed = await sweep.FindMissedAlerts();
-        if (missed.Count == 0) return;
-        log.LogInformation("Alert sweep raises {Count} alerts that live delivery missed", missed.Count);
-        await Raise(missed);
+        var found = await sweep.FindMissedAlerts();
+        if (found.Missed.Count > 0)
+        {
+            log.LogInformation("Alert sweep raises {Count} alerts that live delivery missed", found.Missed.Count);
+            var results = await Task.WhenAll(found.Missed.Select(d => Enqueue(new RaiseRequest(d)).Done.Task));
+            // Not moved on past an alert the store could not take now: the next sweep reads the same events and tries
+            // again. (Any other refusal is final for that alert and must not hold back every later one.)
+            if (results.Count(r => r.Outcome == Outcome.Unavailable) is > 0 and var unavailable)
+            {
+                log.LogWarning("Alert sweep: {Count} alerts not recorded; looked for again at the next sweep", unavailable);
+                return;
+            }
+        }
+        await sweep.Advance(found.Next);
     }
+
+    /// <summary>
+    /// The reminder only wakes the ledger (on another silo, if its own died) so the sweep and the escalation checks run
+    /// even when no call arrives; activating is what rebuilds the due times and starts the timers.
+    /// </summary>
+    public Task ReceiveReminder(string reminderName, TickStatus status) => Task.CompletedTask;
 }

@@ -92,7 +92,7 @@ public sealed class PersonGrain(
         if (state.CheckIns.Any(x => x.At == c.OccurredAt))
             return (new CommandResult(Outcome.Unchanged, state.PersonRef, Version: state.Version), state.View(now, Offset));
         var recorded = new CheckInRecorded(state.PersonRef, c.TemperatureCelsius, c.Symptoms,
-            new EventMeta(c.By.Actor, c.By.Source, c.OccurredAt, now, null, c.By.CorrelationId));
+            new EventMeta(c.By.Actor, c.By.Source, c.OccurredAt, now, null, c.By.CorrelationId), state.CellId);
         if (await Commit([recorded], now, c.By) is { } failure) return (failure, null);
         return (new CommandResult(Outcome.Created, state.PersonRef, Version: state.Version), state.View(now, Offset));
     }
@@ -109,14 +109,16 @@ public sealed class PersonGrain(
         return state.Known ? state.CellId : (await Read()).CellId;
     }
 
-    public async Task DayMissed(DateOnly day)
+    public async Task<CommandResult> DayMissed(DateOnly day)
     {
         await RefreshIfUnknown();
         var now = clock.GetUtcNow();
         if (!state.Known || state.MissedDays.Contains(day) || state.Code(now, Offset).Colour == "green"
-            || state.CheckIns.Any(c => c.At.LocalDay(Offset) == day)) return;
+            || state.CheckIns.Any(c => c.At.LocalDay(Offset) == day)) return new CommandResult(Outcome.Unchanged, state.PersonRef, Version: state.Version);
         var by = new Provenance("epigrid", "quarantine-watch");
-        await Commit([new CheckInMissed(state.PersonRef, day, state.CellId!, new EventMeta(by.Actor, by.Source, now, now, $"No check-in on {day:yyyy-MM-dd}"))], now, by);
+        // A miss that did not commit is reported as such: the watch stays on this day and asks again.
+        return await Commit([new CheckInMissed(state.PersonRef, day, state.CellId!, new EventMeta(by.Actor, by.Source, now, now, $"No check-in on {day:yyyy-MM-dd}"))], now, by)
+            ?? new CommandResult(Outcome.Created, state.PersonRef, Version: state.Version);
     }
 
     /// <summary>Records events and the code change they cause; null on success, else why nothing was recorded.</summary>

@@ -105,7 +105,12 @@ public sealed class QuarantineWatchGrain(
             {
                 try
                 {
-                    await GrainFactory.GetGrain<IPersonGrain>(entry.PersonRef).DayMissed(day);
+                    var result = await GrainFactory.GetGrain<IPersonGrain>(entry.PersonRef).DayMissed(day);
+                    if (!result.Succeeded)
+                    {
+                        log.LogWarning("Could not record {Day} of {Person} ({Error}); will retry", day, entry.PersonRef, result.Error);
+                        break;
+                    }
                 }
                 catch (Exception e)
                 {

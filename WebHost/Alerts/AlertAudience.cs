@@ -23,7 +23,24 @@ public static class AlertAudience
     public static bool MayRead(Jurisdiction caller, AlertView alert) =>
         ReadableGroups(caller) is not { } groups || alert.Alert.Audience.Intersect(groups).Any();
 
+    /// <summary>
+    /// The groups through which a caller is asked to act on an alert. A grid worker acts for their cells only: their
+    /// county's group tells them of county-wide news (a colour change) that the county's officials act on. Our choice,
+    /// not a published rule: an acknowledgement stops the escalation and is read as "handled", so only those who
+    /// handle it may give it.
+    /// </summary>
+    public static IReadOnlyList<string> ActingGroupsOf(Jurisdiction caller) => caller.Role switch
+    {
+        Roles.GridWorker => caller.Cells.Select(AlertGroups.Cell).ToList(),
+        _ => GroupsOf(caller),
+    };
+
     public static bool MayAcknowledge(Jurisdiction caller, AlertView alert) =>
         caller.Role is Roles.Admin or Roles.ProvinceOfficial
-        || (caller.Role is Roles.GridWorker or Roles.CountyOfficial && alert.Alert.Audience.Intersect(GroupsOf(caller)).Any());
+        || (caller.Role is Roles.GridWorker or Roles.CountyOfficial && alert.Alert.Audience.Intersect(ActingGroupsOf(caller)).Any());
+
+    /// <summary>Why <see cref="MayAcknowledge"/> refused (HTTP 403 and the hub alike).</summary>
+    public static string RefusalOf(Jurisdiction caller) => caller.Role is Roles.GridWorker
+        ? "You may not acknowledge this alert: it is for the county's officials to act on (you may read it)."
+        : "This role may not acknowledge alerts.";
 }

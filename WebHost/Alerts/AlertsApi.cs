@@ -47,7 +47,7 @@ public static class AlertsApi
         var query = grains.GetGrain<IAlertQueryGrain>(0);
         if (await query.Get(alertId) is not { } alert || !AlertAudience.MayRead(caller, alert))
             return Problems.NotFound($"No alert {alertId} within your jurisdiction.").ToResult(http);
-        if (!AlertAudience.MayAcknowledge(caller, alert)) return Problems.Forbidden("This role may not acknowledge alerts.").ToResult(http);
+        if (!AlertAudience.MayAcknowledge(caller, alert)) return Problems.Forbidden(AlertAudience.RefusalOf(caller)).ToResult(http);
         if (body?.Note is { Length: > 500 }) return Problems.Invalid("note", "At most 500 characters.").ToResult(http);
         if (RequestProvenance.TryRead(http, caller, out var by) is { } problem) return problem.ToResult(http);
         var result = await grains.GetGrain<IAlertLedgerGrain>(0).Acknowledge(alertId, by, body?.Note?.Trim());

@@ -39,7 +39,7 @@ public sealed class GridHub(IClusterClient grains, ILogger<GridHub> log) : Hub<I
         // As over HTTP: another jurisdiction's alert is answered as a missing one, so that ids (case:<cell>:<case>) reveal nothing.
         if (await grains.GetGrain<IAlertQueryGrain>(0).Get(alertId) is not { } alert || !AlertAudience.MayRead(caller, alert))
             throw new HubException($"No alert {alertId} within your jurisdiction.");
-        if (!AlertAudience.MayAcknowledge(caller, alert)) throw new HubException("This role may not acknowledge alerts.");
+        if (!AlertAudience.MayAcknowledge(caller, alert)) throw new HubException(AlertAudience.RefusalOf(caller));
         var result = await grains.GetGrain<IAlertLedgerGrain>(0)
             .Acknowledge(alertId, new Provenance(caller.Actor, "signalr", Context.ConnectionId), note?.Trim() is { Length: > 0 } n ? n[..Math.Min(n.Length, 500)] : null);
         if (!result.Succeeded) throw new HubException(result.Error ?? "The alert could not be acknowledged; retry.");

@@ -19,6 +19,10 @@ public sealed class ClusterUnderTest(string marten, string redis) : IAsyncDispos
 
     readonly string clusterId = "chaos-" + Guid.NewGuid().ToString("N")[..8];
     public string SigningKey { get; } = Convert.ToBase64String(Guid.NewGuid().ToByteArray().Concat(Guid.NewGuid().ToByteArray()).ToArray());
+    /// <summary>Key of the keyed identity hashes, so that persons can be reported.</summary>
+    public string HashKey { get; } = Convert.ToBase64String(Guid.NewGuid().ToByteArray().Concat(Guid.NewGuid().ToByteArray()).ToArray());
+    /// <summary>More settings of every silo started from now on (environment variables, e.g. Alerts__SweepInterval).</summary>
+    public Dictionary<string, string> SiloSettings { get; } = new();
     readonly StringBuilder output = new();
     public List<Node> Silos { get; } = [];
     public List<Node> Webs { get; } = [];
@@ -28,14 +32,16 @@ public sealed class ClusterUnderTest(string marten, string redis) : IAsyncDispos
     public async Task<Node> StartSilo(int seedCells = 0)
     {
         var (siloPort, gatewayPort) = (FreePort.Next(), FreePort.Next());
-        var node = new Node($"silo{Silos.Count + 1}", Launch("Silo", "EpiGrid.Silo.dll", $"silo{Silos.Count + 1}", new()
+        var environment = new Dictionary<string, string>(SiloSettings)
         {
             ["DOTNET_ENVIRONMENT"] = "Development",
             ["Cluster__SiloPort"] = siloPort.ToString(),
             ["Cluster__GatewayPort"] = gatewayPort.ToString(),
             ["Cluster__AdvertisedIp"] = "127.0.0.1",
             ["Seeding__Cells"] = seedCells.ToString(),
-        }), gatewayPort);
+            ["PersonalData__HashKey"] = HashKey,
+        };
+        var node = new Node($"silo{Silos.Count + 1}", Launch("Silo", "EpiGrid.Silo.dll", $"silo{Silos.Count + 1}", environment), gatewayPort);
         Silos.Add(node);
         await Eventually.True(async () =>
         {
@@ -54,6 +60,7 @@ public sealed class ClusterUnderTest(string marten, string redis) : IAsyncDispos
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
             ["Auth__SigningKey"] = SigningKey,
+            ["PersonalData__HashKey"] = HashKey,
         }), port);
         Webs.Add(node);
         using var http = new HttpClient { BaseAddress = Address(node), Timeout = TimeSpan.FromSeconds(5) };

@@ -10,11 +10,12 @@ using Xunit.Abstractions;
 namespace EpiGrid.Tests.Chaos;
 
 /// <summary>
-/// The four fault scenarios of a cluster of real processes under a steady load of idempotent reports. Each records every
+/// The fault scenarios of a cluster of real processes under a steady load of idempotent reports. Each records every
 /// report the API acknowledged, then compares with the event store and the counties, and prints a one-line summary.
+/// The alert ledger's scenario (persons' alerts, kind by kind) is in FaultScenarios.LedgerKill.cs.
 /// </summary>
 [Collection(nameof(FaultScenarios))]
-public sealed class FaultScenarios(ITestOutputHelper output)
+public sealed partial class FaultScenarios(ITestOutputHelper output)
 {
     const int Workers = 8;
     const int SeedCells = 2000;

@@ -31,6 +31,8 @@ public class EpiGridApp : IAsyncLifetime
     public TestDatabase Database { get; private set; } = null!;
     public TestSilo Silo { get; private set; } = null!;
     public virtual IDictionary<string, string?> SiloSettings => new Dictionary<string, string?>();
+    /// <summary>Wraps the silo's services after they are registered (every silo this app starts): for faults at a true edge.</summary>
+    protected virtual void DecorateSilo(IServiceCollection services) { }
     /// <summary>Configuration of the web hosts, on top of what every test app sets (e.g. tighter rate limits); the Development profile also gets <see cref="SigningKey"/>.</summary>
     public virtual IDictionary<string, string?> WebSettings => new Dictionary<string, string?>();
     /// <summary>The first web host's services: its endpoints, options and the like.</summary>
@@ -49,7 +51,7 @@ public class EpiGridApp : IAsyncLifetime
     {
         Database = await TestDatabase.Create();
         clusterId = "app-" + Guid.NewGuid().ToString("N")[..8];
-        Silo = await TestSilo.Start(Database.ConnectionString, Clock, clusterId, SiloSettings, logs: Logs);
+        Silo = await TestSilo.Start(Database.ConnectionString, Clock, clusterId, SiloSettings, logs: Logs, decorate: DecorateSilo);
         (web, BaseAddress) = await StartWebHost();
     }
 
@@ -61,7 +63,7 @@ public class EpiGridApp : IAsyncLifetime
     {
         var (siloPort, gatewayPort) = (Silo.SiloPort, Silo.GatewayPort);
         await Silo.DisposeAsync();
-        Silo = await TestSilo.Start(Database.ConnectionString, Clock, clusterId, SiloSettings, siloPort: siloPort, gatewayPort: gatewayPort, logs: Logs);
+        Silo = await TestSilo.Start(Database.ConnectionString, Clock, clusterId, SiloSettings, siloPort: siloPort, gatewayPort: gatewayPort, logs: Logs, decorate: DecorateSilo);
         using var client = web.CreateClient();
         await Eventually.True(async () => (await client.GetAsync("/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(60));
     }

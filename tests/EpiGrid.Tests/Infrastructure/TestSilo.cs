@@ -26,7 +26,8 @@ public sealed class TestSilo : IAsyncDisposable
     public static async Task<TestSilo> Start(
         string connectionString, FakeTimeProvider clock, string clusterId,
         IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null,
-        int? siloPort = null, int? primarySiloPort = null, int? gatewayPort = null, ILoggerProvider? logs = null)
+        int? siloPort = null, int? primarySiloPort = null, int? gatewayPort = null, ILoggerProvider? logs = null,
+        Action<IServiceCollection>? decorate = null)
     {
         var port = siloPort ?? FreePort.Next();
         var gateway = gatewayPort ?? FreePort.Next();
@@ -55,6 +56,8 @@ public sealed class TestSilo : IAsyncDisposable
         builder.Services.AddKeyedSingleton<TimeProvider>(Clocks.Domain, clock);
         configure?.Invoke(builder.Services);
         builder.AddEpiGridSilo();
+        // After the silo's own registrations, so a test can wrap one of them (e.g. the event log, a true edge).
+        decorate?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         return new TestSilo(host, port, gateway);

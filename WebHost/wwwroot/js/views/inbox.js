@@ -22,13 +22,17 @@ export async function inboxView(main, { publicMap, user, connection }) {
     lastSeq = Math.max(lastSeq, a.seq);
   };
 
+  // A county-wide alert (no cell: a colour change) informs the worker; its officials acknowledge it (the server refuses a
+  // worker's acknowledgement, AlertAudience.ActingGroupsOf), so no form is offered for it.
   function renderAlerts() {
     const list = [...alerts.values()].sort((a, b) => b.seq - a.seq);
     $('.alerts').innerHTML = list.map(a => `
       <li class="alert sev-${esc(a.severity)} ${a.status}" data-alert="${esc(a.id)}" data-status="${esc(a.status)}">
         <div class="msg">${esc(pick(a.message))}</div>
         <div class="small muted">${t('raised')} ${localTime(a.raisedAt, offset)}${a.dueBy ? ` · ${t('due')} ${localTime(a.dueBy, offset)}` : ''}${a.cellId ? ` · ${esc(a.cellId)}` : ''}</div>
-        ${a.status === 'open'
+        ${a.status === 'open' && !a.cellId
+          ? `<div class="small muted">${t('forOfficials')}</div>`
+          : a.status === 'open'
           ? `<form class="ack"><input name="note" placeholder="${t('note')}" maxlength="500" aria-label="${t('note')}"><button type="submit">${t('ack')}</button></form>`
           : `<div class="small">✔ ${t('acked')} ${esc(a.acknowledgedBy ?? '')} ${localTime(a.acknowledgedAt, offset)}${a.note ? ` · ${esc(a.note)}` : ''}</div>`}
       </li>`).join('') || `<li class="muted">${t('none')}</li>`;
