@@ -14,6 +14,11 @@ public sealed record ResumptionOptions
     public TimeSpan LagCheckInterval { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>The province re-asks every county this often, in case a county's message was lost.</summary>
     public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// A county's replay of its stream (knownAt) stops after this long: the web host gives up on the whole replay at
+    /// HeavyReads:Replay:Timeout, and this frees the store too. Our choice, as the web host's.
+    /// </summary>
+    public TimeSpan ReplayStatementTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>

@@ -38,7 +38,7 @@ public sealed class ResumptionDayRecord
 }
 
 /// <summary>Reads what the store holds for a county's resumption figures.</summary>
-public sealed class ResumptionRecords(IDocumentStore store)
+public sealed class ResumptionRecords(IDocumentStore store, Microsoft.Extensions.Options.IOptions<ResumptionOptions> options)
 {
     public async Task<(IReadOnlyList<EnterpriseRecord> Enterprises, IReadOnlyList<ResumptionDayRecord> Days, long Version)> ForCounty(
         string county, CancellationToken cancellationToken = default)
@@ -53,7 +53,11 @@ public sealed class ResumptionRecords(IDocumentStore store)
     /// <summary>The county's resumption stream, oldest first: for replay at a past moment.</summary>
     public async Task<IReadOnlyList<IEpiEvent>> History(string county, CancellationToken cancellationToken = default)
     {
-        await using var session = store.QuerySession();
+        // Bounded: Npgsql asks PostgreSQL to cancel the read past the timeout (a province-wide replay wakes 90 of these).
+        await using var session = store.QuerySession(new Marten.Services.SessionOptions
+        {
+            Timeout = Math.Max(1, (int)Math.Ceiling(options.Value.ReplayStatementTimeout.TotalSeconds)),
+        });
         var events = await session.Events.FetchStreamAsync(ResumptionStreamKeys.County(county), token: cancellationToken);
         return events.Select(e => e.Data).OfType<IEpiEvent>().ToList();
     }

@@ -66,6 +66,7 @@ public static class MartenSetup
         (typeof(CountyColourChanged), "county_colour_changed"),
         (typeof(AuditQueried), "audit_queried"),
         (typeof(PersonalDataViewed), "personal_data_viewed"),
+        (typeof(ExportCompleted), "export_completed"),
         (typeof(AlertRaised), "alert_raised"),
         (typeof(AlertDelivered), "alert_delivered"),
         (typeof(AlertAcknowledged), "alert_acknowledged"),

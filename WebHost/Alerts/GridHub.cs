@@ -12,6 +12,8 @@ namespace EpiGrid.WebHost.Alerts;
 public sealed class GridHub(IClusterClient grains, ILogger<GridHub> log) : Hub<IGridClient>
 {
     public const string Path = "/hubs/grid";
+    /// <summary>The most alerts one catchUp answers: a caller further behind asks again from the last it got.</summary>
+    public const int CatchUpPage = 1000;
 
     Jurisdiction Caller => Jurisdiction.Of(Context.User!);
 
@@ -46,11 +48,13 @@ public sealed class GridHub(IClusterClient grains, ILogger<GridHub> log) : Hub<I
         return AlertPayload.From((await grains.GetGrain<IAlertQueryGrain>(0).Get(alertId))!);
     }
 
-    /// <summary>Every alert raised for this caller after <paramref name="sinceSeq"/>, in order (at most 1,000; call again with the last seq).</summary>
+    /// <summary>Every alert raised for this caller after <paramref name="sinceSeq"/>, in order (at most <see cref="CatchUpPage"/>; call again with the last seq).</summary>
     public async Task<IReadOnlyList<AlertPayload>> CatchUp(long sinceSeq)
     {
+        if (sinceSeq < 0) throw new HubException("sinceSeq must be 0 (everything) or the last seq received.");
         var upTo = await grains.GetGrain<IAlertLedgerGrain>(0).CommittedThrough();
-        var alerts = await grains.GetGrain<IAlertQueryGrain>(0).Find(new AlertQuery(AlertAudience.GroupsOf(Caller), sinceSeq, Limit: 1000, UpToSeq: upTo));
+        if (sinceSeq >= upTo) return [];
+        var alerts = await grains.GetGrain<IAlertQueryGrain>(0).Find(new AlertQuery(AlertAudience.GroupsOf(Caller), sinceSeq, Limit: CatchUpPage, UpToSeq: upTo));
         return alerts.Select(AlertPayload.From).ToList();
     }
 }

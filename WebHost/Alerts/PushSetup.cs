@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using System.Text.Encodings.Web;
 
 namespace EpiGrid.WebHost.Alerts;
@@ -7,7 +8,12 @@ public static class PushSetup
     /// <summary>SignalR (with the Redis backplane when ConnectionStrings:Redis is set) and this host's push relay.</summary>
     public static WebApplicationBuilder AddEpiGridPush(this WebApplicationBuilder builder)
     {
-        var signalR = builder.Services.AddSignalR(o => o.EnableDetailedErrors = false)
+        builder.Services.AddSingleton<HubRateLimitFilter>();
+        var signalR = builder.Services.AddSignalR(o =>
+            {
+                o.EnableDetailedErrors = false;
+                o.AddFilter<HubRateLimitFilter>();
+            })
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         // The channel prefix names the deployment: two deployments sharing one Redis (or test platforms sharing the
         // test Redis) must never see each other's pushes.

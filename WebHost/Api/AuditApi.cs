@@ -28,7 +28,7 @@ public static class AuditApi
     }
 
     static async Task<Results<Ok<AuditEventsPage>, ProblemHttpResult>> Events(
-        HttpContext http, AuditStore store, AuditTrail trail,
+        HttpContext http, AuditStore store, AuditTrail trail, HeavyReadGate heavy,
         string? stream, string? county, string? person, string? kind, DateTimeOffset? from, DateTimeOffset? to,
         string? time, int? page, int? pageSize, string? personalData, string? reason)
     {
@@ -43,12 +43,26 @@ public static class AuditApi
         var (clear, why, notClear) = PersonalData.Choice(access, personalData, reason);
         if (notClear is not null) return notClear.ToResult(http);
 
-        await trail.Record(http, "events", why);
+        using var slot = heavy.TryEnter(HeavyRead.Events);
+        if (slot is null) return heavy.TooMany(http, HeavyRead.Events).ToResult(http);
+        var timeout = heavy.Policy(HeavyRead.Events).Timeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        deadline.CancelAfter(timeout);
         int number = page ?? 1, size = pageSize ?? DefaultPageSize;
         var rows = new List<AuditEvent>(size + 1);
-        await foreach (var row in store.ReadRows(query.Where, query.Parameters,
-                           $"order by seq_id limit {size + 1} offset {(long)(number - 1) * size}", http.RequestAborted))
-            rows.Add(Describe(row, clear));
+        try
+        {
+            await using var snapshot = await store.OpenSnapshot(deadline.Token, timeout);
+            await foreach (var row in store.ReadRows(query.Where, query.Parameters,
+                               $"order by seq_id limit {size + 1} offset {(long)(number - 1) * size}", deadline.Token, snapshot))
+                rows.Add(Describe(row, clear));
+        }
+        catch (Exception e) when (HeavyReadGate.IsTimeout(e, deadline.Token, http.RequestAborted))
+        {
+            return heavy.TimedOut(HeavyRead.Events).ToResult(http);
+        }
+        // Recorded once read, before it is answered: a query stopped by its timeout showed nothing.
+        await trail.Record(http, "events", why);
         var more = rows.Count > size;
         if (more) rows.RemoveAt(size);
         return TypedResults.Ok(new AuditEventsPage(number, size, more, rows));

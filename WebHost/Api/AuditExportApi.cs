@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using EpiGrid.WebHost.Audit;
 
 namespace EpiGrid.WebHost.Api;
@@ -10,14 +11,14 @@ public static class AuditExportApi
     public static RouteGroupBuilder MapAuditExportApi(this RouteGroupBuilder audit)
     {
         audit.MapGet("/export", Export).WithSummary(
-            "Stream the events of a county (or the whole province) and period as NDJSON or CSV; X-Event-Count gives the total. Personal data masked unless personalData=clear (admin, with a recorded reason).");
+            "Stream the events of a county (or the whole province) and period as NDJSON or CSV; X-Event-Count gives the total. Personal data masked unless personalData=clear (admin, with a recorded reason; the whole province: auditor, with a case or ticket reference). Rows and bytes written are recorded when it ends.");
         audit.MapGet("/verify", Verify).WithSummary(
-            "Recompute the hash chain of every stream and the province digests; report the first break of each stream.");
+            "Recompute the hash chain of every stream and the province digests; report the first break of each stream (auditors and admins).");
         return audit;
     }
 
     static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> Export(
-        HttpContext http, AuditStore store, EventExport export, AuditTrail trail,
+        HttpContext http, AuditStore store, EventExport export, AuditTrail trail, HeavyReadGate heavy,
         string? county, DateTimeOffset? from, DateTimeOffset? to, string? time, string? format, string? personalData, string? reason)
     {
         var errors = new FieldErrors();
@@ -28,23 +29,73 @@ public static class AuditExportApi
         if (errors.Any) return errors.ToProblem().ToResult(http);
         var access = AuditAccess.Of(http);
         if (access.Refusal(query.County) is { } refused) return refused.ToResult(http);
-        var (clear, why, notClear) = PersonalData.Choice(access, personalData, reason);
+        var (clear, why, notClear) = ClearExports.Choice(access, query, personalData, reason);
         if (notClear is not null) return notClear.ToResult(http);
 
+        var slot = heavy.TryEnter(HeavyRead.Export);
+        if (slot is null) return heavy.TooMany(http, HeavyRead.Export).ToResult(http);
+        http.Response.RegisterForDispose(slot);
+        // The snapshot lives no longer than the export's timeout, however slowly the caller reads: PostgreSQL stops its
+        // statements then, and this host cuts the connection (a slow reader blocks the writes, not the clock).
+        var timeout = heavy.Policy(HeavyRead.Export).Timeout;
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        http.Response.RegisterForDispose(deadline);
+        deadline.CancelAfter(timeout);
+        long count;
+        AuditStore.Snapshot snapshot;
+        try
+        {
+            // The count and the rows come from one snapshot: events committed while the export streams are in neither.
+            snapshot = await store.OpenSnapshot(deadline.Token, timeout);
+            http.Response.RegisterForDisposeAsync(snapshot);
+            count = await store.Count(query.Where, query.Parameters, deadline.Token, snapshot);
+        }
+        catch (Exception e) when (HeavyReadGate.IsTimeout(e, deadline.Token, http.RequestAborted))
+        {
+            return heavy.TimedOut(HeavyRead.Export).ToResult(http);
+        }
         await trail.Record(http, "export", why);
-        // The count and the rows come from one snapshot: events committed while the export streams are in neither.
-        var snapshot = await store.OpenSnapshot(http.RequestAborted);
-        http.Response.RegisterForDisposeAsync(snapshot);
-        http.Response.Headers[CountHeader] = (await store.Count(query.Where, query.Parameters, http.RequestAborted, snapshot)).ToString();
+        http.Response.Headers[CountHeader] = count.ToString();
         var (contentType, extension) = chosen == ExportFormat.Csv ? ("text/csv; charset=utf-8", "csv") : ("application/x-ndjson", "ndjson");
-        return TypedResults.Stream(output => export.Write(output, query, chosen!.Value, clear, http.RequestAborted, snapshot),
-            contentType, $"epigrid-events-{county ?? "province"}.{extension}");
+        return TypedResults.Stream(async output =>
+        {
+            var counted = new CountingStream(output);
+            var rows = new StrongBox<long>();
+            var complete = false;
+            await using var cut = deadline.Token.Register(http.Abort);
+            try
+            {
+                await export.Write(counted, query, chosen!.Value, clear, deadline.Token, snapshot, rows);
+                complete = true;
+            }
+            finally
+            {
+                await trail.RecordExport(http, county, clear ? why : null, rows.Value, counted.Written, complete);
+            }
+        }, contentType, $"epigrid-events-{county ?? "province"}.{extension}");
     }
 
-    static async Task<Results<Ok<VerifyResponse>, ProblemHttpResult>> Verify(HttpContext http, ChainVerifier verifier, AuditTrail trail)
+    static async Task<Results<Ok<VerifyResponse>, ProblemHttpResult>> Verify(
+        HttpContext http, [FromKeyedServices(HeavyRead.Verify)] ChainVerifier verifier, AuditTrail trail, HeavyReadGate heavy)
     {
-        if (AuditAccess.Of(http).Refusal(null) is { } refused) return refused.ToResult(http);
+        var caller = Jurisdiction.Of(http.User);
+        // Verification is an audit act and reads every event: auditors (and admins, who run the platform), not officials.
+        if (caller.Role is not (Roles.Auditor or Roles.Admin))
+            return Problems.Forbidden($"Role '{caller.Role}' may not verify the chain: auditors and admins do.").ToResult(http);
+        using var slot = heavy.TryEnter(HeavyRead.Verify);
+        if (slot is null) return heavy.TooMany(http, HeavyRead.Verify).ToResult(http);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        deadline.CancelAfter(heavy.Policy(HeavyRead.Verify).Timeout);
+        VerifyResponse verified;
+        try
+        {
+            verified = await verifier.Verify(null, deadline.Token);
+        }
+        catch (Exception e) when (HeavyReadGate.IsTimeout(e, deadline.Token, http.RequestAborted))
+        {
+            return heavy.TimedOut(HeavyRead.Verify).ToResult(http);
+        }
         await trail.Record(http, "verify");
-        return TypedResults.Ok(await verifier.Verify(null, http.RequestAborted));
+        return TypedResults.Ok(verified);
     }
 }

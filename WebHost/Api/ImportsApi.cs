@@ -1,7 +1,6 @@
 using System.Text;
 using EpiGrid.People;
 using EpiGrid.WebHost.Api.Requests;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace EpiGrid.WebHost.Api;
 
@@ -15,10 +14,11 @@ public static class ImportsApi
     // A chunk is decided and committed together by the bulk path (ArrivalImportGrain): large enough to fill the group
     // commit's transactions and to give each cell several rows a call, small enough to answer well within a grain call's timeout.
     const int ChunkSize = 4000;
-    const long MaxBytes = 512L * 1024 * 1024;
 
     public sealed record RowError(int Line, string Field, string Reason);
-    public sealed record ImportResult(int Imported, int Duplicates, List<RowError> Errors);
+    /// <param name="Errors">The first <see cref="FirstRowErrors{T}.Listed"/> bad rows by line.</param>
+    /// <param name="ErrorCount">Every bad row, listed or not.</param>
+    public sealed record ImportResult(int Imported, int Duplicates, List<RowError> Errors, int ErrorCount);
 
     public static RouteGroupBuilder MapImportsApi(this RouteGroupBuilder api)
     {
@@ -38,18 +38,24 @@ public static class ImportsApi
             return Problems.Status(StatusCodes.Status415UnsupportedMediaType, "The body must be text/csv (UTF-8).").ToResult(http);
         if (identityHashing.Protector is not { } protector) return identityHashing.NotConfigured.ToResult(http);
         if (RequestProvenance.TryRead(http, caller, out var by) is { } badSource) return badSource.ToResult(http);
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxBytes;
+        // The body limit is the configured one (Limits:MaxImportBodyBytes, set by RequestLimits), whatever the framing.
+        SpooledBody? spooled = null;
+        if (http.Request.ContentLength is null)
+        {
+            (spooled, var tooLarge) = await SpooledBody.Read(http, cancellationToken);
+            if (tooLarge is not null) return tooLarge.ToResult(http);
+        }
+        await using var spool = spooled;
 
-        var result = new ImportResult(0, 0, []);
+        var errors = new FirstRowErrors<RowError>(e => e.Line);
         var (imported, duplicates) = (0, 0);
-        using var reader = new StreamReader(http.Request.Body, new UTF8Encoding(false, throwOnInvalidBytes: false));
+        using var reader = new StreamReader(spooled?.Stream ?? http.Request.Body, new UTF8Encoding(false, throwOnInvalidBytes: false));
         Dictionary<string, int>? columns = null;
         var chunk = new List<(int Line, ValidArrival Arrival)>(ChunkSize);
         var now = clock.GetUtcNow();
         // One chunk in flight while the next is read and hashed: rows of a person stay in file order. Only the
-        // (sequential) chunk imports touch the counts and importErrors; the reading loop adds to result.Errors.
+        // (sequential) chunk imports touch the counts; both add to errors, which takes one at a time.
         var importing = Task.CompletedTask;
-        var importErrors = new List<RowError>();
 
         async Task Import(List<(int Line, ValidArrival Arrival)> rows)
         {
@@ -59,7 +65,7 @@ public static class ImportsApi
             {
                 if (r.Outcome == Outcome.Unchanged) duplicates++;
                 else if (r.Succeeded) imported++;
-                else importErrors.Add(new RowError(line, string.IsNullOrEmpty(r.Field) ? "row" : r.Field!, r.Error ?? r.Outcome.ToString()));
+                else errors.Add(new RowError(line, string.IsNullOrEmpty(r.Field) ? "row" : r.Field!, r.Error ?? r.Outcome.ToString()));
             }
         }
 
@@ -81,21 +87,21 @@ public static class ImportsApi
                     return Problems.Invalid("header", $"Missing column(s): {string.Join(", ", missing)}. Expected: idNumber,name,phone,{string.Join(',', Required[1..])}").ToResult(http);
                 continue;
             }
-            if (row.Error is not null) { result.Errors.Add(new RowError(row.Line, "row", row.Error)); continue; }
-            if (row.Fields.Length != columns.Count) { result.Errors.Add(new RowError(row.Line, "row", $"Expected {columns.Count} fields, found {row.Fields.Length}.")); continue; }
+            if (row.Error is not null) { errors.Add(new RowError(row.Line, "row", row.Error)); continue; }
+            if (row.Fields.Length != columns.Count) { errors.Add(new RowError(row.Line, "row", $"Expected {columns.Count} fields, found {row.Fields.Length}.")); continue; }
             string? Field(string name) => columns.TryGetValue(name, out var i) && row.Fields[i].Length > 0 ? row.Fields[i] : null;
 
             var cellId = Field("cellId")?.Trim() ?? "";
-            if (!Province.IsCellId(cellId)) { result.Errors.Add(new RowError(row.Line, "cellId", "Must be a cell id such as 330782-004-017.")); continue; }
-            if (province.Find(Province.CountyOfCell(cellId)) is null) { result.Errors.Add(new RowError(row.Line, "cellId", "Unknown county.")); continue; }
-            if (!caller.May(CellAccess.Write, cellId)) { result.Errors.Add(new RowError(row.Line, "cellId", "Outside your jurisdiction.")); continue; }
-            var errors = new FieldErrors();
+            if (!Province.IsCellId(cellId)) { errors.Add(new RowError(row.Line, "cellId", "Must be a cell id such as 330782-004-017.")); continue; }
+            if (province.Find(Province.CountyOfCell(cellId)) is null) { errors.Add(new RowError(row.Line, "cellId", "Unknown county.")); continue; }
+            if (!caller.May(CellAccess.Write, cellId)) { errors.Add(new RowError(row.Line, "cellId", "Outside your jurisdiction.")); continue; }
+            var fieldErrors = new FieldErrors();
             var arrival = ArrivalReports.Validate(cellId, Field("idNumber"), Field("name"), Field("phone"), Field("originArea"), Field("originRisk"),
-                Field("arrivedAt"), Field("mode"), Field("source"), Field("sourceRecordId"), by, now, province.Options.UtcOffset, protector, errors);
+                Field("arrivedAt"), Field("mode"), Field("source"), Field("sourceRecordId"), by, now, province.Options.UtcOffset, protector, fieldErrors);
             if (arrival is null)
             {
-                foreach (var (field, messages) in ((HttpValidationProblemDetails)errors.ToProblem()).Errors)
-                    result.Errors.Add(new RowError(row.Line, field == "origin.area" ? "originArea" : field == "origin.risk" ? "originRisk" : field, messages[0]));
+                foreach (var (field, messages) in ((HttpValidationProblemDetails)fieldErrors.ToProblem()).Errors)
+                    errors.Add(new RowError(row.Line, field == "origin.area" ? "originArea" : field == "origin.risk" ? "originRisk" : field, messages[0]));
                 continue;
             }
             chunk.Add((row.Line, arrival));
@@ -104,6 +110,6 @@ public static class ImportsApi
         if (columns is null) return Problems.Invalid("header", "The file is empty: a header row is required.").ToResult(http);
         await Flush();
         await importing;
-        return TypedResults.Ok(result with { Imported = imported, Duplicates = duplicates, Errors = result.Errors.Concat(importErrors).OrderBy(e => e.Line).ToList() });
+        return TypedResults.Ok(new ImportResult(imported, duplicates, errors.InLineOrder(), errors.Count));
     }
 }

@@ -3,7 +3,7 @@ using EpiGrid.Resumption;
 
 namespace EpiGrid.WebHost.Api;
 
-/// <summary>The enterprise resumption index of counties, cities and the province, per day; every role may read it.</summary>
+/// <summary>The enterprise resumption index of counties, cities and the province, per day; every role may read it (its replays: see <see cref="ResumptionReplays"/>).</summary>
 public static class ResumptionApi
 {
     /// <summary>Hub method of a changed figure (see PushRelay).</summary>
@@ -34,13 +34,18 @@ public static class ResumptionApi
 
     static async Task<Results<Ok<ResumptionHistoryResponse>, ContentHttpResult, ProblemHttpResult>> CountyHistory(
         string code, string? from, string? to, DateTimeOffset? knownAt, string? format, HttpContext http, IClusterClient grains,
-        Province province, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
+        Province province, HeavyReadGate heavy, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
     {
         if (Refuse(http, code, province) is { } refused) return refused.ToResult(http);
+        if (knownAt is not null && ResumptionReplays.Refusal(http, code) is { } noReplay) return noReplay.ToResult(http);
         var (first, last, problem) = Range(from, to, Today(clock, province));
         if (problem is not null) return problem.ToResult(http);
-        var days = await grains.GetGrain<IResumptionGrain>(code).History(first, last, knownAt);
-        return Answer(new ResumptionHistoryResponse(code, Text(first), Text(last), days.Select(d => ResumptionResponse.From(d, code)).ToList()), format);
+        var grain = grains.GetGrain<IResumptionGrain>(code);
+        var (days, heavyProblem) = knownAt is null
+            ? (await grain.History(first, last, null), null)
+            : await ResumptionReplays.Run(http, heavy, () => grain.History(first, last, knownAt));
+        if (heavyProblem is not null) return heavyProblem.ToResult(http);
+        return Answer(new ResumptionHistoryResponse(code, Text(first), Text(last), days!.Select(d => ResumptionResponse.From(d, code)).ToList()), format);
     }
 
     static async Task<Results<Ok<ProvinceResumptionResponse>, ProblemHttpResult>> Province(
@@ -60,13 +65,18 @@ public static class ResumptionApi
 
     static async Task<Results<Ok<ResumptionHistoryResponse>, ContentHttpResult, ProblemHttpResult>> ProvinceHistory(
         string? from, string? to, DateTimeOffset? knownAt, string? format, HttpContext http, IClusterClient grains, Province province,
-        [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
+        HeavyReadGate heavy, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
     {
         if (!Jurisdiction.Of(http.User).MayReadCounties) return Problems.Forbidden("This role may not read the province.").ToResult(http);
+        if (knownAt is not null && ResumptionReplays.Refusal(http, null) is { } noReplay) return noReplay.ToResult(http);
         var (first, last, problem) = Range(from, to, Today(clock, province));
         if (problem is not null) return problem.ToResult(http);
-        var days = await grains.GetGrain<IProvinceResumptionGrain>(0).History(first, last, knownAt);
-        return Answer(new ResumptionHistoryResponse(null, Text(first), Text(last), days.Select(d => ResumptionResponse.From(d)).ToList()), format);
+        var grain = grains.GetGrain<IProvinceResumptionGrain>(0);
+        var (days, heavyProblem) = knownAt is null
+            ? (await grain.History(first, last, null), null)
+            : await ResumptionReplays.Run(http, heavy, () => grain.History(first, last, knownAt));
+        if (heavyProblem is not null) return heavyProblem.ToResult(http);
+        return Answer(new ResumptionHistoryResponse(null, Text(first), Text(last), days!.Select(d => ResumptionResponse.From(d)).ToList()), format);
     }
 
     /// <summary>JSON, or with format=csv one line per day, for spreadsheets.</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using EpiGrid.Resumption;
 using EpiGrid.WebHost.Api.Requests;
 using Microsoft.AspNetCore.Http.Features;
@@ -36,7 +35,9 @@ public static class ResumptionReadingsApi
             return Problems.Forbidden($"Role '{caller.Role}' may not upload readings.").ToResult(http);
         if (RequestProvenance.TryRead(http, caller, out var by) is { } badSource) return badSource.ToResult(http);
         if (http.Request.ContentLength > MaxBodyBytes) return TooLarge().ToResult(http);
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxBodyBytes;
+        // Lower the configured limit (Limits:MaxBulkBodyBytes, set by RequestLimits) to this endpoint's own, never raise it.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false, MaxRequestBodySize: var configured } limit)
+            limit.MaxRequestBodySize = Math.Min(configured ?? MaxBodyBytes, MaxBodyBytes);
 
         var rows = new ReadingRows(ResumptionApi.Today(clock, province));
         var mediaType = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
@@ -58,7 +59,8 @@ public static class ResumptionReadingsApi
             return Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Send application/json or text/csv.").ToResult(http);
         if (unreadable is { } problem) return Problems.Invalid(problem.Field, problem.Reason).ToResult(http);
 
-        var errors = new ConcurrentBag<ReadingRowError>(rows.Errors);
+        var errors = new FirstRowErrors<ReadingRowError>(e => e.Line);
+        errors.AddRange(rows.Errors);
         var byCounty = await SplitByCounty(grains, rows.Rows, caller, errors);
         int applied = 0, duplicates = 0;
         var log = loggers.CreateLogger(typeof(ResumptionReadingsApi));
@@ -78,12 +80,12 @@ public static class ResumptionReadingsApi
                 foreach (var r in chunk.Rows) errors.Add(new(r.Line, "", "Not recorded: the cluster or the event store is unavailable. Retry; repeats are harmless."));
             }
         });
-        return TypedResults.Ok(new ReadingsUploadResponse(applied, duplicates, errors.OrderBy(e => e.Line).ToList()));
+        return TypedResults.Ok(new ReadingsUploadResponse(applied, duplicates, errors.InLineOrder(), errors.Count));
     }
 
     /// <summary>Each row under its enterprise's county; unknown enterprises and other counties' (for an official) are errors.</summary>
     static async Task<Dictionary<string, List<ReadingRow>>> SplitByCounty(
-        IClusterClient grains, List<ReadingRow> rows, Jurisdiction caller, ConcurrentBag<ReadingRowError> errors)
+        IClusterClient grains, List<ReadingRow> rows, Jurisdiction caller, FirstRowErrors<ReadingRowError> errors)
     {
         var ids = rows.Select(r => r.Reading.EnterpriseId).Distinct().ToList();
         var counties = new Dictionary<string, string?>(StringComparer.Ordinal);

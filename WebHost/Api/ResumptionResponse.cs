@@ -21,7 +21,9 @@ public sealed record ProvinceResumptionResponse(
 
 public sealed record ResumptionHistoryResponse(string? County, string From, string To, IReadOnlyList<ResumptionResponse> Days);
 
-public sealed record ReadingsUploadResponse(int Applied, int Duplicates, IReadOnlyList<Requests.ReadingRowError> Errors);
+/// <param name="Errors">The first <see cref="FirstRowErrors{T}.Listed"/> bad rows by line.</param>
+/// <param name="ErrorCount">Every bad row, listed or not.</param>
+public sealed record ReadingsUploadResponse(int Applied, int Duplicates, IReadOnlyList<Requests.ReadingRowError> Errors, int ErrorCount);
 
 public sealed record StaffAccepted(string Id, string Day, bool Duplicate);
 

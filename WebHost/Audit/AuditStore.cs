@@ -80,15 +80,20 @@ public sealed class AuditStore : IAsyncDisposable
 
     /// <summary>
     /// One view of the store for several reads (a read-only, repeatable-read transaction): an export's count and the
-    /// rows it then streams agree, however many events are committed meanwhile.
+    /// rows it then streams agree, however many events are committed meanwhile. With a <paramref name="statementTimeout"/>,
+    /// PostgreSQL stops any statement of it, and the transaction left idle, after that long (a heavy read's bound).
     /// </summary>
-    public async Task<Snapshot> OpenSnapshot(CancellationToken cancellationToken)
+    public async Task<Snapshot> OpenSnapshot(CancellationToken cancellationToken, TimeSpan? statementTimeout = null)
     {
         var connection = await Source.OpenConnectionAsync(cancellationToken);
         try
         {
             var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-            await using (var readOnly = new NpgsqlCommand("set transaction read only", connection, transaction))
+            var bound = statementTimeout is { } t ? Math.Max(1, (long)t.TotalMilliseconds) : 0;
+            var settings = bound > 0
+                ? $"set transaction read only; set local statement_timeout = {bound}; set local idle_in_transaction_session_timeout = {bound}"
+                : "set transaction read only";
+            await using (var readOnly = new NpgsqlCommand(settings, connection, transaction))
                 await readOnly.ExecuteNonQueryAsync(cancellationToken);
             return new Snapshot(connection, transaction);
         }

@@ -16,22 +16,41 @@ public sealed class AuditTrail(AuditStore store, [FromKeyedServices(Clocks.Domai
     public async Task Record(HttpContext http, string endpoint, string? personalDataReason = null)
     {
         var caller = Jurisdiction.Of(http.User);
-        var now = clock.GetUtcNow();
         var query = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in http.Request.Query) query[Printable(key)] = Printable(value.ToString());
         foreach (var (key, value) in http.Request.RouteValues)
             if (value is string s) query["route." + Printable(key)] = Printable(s);
-        var source = http.Request.Headers.TryGetValue(RequestProvenance.SourceHeader, out var header) && header.Count == 1
-            ? header.ToString()[..Math.Min(64, header.ToString().Length)] : RequestProvenance.DefaultSource;
-        var meta = new EventMeta(caller.Actor, source, now, now, personalDataReason, Activity.Current?.Id ?? http.TraceIdentifier);
+        var meta = Meta(http, personalDataReason);
         IEpiEvent e = personalDataReason is null
             ? new AuditQueried(endpoint, caller.Role, query, meta)
             : new PersonalDataViewed(endpoint, caller.Role, query, meta);
+        await Append(caller.Actor, e, http.RequestAborted);
+    }
+
+    /// <summary>
+    /// What an export wrote, once it has ended (also when the caller left or its timeout stopped it): recorded even
+    /// though the request may be gone, hence no cancellation.
+    /// </summary>
+    public Task RecordExport(HttpContext http, string? county, string? clearReason, long rows, long bytes, bool complete) =>
+        Append(Jurisdiction.Of(http.User).Actor,
+            new ExportCompleted("export", county, clearReason is null ? "masked" : "clear", rows, bytes, complete, Meta(http, clearReason)),
+            CancellationToken.None);
+
+    EventMeta Meta(HttpContext http, string? reason)
+    {
+        var now = clock.GetUtcNow();
+        var source = http.Request.Headers.TryGetValue(RequestProvenance.SourceHeader, out var header) && header.Count == 1
+            ? header.ToString()[..Math.Min(64, header.ToString().Length)] : RequestProvenance.DefaultSource;
+        return new EventMeta(Jurisdiction.Of(http.User).Actor, source, now, now, reason, Activity.Current?.Id ?? http.TraceIdentifier);
+    }
+
+    async Task Append(string actor, IEpiEvent e, CancellationToken cancellationToken)
+    {
         // Queries of one person at once (two browser tabs, a script) append to the same stream and would race to
         // create it or to take the next version. Within this host they take turns; across hosts a write conflict is
         // retried. Five retries were too few on a loaded machine: ten queries at once from one auditor gave a 500.
-        var turn = Turns[(int)((uint)StringComparer.Ordinal.GetHashCode(caller.Actor) % (uint)Turns.Length)];
-        await turn.WaitAsync(http.RequestAborted);
+        var turn = Turns[(int)((uint)StringComparer.Ordinal.GetHashCode(actor) % (uint)Turns.Length)];
+        await turn.WaitAsync(cancellationToken);
         try
         {
             for (var attempt = 1; ; attempt++)
@@ -39,13 +58,13 @@ public sealed class AuditTrail(AuditStore store, [FromKeyedServices(Clocks.Domai
                 try
                 {
                     await using var session = store.Store.LightweightSession();
-                    session.Events.Append(AuditStreamKeys.Audit(caller.Actor), e);
-                    await session.SaveChangesAsync(http.RequestAborted);
+                    session.Events.Append(AuditStreamKeys.Audit(actor), e);
+                    await session.SaveChangesAsync(cancellationToken);
                     return;
                 }
                 catch (Exception error) when (attempt < 20 && IsWriteConflict(error))
                 {
-                    await Task.Delay(Random.Shared.Next(5, 10 * Math.Min(attempt, 10)), http.RequestAborted);
+                    await Task.Delay(Random.Shared.Next(5, 10 * Math.Min(attempt, 10)), cancellationToken);
                 }
             }
         }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace EpiGrid.WebHost.Audit;
@@ -14,18 +15,20 @@ public sealed class EventExport(AuditStore store)
     const int FlushEvery = 1000;
     static readonly string[] CsvHeader = ["seq", "stream", "version", "kind", "occurredAt", "recordedAt", "actor", "source", "storedAt", "data"];
 
+    /// <param name="written">Counts the events written as they go: known even when the export is cut off.</param>
     public async Task Write(Stream output, EventQuery query, ExportFormat format, bool clear, CancellationToken cancellationToken,
-        AuditStore.Snapshot? snapshot = null)
+        AuditStore.Snapshot? snapshot = null, StrongBox<long>? written = null)
     {
-        await using var writer = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024);
+        await using var writer = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
         if (format == ExportFormat.Csv) await writer.WriteLineAsync(CsvCells.Line(CsvHeader));
-        var n = 0;
+        written ??= new StrongBox<long>();
         await foreach (var row in store.ReadRows(query.Where, query.Parameters, "order by seq_id", cancellationToken, snapshot))
         {
             var data = clear ? row.Data : PersonalData.Masked(row);
             await writer.WriteLineAsync(format == ExportFormat.Csv ? CsvLine(row, data) : NdjsonLine(row, data));
-            if (++n % FlushEvery == 0) await writer.FlushAsync(cancellationToken);
+            if (++written.Value % FlushEvery == 0) await writer.FlushAsync(cancellationToken);
         }
+        await writer.FlushAsync(cancellationToken);
     }
 
     static string NdjsonLine(StoredRow row, string data) =>

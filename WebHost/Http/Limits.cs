@@ -39,6 +39,7 @@ public static class RequestLimits
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section)
             .Validate(o => o.MaxBodyBytes > 0 && o.MaxBulkBodyBytes > 0 && o.MaxImportBodyBytes > 0, "Limits: every body limit must be above 0.");
         services.AddEpiGridRateLimits();
+        services.AddEpiGridHeavyReads();
         return services;
     }
 

@@ -96,7 +96,7 @@ public static class MatrixRules
         E("GET /api/v1/audit/counties/{code}/colours/{ruleSet}",                    "403    ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/audit/counties/{County(s)}/colours/{RuleSet}")),
         E("POST /api/v1/audit/what-if",                                             "403    403      ok       ok      403    ok    401", Post((_, _) => "/api/v1/audit/what-if", (_, _) => Json(new { ruleSet = RuleSet, from = Start.AddDays(-1), to = Start }))),
         E("GET /api/v1/audit/export",                                               "403    ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/audit/export?county={County(s)}"), confined: true),
-        E("GET /api/v1/audit/verify",                                               "403    403      ok       ok      403    ok    401", Get((_, _) => "/api/v1/audit/verify")),
+        E("GET /api/v1/audit/verify",                                               "403    403      403      ok      403    ok    401", Get((_, _) => "/api/v1/audit/verify")),
         E("GET /api/v1/web/replay",                                                 "403    403      ok       ok      403    ok    401", Get((_, _) => "/api/v1/web/replay")),
 
         // Alerts: one's own groups; another jurisdiction's alert does not exist for the caller (404).
@@ -112,10 +112,10 @@ public static class MatrixRules
         // The resumption index: every role reads it; ingest, admins and the county's officials write.
         E("GET /api/v1/counties/{code}/resumption",                                 "ok     ok       ok       ok      ok     ok    401", Get((_, s) => $"/api/v1/counties/{County(s)}/resumption")),
         E("GET /api/v1/counties/{code}/resumption/history",                         "ok     ok       ok       ok      ok     ok    401", Get((_, s) => $"/api/v1/counties/{County(s)}/resumption/history")),
-        E("GET /api/v1/counties/{code}/resumption/history ?knownAt",                "ok     ok       ok       ok      ok     ok    401", Get((_, s) => $"/api/v1/counties/{County(s)}/resumption/history?knownAt={Past}"), note: IndexKnownAt),
+        E("GET /api/v1/counties/{code}/resumption/history ?knownAt",                "403    ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/counties/{County(s)}/resumption/history?knownAt={Past}"), note: IndexKnownAt),
         E("GET /api/v1/province/resumption",                                        "ok     ok       ok       ok      ok     ok    401", Get((_, _) => "/api/v1/province/resumption")),
         E("GET /api/v1/province/resumption/history",                                "ok     ok       ok       ok      ok     ok    401", Get((_, _) => "/api/v1/province/resumption/history")),
-        E("GET /api/v1/province/resumption/history ?knownAt",                       "ok     ok       ok       ok      ok     ok    401", Get((_, _) => $"/api/v1/province/resumption/history?knownAt={Past}"), note: IndexKnownAt),
+        E("GET /api/v1/province/resumption/history ?knownAt",                       "403    403      ok       ok      403    ok    401", Get((_, _) => $"/api/v1/province/resumption/history?knownAt={Past}"), note: IndexKnownAt),
         E("PUT /api/v1/enterprises/{id}",                                           "403    ok/403   403      403     ok     ok    401", Put((w, _) => $"/api/v1/enterprises/mx-put-{w.Next()}", (_, s) => Json(Enterprise(County(s))))),
         E("GET /api/v1/enterprises/{id}",                                           "403    ok/403   ok       ok      ok     ok    401", Get((w, s) => $"/api/v1/enterprises/{w.Enterprise(s)}")),
         E("POST /api/v1/enterprises/{id}/staff",                                    "403    ok/403   403      403     ok     ok    401", Post((w, s) => $"/api/v1/enterprises/{w.Enterprise(s)}/staff", (w, _) => Json(new { day = Day(w), staffAtWork = 10 }))),
@@ -141,7 +141,7 @@ public static class MatrixRules
     ];
 
     const string Replay = "(a replay at a past moment, asOf or knownAt, is history)";
-    const string IndexKnownAt = "(the index as recorded by then: enterprises' figures, open as the live index)";
+    const string IndexKnownAt = "(the index as recorded by then: a replay of every county's stream, so history's roles, a few at a time)";
     static readonly string Past = Uri.EscapeDataString(Time(Start.AddHours(-1)));
 
     static HttpEntry E(string key, string row, HttpCall call, bool confined = false, string? note = null) => new(Rule.Parse(key, row, note), call, confined);

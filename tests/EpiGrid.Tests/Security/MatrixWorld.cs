@@ -22,12 +22,17 @@ public sealed class MatrixWorld : EpiGridApp, IAsyncLifetime
     public override bool RealServer => true;
     /// <summary>
     /// Anonymous, forged and expired callers all count against one address (loopback): the matrix sends them to every
-    /// endpoint, more than the per-address rate limit allows. Rate limits are tested on their own (RateLimitTests).
+    /// endpoint, more than the per-address rate limit allows. Rate limits are tested on their own (RateLimitTests);
+    /// so are the caps on heavy reads (HeavyReadCapTests), which four parallel callers of one endpoint would reach.
     /// </summary>
     public override IDictionary<string, string?> WebSettings => new Dictionary<string, string?>
     {
         ["RateLimits:Anonymous:Burst"] = "1000000",
         ["RateLimits:Anonymous:PerSecond"] = "1000000",
+        ["HeavyReads:Events:MaxConcurrent"] = "100",
+        ["HeavyReads:Export:MaxConcurrent"] = "100",
+        ["HeavyReads:Verify:MaxConcurrent"] = "100",
+        ["HeavyReads:Replay:MaxConcurrent"] = "100",
     };
 
     public const string InCounty = "330782", OutCounty = "330110";
