@@ -13,6 +13,11 @@ public enum Outcome
     Invalid,
     /// <summary>The event store could not be reached: nothing was recorded, the caller may retry.</summary>
     Unavailable,
+    /// <summary>
+    /// The connection to the store was lost while the change was committing and the store could not yet say whether it
+    /// was: it may have been recorded. Retrying the same request is safe (a repeat is recognised).
+    /// </summary>
+    Unknown,
 }
 
 /// <summary>What became of one command. Successful outcomes are returned only after their events are committed.</summary>

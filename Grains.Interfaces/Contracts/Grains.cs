@@ -8,6 +8,9 @@ public interface ICellGrain : IGrainWithStringKey
 
     /// <summary>The cell's state, or null when the cell was never registered.</summary>
     Task<CellView?> GetView();
+
+    /// <summary>Whether the cell was registered: a check without its (possibly long) lists.</summary>
+    Task<bool> IsRegistered();
 }
 
 /// <summary>A county (key: division code): aggregates its cells' cases and computes its colours.</summary>

@@ -40,7 +40,7 @@ public sealed class AlertLedgerGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
-        lastSeq = await session.Query<AlertRecord>().OrderByDescending(a => a.Seq).Select(a => a.Seq).FirstOrDefaultAsync(cancellationToken);
+        lastSeq = await AlertSequence.Highest(store, cancellationToken);
         committedThrough = lastSeq;
         var waiting = await session.Query<AlertRecord>()
             .Where(a => a.Status == AlertStatus.Open && a.DueBy != null && a.EscalatedAs == null).ToListAsync(cancellationToken);
@@ -122,6 +122,11 @@ public sealed class AlertLedgerGrain(
         if (raised.Count + changed.Count > 0)
             _ = GrainFactory.GetGrain<IPushHubGrain>(0).Publish(new PushBatch(raised, changed, [], [], null));
         foreach (var s in steps) s.Request.Done.TrySetResult(s.Result);
+        if (steps.Any(s => s.RaiseAgain))
+        {
+            lastSeq = Math.Max(lastSeq, await AlertSequence.Highest(store));
+            foreach (var s in steps.Where(s => s.RaiseAgain)) Enqueue(new RaiseRequest(((RaiseRequest)s.Request).Draft));
+        }
     }
 
     sealed class Step(Request request)
@@ -132,6 +137,7 @@ public sealed class AlertLedgerGrain(
         public Action? AfterCommit { get; init; }
         public CommandResult Result { get; set; } = new(Outcome.Unchanged, request.AlertId);
         public bool Committed { get; set; }
+        public bool RaiseAgain { get; set; }
     }
 
     Step Decide(Request request, AlertRecord? record, DateTimeOffset now)
@@ -184,12 +190,24 @@ public sealed class AlertLedgerGrain(
         }
     }
 
+    /// <remarks>
+    /// Never throws: a step that fails is answered, and the round carries on to settle <see cref="committedThrough"/>, so
+    /// one bad write cannot hold back catch-up. A sequence given to a write that failed stays unused (a gap, not a wait).
+    /// </remarks>
     async Task Commit(Step step)
     {
         try
         {
             await eventLog.AppendAsync(step.Write!);
             step.Committed = true;
+        }
+        catch (DuplicateRecordException e) when (step.Request is RaiseRequest && AlertSequence.Taken(e))
+        {
+            // Another activation of the ledger (a silo failing over) gave this number to another alert: the store's
+            // unique index refused ours. Raise it again after the store's highest number.
+            log.LogWarning("Alert sequence {Seq} was taken by another ledger; {Alert} is raised again", step.Record!.Seq, step.Request.AlertId);
+            step.RaiseAgain = true;
+            step.Result = new CommandResult(Outcome.Unavailable, step.Request.AlertId);
         }
         catch (Exception e) when (e is StreamConflictException or DuplicateRecordException)
         {
@@ -198,10 +216,21 @@ public sealed class AlertLedgerGrain(
                 ? new CommandResult(Outcome.Unchanged, step.Request.AlertId)
                 : CommandResult.Rejected(Outcome.Conflict, "alertId", "The alert changed meanwhile; retry.");
         }
-        catch (StoreUnavailableException e)
+        catch (WriteRefusedException e)
         {
+            // The write's own data (an acknowledgement's note, as callers are meant to have checked): this one alone fails.
+            log.LogError(e, "The store refused {Request} of alert {Alert}", step.Request.GetType().Name, step.Request.AlertId);
+            step.Result = CommandResult.Rejected(Outcome.Invalid, step.Request is AcknowledgeRequest ? "note" : "alertId",
+                "The store refused this text; nothing was recorded.");
+        }
+        catch (Exception e)
+        {
+            // Unavailable, or a commit whose outcome the store could not confirm: a raise is recovered by the sweep, an
+            // acknowledgement by the caller's retry (acknowledging twice is harmless), an escalation by the next check.
             log.LogWarning(e, "Alert {Alert} could not be recorded; the sweep or a retry will", step.Request.AlertId);
-            step.Result = CommandResult.Rejected(Outcome.Unavailable, "", "The event store is unavailable; retry.");
+            step.Result = e is CommitOutcomeUnknownException
+                ? CommandResult.Rejected(Outcome.Unknown, "", "The store lost the connection while committing; retry.")
+                : CommandResult.Rejected(Outcome.Unavailable, "", "The event store is unavailable; retry.");
             if (step.Request is EscalateRequest && step.Record?.DueBy is { } due) dueBy[step.Request.AlertId] = due;
         }
     }

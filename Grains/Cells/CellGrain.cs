@@ -26,6 +26,8 @@ public sealed class CellGrain(
 
     public Task<CellView?> GetView() => Task.FromResult(state.Registered ? state.ToView() : null);
 
+    public Task<bool> IsRegistered() => Task.FromResult(state.Registered);
+
     /// <remarks>Commands are decided on a copy, so a failed commit leaves the committed state untouched.</remarks>
     public async Task<IReadOnlyList<CommandResult>> Execute(IReadOnlyList<CellCommand> commands)
     {
@@ -56,12 +58,18 @@ public sealed class CellGrain(
             foreach (var command in commands) singly.AddRange(await Execute([command]));
             return singly;
         }
-        catch (Exception e) when (e is DuplicateRecordException or StreamConflictException or StoreUnavailableException)
+        catch (Exception e) when (e is DuplicateRecordException or StreamConflictException or StoreUnavailableException
+                                   or WriteRefusedException or CommitOutcomeUnknownException)
         {
-            if (e is StreamConflictException) DeactivateOnIdle();
-            var (outcome, error) = e is DuplicateRecordException
-                ? (Outcome.Conflict, "The id is already recorded in another cell")
-                : (Outcome.Unavailable, "The event store could not commit the change; nothing was recorded. Retry.");
+            // A conflict, or a commit the store could not confirm either way: the next activation reads what the store holds.
+            if (e is StreamConflictException or CommitOutcomeUnknownException) DeactivateOnIdle();
+            var (outcome, error) = e switch
+            {
+                DuplicateRecordException => (Outcome.Conflict, "The id is already recorded in another cell"),
+                WriteRefusedException => (Outcome.Invalid, "The store refused the report's text; nothing was recorded."),
+                CommitOutcomeUnknownException => (Outcome.Unknown, "The connection to the store was lost while the change committed."),
+                _ => (Outcome.Unavailable, "The event store could not commit the change; nothing was recorded. Retry."),
+            };
             return results.Select(r => r.Outcome is Outcome.Created or Outcome.Updated
                 ? CommandResult.Rejected(outcome, "", error) with { EntityId = r.EntityId }
                 : r).ToList();

@@ -171,5 +171,13 @@ public sealed class CountyGrain(
         {
             log.LogWarning(e, "County {County} could not record its colour change; will retry", Code);
         }
+        catch (Exception e) when (e is CommitOutcomeUnknownException or WriteRefusedException)
+        {
+            // Recorded or not, the store says which when it answers again: take what it holds (the alert sweep raises
+            // the alert of a colour change that landed) and decide again next time.
+            log.LogWarning(e, "County {County}'s colour change was not confirmed; it reads its history again", Code);
+            try { (recorded, streamVersion) = await records.LastColours(Code); }
+            catch (Exception again) { log.LogWarning(again, "County {County} could not read its history; will retry", Code); DeactivateOnIdle(); }
+        }
     }
 }

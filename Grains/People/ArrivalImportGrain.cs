@@ -164,7 +164,8 @@ public sealed class ArrivalImportGrain(
                 await eventLog.AppendAsync(new StreamWrite(PersonStreams.Of(s.Person.Arrival.PersonRef), 0, s.Settled.All, [], [s.Settled.Record]));
                 return (Exception?)null;
             }
-            catch (Exception e) when (e is StreamConflictException or StoreUnavailableException or DuplicateRecordException)
+            catch (Exception e) when (e is StreamConflictException or StoreUnavailableException or DuplicateRecordException
+                                       or WriteRefusedException or CommitOutcomeUnknownException)
             {
                 return e;
             }
@@ -184,6 +185,12 @@ public sealed class ArrivalImportGrain(
                     break;
                 case StreamConflictException:
                     conflicts.Add(s.Person.Row);
+                    break;
+                case WriteRefusedException:
+                    results[s.Person.Row] = CommandResult.Rejected(Outcome.Invalid, "", "The store refused this row's text; nothing was recorded.");
+                    break;
+                case CommitOutcomeUnknownException:
+                    results[s.Person.Row] = CommandResult.Rejected(Outcome.Unknown, "", "The connection to the store was lost while this row committed.");
                     break;
                 default:
                     results[s.Person.Row] = CommandResult.Rejected(Outcome.Unavailable, "", "Nothing was recorded; retry.");

@@ -73,15 +73,31 @@ public sealed class PersonGrain(
         await RefreshIfUnknown();
         var now = clock.GetUtcNow();
         var decision = PersonDecider.Arrival(state, report, Province.CountyOfCell(report.CellId), now, options.Value);
-        if (decision.Events.Count == 0) return new(decision.Result, decision.ArrivalId, false, state.View(now, Offset));
-        if (decision.NewArrival)
+        if (decision.Events.Count == 0)
         {
-            // The cell holds its travellers. Registered first, so an arrival to an unknown cell records nothing.
-            var registered = (await GrainFactory.GetGrain<ICellGrain>(report.CellId).Execute([TravellerOf(report, decision.ArrivalId!, now, Offset)]))[0];
-            if (!registered.Succeeded) return new(registered with { EntityId = null }, null, false, null);
+            // A repeat of a recorded report. Its first attempt may have recorded the person and then failed to reach the
+            // cell: the repeat completes that (the cell recognises an arrival it holds already).
+            var known = state.Arrivals.First(a => a.ArrivalId == decision.ArrivalId);
+            var held = await HoldInCell(report with { OriginArea = known.OriginArea, OriginRisk = known.OriginRisk, ArrivedAt = known.ArrivedAt, CellId = known.CellId }, known.ArrivalId, now);
+            return held is { } notHeld ? new(notHeld, null, false, null) : new(decision.Result, decision.ArrivalId, false, state.View(now, Offset));
         }
+        // The person first, then the cell: a cell never holds a traveller whose person was not recorded (an orphan). A
+        // cell that missed the arrival gets it when the report is repeated (above). The cell must exist before either.
+        if (decision.NewArrival && !await GrainFactory.GetGrain<ICellGrain>(report.CellId).IsRegistered())
+            return new(CommandResult.Rejected(Outcome.NotFound, "cellId", $"Cell {report.CellId} is not registered"), null, false, null);
         if (await Commit(decision.Events, now, report.By) is { } failure) return new(failure, null, false, null);
+        if (decision.NewArrival && await HoldInCell(report, decision.ArrivalId!, now) is { } notInCell) return new(notInCell, null, false, null);
         return new(decision.Result, decision.ArrivalId, decision.Corroborated, state.View(now, Offset));
+    }
+
+    /// <summary>Registers a recorded arrival with the cell it stays in; null once the cell holds it.</summary>
+    async Task<CommandResult?> HoldInCell(ReportArrival report, string arrivalId, DateTimeOffset now)
+    {
+        var registered = (await GrainFactory.GetGrain<ICellGrain>(report.CellId).Execute([TravellerOf(report, arrivalId, now, Offset)]))[0];
+        if (registered.Succeeded) return null;
+        return registered.Outcome is Outcome.Unavailable or Outcome.Unknown
+            ? CommandResult.Rejected(registered.Outcome, "", "The arrival is recorded for the person, but the cell could not list it yet; repeat the same report.")
+            : registered with { EntityId = null };
     }
 
     public async Task<(CommandResult Result, CodeView? Code)> CheckIn(RecordCheckIn c)
@@ -129,10 +145,16 @@ public sealed class PersonGrain(
         {
             await eventLog.AppendAsync(new StreamWrite(PersonStreams.Of(state.PersonRef), state.Version, all, [], [record]));
         }
-        catch (Exception e) when (e is StreamConflictException or StoreUnavailableException or DuplicateRecordException)
+        catch (Exception e) when (e is StreamConflictException or StoreUnavailableException or DuplicateRecordException
+                                   or WriteRefusedException or CommitOutcomeUnknownException)
         {
-            if (e is StreamConflictException) DeactivateOnIdle();
-            return CommandResult.Rejected(Outcome.Unavailable, "", "Nothing was recorded; retry.");
+            if (e is StreamConflictException or CommitOutcomeUnknownException) DeactivateOnIdle();
+            return e switch
+            {
+                WriteRefusedException => CommandResult.Rejected(Outcome.Invalid, "", "The store refused the report's text; nothing was recorded."),
+                CommitOutcomeUnknownException => CommandResult.Rejected(Outcome.Unknown, "", "The connection to the store was lost while the report committed."),
+                _ => CommandResult.Rejected(Outcome.Unavailable, "", "Nothing was recorded; retry."),
+            };
         }
         state = working;
         var alerts = all.SelectMany(e => AlertRules.ForPersonEvent(e, record.CellId, record.County, alertOptions.Value)).ToList();

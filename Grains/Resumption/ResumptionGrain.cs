@@ -129,12 +129,19 @@ public sealed class ResumptionGrain(
             book.Version += events.Count;
             return null;
         }
-        catch (Exception e) when (e is StreamConflictException or StoreUnavailableException or DuplicateRecordException)
+        catch (Exception e) when (e is StreamConflictException or StoreUnavailableException or DuplicateRecordException
+                                   or WriteRefusedException or CommitOutcomeUnknownException)
         {
-            // Another activation wrote first: wake again from the store rather than decide on stale state.
-            if (e is StreamConflictException) DeactivateOnIdle();
+            // Another activation wrote first, or a commit nobody could confirm: wake again from the store rather than
+            // decide on stale state.
+            if (e is StreamConflictException or CommitOutcomeUnknownException) DeactivateOnIdle();
             log.LogWarning(e, "Resumption of county {County} could not commit", Code);
-            return CommandResult.Rejected(Outcome.Unavailable, "", "The event store could not commit the change; nothing was recorded. Retry.");
+            return e switch
+            {
+                WriteRefusedException => CommandResult.Rejected(Outcome.Invalid, "", "The store refused the change's text; nothing was recorded."),
+                CommitOutcomeUnknownException => CommandResult.Rejected(Outcome.Unknown, "", "The connection to the store was lost while the change committed."),
+                _ => CommandResult.Rejected(Outcome.Unavailable, "", "The event store could not commit the change; nothing was recorded. Retry."),
+            };
         }
     }
 

@@ -44,3 +44,23 @@ public sealed record EventLogOptions
     /// <summary>Writes waiting beyond this make new writers wait (back-pressure).</summary>
     public int QueueCapacity { get; init; } = 20_000;
 }
+
+/// <summary>
+/// The store refused this write's own data (an invalid value such as "\u0000" in jsonb, a broken integrity rule):
+/// nothing of it was committed, and sending it again cannot help. Callers answer it as a refusal, never as "unavailable".
+/// </summary>
+public sealed class WriteRefusedException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>
+/// The connection was lost while the write's COMMIT was in flight: it may or may not have been committed. Not
+/// "nothing was recorded": the writer reads its stream back (<see cref="CommitReconciler"/>) before it answers.
+/// </summary>
+public sealed class CommitOutcomeUnknownException(string streamKey, long versionIfCommitted, Guid lastEventId, Exception inner)
+    : Exception($"The commit of a write to {streamKey} may or may not have happened (connection lost during COMMIT)", inner)
+{
+    public string StreamKey { get; } = streamKey;
+    /// <summary>The stream's version had the write been committed.</summary>
+    public long VersionIfCommitted { get; } = versionIfCommitted;
+    /// <summary>Id of the write's last event: how it is recognised in the stream.</summary>
+    public Guid LastEventId { get; } = lastEventId;
+}

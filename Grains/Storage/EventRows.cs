@@ -32,6 +32,10 @@ public sealed class EventRows
     readonly List<string> bodies = [];
     readonly List<string> types = [];
     readonly List<string> dotNetTypes = [];
+    readonly Dictionary<StreamWrite, Guid> lastEventIds = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Each write's last event id: how a write whose commit outcome is unknown is found in the store.</summary>
+    public IReadOnlyDictionary<StreamWrite, Guid> LastEventIds => lastEventIds;
 
     public EventRows(IEnumerable<StreamWrite> writes, ISerializer serializer)
     {
@@ -52,6 +56,7 @@ public sealed class EventRows
                 types.Add(alias);
                 dotNetTypes.Add(dotNet);
             }
+            if (w.Events.Count > 0) lastEventIds[w] = ids[^1];
         }
     }
 

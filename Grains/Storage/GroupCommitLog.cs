@@ -1,8 +1,6 @@
 using System.Threading.Channels;
-using JasperFx;
-using JasperFx.Events;
 using Marten;
-using Marten.Exceptions;
+using Marten.Services;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -13,8 +11,10 @@ namespace EpiGrid.Grains.Storage;
 /// Group commit: writes from many grains queue here and are committed together, up to
 /// <see cref="EventLogOptions.MaxEventsPerCommit"/> events a transaction, by a few writer loops. Each caller's
 /// task completes only after the transaction holding its write has committed. If a shared transaction fails
-/// for a reason that belongs to one write (a conflict, a duplicate), the writes are retried one by one so
-/// the others still commit and only the culprit fails. The events go in set-based (<see cref="EventRows"/>).
+/// for a reason that belongs to one write (a conflict, a duplicate, data the store refuses: <see cref="CommitFailures"/>),
+/// the writes are retried one by one so the others still commit and only the culprit fails. A write whose COMMIT lost
+/// its connection is looked up in the store before its caller is answered (<see cref="CommitReconciler"/>).
+/// The events go in set-based (<see cref="EventRows"/>).
 /// </summary>
 public sealed class GroupCommitLog(IDocumentStore store, IOptions<EventLogOptions> options, ILogger<GroupCommitLog> log)
     : BackgroundService, IEventLog
@@ -42,7 +42,20 @@ public sealed class GroupCommitLog(IDocumentStore store, IOptions<EventLogOption
         var pending = new Pending(write, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         var lane = options.Value.UrgentWriters > 0 && IsUrgent(write) ? urgent : queue;
         await lane.Writer.WriteAsync(pending, cancellationToken);
-        await pending.Done.Task;
+        try
+        {
+            await pending.Done.Task;
+        }
+        catch (CommitOutcomeUnknownException unknown)
+        {
+            // The caller must not hear "nothing committed" when it may have been: read the stream back first.
+            switch (await CommitReconciler.Landed(store, unknown, log))
+            {
+                case true: return;
+                case false: throw new StoreUnavailableException("The connection was lost during COMMIT; the write is not in the store", unknown);
+                default: throw;
+            }
+        }
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -80,16 +93,14 @@ public sealed class GroupCommitLog(IDocumentStore store, IOptions<EventLogOption
             await Commit(batch.Select(p => p.Write).ToList());
             foreach (var p in batch) p.Done.TrySetResult();
         }
-        catch (Exception e) when (batch.Count > 1 && BelongsToOneWrite(e))
+        catch (Exception e) when (batch.Count > 1 && CommitFailures.BelongsToOneWrite(e))
         {
-            log.LogDebug(e, "Group commit of {Count} writes failed; retrying them one by one", batch.Count);
+            log.LogDebug(e, "Group commit of {Count} writes failed on one write's data; retrying them one by one", batch.Count);
             foreach (var p in batch) await CommitAlone(p);
         }
         catch (Exception e)
         {
-            var failure = Translate(e, batch[0].Write.StreamKey);
-            if (failure is StoreUnavailableException) log.LogWarning(e, "Event store unavailable; {Count} writes failed", batch.Count);
-            foreach (var p in batch) p.Done.TrySetException(failure);
+            Fail(batch, e);
         }
     }
 
@@ -102,37 +113,54 @@ public sealed class GroupCommitLog(IDocumentStore store, IOptions<EventLogOption
         }
         catch (Exception e)
         {
-            p.Done.TrySetException(Translate(e, p.Write.StreamKey));
+            Fail([p], e);
         }
     }
 
+    void Fail(List<Pending> writes, Exception e)
+    {
+        var failures = writes.Select(p => (p, Failure: CommitFailures.Translate(e, p.Write))).ToList();
+        switch (failures[0].Failure)
+        {
+            case StoreUnavailableException: log.LogWarning(e, "Event store unavailable; {Count} writes failed", writes.Count); break;
+            case CommitOutcomeUnknownException: log.LogWarning(e, "Connection lost during COMMIT; {Count} writes may or may not be committed", writes.Count); break;
+            case WriteRefusedException r: log.LogWarning("Write to {Stream} refused: {Reason}", writes[0].Write.StreamKey, r.Message); break;
+        }
+        foreach (var (p, failure) in failures) p.Done.TrySetException(failure);
+    }
+
+    /// <summary>
+    /// One transaction, ours rather than the session's, so that a failure of the COMMIT itself is told apart: before it,
+    /// nothing is committed (PostgreSQL rolls back a transaction whose connection drops); a connection lost while COMMIT
+    /// is in flight leaves the outcome unknown (<see cref="CommitInDoubtException"/>); a COMMIT the server answers with
+    /// an error (a deferred check) did not commit.
+    /// </summary>
     async Task Commit(IReadOnlyList<StreamWrite> writes)
     {
-        await using var session = store.LightweightSession();
-        new EventRows(writes, serializer).QueueInto(session);
-        foreach (var w in writes)
-        {
-            if (w.Inserts.Count > 0) session.InsertObjects(w.Inserts);
-            if (w.Upserts.Count > 0) session.StoreObjects(w.Upserts);
-        }
+        var rows = new EventRows(writes, serializer);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        await session.SaveChangesAsync();
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var session = store.LightweightSession(SessionOptions.ForTransaction(transaction, false)))
+        {
+            rows.QueueInto(session);
+            foreach (var w in writes)
+            {
+                if (w.Inserts.Count > 0) session.InsertObjects(w.Inserts);
+                if (w.Upserts.Count > 0) session.StoreObjects(w.Upserts);
+            }
+            await session.SaveChangesAsync();
+        }
+        try
+        {
+            await transaction.CommitAsync();
+        }
+        catch (Exception e) when (e is not PostgresException)
+        {
+            throw new CommitInDoubtException(rows.LastEventIds, e);
+        }
         Telemetry.EpiGridMetrics.AppendDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         Telemetry.EpiGridMetrics.EventsPerCommit.Record(writes.Sum(w => (long)w.Events.Count));
     }
-
-    static bool BelongsToOneWrite(Exception e) => Translate(e, "") is StreamConflictException or DuplicateRecordException;
-
-    static Exception Translate(Exception e, string streamKey) => e switch
-    {
-        _ when EventRows.IsStreamConflict(e) => new StreamConflictException(streamKey, e),
-        // Marten's exception transforms still turn some key violations of its tables into its own exceptions.
-        JasperFx.Events.ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException
-            or EventStreamUnexpectedMaxEventIdException or ConcurrencyException
-            => new StreamConflictException(streamKey, e),
-        DocumentAlreadyExistsException d => new DuplicateRecordException($"{d.DocType.Name} {d.Id} already exists", e),
-        MartenCommandException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } }
-            => new DuplicateRecordException("A record with the same key already exists", e),
-        _ => new StoreUnavailableException("The event store could not commit the write", e),
-    };
 }

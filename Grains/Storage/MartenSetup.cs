@@ -35,7 +35,8 @@ public static class MartenSetup
             options.Events.MapEventType(type, name);
         options.Schema.For<CaseRecord>().Index(x => x.County).Index(x => x.CellId);
         options.Schema.For<CellRecord>().Index(x => x.County);
-        options.Schema.For<AlertRecord>().Duplicate(x => x.Seq).Index(x => x.County);
+        // One number, one alert: two ledger activations overlapping in a fail-over cannot both use a number (AlertSequence).
+        options.Schema.For<AlertRecord>().Duplicate(x => x.Seq, configure: index => index.IsUnique = true).Index(x => x.County);
         options.Schema.For<AlertSweepCheckpoint>();
         options.Schema.For<PersonRecord>().Index(x => x.County);
         options.Schema.For<EnterpriseRecord>().Index(x => x.County);

@@ -48,9 +48,9 @@ public static class AlertsApi
         if (await query.Get(alertId) is not { } alert || !AlertAudience.MayRead(caller, alert))
             return Problems.NotFound($"No alert {alertId} within your jurisdiction.").ToResult(http);
         if (!AlertAudience.MayAcknowledge(caller, alert)) return Problems.Forbidden(AlertAudience.RefusalOf(caller)).ToResult(http);
-        if (body?.Note is { Length: > 500 }) return Problems.Invalid("note", "At most 500 characters.").ToResult(http);
+        if (AckNote.Check(body?.Note, out var note) is { } badNote) return Problems.Invalid("note", badNote).ToResult(http);
         if (RequestProvenance.TryRead(http, caller, out var by) is { } problem) return problem.ToResult(http);
-        var result = await grains.GetGrain<IAlertLedgerGrain>(0).Acknowledge(alertId, by, body?.Note?.Trim());
+        var result = await grains.GetGrain<IAlertLedgerGrain>(0).Acknowledge(alertId, by, note);
         if (CommandOutcomes.ProblemOf(result) is { } refused) return refused.ToResult(http);
         return TypedResults.Ok(AlertPayload.From((await query.Get(alertId))!));
     }

@@ -15,6 +15,16 @@ public sealed class GridHub(IClusterClient grains, ILogger<GridHub> log) : Hub<I
     /// <summary>The most alerts one catchUp answers: a caller further behind asks again from the last it got.</summary>
     public const int CatchUpPage = 1000;
 
+    /// <summary>
+    /// Read before the arguments are checked, so that an overlong note is answered (a HubException naming it) rather
+    /// than the connection closed; SignalR's default is 32 KB. Our choice: room for any argument the hub takes, with margin.
+    /// </summary>
+    public const long MaxMessageBytes = 128 * 1024;
+    /// <summary>Alert ids are made by the rules (kind:cell:case and the like); the query grain knows none longer.</summary>
+    const int MaxAlertIdLength = 300;
+    /// <summary>Group names are "cell:&lt;id&gt;", "county:&lt;code&gt;" and the like.</summary>
+    const int MaxGroupLength = 100;
+
     Jurisdiction Caller => Jurisdiction.Of(Context.User!);
 
     public override async Task OnConnectedAsync()
@@ -26,6 +36,7 @@ public sealed class GridHub(IClusterClient grains, ILogger<GridHub> log) : Hub<I
     /// <summary>Join one more group; only groups within the caller's jurisdiction.</summary>
     public async Task Join(string group)
     {
+        group = HubArguments.Text(nameof(group), group, MaxGroupLength);
         if (!AlertAudience.GroupsOf(Caller).Contains(group))
         {
             log.LogWarning("{Actor} ({Role}) asked to join {Group}, outside their jurisdiction", Caller.Actor, Caller.Role, group);
@@ -37,13 +48,15 @@ public sealed class GridHub(IClusterClient grains, ILogger<GridHub> log) : Hub<I
     /// <summary>Acknowledge an alert: recorded with who and when, and pushed to every screen that shows it.</summary>
     public async Task<AlertPayload> Ack(string alertId, string? note = null)
     {
+        alertId = HubArguments.Text(nameof(alertId), alertId, MaxAlertIdLength);
+        var recorded = HubArguments.Note(nameof(note), note);
         var caller = Caller;
         // As over HTTP: another jurisdiction's alert is answered as a missing one, so that ids (case:<cell>:<case>) reveal nothing.
         if (await grains.GetGrain<IAlertQueryGrain>(0).Get(alertId) is not { } alert || !AlertAudience.MayRead(caller, alert))
             throw new HubException($"No alert {alertId} within your jurisdiction.");
         if (!AlertAudience.MayAcknowledge(caller, alert)) throw new HubException(AlertAudience.RefusalOf(caller));
         var result = await grains.GetGrain<IAlertLedgerGrain>(0)
-            .Acknowledge(alertId, new Provenance(caller.Actor, "signalr", Context.ConnectionId), note?.Trim() is { Length: > 0 } n ? n[..Math.Min(n.Length, 500)] : null);
+            .Acknowledge(alertId, new Provenance(caller.Actor, "signalr", Context.ConnectionId), recorded);
         if (!result.Succeeded) throw new HubException(result.Error ?? "The alert could not be acknowledged; retry.");
         return AlertPayload.From((await grains.GetGrain<IAlertQueryGrain>(0).Get(alertId))!);
     }

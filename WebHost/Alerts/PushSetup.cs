@@ -14,7 +14,12 @@ public static class PushSetup
                 o.EnableDetailedErrors = false;
                 o.AddFilter<HubRateLimitFilter>();
             })
-            .AddJsonProtocol(o => o.PayloadSerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+            .AddJsonProtocol(o =>
+            {
+                o.PayloadSerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+                o.PayloadSerializerOptions.Converters.Add(new HubStrings());
+            })
+            .AddHubOptions<GridHub>(o => o.MaximumReceiveMessageSize = GridHub.MaxMessageBytes);
         // The channel prefix names the deployment: two deployments sharing one Redis (or test platforms sharing the
         // test Redis) must never see each other's pushes.
         if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 } redis)

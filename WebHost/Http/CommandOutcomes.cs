@@ -10,7 +10,7 @@ public static class CommandOutcomes
         Outcome.NotFound => StatusCodes.Status404NotFound,
         Outcome.Conflict => StatusCodes.Status409Conflict,
         Outcome.Invalid => StatusCodes.Status400BadRequest,
-        Outcome.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        Outcome.Unavailable or Outcome.Unknown => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
 
@@ -23,6 +23,8 @@ public static class CommandOutcomes
         {
             Outcome.Invalid => Problems.Invalid(fieldPrefix + (result.Field ?? "body"), error),
             Outcome.Unavailable => Problems.Unavailable($"Nothing was recorded: {error} Retry shortly."),
+            // Not "nothing was recorded": it may have been. A retry of the same request is recognised either way.
+            Outcome.Unknown => Problems.Unavailable($"It is not yet known whether this was recorded: {error} Retry the same request shortly; a repeat is recognised."),
             _ => Problems.Status(StatusOf(result), error),
         };
     }

@@ -16,7 +16,10 @@ public sealed record RegisterTravellerRequest
     /// <summary>The record's id in its source system: the same source and id again changes nothing.</summary>
     public string? SourceRecordId { get; init; }
 
-    /// <summary>Optional: a new id is made when absent, so repeats of such a request are not recognised.</summary>
+    /// <summary>
+    /// Optional. When absent, the id is derived from the report itself (<see cref="DerivedId"/>), so that a client's retry
+    /// after a lost answer is recognised instead of counting the traveller twice.
+    /// </summary>
     public string? TravellerId { get; init; }
     public string? OriginArea { get; init; }
     /// <summary>high, medium or low: the risk level of the area the traveller came from.</summary>
@@ -39,13 +42,26 @@ public sealed record RegisterTravellerRequest
 
     public RegisterTraveller? ToCommand(Provenance by, DateTimeOffset now, FieldErrors errors)
     {
-        var travellerId = Fields.Id(errors, "travellerId", TravellerId, required: false) ?? Guid.NewGuid().ToString("N");
+        var travellerId = Fields.Id(errors, "travellerId", TravellerId, required: false);
         var originArea = Fields.Text(errors, "originArea", OriginArea, maxLength: 100);
         var originRisk = Fields.OneOf(errors, "originRisk", OriginRisk, Risks);
         var arrivedAt = Fields.Moment(errors, "arrivedAt", ArrivedAt, now);
         var mode = Fields.Text(errors, "mode", Mode, maxLength: 32, required: false) ?? "unknown";
         var quarantine = Fields.OneOf(errors, "quarantine", Quarantine, Quarantines, required: false)
             ?? (originRisk == "low" ? "none" : "home");
-        return errors.Any ? null : new RegisterTraveller(by, travellerId, originArea!, originRisk!, arrivedAt!.Value, mode, quarantine);
+        if (errors.Any) return null;
+        travellerId ??= DerivedId(by.Actor, originArea!, originRisk!, arrivedAt!.Value, mode);
+        return new RegisterTraveller(by, travellerId, originArea!, originRisk!, arrivedAt!.Value, mode, quarantine);
+    }
+
+    /// <summary>
+    /// The id of a traveller reported without one: who reported, from where, at what moment, how. Our choice, and its
+    /// price: two travellers reported by the same account with all of these equal are one (the answer says
+    /// "duplicate": true); a reporter registering a group arriving together gives each a travellerId.
+    /// </summary>
+    public static string DerivedId(string actor, string originArea, string originRisk, DateTimeOffset arrivedAt, string mode)
+    {
+        var what = string.Join('\u001f', actor, originArea, originRisk, arrivedAt.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture), mode);
+        return "t-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(what)))[..32];
     }
 }
