@@ -73,7 +73,7 @@ public sealed class PersonGrain(
         await RefreshIfUnknown();
         var now = clock.GetUtcNow();
         var decision = PersonDecider.Arrival(state, report, Province.CountyOfCell(report.CellId), now, options.Value);
-        if (decision.Events.Count == 0) return new(decision.Result, decision.ArrivalId, false, state.View(now, Offset));
+        if (decision.Events.Count == 0) return new(decision.Result, decision.ArrivalId, false, state.View(now, Offset), decision.Applied);
         if (decision.NewArrival)
         {
             // The cell holds its travellers. Registered first, so an arrival to an unknown cell records nothing.
@@ -81,7 +81,7 @@ public sealed class PersonGrain(
             if (!registered.Succeeded) return new(registered with { EntityId = null }, null, false, null);
         }
         if (await Commit(decision.Events, now, report.By) is { } failure) return new(failure, null, false, null);
-        return new(decision.Result, decision.ArrivalId, decision.Corroborated, state.View(now, Offset));
+        return new(decision.Result, decision.ArrivalId, decision.Corroborated, state.View(now, Offset), decision.Applied);
     }
 
     public async Task<(CommandResult Result, CodeView? Code)> CheckIn(RecordCheckIn c)

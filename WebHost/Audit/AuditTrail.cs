@@ -21,16 +21,32 @@ public sealed class AuditTrail(AuditStore store, [FromKeyedServices(Clocks.Domai
         foreach (var (key, value) in http.Request.Query) query[Printable(key)] = Printable(value.ToString());
         foreach (var (key, value) in http.Request.RouteValues)
             if (value is string s) query["route." + Printable(key)] = Printable(s);
-        var source = http.Request.Headers.TryGetValue(RequestProvenance.SourceHeader, out var header) && header.Count == 1
-            ? header.ToString()[..Math.Min(64, header.ToString().Length)] : RequestProvenance.DefaultSource;
-        var meta = new EventMeta(caller.Actor, source, now, now, personalDataReason, Activity.Current?.Id ?? http.TraceIdentifier);
+        var meta = new EventMeta(caller.Actor, SourceOf(http), now, now, personalDataReason, Activity.Current?.Id ?? http.TraceIdentifier);
         IEpiEvent e = personalDataReason is null
             ? new AuditQueried(endpoint, caller.Role, query, meta)
             : new PersonalDataViewed(endpoint, caller.Role, query, meta);
+        await Append(http, caller.Actor, e);
+    }
+
+    /// <summary>A health code lookup (GET /api/v1/codes/{personRef}), recorded as <see cref="HealthCodeViewed"/> before it is answered.</summary>
+    public async Task RecordCodeLookup(HttpContext http, string personRef, bool found, bool reasonsShown)
+    {
+        var caller = Jurisdiction.Of(http.User);
+        var now = clock.GetUtcNow();
+        var meta = new EventMeta(caller.Actor, SourceOf(http), now, now, null, Activity.Current?.Id ?? http.TraceIdentifier);
+        await Append(http, caller.Actor, new HealthCodeViewed(personRef, caller.Role, found, reasonsShown, meta));
+    }
+
+    static string SourceOf(HttpContext http) =>
+        http.Request.Headers.TryGetValue(RequestProvenance.SourceHeader, out var header) && header.Count == 1
+            ? header.ToString()[..Math.Min(64, header.ToString().Length)] : RequestProvenance.DefaultSource;
+
+    async Task Append(HttpContext http, string actor, IEpiEvent e)
+    {
         // Queries of one person at once (two browser tabs, a script) append to the same stream and would race to
         // create it or to take the next version. Within this host they take turns; across hosts a write conflict is
         // retried. Five retries were too few on a loaded machine: ten queries at once from one auditor gave a 500.
-        var turn = Turns[(int)((uint)StringComparer.Ordinal.GetHashCode(caller.Actor) % (uint)Turns.Length)];
+        var turn = Turns[(int)((uint)StringComparer.Ordinal.GetHashCode(actor) % (uint)Turns.Length)];
         await turn.WaitAsync(http.RequestAborted);
         try
         {
@@ -39,7 +55,7 @@ public sealed class AuditTrail(AuditStore store, [FromKeyedServices(Clocks.Domai
                 try
                 {
                     await using var session = store.Store.LightweightSession();
-                    session.Events.Append(AuditStreamKeys.Audit(caller.Actor), e);
+                    session.Events.Append(AuditStreamKeys.Audit(actor), e);
                     await session.SaveChangesAsync(http.RequestAborted);
                     return;
                 }
