@@ -18,7 +18,7 @@ builder.Services.AddEpiGridLimits();
 builder.Services.AddEpiGridAuth();
 builder.Services.AddEpiGridTransport();
 builder.Services.AddSingleton<CellCommandSender>();
-builder.Services.AddSingleton<IdentityHashing>();
+builder.Services.AddIdentityHashing();
 builder.Services.AddEpiGridAudit();
 builder.AddEpiGridPush();
 builder.AddEpiGridTelemetry();

@@ -22,6 +22,18 @@ public sealed record PersonalDataViewed(
     [property: Id(2)] IReadOnlyDictionary<string, string> Query,
     [property: Id(3)] EventMeta Meta) : IEpiEvent;
 
+/// <summary>
+/// Someone looked up a health code (GET /api/v1/codes/{personRef}): who (meta.actor, <see cref="Role"/>), when
+/// (meta.recordedAt), which person, and whether the answer held the reasons. Stream key: "audit:&lt;actor&gt;".
+/// </summary>
+[GenerateSerializer, Immutable, Alias("epigrid.health-code-viewed")]
+public sealed record HealthCodeViewed(
+    [property: Id(0)] string PersonRef,
+    [property: Id(1)] string Role,
+    [property: Id(2)] bool Found,
+    [property: Id(3)] bool ReasonsShown,
+    [property: Id(4)] EventMeta Meta) : IEpiEvent;
+
 public static class AuditStreamKeys
 {
     public static string Audit(string actor) => "audit:" + actor;

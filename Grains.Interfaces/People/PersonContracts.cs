@@ -11,7 +11,9 @@ public sealed record ReportArrival(
     [property: Id(6)] string OriginRisk, [property: Id(7)] DateTimeOffset ArrivedAt, [property: Id(8)] string Mode,
     [property: Id(9)] string CellId, [property: Id(10)] ReportSource From,
     [property: Id(11)] string? Quarantine = null, [property: Id(12)] string? CloseContactOf = null,
-    [property: Id(13)] IReadOnlyList<string>? Symptoms = null);
+    [property: Id(13)] IReadOnlyList<string>? Symptoms = null,
+    // Whose residents this report may move or re-code (null: people new to the platform only).
+    [property: Id(14)] ReportAuthority? Authority = null);
 
 [GenerateSerializer, Immutable, Alias("epigrid.record-check-in")]
 public sealed record RecordCheckIn(
@@ -22,12 +24,16 @@ public sealed record RecordCheckIn(
 public sealed record CodeView(
     [property: Id(0)] string PersonRef, [property: Id(1)] string Colour, [property: Id(2)] string Reason,
     [property: Id(3)] DateTimeOffset ValidUntil, [property: Id(4)] string MaskedId, [property: Id(5)] string RuleVersion,
-    [property: Id(6)] int RequiredDays, [property: Id(7)] int NormalDaysInARow);
+    [property: Id(6)] int RequiredDays, [property: Id(7)] int NormalDaysInARow,
+    // The person's cell: who may read it may read the reasons (the web host decides).
+    [property: Id(8)] string? CellId = null);
 
 [GenerateSerializer, Immutable, Alias("epigrid.arrival-result")]
 public sealed record ArrivalResult(
     [property: Id(0)] CommandResult Result, [property: Id(1)] string? ArrivalId, [property: Id(2)] bool Corroborated,
-    [property: Id(3)] CodeView? Code);
+    [property: Id(3)] CodeView? Code,
+    // False when the report was recorded without moving or re-coding the person (outside the reporter's reach).
+    [property: Id(4)] bool Applied = true);
 
 /// <summary>A person under watch (key: person reference): arrivals, check-ins and the health code.</summary>
 public interface IPersonGrain : IGrainWithStringKey

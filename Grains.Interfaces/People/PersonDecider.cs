@@ -11,20 +11,26 @@ public sealed record TravellerOptions
     public TimeSpan SameJourneyWindow { get; init; } = TimeSpan.FromHours(12);
     /// <summary>How often the quarantine watch looks for days that ended without a check-in.</summary>
     public TimeSpan WatchInterval { get; init; } = TimeSpan.FromMinutes(1);
-    /// <summary>Key of the keyed hashes (person references, phone hashes): configuration only, at least 32 bytes.</summary>
-    public string? HashKey { get; init; }
 }
 
 /// <summary>What a report does to a person. Pure.</summary>
 public static class PersonDecider
 {
-    public sealed record Decision(IReadOnlyList<IEpiEvent> Events, CommandResult Result, string? ArrivalId, bool Corroborated, bool NewArrival);
+    public sealed record Decision(IReadOnlyList<IEpiEvent> Events, CommandResult Result, string? ArrivalId, bool Corroborated, bool NewArrival,
+        bool Applied = true);
 
     public static Decision Arrival(PersonState state, ReportArrival r, string county, DateTimeOffset now, TravellerOptions options)
     {
         if (state.ArrivalFrom(r.From) is { } known)
             return new([], new CommandResult(Outcome.Unchanged, known.ArrivalId, Version: state.Version), known.ArrivalId, false, false);
         var meta = new EventMeta(r.By.Actor, r.By.Source, r.ArrivedAt, now, $"{r.From.Source} record {r.From.RecordId}", r.By.CorrelationId);
+        if (state.Known && !(r.Authority ?? ReportAuthority.NewPersonsOnly).Covers(state.CellId))
+            return state.NotAppliedFrom(r.From)
+                ? new([], new CommandResult(Outcome.Unchanged, null, Version: state.Version), null, false, false, Applied: false)
+                : new([new ArrivalReportNotApplied(state.PersonRef, r.CellId, county, state.CellId!, r.OriginArea, r.OriginRisk, r.Mode, r.From,
+                        meta with { Reason = $"{meta.Reason}; not applied: the person is on record in {state.CellId}, outside the reporter's jurisdiction" },
+                        r.CloseContactOf, r.Symptoms is { Count: > 0 } declared ? declared : null)],
+                    new CommandResult(Outcome.Created, null), null, false, false, Applied: false);
         var same = state.Arrivals.FirstOrDefault(a =>
             string.Equals(a.OriginArea.Trim(), r.OriginArea.Trim(), StringComparison.OrdinalIgnoreCase)
             && (a.ArrivedAt - r.ArrivedAt).Duration() <= options.SameJourneyWindow);

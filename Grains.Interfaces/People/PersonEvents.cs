@@ -26,6 +26,17 @@ public sealed record ArrivalCorroborated(
     [property: Id(0)] string PersonRef, [property: Id(1)] string ArrivalId, [property: Id(2)] ReportSource From,
     [property: Id(3)] EventMeta Meta) : IEpiEvent;
 
+/// <summary>
+/// A report of the person arriving in another cell, from someone whose reach does not cover the cell the person is on
+/// record in (<see cref="ReportAuthority"/>): kept as a report (who said what, when), without moving or re-coding them.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("epigrid.arrival-report-not-applied")]
+public sealed record ArrivalReportNotApplied(
+    [property: Id(0)] string PersonRef, [property: Id(1)] string CellId, [property: Id(2)] string County,
+    [property: Id(3)] string OnRecordIn, [property: Id(4)] string OriginArea, [property: Id(5)] string OriginRisk,
+    [property: Id(6)] string Mode, [property: Id(7)] ReportSource From, [property: Id(8)] EventMeta Meta,
+    [property: Id(9)] string? CloseContactOf = null, [property: Id(10)] IReadOnlyList<string>? DeclaredSymptoms = null) : IEpiEvent;
+
 [GenerateSerializer, Immutable, Alias("epigrid.check-in-recorded")]
 public sealed record CheckInRecorded(
     [property: Id(0)] string PersonRef, [property: Id(1)] decimal TemperatureCelsius, [property: Id(2)] IReadOnlyList<string> Symptoms,

@@ -22,6 +22,7 @@ public sealed class PersonState(string personRef)
     readonly List<Arrival> arrivals = [];
     readonly List<CheckIn> checkIns = [];
     readonly HashSet<DateOnly> missed = [];
+    readonly HashSet<ReportSource> notApplied = [];
 
     public string PersonRef { get; } = personRef;
     public string? MaskedId { get; private set; }
@@ -40,12 +41,16 @@ public sealed class PersonState(string personRef)
 
     public Arrival? ArrivalFrom(ReportSource source) => arrivals.FirstOrDefault(a => a.Sources.Contains(source));
 
+    /// <summary>Whether a report from this source record was already kept without being applied.</summary>
+    public bool NotAppliedFrom(ReportSource source) => notApplied.Contains(source);
+
     public PersonState Clone()
     {
         var copy = new PersonState(PersonRef) { MaskedId = MaskedId, CellId = CellId, County = County, Version = Version, LastCode = LastCode };
         copy.arrivals.AddRange(arrivals);
         copy.checkIns.AddRange(checkIns);
         copy.missed.UnionWith(missed);
+        copy.notApplied.UnionWith(notApplied);
         return copy;
     }
 
@@ -59,6 +64,9 @@ public sealed class PersonState(string personRef)
                 break;
             case ArrivalCorroborated e when arrivals.FindIndex(a => a.ArrivalId == e.ArrivalId) is var i and >= 0:
                 arrivals[i] = arrivals[i] with { Sources = [.. arrivals[i].Sources, e.From] };
+                break;
+            case ArrivalReportNotApplied e:
+                notApplied.Add(e.From);
                 break;
             case CheckInRecorded e:
                 checkIns.Add(new CheckIn(e.Meta.OccurredAt, e.TemperatureCelsius, e.Symptoms));
@@ -79,6 +87,6 @@ public sealed class PersonState(string personRef)
     {
         if (!Known) return null;
         var code = Code(now, utcOffset);
-        return new CodeView(PersonRef, code.Colour, code.Reason, code.ValidUntil, MaskedId!, code.RuleVersion, code.RequiredDays, code.NormalDaysInARow);
+        return new CodeView(PersonRef, code.Colour, code.Reason, code.ValidUntil, MaskedId!, code.RuleVersion, code.RequiredDays, code.NormalDaysInARow, CellId);
     }
 }

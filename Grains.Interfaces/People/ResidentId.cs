@@ -39,15 +39,21 @@ public static class ResidentId
     /// <summary>Upper-case, trimmed: the form that is hashed, so "x" and "X" are one person.</summary>
     public static string Normalise(string idNumber) => idNumber.Trim().ToUpperInvariant();
 
-    /// <summary>330782********1234: region and last four only.</summary>
+    /// <summary>
+    /// *****************4: the check character only. Anyone holding the hash key can test a candidate number against a
+    /// person reference, so a masked form must leave many candidates: this one leaves every region (≥ 2,844 county
+    /// codes), birth date (36,524 in 100 years) and sequence (1,000), one in 11 by the check character: ≥ 9 × 10^9.
+    /// The usual first-6-last-4 display (330782********1234) leaves only the birth date, a few thousand. Our choice
+    /// against issue 14's floor of 10^8 candidates; docs/security.md says why (MaskingTests count it).
+    /// </summary>
     public static string Mask(string idNumber)
     {
         var id = Normalise(idNumber);
-        return id.Length == 18 ? id[..6] + new string('*', 8) + id[14..] : new string('*', id.Length);
+        return id.Length == 18 ? new string('*', 17) + id[17] : new string('*', id.Length);
     }
 }
 
-/// <summary>Mobile numbers: 138****5678.</summary>
+/// <summary>Phone numbers: 138******** (the network segment only).</summary>
 public static class PhoneNumber
 {
     public static string Normalise(string phone) => new(phone.Where(char.IsAsciiDigit).ToArray());
@@ -55,9 +61,15 @@ public static class PhoneNumber
     public static string? Problem(string? phone) =>
         phone is null ? null : Normalise(phone) is { Length: >= 7 and <= 15 } ? null : "Must be 7 to 15 digits.";
 
+    /// <summary>
+    /// Shows at most the first three digits, and only as many as leave eight hidden: 10^8 candidates for a mobile
+    /// number (the usual 138****5678 leaves 10^4, which the keyed phone hash lets a key holder test in a moment).
+    /// Shorter numbers show nothing.
+    /// </summary>
     public static string Mask(string phone)
     {
         var digits = Normalise(phone);
-        return digits.Length >= 7 ? digits[..3] + new string('*', digits.Length - 7) + digits[^4..] : new string('*', digits.Length);
+        var shown = Math.Clamp(digits.Length - 8, 0, 3);
+        return digits[..shown] + new string('*', digits.Length - shown);
     }
 }

@@ -75,6 +75,8 @@ public sealed class PersonGrain(
         var decision = PersonDecider.Arrival(state, report, Province.CountyOfCell(report.CellId), now, options.Value);
         if (decision.Events.Count == 0)
         {
+            // A repeat of a report that was recorded without being applied (outside the reporter's reach): nothing more.
+            if (!decision.Applied) return new(decision.Result, null, false, state.View(now, Offset), Applied: false);
             // A repeat of a recorded report. Its first attempt may have recorded the person and then failed to reach the
             // cell: the repeat completes that (the cell recognises an arrival it holds already).
             var known = state.Arrivals.First(a => a.ArrivalId == decision.ArrivalId);
@@ -87,7 +89,7 @@ public sealed class PersonGrain(
             return new(CommandResult.Rejected(Outcome.NotFound, "cellId", $"Cell {report.CellId} is not registered"), null, false, null);
         if (await Commit(decision.Events, now, report.By) is { } failure) return new(failure, null, false, null);
         if (decision.NewArrival && await HoldInCell(report, decision.ArrivalId!, now) is { } notInCell) return new(notInCell, null, false, null);
-        return new(decision.Result, decision.ArrivalId, decision.Corroborated, state.View(now, Offset));
+        return new(decision.Result, decision.ArrivalId, decision.Corroborated, state.View(now, Offset), decision.Applied);
     }
 
     /// <summary>Registers a recorded arrival with the cell it stays in; null once the cell holds it.</summary>

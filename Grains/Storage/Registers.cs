@@ -4,10 +4,18 @@ namespace EpiGrid.Grains.Storage;
 // ahead of or behind the history. They let a county reconcile with one indexed query instead of reading
 // every cell's stream. They can always be rebuilt from the events.
 
-/// <summary>The latest fact of one case. Id = case id, unique across the province.</summary>
+/// <summary>
+/// The latest fact of one case. Id = county and case id (<see cref="IdOf"/>): a case id is unique within its county,
+/// not across the province. Issue 14: with province-wide ids, the 409 for an id "already recorded in another cell"
+/// told a grid worker anywhere which case ids other counties hold. Our choice (a county numbers its own cases): the
+/// same id in another county is another county's case, so reporting it reveals nothing; within a county the clash
+/// is still refused. Records written before have Id = case id and no <see cref="CaseId"/>; they still read back.
+/// </summary>
 public sealed class CaseRecord
 {
     public string Id { get; set; } = "";
+    /// <summary>The case id as reported (null in records written before ids were scoped by county: Id is it).</summary>
+    public string? CaseId { get; set; }
     public string CellId { get; set; } = "";
     public string County { get; set; } = "";
     public CaseKind Kind { get; set; }
@@ -19,11 +27,13 @@ public sealed class CaseRecord
 
     public static CaseRecord From(CaseFact f, string county) => new()
     {
-        Id = f.CaseId, CellId = f.CellId, County = county, Kind = f.Kind, Local = f.Local, ClusterId = f.ClusterId,
+        Id = IdOf(county, f.CaseId), CaseId = f.CaseId, CellId = f.CellId, County = county, Kind = f.Kind, Local = f.Local, ClusterId = f.ClusterId,
         OccurredAt = f.OccurredAt, Status = f.Status, Version = f.Version,
     };
 
-    public CaseFact ToFact() => new(Id, CellId, Kind, Local, ClusterId, OccurredAt, Status, Version);
+    public static string IdOf(string county, string caseId) => county + ":" + caseId;
+
+    public CaseFact ToFact() => new(CaseId ?? Id, CellId, Kind, Local, ClusterId, OccurredAt, Status, Version);
 }
 
 /// <summary>A registered cell and its running tallies. Id = cell id.</summary>

@@ -22,7 +22,9 @@ public sealed record BatchItemResult(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Id = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Version = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Duplicate = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] object? Problem = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] object? Problem = null,
+    // For a traveller with an identity: the person's reference, as the single endpoint answers it.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PersonRef = null);
 
 /// <summary>
 /// Bulk reporting for systems that feed EpiGrid. Items succeed or fail one by one; valid items are sent with
@@ -46,7 +48,7 @@ public static class BatchApi
 
     static async Task<Results<Ok<BatchResponse>, ProblemHttpResult>> Submit(
         BatchRequest? body, HttpContext http, IClusterClient grains, Province province, IOptions<JsonOptions> json,
-        [FromKeyedServices(Clocks.Domain)] TimeProvider clock, ILoggerFactory loggers)
+        [FromKeyedServices(Clocks.Domain)] TimeProvider clock, ILoggerFactory loggers, IdentityHashing identityHashing)
     {
         if (body?.Items is not { Count: > 0 } items) return Problems.Invalid("items", "Required: at least one item.").ToResult(http);
         if (items.Count > MaxItems)
@@ -58,13 +60,17 @@ public static class BatchApi
         var now = clock.GetUtcNow();
         var results = new BatchItemResult[items.Count];
         var valid = new List<BatchCommand>();
+        var arrivals = new List<BatchArrival>();
         for (var i = 0; i < items.Count; i++)
         {
             var cellId = CellIdOf(items[i]);
-            var (command, problem) = BatchItems.Read(items[i], i, caller, by, now, province, json.Value.SerializerOptions);
+            var (command, arrival, problem) = BatchItems.Read(items[i], i, caller, by, now, province, json.Value.SerializerOptions);
             if (command is not null) valid.Add(command);
+            else if (arrival is not null) arrivals.Add(arrival);
             else results[i] = Failed(i, cellId, problem!);
         }
+        await Parallel.ForEachAsync(arrivals, new ParallelOptions { MaxDegreeOfParallelism = PersonsInParallel }, async (a, _) =>
+            results[a.Index] = await ReportArrival(a, caller, by, grains, province, identityHashing, now, log));
 
         await Parallel.ForEachAsync(valid.GroupBy(c => c.CellId), new ParallelOptions { MaxDegreeOfParallelism = CellsInParallel },
             async (cell, _) =>
@@ -96,6 +102,26 @@ public static class BatchApi
                 : Problems.Status(StatusCodes.Status500InternalServerError,
                     "The cell failed while processing its items; whether they were recorded is unknown. Retrying items with ids is safe.");
             return commands.Select(c => Failed(c.Index, c.CellId, problem));
+        }
+    }
+
+    /// <summary>Persons' arrivals go one grain call each (the person decides, then registers with the cell).</summary>
+    const int PersonsInParallel = 64;
+
+    static async Task<BatchItemResult> ReportArrival(BatchArrival a, Jurisdiction caller, Provenance by, IClusterClient grains,
+        Province province, IdentityHashing identityHashing, DateTimeOffset now, ILogger log)
+    {
+        try
+        {
+            var outcome = await PersonArrivals.Report(a.CellId, a.Body, caller, by, grains, province, identityHashing, now, $"items[{a.Index}].");
+            return outcome.Accepted is { } accepted
+                ? new BatchItemResult(a.Index, outcome.Status, a.CellId, accepted.ArrivalId, null, accepted.Duplicate, PersonRef: accepted.PersonRef)
+                : Failed(a.Index, a.CellId, outcome.Problem!);
+        }
+        catch (Exception e) when (GrainFailures.IsUnavailable(e))
+        {
+            log.LogWarning(e, "Batch arrival for cell {CellId} failed", a.CellId);
+            return Failed(a.Index, a.CellId, Problems.Unavailable("The cluster is not reachable right now; this item may not have been recorded. Retry shortly: the same source record is safe to repeat."));
         }
     }
 

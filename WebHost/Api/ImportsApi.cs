@@ -60,7 +60,7 @@ public static class ImportsApi
         async Task Import(List<(int Line, ValidArrival Arrival)> rows)
         {
             var outcomes = await grains.GetGrain<IArrivalImportGrain>(0)
-                .Import(rows.Select(c => new ImportedArrival(c.Arrival.PersonRef, c.Arrival.Report)).ToList());
+                .Import(rows.Select(c => new ImportedArrival(c.Arrival.PersonRef, c.Arrival.Report with { Authority = caller.ReportReach })).ToList());
             foreach (var ((line, _), r) in rows.Zip(outcomes))
             {
                 if (r.Outcome == Outcome.Unchanged) duplicates++;

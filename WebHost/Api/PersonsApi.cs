@@ -1,13 +1,16 @@
 using EpiGrid.People;
 using EpiGrid.WebHost.Api.Requests;
+using EpiGrid.WebHost.Audit;
 
 namespace EpiGrid.WebHost.Api;
 
 /// <summary>People under watch: arrivals reported with an identity, daily check-ins, and the health code scan.</summary>
 public static class PersonsApi
 {
-    public sealed record CodeResponse(string Colour, string Reason, DateTimeOffset ValidUntil, string MaskedId, string PersonRef, int RequiredDays, int NormalDaysInARow);
-    public sealed record ArrivalAccepted(string PersonRef, string? ArrivalId, bool Corroborated, bool Duplicate, CodeResponse? Code);
+    /// <param name="Reason">Null for a caller who may not read the person's cell (<see cref="Jurisdiction.MaySeeReasonsOf"/>).</param>
+    public sealed record CodeResponse(string Colour, string? Reason, DateTimeOffset ValidUntil, string MaskedId, string PersonRef, int RequiredDays, int NormalDaysInARow);
+    /// <param name="Applied">False when the report was kept as a report only: the person is on record outside the caller's reach.</param>
+    public sealed record ArrivalAccepted(string PersonRef, string? ArrivalId, bool Corroborated, bool Duplicate, CodeResponse? Code, bool Applied = true);
     public sealed record CheckInRequest(string? OccurredAt, decimal? Temperature, List<string>? Symptoms);
     public sealed record CheckInAccepted(string PersonRef, bool Duplicate, CodeResponse? Code);
 
@@ -20,8 +23,9 @@ public static class PersonsApi
         return api;
     }
 
-    public static CodeResponse? ToResponse(CodeView? c) =>
-        c is null ? null : new(c.Colour, c.Reason, c.ValidUntil, c.MaskedId, c.PersonRef, c.RequiredDays, c.NormalDaysInARow);
+    /// <summary>A code as this caller may see it: colour, validity and masked identity always; reasons with jurisdiction.</summary>
+    public static CodeResponse? ToResponse(CodeView? c, Jurisdiction caller) =>
+        c is null ? null : new(c.Colour, caller.MaySeeReasonsOf(c.CellId) ? c.Reason : null, c.ValidUntil, c.MaskedId, c.PersonRef, c.RequiredDays, c.NormalDaysInARow);
 
     /// <summary>POST /cells/{cellId}/travellers with an idNumber: the arrival goes to the person, who registers it with the cell.</summary>
     public static async Task<IResult> ReportArrival(string cellId, RegisterTravellerRequest body, HttpContext http, IClusterClient grains,
@@ -30,16 +34,14 @@ public static class PersonsApi
         var caller = Jurisdiction.Of(http.User);
         if (CellTarget.Check(cellId, CellAccess.Write, caller, province) is { } refused) return refused.ToResult(http);
         if (RequestProvenance.TryRead(http, caller, out var by) is { } badSource) return badSource.ToResult(http);
-        if (identityHashing.Protector is not { } protector) return identityHashing.NotConfigured.ToResult(http);
-        var errors = new FieldErrors();
-        var arrival = ArrivalReports.Validate(cellId, body.IdNumber, body.Name, body.Phone, body.Origin?.Area ?? body.OriginArea,
-            body.Origin?.Risk ?? body.OriginRisk, body.ArrivedAt, body.Mode, body.Source, body.SourceRecordId, by, clock.GetUtcNow(),
-            province.Options.UtcOffset, protector, errors, body.Quarantine, body.CloseContactOf, body.Symptoms);
-        if (arrival is null) return errors.ToProblem().ToResult(http);
-        var answer = await grains.GetGrain<IPersonGrain>(arrival.PersonRef).ReportArrival(arrival.Report);
-        if (CommandOutcomes.ProblemOf(answer.Result) is { } problem) return problem.ToResult(http);
-        var accepted = new ArrivalAccepted(arrival.PersonRef, answer.ArrivalId, answer.Corroborated, answer.Result.Outcome == Outcome.Unchanged, ToResponse(answer.Code));
-        return answer.Result.Outcome == Outcome.Created ? TypedResults.Created($"/api/v1/codes/{arrival.PersonRef}", accepted) : TypedResults.Ok(accepted);
+        var outcome = await PersonArrivals.Report(cellId, body, caller, by, grains, province, identityHashing, clock.GetUtcNow());
+        if (outcome.Problem is { } problem) return problem.ToResult(http);
+        return outcome.Status switch
+        {
+            StatusCodes.Status201Created => TypedResults.Created($"/api/v1/codes/{outcome.Accepted!.PersonRef}", outcome.Accepted),
+            StatusCodes.Status202Accepted => TypedResults.Accepted((string?)null, outcome.Accepted),
+            _ => TypedResults.Ok(outcome.Accepted),
+        };
     }
 
     static async Task<IResult> CheckIn(string personRef, CheckInRequest? body, HttpContext http, IClusterClient grains, Province province,
@@ -63,16 +65,19 @@ public static class PersonsApi
         if (errors.Any) return errors.ToProblem().ToResult(http);
         var (result, code) = await person.CheckIn(new RecordCheckIn(by, at!.Value, body!.Temperature!.Value, symptoms.Select(s => s.Trim()).ToList()));
         if (CommandOutcomes.ProblemOf(result) is { } problem) return problem.ToResult(http);
-        var accepted = new CheckInAccepted(personRef, result.Outcome == Outcome.Unchanged, ToResponse(code));
+        var accepted = new CheckInAccepted(personRef, result.Outcome == Outcome.Unchanged, ToResponse(code, caller));
         return result.Outcome == Outcome.Created ? TypedResults.Created($"/api/v1/codes/{personRef}", accepted) : TypedResults.Ok(accepted);
     }
 
-    static async Task<IResult> Code(string personRef, HttpContext http, IClusterClient grains)
+    /// <summary>Every lookup is recorded before it is answered (who, when, which person, whether reasons were shown).</summary>
+    static async Task<IResult> Code(string personRef, HttpContext http, IClusterClient grains, AuditTrail trail)
     {
         if (!PersonRefPattern(personRef)) return Problems.Invalid("personRef", "Must be a person reference such as p3f2a...").ToResult(http);
-        return ToResponse(await grains.GetGrain<IPersonGrain>(personRef).GetCode()) is { } code
-            ? TypedResults.Ok(code)
-            : Problems.NotFound($"No health code for {personRef}.").ToResult(http);
+        var caller = Jurisdiction.Of(http.User);
+        var view = await grains.GetGrain<IPersonGrain>(personRef).GetCode();
+        var code = ToResponse(view, caller);
+        await trail.RecordCodeLookup(http, personRef, found: code is not null, reasonsShown: code?.Reason is not null);
+        return code is not null ? TypedResults.Ok(code) : Problems.NotFound($"No health code for {personRef}.").ToResult(http);
     }
 
     static bool PersonRefPattern(string personRef) =>
@@ -87,13 +92,42 @@ public sealed record PersonalDataOptions
     public string? HashKey { get; init; }
 }
 
-/// <summary>The keyed hashing of identifiers, when configured (<see cref="PersonalDataOptions.HashKey"/>).</summary>
+/// <summary>
+/// The keyed hashing of identifiers, when configured (<see cref="PersonalDataOptions.HashKey"/>). It lives in the web
+/// host only: identity numbers are hashed at the edge, and no silo needs (or is given) the key.
+/// </summary>
 public sealed class IdentityHashing(IConfiguration config)
 {
     public PersonalDataProtector? Protector { get; } =
-        config.GetSection(PersonalDataOptions.Section).Get<PersonalDataOptions>()?.HashKey is { Length: >= 32 } key
-            ? new PersonalDataProtector(key) : null;
+        KeyOf(config) is { } key && HashKeyQuality.Problem(key) is null ? new PersonalDataProtector(key) : null;
 
     public ProblemDetails NotConfigured => Problems.Unavailable(
         "Reports with identity numbers are disabled: PersonalData:HashKey (at least 32 bytes) is not configured.");
+
+    static string? KeyOf(IConfiguration config) => config.GetSection(PersonalDataOptions.Section).Get<PersonalDataOptions>()?.HashKey;
+}
+
+public static class IdentityHashingSetup
+{
+    /// <summary>
+    /// The keyed hashing, checked at start-up: a key that is set but a placeholder or guessable stops the host with a
+    /// message naming the setting (never the key). No key at all leaves identity reports off (503), as before.
+    /// Bound lazily, as the auth options are, so test hosts can supply the setting late.
+    /// </summary>
+    public static IServiceCollection AddIdentityHashing(this IServiceCollection services)
+    {
+        services.AddOptions<PersonalDataOptions>().BindConfiguration(PersonalDataOptions.Section).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<PersonalDataOptions>, HashKeyValidation>();
+        return services.AddSingleton<IdentityHashing>();
+    }
+
+    sealed class HashKeyValidation : Microsoft.Extensions.Options.IValidateOptions<PersonalDataOptions>
+    {
+        public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, PersonalDataOptions options) =>
+            string.IsNullOrEmpty(options.HashKey) || HashKeyQuality.Problem(options.HashKey) is not { } problem
+                ? Microsoft.Extensions.Options.ValidateOptionsResult.Success
+                : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(
+                    $"{PersonalDataOptions.Section}:HashKey is refused: {problem} Generate one, e.g. `head -c 48 /dev/urandom | base64 -w0`, "
+                    + "keep it in a secret store, and keep it: a new key makes existing person references unmatchable.");
+    }
 }

@@ -30,6 +30,8 @@ public static class ResumptionEnterprisesApi
 
         var directory = grains.GetGrain<IEnterpriseDirectoryGrain>(0);
         var registeredIn = (await directory.CountiesOf([id]))[0];
+        if (!MayCreate(caller) && registeredIn != enterprise.County)
+            return Problems.Forbidden(NotTheCountys(id, enterprise.County)).ToResult(http);
         if (registeredIn is not null && registeredIn != enterprise.County)
             return Problems.Status(StatusCodes.Status409Conflict, $"Enterprise {id} is registered under county {registeredIn}.").ToResult(http);
 
@@ -103,8 +105,9 @@ public static class ResumptionEnterprisesApi
         var counted = new System.Collections.Concurrent.ConcurrentDictionary<Outcome, int>();
         var accepted = new System.Collections.Concurrent.ConcurrentBag<Enterprise>();
         var failed = new System.Collections.Concurrent.ConcurrentBag<ReadingRowError>();
-        var sendable = valid.Where((v, i) => known[i] is null || known[i] == v.Enterprise.County ||
-            Fail(errors, v.Line, "county", $"Registered under county {known[i]}.")).ToList();
+        var sendable = valid.Where((v, i) => known[i] == v.Enterprise.County
+            || (MayCreate(caller) ? known[i] is null || Fail(errors, v.Line, "county", $"Registered under county {known[i]}.")
+                : Fail(errors, v.Line, "county", NotTheCountys(v.Enterprise.Id, v.Enterprise.County)))).ToList();
         await Parallel.ForEachAsync(sendable.GroupBy(v => v.Enterprise.County).SelectMany(g => g.Chunk(ChunkSize)),
             new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (chunk, _) =>
             {
@@ -138,6 +141,18 @@ public static class ResumptionEnterprisesApi
 
     static IEnumerable<ReadingRowError> ErrorsOf(int line, FieldErrors errors) =>
         errors.ToProblem() is HttpValidationProblemDetails v ? v.Errors.Select(e => new ReadingRowError(line, e.Key, string.Join(" ", e.Value))) : [];
+
+    /// <summary>
+    /// Who may put a new enterprise id on the register: its sources (ingest) and admins. Issue 14: a county official
+    /// could register another county's enterprise id under their own county first, so its readings counted in their
+    /// index and its own county got 409. Our choice: a county official maintains the enterprises registered under
+    /// their county (details, staff, readings) and creates none; for them an unknown id and another county's get the
+    /// same refusal (<see cref="NotTheCountys"/>), so it tells nothing about the register.
+    /// </summary>
+    public static bool MayCreate(Jurisdiction caller) => caller.Role is Roles.Ingest or Roles.Admin;
+
+    static string NotTheCountys(string id, string county) =>
+        $"Enterprise {id} is not registered under county {county}; new enterprises are registered by their source register (ingest) or an admin.";
 
     /// <summary>Ingest and admins anywhere; a county official in their own county.</summary>
     public static bool MayWrite(Jurisdiction caller, string county) =>

@@ -17,7 +17,7 @@ public static class TravellersApi
         string cellId, RegisterTravellerRequest? body, HttpContext http, CellCommandSender sender, IClusterClient grains,
         Province province, IdentityHashing identityHashing, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
     {
-        if (body?.IdNumber is not null)
+        if (body is not null && PersonArrivals.IsPersonal(body))
             return await PersonsApi.ReportArrival(cellId, body, http, grains, province, identityHashing, clock);
         return await sender.Send(http, cellId, CellAccess.Write,
             (by, errors) => (body ?? new()).ToCommand(by, clock.GetUtcNow(), errors),

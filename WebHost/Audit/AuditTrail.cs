@@ -36,6 +36,13 @@ public sealed class AuditTrail(AuditStore store, [FromKeyedServices(Clocks.Domai
             new ExportCompleted("export", county, clearReason is null ? "masked" : "clear", rows, bytes, complete, Meta(http, clearReason)),
             CancellationToken.None);
 
+    /// <summary>A health code lookup (GET /api/v1/codes/{personRef}), recorded as <see cref="HealthCodeViewed"/> before it is answered.</summary>
+    public Task RecordCodeLookup(HttpContext http, string personRef, bool found, bool reasonsShown)
+    {
+        var caller = Jurisdiction.Of(http.User);
+        return Append(caller.Actor, new HealthCodeViewed(personRef, caller.Role, found, reasonsShown, Meta(http, null)), http.RequestAborted);
+    }
+
     EventMeta Meta(HttpContext http, string? reason)
     {
         var now = clock.GetUtcNow();

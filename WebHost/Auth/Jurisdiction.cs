@@ -50,6 +50,22 @@ public sealed class Jurisdiction
         _ => false,
     };
 
+    /// <summary>
+    /// Whose residents this caller's arrival reports may move or re-code (issue 14): source systems' and admins'
+    /// anyone's, a county official's their county's, a grid worker's their cells'. Anyone else's report about a
+    /// person on record is kept as a report only.
+    /// </summary>
+    public EpiGrid.People.ReportAuthority ReportReach => Role switch
+    {
+        Roles.Ingest or Roles.Admin => EpiGrid.People.ReportAuthority.All,
+        Roles.CountyOfficial when County is not null => new(false, County, []),
+        Roles.GridWorker => new(false, null, Cells.Order(StringComparer.Ordinal).ToList()),
+        _ => EpiGrid.People.ReportAuthority.NewPersonsOnly,
+    };
+
+    /// <summary>A health code's reasons (temperatures, symptoms, contacts, origin) go to those who may read the person's cell.</summary>
+    public bool MaySeeReasonsOf(string? personCell) => personCell is not null && May(CellAccess.Read, personCell);
+
     /// <summary>Counties and the province are public to every role: the map is what everyone works from.</summary>
     public bool MayReadCounties => Roles.All.Contains(Role);
 

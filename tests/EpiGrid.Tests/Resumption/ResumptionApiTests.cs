@@ -267,7 +267,8 @@ public sealed class ResumptionApiTests(ResumptionApp app) : IClassFixture<Resump
 
         (await worker.PutAsJsonAsync("/api/v1/enterprises/socks-1", body)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await otherOfficial.PutAsJsonAsync("/api/v1/enterprises/socks-1", body)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-        (await official.PutAsJsonAsync("/api/v1/enterprises/socks-1", body)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await official.PutAsJsonAsync("/api/v1/enterprises/socks-1", body)).StatusCode.ShouldBe(HttpStatusCode.Forbidden, "new ids come from ingest or an admin");
+        (await app.Admin().PutAsJsonAsync("/api/v1/enterprises/socks-1", body)).StatusCode.ShouldBe(HttpStatusCode.Created);
         (await official.PutAsJsonAsync("/api/v1/enterprises/socks-1", body)).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await app.Admin().PutAsJsonAsync("/api/v1/enterprises/socks-1", body with { county = "330106" })).StatusCode.ShouldBe(HttpStatusCode.Conflict);
         (await worker.PostAsync("/api/v1/enterprises/readings", ResumptionApp.Csv("enterpriseId,day,kwh\n"))).StatusCode.ShouldBe(HttpStatusCode.Forbidden);

@@ -116,10 +116,10 @@ public static class MatrixRules
         E("GET /api/v1/province/resumption",                                        "ok     ok       ok       ok      ok     ok    401", Get((_, _) => "/api/v1/province/resumption")),
         E("GET /api/v1/province/resumption/history",                                "ok     ok       ok       ok      ok     ok    401", Get((_, _) => "/api/v1/province/resumption/history")),
         E("GET /api/v1/province/resumption/history ?knownAt",                       "403    403      ok       ok      403    ok    401", Get((_, _) => $"/api/v1/province/resumption/history?knownAt={Past}"), note: IndexKnownAt),
-        E("PUT /api/v1/enterprises/{id}",                                           "403    ok/403   403      403     ok     ok    401", Put((w, _) => $"/api/v1/enterprises/mx-put-{w.Next()}", (_, s) => Json(Enterprise(County(s))))),
+        E("PUT /api/v1/enterprises/{id}",                                           "403    403      403      403     ok     ok    401", Put((w, _) => $"/api/v1/enterprises/mx-put-{w.Next()}", (_, s) => Json(Enterprise(County(s))))),
         E("GET /api/v1/enterprises/{id}",                                           "403    ok/403   ok       ok      ok     ok    401", Get((w, s) => $"/api/v1/enterprises/{w.Enterprise(s)}")),
         E("POST /api/v1/enterprises/{id}/staff",                                    "403    ok/403   403      403     ok     ok    401", Post((w, s) => $"/api/v1/enterprises/{w.Enterprise(s)}/staff", (w, _) => Json(new { day = Day(w), staffAtWork = 10 }))),
-        E("POST /api/v1/enterprises",                                               "403    ok/403   403      403     ok     ok    401", Post((_, _) => "/api/v1/enterprises", (w, s) => Json(new[] { Bulk(w, s) }), Rows("created", "county")), note: "(per item)"),
+        E("POST /api/v1/enterprises",                                               "403    403      403      403     ok     ok    401", Post((_, _) => "/api/v1/enterprises", (w, s) => Json(new[] { Bulk(w, s) }), Rows("created", "county")), note: "(per item)"),
         E("POST /api/v1/enterprises/readings",                                      "403    ok/403   403      403     ok     ok    401", Post((_, _) => "/api/v1/enterprises/readings", (w, s) => Json(new[] { new { enterpriseId = w.Enterprise(s), day = Day(w), kwh = 500.0 } }), Rows("applied", "enterpriseId")), note: "(per row)"),
 
         // Operations: admins only.
