@@ -25,7 +25,10 @@ public interface IPushHubGrain : IGrainWithIntegerKey
     Task Publish(PushBatch batch);
 }
 
-/// <summary>What changed since the last push; counties and cells keep only their latest state.</summary>
+/// <summary>
+/// What changed since the last push; counties and cells keep only their latest state. <see cref="Links"/> chains each
+/// alert to the one pushed to the same group before it, so that a client can tell it missed one (see <see cref="AlertLink"/>).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("epigrid.push-batch")]
 public sealed record PushBatch(
     [property: Id(0)] IReadOnlyList<AlertView> Alerts,
@@ -33,11 +36,21 @@ public sealed record PushBatch(
     [property: Id(2)] IReadOnlyList<CellSummary> Cells,
     [property: Id(3)] IReadOnlyList<CountyView> Counties,
     [property: Id(4)] ProvinceSummary? Province,
-    [property: Id(5)] IReadOnlyList<ResumptionChange>? Resumption = null)
+    [property: Id(5)] IReadOnlyList<ResumptionChange>? Resumption = null,
+    [property: Id(6)] IReadOnlyList<AlertLink>? Links = null)
 {
     public static readonly PushBatch Empty = new([], [], [], [], null);
     public bool IsEmpty => Alerts.Count + AlertUpdates.Count + Cells.Count + Counties.Count + (Resumption?.Count ?? 0) == 0 && Province is null;
 }
+
+/// <summary>
+/// The alert <paramref name="Seq"/>, pushed to <paramref name="Group"/>, follows <paramref name="PrevSeq"/>: the alert pushed
+/// to that group just before it. A client in the group that has not seen <paramref name="PrevSeq"/> missed it and catches up.
+/// No link for an alert and group means "not known" (the push hub started again, or alerts reached it out of order):
+/// clients catch up then too.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("epigrid.alert-link")]
+public sealed record AlertLink([property: Id(0)] long Seq, [property: Id(1)] string Group, [property: Id(2)] long PrevSeq);
 
 [GenerateSerializer, Immutable, Alias("epigrid.cell-summary")]
 public sealed record CellSummary(

@@ -42,4 +42,8 @@ public static class EpiGridMetrics
     /// <summary>Real time from the alert ledger's commit to the web hosts having the alert (not the domain clock).</summary>
     public static readonly Histogram<double> AlertLatency = Meter.CreateHistogram<double>("epigrid.alerts.push.latency", "ms",
         "Real time from an alert's commit to its delivery to the web hosts");
+
+    /// <summary>Alerts (and alert updates) the push hub gave up on: its buffer was full or no web host took them in time.</summary>
+    public static readonly Counter<long> PushesDropped = Meter.CreateCounter<long>("epigrid.push.dropped", "{alert}",
+        "Alert pushes the push hub gave up on, by reason (buffer-full, undelivered); clients recover them with catchUp");
 }

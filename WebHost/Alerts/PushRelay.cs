@@ -60,10 +60,28 @@ public sealed class PushRelay(IClusterClient grains, IHubContext<GridHub, IGridC
         catch (ArgumentException) { /* no longer registered with the client: nothing to withdraw */ }
     }
 
+    /// <summary>One push relayed at a time, in arrival order: a push sent again after a timeout must not overtake the slow original.</summary>
+    readonly SemaphoreSlim relaying = new(1, 1);
+
     public async Task Push(PushBatch batch)
     {
+        await relaying.WaitAsync();
+        try { await Relay(batch); }
+        finally { relaying.Release(); }
+    }
+
+    async Task Relay(PushBatch batch)
+    {
         var sends = new List<Task>();
-        foreach (var a in batch.Alerts) sends.Add(hub.Clients.Groups(a.Alert.Audience).alert(AlertPayload.From(a)));
+        var links = new Dictionary<(long, string), long>();
+        foreach (var l in batch.Links ?? []) links.TryAdd((l.Seq, l.Group), l.PrevSeq);
+        // Each group gets its own copy, carrying the alert that group was pushed before (the link a client checks for gaps).
+        foreach (var a in batch.Alerts)
+        {
+            var payload = AlertPayload.From(a);
+            foreach (var group in a.Alert.Audience.Distinct(StringComparer.Ordinal))
+                sends.Add(hub.Clients.Group(group).alert(payload with { PrevSeq = links.TryGetValue((a.Seq, group), out var prev) ? prev : null }));
+        }
         foreach (var a in batch.AlertUpdates) sends.Add(hub.Clients.Groups(a.Alert.Audience).alertUpdated(AlertPayload.From(a)));
         foreach (var c in batch.Cells)
             sends.Add(hub.Clients.Groups(AlertGroups.Cell(c.CellId), AlertGroups.CountyOfficials(c.County)).cellChanged(c));

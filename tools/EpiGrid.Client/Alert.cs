@@ -1,7 +1,11 @@
 namespace EpiGrid.Client;
 
-/// <summary>An alert as the hub sends it (method "alert") and catchUp returns it.</summary>
+/// <summary>
+/// An alert as the hub sends it (method "alert") and catchUp returns it. <see cref="PrevSeq"/> comes with pushes only:
+/// the alert pushed before this one to the group this copy came through (null: the server could not tell).
+/// </summary>
 public sealed record Alert(
     string Id, long Seq, string Kind, string Severity, string? CellId, string County, string Message,
     DateTimeOffset RaisedAt, DateTimeOffset? DueBy, IReadOnlyDictionary<string, string> Subject,
-    string Status, string? AcknowledgedBy, DateTimeOffset? AcknowledgedAt, string? Note, string? EscalatedAs, string RuleVersion);
+    string Status, string? AcknowledgedBy, DateTimeOffset? AcknowledgedAt, string? Note, string? EscalatedAs, string RuleVersion,
+    long? PrevSeq = null);

@@ -3,17 +3,21 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace EpiGrid.Client;
 
 /// <summary>
-/// A live connection to EpiGrid's hub for one user. Reconnects by itself and, after every (re)connection and once a
-/// minute, asks catchUp from the last point it knows to be complete, so each alert is handed to
-/// <see cref="AlertReceived"/> exactly once, live or missed while offline. A user's alerts come through several groups
-/// (SignalR delivers each group separately, so they may arrive slightly out of sequence order): alerts are therefore
-/// recognised by their sequence number, not by a high-water mark. Keep <see cref="LastSeq"/> across restarts (and pass
-/// it back in, read after <see cref="DisposeAsync"/>) to resume after the process itself was gone.
+/// A live connection to EpiGrid's hub for one user. Reconnects by itself and asks catchUp from the last point it knows
+/// to be complete: after every (re)connection, as soon as a pushed alert shows that one before it was lost (see
+/// <see cref="Alert.PrevSeq"/>), and once a minute; so each alert is handed to <see cref="AlertReceived"/> exactly once,
+/// live or missed. A user's alerts come through several groups (SignalR delivers each group separately, so they may
+/// arrive slightly out of sequence order): alerts are therefore recognised by their sequence number, not by a
+/// high-water mark. Keep <see cref="LastSeq"/> across restarts (and pass it back in, read after
+/// <see cref="DisposeAsync"/>) to resume after the process itself was gone.
 /// </summary>
 public sealed class GridClient : IAsyncDisposable
 {
     readonly HubConnection connection;
     readonly SemaphoreSlim gate = new(1, 1);
+    /// <summary>One catch-up at a time: two at once would each think the other's alerts were beyond what they saw.</summary>
+    readonly SemaphoreSlim catchUpTurn = new(1, 1);
+    int catchUpsWaiting;
     bool catchingUp;
     readonly List<Alert> heldBack = [];
 
@@ -57,9 +61,8 @@ public sealed class GridClient : IAsyncDisposable
         await connection.StartAsync(cancellationToken);
         StateChanged?.Invoke("connected");
         await CatchUp();
-        // Live pushes can be lost with a web host that dies mid-delivery; a catch-up now and then finds them.
-        periodic = new Timer(_ => { if (connection.State == HubConnectionState.Connected) _ = CatchUp().ContinueWith(_ => { }); },
-            null, CatchUpEvery, CatchUpEvery);
+        // A lost push is noticed at the next alert of its group; the last one before a quiet spell, by this.
+        periodic = new Timer(_ => { if (connection.State == HubConnectionState.Connected) CatchUpSoon(); }, null, CatchUpEvery, CatchUpEvery);
     }
 
     public Task<Alert> Acknowledge(string alertId, string? note = null) => connection.InvokeAsync<Alert>("ack", alertId, note);
@@ -67,13 +70,16 @@ public sealed class GridClient : IAsyncDisposable
     /// <summary>Live alerts that arrive while catching up wait, so nothing is handed out of order.</summary>
     async Task OnLive(Alert alert)
     {
+        bool gap;
         await gate.WaitAsync();
         try
         {
-            if (catchingUp) heldBack.Add(alert);
-            else Deliver(alert);
+            if (catchingUp) { heldBack.Add(alert); return; }
+            gap = DeliverLive(alert);
         }
         finally { gate.Release(); }
+        // Not awaited: a hub call awaited inside a handler would wait for a reply this very handler keeps from being read.
+        if (gap) CatchUpSoon();
     }
 
     async Task HoldLiveAlerts()
@@ -83,36 +89,69 @@ public sealed class GridClient : IAsyncDisposable
         gate.Release();
     }
 
-    async Task CatchUp()
+    /// <summary>A catch-up soon, unless one is already waiting for its turn (it will see what this one would).</summary>
+    void CatchUpSoon()
     {
-        await HoldLiveAlerts();
+        if (Interlocked.Increment(ref catchUpsWaiting) > 1) { Interlocked.Decrement(ref catchUpsWaiting); return; }
+        _ = Task.Run(async () =>
+        {
+            try { await CatchUp(waiting: true); }
+            catch (Exception) { /* the connection is down: its return brings a catch-up */ }
+        });
+    }
+
+    async Task CatchUp() => await CatchUp(waiting: false);
+
+    async Task CatchUp(bool waiting)
+    {
+        await catchUpTurn.WaitAsync();
+        if (waiting) Interlocked.Decrement(ref catchUpsWaiting);
+        var gap = false;
         try
         {
-            // catchUp answers only up to what the server has fully committed, so everything of ours up to the last
-            // alert it returns is complete: that becomes the new resume point.
-            for (var since = LastSeq; ;)
+            await HoldLiveAlerts();
+            try
             {
-                var missed = await connection.InvokeAsync<List<Alert>>("catchUp", since);
-                await gate.WaitAsync();
-                try
+                // catchUp answers only up to what the server has fully committed, so everything of ours up to the last
+                // alert it returns is complete: that becomes the new resume point.
+                for (var since = LastSeq; ;)
                 {
-                    foreach (var a in missed) Deliver(a);
-                    if (missed.Count > 0) since = missed[^1].Seq;
-                    LastSeq = Math.Max(LastSeq, since);
-                    seen.RemoveWhere(seq => seq <= LastSeq);
+                    var missed = await connection.InvokeAsync<List<Alert>>("catchUp", since);
+                    await gate.WaitAsync();
+                    try
+                    {
+                        foreach (var a in missed) Deliver(a);
+                        if (missed.Count > 0) since = missed[^1].Seq;
+                        LastSeq = Math.Max(LastSeq, since);
+                        seen.RemoveWhere(seq => seq <= LastSeq);
+                    }
+                    finally { gate.Release(); }
+                    if (missed.Count < 1000) break;
                 }
-                finally { gate.Release(); }
-                if (missed.Count < 1000) break;
+            }
+            finally
+            {
+                await gate.WaitAsync();
+                catchingUp = false;
+                foreach (var a in heldBack.OrderBy(a => a.Seq)) gap |= DeliverLive(a);
+                heldBack.Clear();
+                gate.Release();
             }
         }
-        finally
-        {
-            await gate.WaitAsync();
-            catchingUp = false;
-            foreach (var a in heldBack.OrderBy(a => a.Seq)) Deliver(a);
-            heldBack.Clear();
-            gate.Release();
-        }
+        finally { catchUpTurn.Release(); }
+        if (gap) CatchUpSoon();
+    }
+
+    /// <summary>
+    /// Hands a pushed alert out (unless already) and tells whether its link shows a lost push: the alert its group was
+    /// pushed before it is neither handed out nor behind <see cref="LastSeq"/>, or the server could not tell (no link).
+    /// Call under the gate.
+    /// </summary>
+    bool DeliverLive(Alert alert)
+    {
+        var gap = alert.PrevSeq is not { } prev || (prev > LastSeq && !seen.Contains(prev));
+        Deliver(alert);
+        return gap;
     }
 
     /// <summary>Hands an alert out unless it was already (by sequence number); call under the gate.</summary>

@@ -90,7 +90,11 @@ public class EpiGridApp : IAsyncLifetime
             host.UseSetting("ConnectionStrings:Marten", Database.ConnectionString);
             if (Redis is not null) host.UseSetting("ConnectionStrings:Redis", Redis);
             foreach (var (key, value) in WebSettings) host.UseSetting(key, value);
-            host.ConfigureTestServices(services => services.AddKeyedSingleton<TimeProvider>(Clocks.Domain, Clock));
+            host.ConfigureTestServices(services =>
+            {
+                services.AddKeyedSingleton<TimeProvider>(Clocks.Domain, Clock);
+                ConfigureWebServices(services);
+            });
             host.ConfigureLogging(logging => logging.AddProvider(Logs));
         });
         if (RealServer)
@@ -102,6 +106,9 @@ public class EpiGridApp : IAsyncLifetime
         await Eventually.True(async () => (await client.GetAsync("/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(30));
         return (factory, address);
     }
+
+    /// <summary>A test's doubles at the web host's edges (e.g. a slow SignalR backplane), on every web host it starts.</summary>
+    protected virtual void ConfigureWebServices(IServiceCollection services) { }
 
     public virtual string Token(string role, string? county = null, params string[] cells) =>
         new TokenIssuer(new AuthOptions { SigningKey = SigningKey }).Issue($"test-{role}", role, county, cells).Token;

@@ -1,5 +1,6 @@
 // Grid workers' inbox, phone first: my cells, live alerts newest first with acknowledge, travellers to visit,
-// check-ins due today. A banner shows while the connection is down; on return the hub's catchUp fills the gap.
+// check-ins due today. A banner shows while the connection is down; on return the hub's catchUp fills the gap, as it
+// does when a pushed alert shows that one before it was lost (prevSeq), and once a minute.
 import { t, pick, localTime } from '../i18n.js';
 import { get, connectHub } from '../api.js';
 import { esc } from './countyDetail.js';
@@ -8,7 +9,10 @@ export async function inboxView(main, { publicMap, user, connection }) {
   const offset = publicMap.utcOffsetMinutes;
   const alerts = new Map();
   const cells = new Map();
+  // Every alert of ours up to lastSeq is known. Only the server's answers (the first list, catchUp) move it; a live
+  // alert does not, since alerts before it may have been lost on the way. Live alerts past it are remembered by seq.
   let lastSeq = 0;
+  const beyond = new Set();
   main.innerHTML = `<div class="page inbox">
     <section><h2>${t('myCells')}</h2><ul class="my-cells" data-testid="my-cells"></ul></section>
     <section><h2>${t('alerts')}</h2><ul class="alerts" data-testid="alerts"></ul></section>
@@ -19,7 +23,22 @@ export async function inboxView(main, { publicMap, user, connection }) {
   const keep = a => {
     const known = alerts.get(a.id);
     if (!known || known.status !== 'acknowledged') alerts.set(a.id, a);
-    lastSeq = Math.max(lastSeq, a.seq);
+  };
+  // An answer of the server, complete up to its last alert: the point to resume from.
+  const settle = list => {
+    list.forEach(keep);
+    if (list.length) lastSeq = Math.max(lastSeq, list[list.length - 1].seq);
+    for (const seq of beyond) if (seq <= lastSeq) beyond.delete(seq);
+  };
+  // A pushed alert names the one its group was pushed before it (prevSeq). Not seen, and not caught up past: a push
+  // was lost, and catchUp brings it. No prevSeq: the server cannot tell (it has just restarted), so catch up too.
+  let loaded = false;
+  const missedBefore = a => a.prevSeq == null || (a.prevSeq > lastSeq && !beyond.has(a.prevSeq));
+  const live = a => {
+    const gap = missedBefore(a);
+    keep(a);
+    if (a.seq > lastSeq) beyond.add(a.seq);
+    if (gap && loaded) catchUpSoon();
   };
 
   // A county-wide alert (no cell: a colour change) informs the worker; its officials acknowledge it (the server refuses a
@@ -74,23 +93,36 @@ export async function inboxView(main, { publicMap, user, connection }) {
   };
 
   const catchUp = async () => {
-    for (;;) {
+    for (let n = 0; ;) {
       const missed = await hub.connection.invoke('catchUp', lastSeq);
-      missed.forEach(keep);
-      if (missed.length < 1000) return missed.length;
+      settle(missed);
+      n += missed.length;
+      if (missed.length < 1000) return n;
     }
+  };
+  // One catch-up at a time; a gap noticed while one runs gets one more after it. Resolves to the alerts it brought.
+  let catching = null, again = false;
+  const catchUpSoon = () => {
+    if (catching) { again = true; return catching; }
+    catching = (async () => {
+      let n = 0;
+      try {
+        do { again = false; n += await catchUp(); renderAlerts(); } while (again);
+      } catch { /* the connection is down: its return catches up */ } finally { catching = null; }
+      return n;
+    })();
+    return catching;
   };
   const hub = connectHub('/hubs/grid', {
     on: {
-      alert: a => { keep(a); renderAlerts(); if (personKinds.has(a.kind)) refreshCheckIns(); },
+      alert: a => { live(a); renderAlerts(); if (personKinds.has(a.kind)) refreshCheckIns(); },
       alertUpdated: a => { alerts.set(a.id, a); renderAlerts(); },
       cellChanged: c => { if (user.cells.includes(c.cellId)) loadCell(c.cellId).then(() => renderCells(now)); },
     },
     status: async s => {
       connection(s);
       if (s === 'reconnected') {
-        const n = await catchUp();
-        renderAlerts();
+        const n = await catchUpSoon();
         await refreshCells();
         await refreshCheckIns();
         connection('caught-up', n);
@@ -112,9 +144,13 @@ export async function inboxView(main, { publicMap, user, connection }) {
   });
 
   await hub.ready;
-  (await get('/api/v1/alerts?limit=1000')).forEach(keep);
+  settle(await get('/api/v1/alerts?limit=1000'));
+  loaded = true;
   renderAlerts();
+  await catchUpSoon(); // what the first list did not hold (past its 1,000) or lost pushes while it loaded
   await refreshCells();
   await refreshCheckIns();
-  return () => hub.stop();
+  // A lost push is noticed at the next alert of its group; for the last one before a quiet spell, look now and then.
+  const periodic = setInterval(() => { if (hub.connection.state === 'Connected') catchUpSoon(); }, 60_000);
+  return () => { clearInterval(periodic); return hub.stop(); };
 }
