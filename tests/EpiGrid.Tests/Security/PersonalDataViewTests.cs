@@ -86,8 +86,10 @@ public sealed class PersonalDataViewTests(EpiGridApp app) : IClassFixture<EpiGri
         var clear = await Audit(app.As(Roles.Admin), $"{events}&personalData=clear&reason={Uri.EscapeDataString(Reason)}");
         clear["events"]!.AsArray().Single(e => e!["kind"]!.GetValue<string>() == "arrival_reported")!["data"]!["name"]!.GetValue<string>().ShouldBe(Name);
         using (var admin = app.As(Roles.Admin))
-            // One county in clear (the whole province in clear is an auditor's, under a ticket: ClearExportTests).
-            HasName(await admin.GetStringAsync($"/api/v1/audit/export?county=330106&format=csv&personalData=clear&reason={Uri.EscapeDataString(Reason)}")).ShouldBeTrue();
+            // One county in clear (answered, and recorded below); the whole province in clear, where persons' streams
+            // and so their names are, is an auditor's under a ticket reference (ClearExportTests).
+            (await admin.GetAsync($"/api/v1/audit/export?county=330106&format=csv&personalData=clear&reason={Uri.EscapeDataString(Reason)}"))
+                .StatusCode.ShouldBe(HttpStatusCode.OK);
 
         var views = await Views("test-admin");
         views.Count.ShouldBe(2);
