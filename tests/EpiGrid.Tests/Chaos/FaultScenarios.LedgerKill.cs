@@ -40,7 +40,15 @@ public sealed partial class FaultScenarios
         await Task.Delay(TimeSpan.FromSeconds(2));
         var (before, beforeRequests) = (load.Persons.Count, load.Requests);
         ClusterUnderTest.KillHard(ledgerSilo);
-        var declaredDead = await Until(async () => (await ActiveSilos(admin)) == 2, TimeSpan.FromSeconds(90));
+        var lastCount = 0;
+        TimeSpan declaredDead;
+        try { declaredDead = await Until(async () => (lastCount = await ActiveSilos(admin)) == 2, TimeSpan.FromSeconds(150)); }
+        catch (TimeoutException)
+        {
+            var output = cluster.Output;
+            throw new TimeoutException($"The killed silo was not declared dead within 150 s (active silos last read: {lastCount}); "
+                + $"{load.Persons.Count} persons, {load.Failed}/{load.Requests} requests failed\n{output[Math.Max(0, output.Length - 6000)..]}");
+        }
         await Task.Delay(TimeSpan.FromSeconds(10));
         await load.Stop(RetryFor);
 
