@@ -48,6 +48,8 @@ public sealed class ChainDigests(IDocumentStore store, IOptions<AuditOptions> op
             return null;
         }
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var serialise = new NpgsqlCommand(EventChain.DigestLockSql, connection, transaction))
+            await serialise.ExecuteNonQueryAsync(cancellationToken);
         await using var command = new NpgsqlCommand(EventChain.TakeDigestSql, connection, transaction);
         command.Parameters.AddWithValue("lag", options.Value.DigestLag);
         command.Parameters.AddWithValue("settled", settled.Value);

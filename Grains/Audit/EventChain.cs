@@ -75,9 +75,11 @@ public static class EventChain
     /// (see <see cref="ChainDigests"/>). Sequence numbers are drawn at insert but become visible at commit, so a
     /// digest over "everything visible now" would miss an earlier number committed later, and read as broken.
     /// Events chained less than @lag ago wait too (a margin of the deployment's choosing, not needed for correctness).
+    /// Run after <see cref="DigestLockSql"/> in the same transaction: digests are taken one at a time.
     /// </summary>
+    public const string DigestLockSql = "select pg_advisory_xact_lock(hashtext('epigrid.chain_digest'))";
+
     public const string TakeDigestSql = $"""
-        select pg_advisory_xact_lock(hashtext('epigrid.chain_digest'));
         with last as (
             select coalesce(max(upto_seq), 0) as upto,
                    coalesce((select digest from {DigestTable} order by upto_seq desc limit 1), '\x'::bytea) as digest
