@@ -11,17 +11,15 @@ namespace EpiGrid.Grains.Audit;
 /// before the chain existed are back-filled in the background, in short batches that never block writers, so a silo
 /// start (three of them in a rolling deploy) is no stall.
 /// </summary>
-public sealed class EventChainInstaller(IDocumentStore store, ILogger<EventChainInstaller> log) : IHostedService
+public sealed class EventChainInstaller(IDocumentStore store, SchemaMigration migration, ILogger<EventChainInstaller> log) : IHostedService
 {
     readonly CancellationTokenSource stopping = new();
     Task backfill = Task.CompletedTask;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        // Marten applies its schema on start too, but the order of hosted services is not ours to rely on.
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        await using (var connection = store.Storage.Database.CreateConnection())
-            await EventChain.Install(connection, cancellationToken);
+        // Marten's tables, the chain, the rights: with the migration role, before anything is written.
+        await migration.Run(cancellationToken);
         log.LogInformation("Event chain installed on {Schema}.mt_events", MartenSetup.Schema);
         backfill = Task.Run(() => Backfill(stopping.Token), CancellationToken.None);
     }

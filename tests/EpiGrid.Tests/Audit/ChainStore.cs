@@ -31,7 +31,8 @@ public sealed class ChainStore : IAsyncDisposable
     }
 
     /// <summary>What a silo start does to the chain.</summary>
-    public EventChainInstaller Installer() => new(Store, NullLogger<EventChainInstaller>.Instance);
+    public EventChainInstaller Installer() => new(Store,
+        new SchemaMigration(new DatabaseRoles(Db.ConnectionString, null), NullLogger<SchemaMigration>.Instance), NullLogger<EventChainInstaller>.Instance);
 
     public ChainDigests Digests() => new(Store, Options.Create(new AuditOptions { DigestLag = TimeSpan.Zero }), NullLogger<ChainDigests>.Instance);
 
