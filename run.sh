@@ -32,7 +32,10 @@ if [ -z "${ConnectionStrings__Marten:-}" ]; then
   echo "Starting PostgreSQL on 127.0.0.1:$pg_port (data in $data/pg)..."
   deploy/local/postgres.sh start "$data/pg" "$pg_port" epigrid
   started_pg=1
-  export ConnectionStrings__Marten="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=epigrid;Maximum Pool Size=40"
+  deploy/local/db-roles.sh "$pg_port" epigrid
+  # The platform runs as a role that cannot alter the schema; the silo changes the schema at start as its owner.
+  export ConnectionStrings__Marten="Host=127.0.0.1;Port=$pg_port;Username=epigrid_app;Database=epigrid;Maximum Pool Size=40"
+  export ConnectionStrings__MartenMigration="Host=127.0.0.1;Port=$pg_port;Username=epigrid_migrator;Database=epigrid;Maximum Pool Size=2"
 fi
 [ -s "$data/dev-signing-key" ] || { head -c 48 /dev/urandom | base64 -w0 >"$data/dev-signing-key"; chmod 600 "$data/dev-signing-key"; }
 export Auth__SigningKey=${Auth__SigningKey:-$(cat "$data/dev-signing-key")}

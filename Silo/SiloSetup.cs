@@ -64,7 +64,8 @@ public static class SiloSetup
 
         var marten = config.GetConnectionString("Marten")
             ?? throw new InvalidOperationException("ConnectionStrings:Marten is not configured (the PostgreSQL event store)");
-        services.AddEpiGridMarten(marten);
+        // The schema's owner, used only at start-up for schema changes; the platform itself runs as ConnectionStrings:Marten.
+        services.AddEpiGridMarten(marten, config.GetConnectionString("MartenMigration"));
         services.AddEpiGridAuditTrail();
         services.AddSingleton<GroupCommitLog>();
         services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<GroupCommitLog>());

@@ -51,7 +51,10 @@ up() {
   local hash_key_file; hash_key_file=$(dirname "$data")/identity-hash-key
   [ -s "$hash_key_file" ] || { head -c 48 /dev/urandom | base64 -w0 >"$hash_key_file"; chmod 600 "$hash_key_file"; }
   export PersonalData__HashKey=${PersonalData__HashKey:-$(cat "$hash_key_file")}
-  export ConnectionStrings__Marten="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=epigrid;Maximum Pool Size=30;Timeout=5"
+  deploy/local/db-roles.sh "$pg_port" epigrid
+  # The platform runs as a role that cannot alter the schema; each silo changes the schema at start as its owner.
+  export ConnectionStrings__Marten="Host=127.0.0.1;Port=$pg_port;Username=epigrid_app;Database=epigrid;Maximum Pool Size=30;Timeout=5"
+  export ConnectionStrings__MartenMigration="Host=127.0.0.1;Port=$pg_port;Username=epigrid_migrator;Database=epigrid;Maximum Pool Size=2;Timeout=5"
   export ConnectionStrings__Redis="127.0.0.1:$redis_port,abortConnect=false"
   export Cluster__Clustering=redis Cluster__ClusterId=$cluster_id Cluster__AdvertisedIp=127.0.0.1
   export Logging__Console__FormatterName=json Logging__Console__FormatterOptions__IncludeScopes=true

@@ -11,8 +11,10 @@ public sealed record AuditOptions
     public const string Section = "Audit";
     /// <summary>How often the province's rolling digest over all streams is taken.</summary>
     public TimeSpan DigestInterval { get; init; } = TimeSpan.FromMinutes(5);
-    /// <summary>Events younger than this wait for the next digest, so no transaction in flight can fall behind one.</summary>
+    /// <summary>Events younger than this wait for the next digest (a margin; correctness does not depend on it).</summary>
     public TimeSpan DigestLag { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long a digest waits for the transactions running when it started to end, before it skips its turn.</summary>
+    public TimeSpan DigestSettleTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>Takes the province's periodic digests (see <see cref="EventChain.TakeDigestSql"/>). Any silo may; they serialise.</summary>
@@ -34,16 +36,53 @@ public sealed class ChainDigests(IDocumentStore store, IOptions<AuditOptions> op
         }
     }
 
-    /// <summary>The sequence number the new digest reaches, or null when nothing new was old enough.</summary>
+    /// <summary>The sequence number the new digest reaches, or null when nothing new was settled.</summary>
     public async Task<long?> TakeDigest(CancellationToken cancellationToken = default)
     {
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellationToken);
+        var settled = await SettledSequence(connection, options.Value.DigestSettleTimeout, cancellationToken);
+        if (settled is null)
+        {
+            log.LogInformation("A transaction that may still commit events stayed open; the province digest waits for the next turn");
+            return null;
+        }
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var serialise = new NpgsqlCommand(EventChain.DigestLockSql, connection, transaction))
+            await serialise.ExecuteNonQueryAsync(cancellationToken);
         await using var command = new NpgsqlCommand(EventChain.TakeDigestSql, connection, transaction);
         command.Parameters.AddWithValue("lag", options.Value.DigestLag);
+        command.Parameters.AddWithValue("settled", settled.Value);
         var upto = await command.ExecuteScalarAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return upto as long?;
+    }
+
+    /// <summary>
+    /// A sequence number at or below which every event that will ever commit has committed, or null if the
+    /// transactions that could still commit one did not end within <paramref name="timeout"/>. First the sequence's
+    /// last number, then the snapshot: every transaction holding a number up to it had taken its transaction id
+    /// before drawing it (the chain's before-insert trigger), so it is below the snapshot's xmax; once the oldest
+    /// running transaction is past that xmax, all of them have ended.
+    /// </summary>
+    static async Task<long?> SettledSequence(NpgsqlConnection connection, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var last = await Scalar<long>(connection, $"select last_value from {Storage.MartenSetup.Schema}.mt_events_sequence", cancellationToken);
+        var xmax = await Scalar<string>(connection, "select pg_snapshot_xmax(pg_current_snapshot())::text", cancellationToken);
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            await using var check = new NpgsqlCommand("select pg_snapshot_xmin(pg_current_snapshot()) >= @xmax::xid8", connection);
+            check.Parameters.AddWithValue("xmax", xmax);
+            if ((bool)(await check.ExecuteScalarAsync(cancellationToken))!) return last;
+            if (DateTime.UtcNow >= deadline) return null;
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
+        }
+    }
+
+    static async Task<T> Scalar<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 }

@@ -9,13 +9,18 @@ namespace EpiGrid.Grains.Audit;
 /// its stream: hash = sha256(prevHash ‖ stream \n version \n type \n data), kept in <c>event_chain</c>. Periodic
 /// province digests fold every chained hash, in sequence order, into a rolling sha256 (<c>chain_digest</c>).
 /// The write path is untouched: whatever appends to <c>mt_events</c> is chained in the same transaction.
-/// The SQL below and <see cref="Hash"/> are the one definition of the format; verification recomputes it in .NET.
+/// The SQL (<see cref="EventChainSql"/>) and <see cref="Hash"/> are the one definition of the format; verification
+/// recomputes it in .NET.
 /// </summary>
 public static class EventChain
 {
     const string S = Storage.MartenSetup.Schema;
     public const string ChainTable = S + ".event_chain";
     public const string DigestTable = S + ".chain_digest";
+    public const string StateTable = S + ".event_chain_state";
+
+    /// <summary>Events chained per back-fill transaction: small enough that no batch holds anything for long.</summary>
+    public const int BackfillBatch = 2_000;
 
     /// <summary>The hash of one event, given the hash of the previous event of its stream (empty for the first).</summary>
     public static byte[] Hash(ReadOnlySpan<byte> previous, string stream, long version, string type, string data)
@@ -27,111 +32,61 @@ public static class EventChain
         return SHA256.HashData(input);
     }
 
-    /// <summary>Installs (or re-installs) the chain in one transaction; see <see cref="InstallSql"/>.</summary>
+    /// <summary>
+    /// Installs (or updates) the chain's tables, functions and triggers in one short transaction; see
+    /// <see cref="EventChainSql.Install"/>. It does not back-fill: that is <see cref="Backfill"/>, which never blocks writers.
+    /// </summary>
     public static async Task Install(NpgsqlConnection connection, CancellationToken cancellationToken = default)
     {
         if (connection.State != System.Data.ConnectionState.Open) await connection.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var command = new NpgsqlCommand(InstallSql, connection, transaction))
+        await using (var command = new NpgsqlCommand(EventChainSql.Install, connection, transaction))
             await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Idempotent: tables, the chaining function and trigger, and chaining of events written before it existed.</summary>
-    public const string InstallSql = $"""
-        select pg_advisory_xact_lock(hashtext('epigrid.event_chain'));
-        create table if not exists {ChainTable} (
-            seq_id bigint primary key,
-            stream_id varchar not null,
-            version bigint not null,
-            prev_hash bytea not null,
-            hash bytea not null,
-            chained_at timestamptz not null default clock_timestamp(),
-            unique (stream_id, version));
-        create table if not exists {DigestTable} (
-            upto_seq bigint primary key,
-            from_seq bigint not null,
-            events bigint not null,
-            prev_digest bytea not null,
-            digest bytea not null,
-            taken_at timestamptz not null default clock_timestamp());
-        create or replace function {S}.chain_event(p_seq bigint, p_stream varchar, p_version bigint, p_type varchar, p_data jsonb)
-        returns void language plpgsql as $fn$
-        declare prev bytea;
-        begin
-            select hash into prev from {ChainTable} where stream_id = p_stream and version = p_version - 1;
-            prev := coalesce(prev, '\x'::bytea);
-            insert into {ChainTable} (seq_id, stream_id, version, prev_hash, hash)
-            values (p_seq, p_stream, p_version, prev,
-                    sha256(prev || convert_to(p_stream || E'\n' || p_version::text || E'\n' || p_type || E'\n' || p_data::text, 'UTF8')));
-        end $fn$;
-        create or replace function {S}.chain_inserted_events() returns trigger language plpgsql as $fn$
-        declare
-            r record;
-            prev bytea;
-            last_stream varchar;
-            last_version bigint;
-            last_hash bytea;
-            seqs bigint[] := array[]::bigint[];
-            streams varchar[] := array[]::varchar[];
-            versions bigint[] := array[]::bigint[];
-            prevs bytea[] := array[]::bytea[];
-            hashes bytea[] := array[]::bytea[];
-        begin
-            -- A stream's events of one statement are consecutive: the first takes its predecessor's hash from the
-            -- chain, the next ones the hash just computed; then one insert for all of them.
-            for r in select i.seq_id, i.stream_id, i.version, i.type, i.data, c.hash as before
-                     from inserted i left join {ChainTable} c on c.stream_id = i.stream_id and c.version = i.version - 1
-                     order by i.stream_id, i.version
-            loop
-                if r.stream_id = last_stream and r.version = last_version + 1 then prev := last_hash;
-                else prev := coalesce(r.before, '\x'::bytea);
-                end if;
-                last_hash := sha256(prev || convert_to(r.stream_id || E'\n' || r.version::text || E'\n' || r.type || E'\n' || r.data::text, 'UTF8'));
-                last_stream := r.stream_id;
-                last_version := r.version;
-                seqs := seqs || r.seq_id;
-                streams := streams || r.stream_id;
-                versions := versions || r.version;
-                prevs := prevs || prev;
-                hashes := hashes || last_hash;
-            end loop;
-            insert into {ChainTable} (seq_id, stream_id, version, prev_hash, hash)
-            select * from unnest(seqs, streams, versions, prevs, hashes);
-            return null;
-        end $fn$;
-        lock table {S}.mt_events in share row exclusive mode;
-        -- Once per statement, not per row: the group commit inserts a transaction's events in one statement.
-        drop trigger if exists event_chain on {S}.mt_events;
-        create trigger event_chain after insert on {S}.mt_events
-            referencing new table as inserted for each statement execute function {S}.chain_inserted_events();
-        drop function if exists {S}.chain_inserted_event();
-        do $backfill$
-        declare e record;
-        begin
-            for e in select m.seq_id, m.stream_id, m.version, m.type, m.data from {S}.mt_events m
-                     where not exists (select 1 from {ChainTable} c where c.seq_id = m.seq_id)
-                     order by m.stream_id, m.version
-            loop
-                perform {S}.chain_event(e.seq_id, e.stream_id, e.version, e.type, e.data);
-            end loop;
-        end $backfill$;
-        """;
+    /// <summary>
+    /// Chains the events written before the chain existed, <see cref="BackfillBatch"/> at a time, each batch its own
+    /// short transaction taking only row locks on <c>event_chain</c>: inserts into <c>mt_events</c> go on meanwhile
+    /// (a writer that appends to a stream not yet back-filled chains that stream's backlog itself). Returns the number
+    /// of events chained; once a pass finds nothing left it is recorded, and later starts return at once.
+    /// </summary>
+    public static async Task<long> Backfill(Func<NpgsqlConnection> connect, int batch = BackfillBatch, CancellationToken cancellationToken = default)
+    {
+        long chained = 0, after = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await using var connection = connect();
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand($"select last_seq, chained from {S}.chain_backfill(@after, @batch)", connection);
+            command.Parameters.AddWithValue("after", after);
+            command.Parameters.AddWithValue("batch", batch);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            if (reader.IsDBNull(0)) return chained;
+            (after, chained) = (reader.GetInt64(0), chained + reader.GetInt64(1));
+        }
+        return chained;
+    }
 
     /// <summary>
     /// Folds the chained events after the last digest into a new one: sha256(previous digest ‖ hash ‖ hash ...), in
-    /// sequence order. Only events chained more than @lag ago are taken, so a transaction still in flight cannot
-    /// commit a lower sequence number into a range already digested.
+    /// sequence order, up to @settled: a sequence number below which no transaction still running can commit an event
+    /// (see <see cref="ChainDigests"/>). Sequence numbers are drawn at insert but become visible at commit, so a
+    /// digest over "everything visible now" would miss an earlier number committed later, and read as broken.
+    /// Events chained less than @lag ago wait too (a margin of the deployment's choosing, not needed for correctness).
+    /// Run after <see cref="DigestLockSql"/> in the same transaction: digests are taken one at a time.
     /// </summary>
+    public const string DigestLockSql = "select pg_advisory_xact_lock(hashtext('epigrid.chain_digest'))";
+
     public const string TakeDigestSql = $"""
-        select pg_advisory_xact_lock(hashtext('epigrid.chain_digest'));
         with last as (
             select coalesce(max(upto_seq), 0) as upto,
                    coalesce((select digest from {DigestTable} order by upto_seq desc limit 1), '\x'::bytea) as digest
             from {DigestTable}),
         upto as (
             select max(c.seq_id) as seq from {ChainTable} c, last
-            where c.seq_id > last.upto and c.chained_at < clock_timestamp() - @lag),
+            where c.seq_id > last.upto and c.seq_id <= @settled and c.chained_at < clock_timestamp() - @lag),
         range as (
             select c.hash, c.seq_id from {ChainTable} c, last, upto
             where c.seq_id > last.upto and c.seq_id <= upto.seq)

@@ -16,10 +16,20 @@ public static class MartenSetup
 {
     public const string Schema = "epigrid";
 
-    /// <summary>Marten as EpiGrid's event store: string stream keys, stable event names, indexed registers.</summary>
-    public static IServiceCollection AddEpiGridMarten(this IServiceCollection services, string connectionString)
+    /// <summary>
+    /// Marten as EpiGrid's event store: string stream keys, stable event names, indexed registers. The store the
+    /// platform uses never changes the schema (AutoCreate.None): <see cref="SchemaMigration"/> does, at start, with the
+    /// migration role when <paramref name="migrationConnectionString"/> is given.
+    /// </summary>
+    public static IServiceCollection AddEpiGridMarten(this IServiceCollection services, string connectionString, string? migrationConnectionString = null)
     {
-        services.AddMarten(options => Configure(options, connectionString)).ApplyAllDatabaseChangesOnStartup();
+        services.AddSingleton(new DatabaseRoles(connectionString, string.IsNullOrWhiteSpace(migrationConnectionString) ? null : migrationConnectionString));
+        services.AddSingleton<SchemaMigration>();
+        services.AddMarten(options =>
+        {
+            Configure(options, connectionString);
+            options.AutoCreateSchemaObjects = AutoCreate.None;
+        });
         return services;
     }
 

@@ -37,6 +37,9 @@ public sealed class PostgresReminderTable(NpgsqlDataSource data, IOptions<Cluste
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await data.OpenConnectionAsync(cancellationToken);
+        // The silo's schema migration creates the table with the migration role; the application role may not.
+        await using (var exists = new NpgsqlCommand($"select to_regclass('{Table}') is not null", connection))
+            if ((bool)(await exists.ExecuteScalarAsync(cancellationToken))!) return;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var install = new NpgsqlCommand(InstallSql, connection, transaction)) await install.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

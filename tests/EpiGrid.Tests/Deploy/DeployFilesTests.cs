@@ -60,7 +60,7 @@ public sealed partial class DeployFilesTests
     /// <summary>Keys of both apps' appsettings.json, every options record's section (nested records too), and the connection strings.</summary>
     static HashSet<string> KnownKeys()
     {
-        var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "ConnectionStrings:Marten", "ConnectionStrings:Redis" };
+        var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "ConnectionStrings:Marten", "ConnectionStrings:MartenMigration", "ConnectionStrings:Redis" };
         foreach (var file in new[] { "Silo/appsettings.json", "WebHost/appsettings.json" })
             Flatten(JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, file)))!, "", keys);
         var assemblies = new[] { typeof(EpiGrid.Silo.SiloOptions).Assembly, typeof(EpiGrid.WebHost.Auth.AuthOptions).Assembly,

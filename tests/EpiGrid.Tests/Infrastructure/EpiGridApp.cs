@@ -51,9 +51,15 @@ public class EpiGridApp : IAsyncLifetime
     {
         Database = await TestDatabase.Create();
         clusterId = "app-" + Guid.NewGuid().ToString("N")[..8];
-        Silo = await TestSilo.Start(Database.ConnectionString, Clock, clusterId, SiloSettings, logs: Logs, decorate: DecorateSilo);
+        Silo = await TestSilo.Start(Database.AppConnectionString, Clock, clusterId, PlatformSiloSettings(), logs: Logs, decorate: DecorateSilo);
         (web, BaseAddress) = await StartWebHost();
     }
+
+    /// <summary>The fixture's silo settings, and the migration role the silo changes the schema with at start.</summary>
+    IDictionary<string, string?> PlatformSiloSettings() => new Dictionary<string, string?>(SiloSettings)
+    {
+        ["ConnectionStrings:MartenMigration"] = Database.MigrationConnectionString,
+    };
 
     /// <summary>
     /// Stops the silo and starts a new one on the same ports and database: every grain starts again from the
@@ -63,7 +69,7 @@ public class EpiGridApp : IAsyncLifetime
     {
         var (siloPort, gatewayPort) = (Silo.SiloPort, Silo.GatewayPort);
         await Silo.DisposeAsync();
-        Silo = await TestSilo.Start(Database.ConnectionString, Clock, clusterId, SiloSettings, siloPort: siloPort, gatewayPort: gatewayPort, logs: Logs, decorate: DecorateSilo);
+        Silo = await TestSilo.Start(Database.AppConnectionString, Clock, clusterId, PlatformSiloSettings(), siloPort: siloPort, gatewayPort: gatewayPort, logs: Logs, decorate: DecorateSilo);
         using var client = web.CreateClient();
         await Eventually.True(async () => (await client.GetAsync("/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(60));
     }
@@ -87,7 +93,7 @@ public class EpiGridApp : IAsyncLifetime
             host.UseSetting("Cluster:GatewayPort", Silo.GatewayPort.ToString());
             if (Environment == "Development") host.UseSetting("Auth:SigningKey", SigningKey);
             host.UseSetting("PersonalData:HashKey", HashKey);
-            host.UseSetting("ConnectionStrings:Marten", Database.ConnectionString);
+            host.UseSetting("ConnectionStrings:Marten", Database.AppConnectionString);
             if (Redis is not null) host.UseSetting("ConnectionStrings:Redis", Redis);
             foreach (var (key, value) in WebSettings) host.UseSetting(key, value);
             host.ConfigureTestServices(services =>

@@ -2,9 +2,16 @@ using Npgsql;
 
 namespace EpiGrid.Tests.Infrastructure;
 
-/// <summary>A fresh PostgreSQL database per fixture on the server test.sh started (EPIGRID_TEST_POSTGRES).</summary>
+/// <summary>
+/// A fresh PostgreSQL database per fixture on the server test.sh started (EPIGRID_TEST_POSTGRES).
+/// <see cref="ConnectionString"/> is the server's superuser, for tests that act behind the platform's back; the
+/// platform itself gets <see cref="AppConnectionString"/> (a role that may read and write, not alter the schema) and
+/// <see cref="MigrationConnectionString"/> (the schema's owner), as run.sh and the deploy files give it.
+/// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
+    public const string MigrationRole = "epigrid_migrator", AppRole = "epigrid_app";
+
     public static string ServerConnectionString =>
         Environment.GetEnvironmentVariable("EPIGRID_TEST_POSTGRES")
         ?? throw new InvalidOperationException("EPIGRID_TEST_POSTGRES is not set: run the tests through ./test.sh");
@@ -15,7 +22,12 @@ public sealed class TestDatabase : IAsyncDisposable
         // Several platforms run in parallel, each waking 90 counties at once: a small pool each keeps the server
         // well under its connection limit.
         ConnectionString = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name, MaxPoolSize = 20 }.ConnectionString;
+        AppConnectionString = new NpgsqlConnectionStringBuilder(ConnectionString) { Username = AppRole }.ConnectionString;
+        MigrationConnectionString = new NpgsqlConnectionStringBuilder(ConnectionString) { Username = MigrationRole, MaxPoolSize = 2 }.ConnectionString;
     }
+
+    public string AppConnectionString { get; }
+    public string MigrationConnectionString { get; }
 
     public string Name { get; }
     public string ConnectionString { get; }
@@ -25,9 +37,21 @@ public sealed class TestDatabase : IAsyncDisposable
         var db = new TestDatabase("epigrid_test_" + Guid.NewGuid().ToString("N")[..12]);
         await using var conn = new NpgsqlConnection(ServerConnectionString);
         await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand($"create database {db.Name}", conn);
+        await CreateRoles(conn);
+        await using var cmd = new NpgsqlCommand($"create database {db.Name} owner {MigrationRole}", conn);
         await cmd.ExecuteNonQueryAsync();
         return db;
+    }
+
+    /// <summary>The two roles, once per server (the test server trusts loopback: no passwords).</summary>
+    static async Task CreateRoles(NpgsqlConnection conn)
+    {
+        foreach (var role in new[] { MigrationRole, AppRole })
+        {
+            await using var cmd = new NpgsqlCommand($"create role {role} login", conn);
+            try { await cmd.ExecuteNonQueryAsync(); }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateObject or PostgresErrorCodes.UniqueViolation) { }
+        }
     }
 
     public async Task<T> Scalar<T>(string sql, params (string Name, object Value)[] parameters)

@@ -1,0 +1,42 @@
+using System.Text.RegularExpressions;
+using EpiGrid.Tests.Alerts;
+
+namespace EpiGrid.Tests.Deploy;
+
+/// <summary>
+/// Every way of running the platform connects it as the application role (no right to alter the schema), and hands the
+/// migration role to the silos alone: run.sh, the local cluster, docker-compose and Kubernetes.
+/// </summary>
+public sealed partial class DatabaseRoleFilesTests
+{
+    static string Read(string path) => File.ReadAllText(Path.Combine(Repository.Root, path));
+
+    [Theory]
+    [InlineData("run.sh")]
+    [InlineData("deploy/local-cluster.sh")]
+    [InlineData("deploy/docker-compose.yml")]
+    [InlineData("deploy/k8s/secret.yaml")]
+    public void The_platform_connects_as_the_application_role(string file)
+    {
+        var users = MartenUser().Matches(Read(file)).Select(m => m.Groups[1].Value).ToList();
+        users.ShouldNotBeEmpty($"{file} gives ConnectionStrings Marten");
+        users.ShouldAllBe(u => u == "epigrid_app", $"{file}: {string.Join(", ", users)}");
+        Read(file.StartsWith("deploy/k8s") ? "deploy/k8s/migration-secret.yaml" : file)
+            .ShouldContain("ConnectionStrings__MartenMigration", Case.Sensitive, $"{file}: the silo migrates the schema as its owner");
+    }
+
+    [Fact]
+    public void Only_the_silos_get_the_migration_role()
+    {
+        var compose = Read("deploy/docker-compose.yml");
+        var web = compose[compose.IndexOf("x-web:", StringComparison.Ordinal)..compose.IndexOf("services:", StringComparison.Ordinal)];
+        web.ShouldNotContain("MartenMigration");
+        web.ShouldNotContain("epigrid_migrator");
+        Read("deploy/k8s/web.yaml").ShouldNotContain("epigrid-migration");
+        Read("deploy/k8s/silo.yaml").ShouldContain("secretRef: { name: epigrid-migration }");
+        Read("deploy/k8s/kustomization.yaml").ShouldContain("migration-secret.yaml");
+    }
+
+    [GeneratedRegex(@"ConnectionStrings__Marten[=:]\s*""[^""]*Username=([a-z_]+)")]
+    private static partial Regex MartenUser();
+}
