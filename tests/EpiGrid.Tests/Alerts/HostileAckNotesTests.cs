@@ -69,6 +69,8 @@ public sealed class HostileAckNotesTests(PushApp app) : IClassFixture<PushApp>
             viaClient = await Should.ThrowAsync<HubException>(() => worker.Connection.InvokeAsync<JsonObject>("ack", alertId, new string('x', 100 * 1024)));
             answers.Add($"client 100 KB: {viaClient.Message}");
         }
+        // The flow must have overlapped the hostile calls for more than a handful of reports before it stops.
+        await Eventually.True(() => Task.FromResult(reported.Count > 5), TimeSpan.FromSeconds(30), "reports flowing beside the hostile notes");
         await stop.CancelAsync();
         await flow;
 
