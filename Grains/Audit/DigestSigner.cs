@@ -5,7 +5,7 @@ namespace EpiGrid.Grains.Audit;
 
 /// <summary>
 /// Signs province digests with ECDSA P-256 (SHA-256, IEEE P1363 signature) using <c>Audit:DigestSigningKey</c>, a
-/// private key held by the silos only (PEM, or base64 PKCS#8 DER). The database gets the public key, its id and the
+/// private key held by the silos only (PEM, or base64 PKCS#8 DER; SEC1 DER accepted). The database gets the public key, its id and the
 /// signature, never the private key: whoever can write the database cannot forge a digest an auditor exported.
 /// Without a key the platform runs and its digests are unsigned; it says so once, at start.
 /// </summary>
@@ -47,7 +47,13 @@ public sealed class DigestSigner : IDisposable
         try
         {
             if (configured.Contains("-----BEGIN", StringComparison.Ordinal)) ecdsa.ImportFromPem(configured);
-            else ecdsa.ImportPkcs8PrivateKey(Convert.FromBase64String(configured.Trim()), out _);
+            else
+            {
+                // PKCS#8 as documented; SEC1 ("EC PRIVATE KEY" DER, what openssl genpkey -outform DER writes) accepted too.
+                var der = Convert.FromBase64String(configured.Trim());
+                try { ecdsa.ImportPkcs8PrivateKey(der, out _); }
+                catch (CryptographicException) { ecdsa.ImportECPrivateKey(der, out _); }
+            }
         }
         catch (Exception e) when (e is FormatException or CryptographicException or ArgumentException)
         {
