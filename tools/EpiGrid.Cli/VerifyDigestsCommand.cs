@@ -23,6 +23,11 @@ public static class VerifyDigestsCommand
 
     public static async Task<int> Run(ParseResult parsed, FileInfo file, CancellationToken cancellationToken)
     {
+        if (!file.Exists)
+        {
+            await Console.Error.WriteLineAsync($"--digests {file.FullName}: no such file");
+            return 3;
+        }
         byte[]? trusted = null;
         if (parsed.GetValue(PublicKey) is { } keyFile)
         {
