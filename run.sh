@@ -42,6 +42,9 @@ export Auth__SigningKey=${Auth__SigningKey:-$(cat "$data/dev-signing-key")}
 # The key of the keyed identity hashes: losing it makes existing person references unmatchable, so it is kept.
 [ -s "$data/identity-hash-key" ] || { head -c 48 /dev/urandom | base64 -w0 >"$data/identity-hash-key"; chmod 600 "$data/identity-hash-key"; }
 export PersonalData__HashKey=${PersonalData__HashKey:-$(cat "$data/identity-hash-key")}
+# The province digests' signing key (ECDSA P-256, base64 PKCS#8): the silo only, never the database (docs/audit.md).
+[ -s "$data/digest-signing-key" ] || { (umask 077; openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 | openssl pkcs8 -topk8 -nocrypt -outform DER | base64 -w0 >"$data/digest-signing-key"); }
+export Audit__DigestSigningKey=${Audit__DigestSigningKey:-$(cat "$data/digest-signing-key")}
 export DOTNET_ENVIRONMENT=${DOTNET_ENVIRONMENT:-Development} ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 
 echo "Starting the silo (log: $data/logs/silo.log)..."

@@ -51,6 +51,10 @@ up() {
   local hash_key_file; hash_key_file=$(dirname "$data")/identity-hash-key
   [ -s "$hash_key_file" ] || { head -c 48 /dev/urandom | base64 -w0 >"$hash_key_file"; chmod 600 "$hash_key_file"; }
   export PersonalData__HashKey=${PersonalData__HashKey:-$(cat "$hash_key_file")}
+  # The province digests' signing key (as run.sh keeps it): the silos only, never the database (docs/audit.md).
+  local digest_key_file; digest_key_file=$(dirname "$data")/digest-signing-key
+  [ -s "$digest_key_file" ] || { (umask 077; openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 | openssl pkcs8 -topk8 -nocrypt -outform DER | base64 -w0 >"$digest_key_file"); }
+  export Audit__DigestSigningKey=${Audit__DigestSigningKey:-$(cat "$digest_key_file")}
   deploy/local/db-roles.sh "$pg_port" epigrid
   # The platform runs as a role that cannot alter the schema; each silo changes the schema at start as its owner.
   export ConnectionStrings__Marten="Host=127.0.0.1;Port=$pg_port;Username=epigrid_app;Database=epigrid;Maximum Pool Size=30;Timeout=5"

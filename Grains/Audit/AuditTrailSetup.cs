@@ -12,6 +12,7 @@ public static class AuditTrailSetup
     {
         services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section);
         services.AddHostedService<EventChainInstaller>();
+        services.AddSingleton<DigestSigner>();
         services.AddSingleton<ChainDigests>();
         services.AddHostedService(sp => sp.GetRequiredService<ChainDigests>());
         return services;

@@ -15,10 +15,12 @@ public sealed record AuditOptions
     public TimeSpan DigestLag { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>How long a digest waits for the transactions running when it started to end, before it skips its turn.</summary>
     public TimeSpan DigestSettleTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>The ECDSA P-256 private key that signs digests (PEM or base64 PKCS#8); silos only, never the database. See <see cref="DigestSigner"/>.</summary>
+    public string? DigestSigningKey { get; init; }
 }
 
-/// <summary>Takes the province's periodic digests (see <see cref="EventChain.TakeDigestSql"/>). Any silo may; they serialise.</summary>
-public sealed class ChainDigests(IDocumentStore store, IOptions<AuditOptions> options, ILogger<ChainDigests> log) : BackgroundService
+/// <summary>Takes the province's periodic digests (see <see cref="EventChain.FoldDigestSql"/>), signed by <see cref="DigestSigner"/>. Any silo may; they serialise.</summary>
+public sealed class ChainDigests(IDocumentStore store, DigestSigner signer, IOptions<AuditOptions> options, ILogger<ChainDigests> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -50,12 +52,34 @@ public sealed class ChainDigests(IDocumentStore store, IOptions<AuditOptions> op
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var serialise = new NpgsqlCommand(EventChain.DigestLockSql, connection, transaction))
             await serialise.ExecuteNonQueryAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(EventChain.TakeDigestSql, connection, transaction);
-        command.Parameters.AddWithValue("lag", options.Value.DigestLag);
-        command.Parameters.AddWithValue("settled", settled.Value);
-        var upto = await command.ExecuteScalarAsync(cancellationToken);
+        var digest = await Fold(connection, transaction, settled.Value, cancellationToken);
+        if (digest is null) return null;
+        // Signed here, in the silo: the database receives the signature and public key, never the private key.
+        var signed = signer.Sign(digest);
+        await using var insert = new NpgsqlCommand(EventChain.InsertDigestSql, connection, transaction);
+        insert.Parameters.AddWithValue("upto", signed.UptoSeq);
+        insert.Parameters.AddWithValue("from", signed.FromSeq);
+        insert.Parameters.AddWithValue("events", signed.Events);
+        insert.Parameters.AddWithValue("prev", signed.PrevDigest);
+        insert.Parameters.AddWithValue("digest", signed.Digest);
+        insert.Parameters.AddWithValue("taken", signed.TakenAt);
+        insert.Parameters.AddWithValue("key_id", (object?)signed.KeyId ?? DBNull.Value);
+        insert.Parameters.Add(new NpgsqlParameter("public_key", NpgsqlTypes.NpgsqlDbType.Bytea) { Value = (object?)signed.PublicKey ?? DBNull.Value });
+        insert.Parameters.Add(new NpgsqlParameter("signature", NpgsqlTypes.NpgsqlDbType.Bytea) { Value = (object?)signed.Signature ?? DBNull.Value });
+        await insert.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return upto as long?;
+        return signed.UptoSeq;
+    }
+
+    async Task<ProvinceDigest?> Fold(NpgsqlConnection connection, NpgsqlTransaction transaction, long settled, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(EventChain.FoldDigestSql, connection, transaction);
+        command.Parameters.AddWithValue("lag", options.Value.DigestLag);
+        command.Parameters.AddWithValue("settled", settled);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        return new ProvinceDigest(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetFieldValue<byte[]>(3),
+            reader.GetFieldValue<byte[]>(4), DigestStatement.Microseconds(DateTime.UtcNow), null, null, null);
     }
 
     /// <summary>

@@ -70,7 +70,7 @@ public static class EventChain
     }
 
     /// <summary>
-    /// Folds the chained events after the last digest into a new one: sha256(previous digest ‖ hash ‖ hash ...), in
+    /// Folds the chained events after the last digest into a new one (computed here, recorded by <see cref="InsertDigestSql"/>): sha256(previous digest ‖ hash ‖ hash ...), in
     /// sequence order, up to @settled: a sequence number below which no transaction still running can commit an event
     /// (see <see cref="ChainDigests"/>). Sequence numbers are drawn at insert but become visible at commit, so a
     /// digest over "everything visible now" would miss an earlier number committed later, and read as broken.
@@ -79,7 +79,7 @@ public static class EventChain
     /// </summary>
     public const string DigestLockSql = "select pg_advisory_xact_lock(hashtext('epigrid.chain_digest'))";
 
-    public const string TakeDigestSql = $"""
+    public const string FoldDigestSql = $"""
         with last as (
             select coalesce(max(upto_seq), 0) as upto,
                    coalesce((select digest from {DigestTable} order by upto_seq desc limit 1), '\x'::bytea) as digest
@@ -90,10 +90,14 @@ public static class EventChain
         range as (
             select c.hash, c.seq_id from {ChainTable} c, last, upto
             where c.seq_id > last.upto and c.seq_id <= upto.seq)
-        insert into {DigestTable} (upto_seq, from_seq, events, prev_digest, digest)
         select upto.seq, last.upto, (select count(*) from range), last.digest,
                sha256(last.digest || (select string_agg(hash, ''::bytea order by seq_id) from range))
-        from last, upto where upto.seq is not null
-        returning upto_seq;
+        from last, upto where upto.seq is not null;
+        """;
+
+    /// <summary>Records a digest computed by <see cref="FoldDigestSql"/> in the same transaction, with its signature if any.</summary>
+    public const string InsertDigestSql = $"""
+        insert into {DigestTable} (upto_seq, from_seq, events, prev_digest, digest, taken_at, key_id, public_key, signature)
+        values (@upto, @from, @events, @prev, @digest, @taken, @key_id, @public_key, @signature)
         """;
 }

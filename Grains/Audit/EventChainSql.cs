@@ -33,6 +33,10 @@ public static class EventChainSql
             prev_digest bytea not null,
             digest bytea not null,
             taken_at timestamptz not null default clock_timestamp());
+        -- A digest's signature (ChainDigests, DigestSigner): the key id, the public key and the ECDSA signature over its
+        -- canonical statement. Null when the silo had no signing key. The private key is never stored.
+        alter table {EventChain.DigestTable} add column if not exists key_id text,
+            add column if not exists public_key bytea, add column if not exists signature bytea;
         create table if not exists {State} (only_row boolean primary key default true check (only_row), backfilled_at timestamptz);
         insert into {State} (only_row) values (true) on conflict do nothing;
 

@@ -23,7 +23,7 @@ public static class AuditApi
             "Events of a stream (cell:<id>, county:<code>, audit:<actor>, ...), a county or a person (case or traveller id), paged, filtered by time and kind. Personal data masked unless personalData=clear (admin, with a recorded reason).");
         audit.MapGet("/counties/{code}/colours/{ruleSet}", Why).WithSummary(
             "Why a county had its colour under a rule set at a moment: the decision, its inputs, and what moved them across the threshold.");
-        audit.MapAuditWhatIfApi().MapAuditExportApi();
+        audit.MapAuditWhatIfApi().MapAuditExportApi().MapAuditDigestsApi();
         return api;
     }
 

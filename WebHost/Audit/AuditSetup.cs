@@ -14,12 +14,15 @@ public static class AuditSetup
         services.AddSingleton<ColourExplanations>();
         services.AddSingleton<EventExport>();
         services.AddSingleton<ChainVerifier>();
+        services.AddSingleton<DigestArchive>();
         // Verification reads through a pool of its own whose sessions carry its statement timeout (HeavyReads:Verify:Timeout).
         services.AddKeyedSingleton(HeavyRead.Verify, (sp, _) => new AuditStore(HeavyReadGate.WithStatementTimeout(
             sp.GetRequiredService<IConfiguration>().GetConnectionString("Marten") ?? throw new InvalidOperationException("ConnectionStrings:Marten is not configured"),
             sp.GetRequiredService<HeavyReadGate>().Policy(HeavyRead.Verify).Timeout)));
         services.AddKeyedSingleton(HeavyRead.Verify, (sp, _) =>
             ActivatorUtilities.CreateInstance<ChainVerifier>(sp, sp.GetRequiredKeyedService<AuditStore>(HeavyRead.Verify)));
+        services.AddKeyedSingleton(HeavyRead.Verify, (sp, _) =>
+            ActivatorUtilities.CreateInstance<DigestArchive>(sp, sp.GetRequiredKeyedService<AuditStore>(HeavyRead.Verify)));
         return services;
     }
 }

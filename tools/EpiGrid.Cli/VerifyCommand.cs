@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace EpiGrid.Cli;
 
-/// <summary><c>epigrid verify</c>: asks the platform to recompute the event chain; exit code 2 when history was altered.</summary>
+/// <summary><c>epigrid verify</c>: asks the platform to recompute the event chain; exit code 2 when history was altered. With <c>--digests</c>, checks a kept digest file (<see cref="VerifyDigestsCommand"/>).</summary>
 public static class VerifyCommand
 {
     sealed record Break(string Stream, long Version, string Reason);
@@ -14,8 +14,12 @@ public static class VerifyCommand
     {
         var command = new Command("verify", "Recompute every stream's hash chain and the province digests; report the first break of each stream.");
         Api.AddTo(command);
+        command.Add(VerifyDigestsCommand.Digests);
+        command.Add(VerifyDigestsCommand.PublicKey);
         command.SetAction((parsed, cancellationToken) => Api.Run(async () =>
         {
+            if (parsed.GetValue(VerifyDigestsCommand.Digests) is { } digests)
+                return await VerifyDigestsCommand.Run(parsed, digests, cancellationToken);
             using var client = Api.Client(parsed);
             HttpResponseMessage? response = null;
             await AnsiConsole.Status().Spinner(Spinner.Known.Dots).StartAsync("Recomputing the chain over every event...",

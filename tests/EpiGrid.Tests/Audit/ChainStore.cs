@@ -34,7 +34,11 @@ public sealed class ChainStore : IAsyncDisposable
     public EventChainInstaller Installer() => new(Store,
         new SchemaMigration(new DatabaseRoles(Db.ConnectionString, null), NullLogger<SchemaMigration>.Instance), NullLogger<EventChainInstaller>.Instance);
 
-    public ChainDigests Digests() => new(Store, Options.Create(new AuditOptions { DigestLag = TimeSpan.Zero }), NullLogger<ChainDigests>.Instance);
+    public ChainDigests Digests()
+    {
+        var options = Options.Create(new AuditOptions { DigestLag = TimeSpan.Zero });
+        return new(Store, new DigestSigner(options, NullLogger<DigestSigner>.Instance), options, NullLogger<ChainDigests>.Instance);
+    }
 
     public async Task<VerifyResponse> Verify()
     {

@@ -97,6 +97,9 @@ public static class MatrixRules
         E("POST /api/v1/audit/what-if",                                             "403    403      ok       ok      403    ok    401", Post((_, _) => "/api/v1/audit/what-if", (_, _) => Json(new { ruleSet = RuleSet, from = Start.AddDays(-1), to = Start }))),
         E("GET /api/v1/audit/export",                                               "403    ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/audit/export?county={County(s)}"), confined: true),
         E("GET /api/v1/audit/verify",                                               "403    403      403      ok      403    ok    401", Get((_, _) => "/api/v1/audit/verify")),
+        E("GET /api/v1/audit/digests",                                              "403    403      403      ok      403    ok    401", Get((_, _) => "/api/v1/audit/digests")),
+        E("POST /api/v1/audit/verify/digests",                                      "403    403      403      ok      403    ok    401", Post((_, _) => "/api/v1/audit/verify/digests",
+            (_, _) => Json(new { digests = new[] { new { uptoSeq = 1L, fromSeq = 0L, events = 1L, prevDigest = "", digest = new string('0', 64) } } }))),
         E("GET /api/v1/web/replay",                                                 "403    403      ok       ok      403    ok    401", Get((_, _) => "/api/v1/web/replay")),
 
         // Alerts: one's own groups; another jurisdiction's alert does not exist for the caller (404).

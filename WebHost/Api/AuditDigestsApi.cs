@@ -1,0 +1,55 @@
+using EpiGrid.WebHost.Audit;
+
+namespace EpiGrid.WebHost.Api;
+
+/// <summary>The signed province digests for auditors to keep, and the check of a kept file against the store.</summary>
+public static class AuditDigestsApi
+{
+    public static RouteGroupBuilder MapAuditDigestsApi(this RouteGroupBuilder audit)
+    {
+        audit.MapGet("/digests", Export).WithSummary(
+            "Every province digest with its key id, public key, ECDSA P-256 signature and signed statement, as a file to keep outside the platform (auditors and admins).");
+        audit.MapPost("/verify/digests", Check).WithSummary(
+            $"Whether the store's chain still folds to each digest of an exported file (at most {DigestArchive.MaxClaims} a request); breaks name the sequence (auditors and admins). Check signatures yourself (epigrid verify --digests).");
+        return audit;
+    }
+
+    /// <summary>Verification is an audit act: auditors, and admins who run the platform (as <c>GET /audit/verify</c>).</summary>
+    static ProblemDetails? Refusal(HttpContext http) =>
+        Jurisdiction.Of(http.User).Role is Roles.Auditor or Roles.Admin
+            ? null
+            : Problems.Forbidden($"Role '{Jurisdiction.Of(http.User).Role}' may not export or check province digests: auditors and admins do.");
+
+    static async Task<Results<Ok<DigestFile>, ProblemHttpResult>> Export(HttpContext http, DigestArchive archive, AuditTrail trail)
+    {
+        if (Refusal(http) is { } refused) return refused.ToResult(http);
+        var file = await archive.Export(http.RequestAborted);
+        await trail.Record(http, "digests");
+        http.Response.Headers.ContentDisposition = "attachment; filename=epigrid-province-digests.json";
+        return TypedResults.Ok(file);
+    }
+
+    static async Task<Results<Ok<VerifyResponse>, ProblemHttpResult>> Check(
+        DigestCheckRequest? body, HttpContext http, [FromKeyedServices(HeavyRead.Verify)] DigestArchive archive, AuditTrail trail, HeavyReadGate heavy)
+    {
+        if (Refusal(http) is { } refused) return refused.ToResult(http);
+        var errors = new FieldErrors();
+        var claims = DigestArchive.Read(body, errors);
+        if (claims is null) return errors.ToProblem().ToResult(http);
+        using var slot = heavy.TryEnter(HeavyRead.Verify);
+        if (slot is null) return heavy.TooMany(http, HeavyRead.Verify).ToResult(http);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        deadline.CancelAfter(heavy.Policy(HeavyRead.Verify).Timeout);
+        IReadOnlyList<ChainBreak> breaks;
+        try
+        {
+            breaks = await archive.Check(claims, deadline.Token);
+        }
+        catch (Exception e) when (HeavyReadGate.IsTimeout(e, deadline.Token, http.RequestAborted))
+        {
+            return heavy.TimedOut(HeavyRead.Verify).ToResult(http);
+        }
+        await trail.Record(http, "verify-digests");
+        return TypedResults.Ok(new VerifyResponse(breaks.Count == 0, claims.Sum(c => c.Events), claims.Count, breaks));
+    }
+}
