@@ -13,6 +13,7 @@ using EpiGrid.Grains.Provinces;
 using EpiGrid.Grains.Resumption;
 using EpiGrid.Grains.Seeding;
 using EpiGrid.Grains.Storage;
+using EpiGrid.Silo.Cluster;
 using EpiGrid.Silo.Observability;
 using Orleans.Dashboard;
 using Microsoft.Extensions.Configuration;
@@ -86,7 +87,9 @@ public static class SiloSetup
                     ?? throw new InvalidOperationException("Cluster:Clustering is redis but ConnectionStrings:Redis is not configured");
                 silo.UseRedisClustering(redis);
                 if (orleans.Kubernetes) silo.UseKubernetesHosting();
-                else silo.ConfigureEndpoints(IPAddress.Parse(orleans.AdvertisedIp), orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: true);
+                else silo.ConfigureEndpoints(IPAddress.Parse(orleans.AdvertisedIp), orleans.SiloPort, orleans.GatewayPort);
+                // Kubernetes hosting listens on every address of the pod; only the advertised one is meant for the cluster.
+                silo.ListenOnAdvertisedAddressOnly();
             }
             else
             {
