@@ -8,6 +8,7 @@ using EpiGrid.People;
 using EpiGrid.Grains.Audit;
 using EpiGrid.Grains.Alerts;
 using EpiGrid.Grains.Cells;
+using EpiGrid.Grains.Cluster;
 using EpiGrid.Grains.Counties;
 using EpiGrid.Grains.Provinces;
 using EpiGrid.Grains.Resumption;
@@ -81,6 +82,8 @@ public static class SiloSetup
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (orleans.ClusterId, orleans.ServiceId));
+            // Mutual TLS between silos and with clients when Cluster:Tls names a certificate (off on one machine).
+            silo.UseClusterTls(Bind<ClusterTlsOptions>(config, ClusterTlsOptions.Section));
             if (orleans.Clustering.Equals("redis", StringComparison.OrdinalIgnoreCase))
             {
                 var redis = config.GetConnectionString("Redis")
