@@ -8,11 +8,13 @@ using EpiGrid.People;
 using EpiGrid.Grains.Audit;
 using EpiGrid.Grains.Alerts;
 using EpiGrid.Grains.Cells;
+using EpiGrid.Grains.Cluster;
 using EpiGrid.Grains.Counties;
 using EpiGrid.Grains.Provinces;
 using EpiGrid.Grains.Resumption;
 using EpiGrid.Grains.Seeding;
 using EpiGrid.Grains.Storage;
+using EpiGrid.Silo.Cluster;
 using EpiGrid.Silo.Observability;
 using Orleans.Dashboard;
 using Microsoft.Extensions.Configuration;
@@ -80,13 +82,17 @@ public static class SiloSetup
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (orleans.ClusterId, orleans.ServiceId));
+            // Mutual TLS between silos and with clients when Cluster:Tls names a certificate (off on one machine).
+            silo.UseClusterTls(Bind<ClusterTlsOptions>(config, ClusterTlsOptions.Section));
             if (orleans.Clustering.Equals("redis", StringComparison.OrdinalIgnoreCase))
             {
                 var redis = config.GetConnectionString("Redis")
                     ?? throw new InvalidOperationException("Cluster:Clustering is redis but ConnectionStrings:Redis is not configured");
                 silo.UseRedisClustering(redis);
                 if (orleans.Kubernetes) silo.UseKubernetesHosting();
-                else silo.ConfigureEndpoints(IPAddress.Parse(orleans.AdvertisedIp), orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: true);
+                else silo.ConfigureEndpoints(IPAddress.Parse(orleans.AdvertisedIp), orleans.SiloPort, orleans.GatewayPort);
+                // Kubernetes hosting listens on every address of the pod; only the advertised one is meant for the cluster.
+                silo.ListenOnAdvertisedAddressOnly();
             }
             else
             {

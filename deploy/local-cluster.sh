@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A whole EpiGrid cluster on this machine, one process per role, on loopback:
 #   deploy/local-cluster.sh up       Redis (installed if missing), PostgreSQL, 3 silos, 2 web hosts
+#   deploy/local-cluster.sh up --tls  the same, silos and web hosts talking over mutual TLS (certificates made in the data folder)
 #   deploy/local-cluster.sh status   one line per process: role, name, pid, state, address
 #   deploy/local-cluster.sh down     stops exactly the processes `up` started (by their recorded pids)
 # Silos find each other through Redis (Orleans Redis clustering; Redis keeps an append-only file); reminders are in
@@ -62,6 +63,12 @@ up() {
   export ConnectionStrings__Redis="127.0.0.1:$redis_port,abortConnect=false"
   export Cluster__Clustering=redis Cluster__ClusterId=$cluster_id Cluster__AdvertisedIp=127.0.0.1
   export Logging__Console__FormatterName=json Logging__Console__FormatterOptions__IncludeScopes=true
+  # PostgreSQL and Redis stay without TLS: they listen on loopback only, so their traffic never leaves this machine.
+  if [ "${1:-}" = --tls ]; then
+    deploy/local/cluster-certs.sh "$data/tls"
+    export Cluster__Tls__CertificatePath="$data/tls/node.pem" Cluster__Tls__CertificateKeyPath="$data/tls/node.key" \
+      Cluster__Tls__CaCertificatePath="$data/tls/ca.pem"
+  fi
 
   for i in $(seq 1 $silos); do
     echo "Starting silo $i (silo port $((silo_port + i - 1)), gateway $((gateway_port + i - 1)); log: $data/logs/silo$i.log)..."
@@ -121,8 +128,8 @@ status() {
 }
 
 case "${1:-}" in
-  up) up ;;
+  up) up "${2:-}" ;;
   down) down ;;
   status) status ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  *) echo "usage: $0 up [--tls]|down|status" >&2; exit 2 ;;
 esac

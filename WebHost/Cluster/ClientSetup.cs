@@ -1,4 +1,5 @@
 using System.Net;
+using EpiGrid.Grains.Cluster;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Runtime;
@@ -48,6 +49,8 @@ public static class ClientSetup
             }
 
             client.Services.AddSingleton<IClientConnectionRetryFilter, KeepTryingToConnect>();
+            // Mutual TLS to the gateways when Cluster:Tls names a certificate; read while the host is built (it adds middleware).
+            client.UseClusterTls(builder.Configuration.GetSection(ClusterTlsOptions.Section).Get<ClusterTlsOptions>() ?? new());
             // The HTTP request's trace (its correlation id) continues into the grains it calls.
             client.AddActivityPropagation();
             // The dashboard's pages are served here, to admins only (Observability/AdminDashboard); the silos collect its data.
