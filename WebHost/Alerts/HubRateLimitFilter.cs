@@ -22,14 +22,7 @@ public sealed class HubRateLimitFilter : IHubFilter, IDisposable
             var o = options.CurrentValue;
             var policy = key.StartsWith("machine:", StringComparison.Ordinal) ? o.Machine
                 : key.StartsWith("human:", StringComparison.Ordinal) ? o.Human : o.Anonymous;
-            return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = policy.Burst,
-                TokensPerPeriod = policy.PerSecond,
-                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            });
+            return RateLimitPartition.GetTokenBucketLimiter(key, _ => policy.Bucket());
         });
     }
 

@@ -10,6 +10,16 @@ public sealed record RatePolicy
 {
     public int Burst { get; init; }
     public int PerSecond { get; init; }
+
+    /// <summary>The bucket this policy describes; HTTP requests and hub calls use the same shape.</summary>
+    public TokenBucketRateLimiterOptions Bucket() => new()
+    {
+        TokenLimit = Burst,
+        TokensPerPeriod = PerSecond,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
 }
 
 /// <summary>
@@ -59,14 +69,7 @@ public static class RateLimits
         var (key, policy) = caller is { Actor.Length: > 0 }
             ? RateLimitOptions.IsMachine(caller.Role) ? ("machine:" + caller.Actor, options.Machine) : ("human:" + caller.Actor, options.Human)
             : ("address:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown"), options.Anonymous);
-        return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = policy.Burst,
-            TokensPerPeriod = policy.PerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
+        return RateLimitPartition.GetTokenBucketLimiter(key, _ => policy.Bucket());
     }
 
     static async ValueTask Reject(OnRejectedContext context, CancellationToken cancellationToken)
