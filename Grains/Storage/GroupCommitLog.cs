@@ -90,7 +90,7 @@ public sealed class GroupCommitLog(IDocumentStore store, IOptions<EventLogOption
     {
         try
         {
-            await Commit(batch.Select(p => p.Write).ToList());
+            await CommitRetryingRollbacks(batch.Select(p => p.Write).ToList());
             foreach (var p in batch) p.Done.TrySetResult();
         }
         catch (Exception e) when (batch.Count > 1 && CommitFailures.BelongsToOneWrite(e))
@@ -108,7 +108,7 @@ public sealed class GroupCommitLog(IDocumentStore store, IOptions<EventLogOption
     {
         try
         {
-            await Commit([p.Write]);
+            await CommitRetryingRollbacks([p.Write]);
             p.Done.TrySetResult();
         }
         catch (Exception e)
@@ -127,6 +127,35 @@ public sealed class GroupCommitLog(IDocumentStore store, IOptions<EventLogOption
             case WriteRefusedException r: log.LogWarning("Write to {Stream} refused: {Reason}", writes[0].Write.StreamKey, r.Message); break;
         }
         foreach (var (p, failure) in failures) p.Done.TrySetException(failure);
+    }
+
+    /// <summary>
+    /// A deadlock or a serialisation failure (SQLSTATE class 40) rolls the whole transaction back, so nothing of it was
+    /// committed and it is simply tried again, a few times, before anyone hears of it. (A writer chaining a stream's
+    /// older events can deadlock with the chain's back-fill chaining the same ones.)
+    /// </summary>
+    async Task CommitRetryingRollbacks(IReadOnlyList<StreamWrite> writes)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await Commit(writes);
+                return;
+            }
+            catch (Exception e) when (attempt < 4 && RolledBackWhole(e))
+            {
+                log.LogDebug(e, "Commit of {Count} writes rolled back by PostgreSQL (attempt {Attempt}); trying again", writes.Count, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt));
+            }
+        }
+    }
+
+    static bool RolledBackWhole(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is PostgresException { SqlState: var state } && state.StartsWith("40", StringComparison.Ordinal)) return true;
+        return false;
     }
 
     /// <summary>
