@@ -13,7 +13,15 @@ public interface IAlertLedgerGrain : IGrainWithIntegerKey
     [OneWay]
     Task Raise(IReadOnlyList<AlertDraft> drafts);
 
-    Task<CommandResult> Acknowledge(string alertId, Provenance by, string? note);
+    /// <summary>
+    /// Raise alerts and answer once each is committed, found raised already (<see cref="Outcome.Unchanged"/>) or given
+    /// up (<see cref="Outcome.Unavailable"/>, <see cref="Outcome.Unknown"/>): for a caller whose alerts no store event
+    /// derives, so the sweep cannot find them and the caller must try again itself (the resumption index's lag alerts).
+    /// </summary>
+    Task<IReadOnlyList<CommandResult>> RaiseConfirmed(IReadOnlyList<AlertDraft> drafts);
+
+    /// <summary>Acknowledge an alert; answers with the alert as it now stands (null when it was not acknowledged).</summary>
+    Task<Acknowledgement> Acknowledge(string alertId, Provenance by, string? note);
 
     /// <summary>
     /// Every alert up to this sequence has been committed or given up. A round's alerts may reach the store in more
@@ -33,6 +41,10 @@ public interface IAlertQueryGrain : IGrainWithIntegerKey
     /// <summary>The alert's events: raised, acknowledged, escalated, each with who and when.</summary>
     Task<IReadOnlyList<AlertHistoryEntry>> History(string alertId);
 }
+
+/// <summary>The ledger's answer to an acknowledgement: the outcome and, unless refused, the alert after it.</summary>
+[GenerateSerializer, Immutable, Alias("epigrid.acknowledgement")]
+public sealed record Acknowledgement([property: Id(0)] CommandResult Result, [property: Id(1)] AlertView? Alert);
 
 [GenerateSerializer, Immutable, Alias("epigrid.alert-history-entry")]
 public sealed record AlertHistoryEntry(

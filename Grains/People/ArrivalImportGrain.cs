@@ -19,10 +19,12 @@ namespace EpiGrid.Grains.People;
 /// <item>the persons of the chunk already on record are read in one query; a row that changes nothing for them is
 /// a duplicate at once (a re-import activates no grain); a row that would change a known person, or a second row of
 /// a new person in the same chunk, goes through the person grain afterwards, in order;</item>
-/// <item>new persons' travellers are registered with their cells, all of a cell's rows in one call (the cell stays
-/// the only writer of its stream, and raises the visit alerts as before);</item>
 /// <item>the new persons' events and registers are committed through the group commit, all at once, so they fill
 /// its transactions; a person recorded meanwhile by someone else (a stream conflict) goes through its grain;</item>
+/// <item>then the committed persons' travellers are registered with their cells, all of a cell's rows in one call (the
+/// cell stays the only writer of its stream, and raises the visit alerts as before). The person comes first, as on the
+/// single path: a cell never holds a traveller whose person was not recorded; a row whose cell could not list it is
+/// answered so, and repeating it completes the cell (the person grain recognises the arrival);</item>
 /// <item>then, once per chunk: the quarantine watches of the counties and the alert ledger.</item>
 /// </list>
 /// New persons' grains are not activated: they read their stream when first called (and a grain that found no
@@ -67,11 +69,12 @@ public sealed class ArrivalImportGrain(
                 PersonDecider.Arrival(new PersonState(personRef), report, Province.CountyOfCell(report.CellId), now, options.Value));
         }
 
-        var registered = await RegisterTravellers(fresh.Values, results, now);
-        var cells = timer.Elapsed;
-        var conflicts = await CommitPersons(registered, results, now);
+        var inCells = await InRegisteredCells(fresh.Values, results);
+        var (committed, conflicts) = await CommitPersons(inCells, results, now);
         var persons = timer.Elapsed;
         viaGrain.AddRange(conflicts);
+        await RegisterTravellers(committed, results, now);
+        var cells = timer.Elapsed;
 
         // Rows that need a person's own grain: in file order for each person, persons in parallel (on this
         // activation's scheduler: Parallel.ForEachAsync would run them on pool threads, outside the grain's context).
@@ -82,16 +85,16 @@ public sealed class ArrivalImportGrain(
                     results[i] = (await GrainFactory.GetGrain<IPersonGrain>(rows[i].PersonRef).ReportArrival(rows[i].Report)).Result;
             }));
         log.LogInformation("Imported {Rows} rows ({Known} persons on record, {New} new, {ViaGrain} via their grain) in {Total:0} ms: "
-            + "read {Read:0} ms, cells {Cells:0} ms, persons {Persons:0} ms, via grains {Grains:0} ms",
-            rows.Count, known.Count, registered.Count, viaGrain.Count, timer.Elapsed.TotalMilliseconds, read.TotalMilliseconds,
-            (cells - read).TotalMilliseconds, (persons - cells).TotalMilliseconds, (timer.Elapsed - persons).TotalMilliseconds);
+            + "read {Read:0} ms, persons {Persons:0} ms, cells {Cells:0} ms, via grains {Grains:0} ms",
+            rows.Count, known.Count, committed.Count, viaGrain.Count, timer.Elapsed.TotalMilliseconds, read.TotalMilliseconds,
+            (persons - read).TotalMilliseconds, (cells - persons).TotalMilliseconds, (timer.Elapsed - cells).TotalMilliseconds);
         return results.Select(r => r!).ToList();
     }
 
     /// <summary>The persons of the chunk already on record, folded from their events (one query).</summary>
     async Task<Dictionary<string, PersonState>> OnRecord(List<string> personRefs)
     {
-        var keys = personRefs.Select(PersonStreams.Of).ToList();
+        var keys = personRefs.Select(StreamKeys.Person).ToList();
         await using var session = store.QuerySession();
         var events = await session.Events.QueryAllRawEvents()
             .Where(e => keys.Contains(e.StreamKey!))
@@ -100,17 +103,31 @@ public sealed class ArrivalImportGrain(
         var states = new Dictionary<string, PersonState>(StringComparer.Ordinal);
         foreach (var e in events)
         {
-            var personRef = e.StreamKey!["person:".Length..];
+            var personRef = StreamKeys.IdOf(e.StreamKey!, StreamKind.Person)!;
             if (!states.TryGetValue(personRef, out var state)) states[personRef] = state = new PersonState(personRef);
             state.Apply(e.Data, e.Version);
         }
         return states;
     }
 
-    /// <summary>Each cell registers its new travellers in one call; the persons whose traveller the cell holds go on.</summary>
-    async Task<List<NewPerson>> RegisterTravellers(IEnumerable<NewPerson> persons, CommandResult?[] results, DateTimeOffset now)
+    /// <summary>The new persons whose cell is registered (one read of the cells' register); the others are answered.</summary>
+    async Task<List<NewPerson>> InRegisteredCells(IEnumerable<NewPerson> persons, CommandResult?[] results)
     {
-        var held = new List<NewPerson>();
+        var all = persons.ToList();
+        await using var session = store.QuerySession();
+        var registered = (await session.LoadManyAsync<CellRecord>(all.Select(p => p.Arrival.Report.CellId).Distinct()))
+            .Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var p in all.Where(p => !registered.Contains(p.Arrival.Report.CellId)))
+            results[p.Row] = CommandResult.Rejected(Outcome.NotFound, "cellId", $"Cell {p.Arrival.Report.CellId} is not registered");
+        return all.Where(p => registered.Contains(p.Arrival.Report.CellId)).ToList();
+    }
+
+    /// <summary>
+    /// Each cell registers its committed persons' travellers in one call. A row whose cell could not list it keeps its
+    /// person and is answered so (repeating the row completes the cell, as on the single path).
+    /// </summary>
+    async Task RegisterTravellers(IEnumerable<NewPerson> persons, CommandResult?[] results, DateTimeOffset now)
+    {
         // A bounded number of cells at a time: thousands of cold cells at once would each wait their turn for the
         // store past a grain call's timeout; this many keep the group commit's transactions full. A cell that does
         // not answer in time is asked again (registering is idempotent: a cell that did commit answers unchanged).
@@ -138,30 +155,29 @@ public sealed class ArrivalImportGrain(
                     if (answer is null && attempt < CellAttempts) { late.Add(cell); continue; }
                     var outcomes = answer ?? cell.Select(_ => CommandResult.Rejected(Outcome.Unavailable, "",
                         "The cell did not answer in time; nothing was recorded for this row. Retry.")).ToList();
-                    foreach (var (person, result) in cell.Zip(outcomes))
-                    {
-                        if (result.Succeeded) held.Add(person);
-                        else results[person.Row] = result with { EntityId = null };
-                    }
+                    foreach (var (person, result) in cell.Zip(outcomes).Where(o => !o.Second.Succeeded))
+                        results[person.Row] = result.Outcome is Outcome.Unavailable or Outcome.Unknown
+                            ? CommandResult.Rejected(result.Outcome, "", "The arrival is recorded for the person, but the cell could not list it yet; repeat the same row.")
+                            : result with { EntityId = null };
                 }
             }
             pending = late;
         }
-        return held;
     }
 
     /// <summary>
     /// The new persons' events and registers, all handed to the group commit at once; then the watches and the
-    /// ledger, once. Returns the rows of persons someone else recorded meanwhile (they go through their grain).
+    /// ledger, once. Returns the persons committed, and the rows of persons someone else recorded meanwhile (they go
+    /// through their grain).
     /// </summary>
-    async Task<List<int>> CommitPersons(List<NewPerson> persons, CommandResult?[] results, DateTimeOffset now)
+    async Task<(List<NewPerson> Committed, List<int> Conflicts)> CommitPersons(List<NewPerson> persons, CommandResult?[] results, DateTimeOffset now)
     {
         var settled = persons.Select(p => (Person: p, Settled: PersonGrain.Settle(new PersonState(p.Arrival.PersonRef), p.Decision.Events, now, Offset, p.Arrival.Report.By))).ToList();
         var outcomes = await Task.WhenAll(settled.Select(async s =>
         {
             try
             {
-                await eventLog.AppendAsync(new StreamWrite(PersonStreams.Of(s.Person.Arrival.PersonRef), 0, s.Settled.All, [], [s.Settled.Record]));
+                await eventLog.AppendAsync(new StreamWrite(StreamKeys.Person(s.Person.Arrival.PersonRef), 0, s.Settled.All, [], [s.Settled.Record]));
                 return (Exception?)null;
             }
             catch (Exception e) when (e is StreamConflictException or StoreUnavailableException or DuplicateRecordException
@@ -171,6 +187,7 @@ public sealed class ArrivalImportGrain(
             }
         }));
 
+        var committed = new List<NewPerson>();
         var conflicts = new List<int>();
         var alerts = new List<AlertDraft>();
         var watched = new List<PersonRecord>();
@@ -179,6 +196,7 @@ public sealed class ArrivalImportGrain(
             switch (failure)
             {
                 case null:
+                    committed.Add(s.Person);
                     results[s.Person.Row] = s.Person.Decision.Result;
                     alerts.AddRange(s.Settled.All.SelectMany(e => AlertRules.ForPersonEvent(e, s.Settled.Record.CellId, s.Settled.Record.County, alertOptions.Value)));
                     watched.Add(s.Settled.Record);
@@ -202,6 +220,6 @@ public sealed class ArrivalImportGrain(
         if (alerts.Count > 0) _ = GrainFactory.GetGrain<IAlertLedgerGrain>(0).Raise(alerts);
         foreach (var county in watched.GroupBy(r => r.County))
             _ = GrainFactory.GetGrain<IQuarantineWatchGrain>(county.Key).TrackMany(county.Select(r => r.ToEntry()).ToList());
-        return conflicts;
+        return (committed, conflicts);
     }
 }

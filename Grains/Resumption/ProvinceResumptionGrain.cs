@@ -8,14 +8,20 @@ namespace EpiGrid.Grains.Resumption;
 /// <summary>
 /// The province's and cities' index, summed exactly from the counties' tallies (enterprises, resumed, kWh,
 /// baseline), pushed to the screens as it changes. Looks for lagging counties once readings settle.
+/// A lag alert derives from no single stored event (it compares a county with the province over days), so the alert
+/// sweep cannot find one that was lost: this grain keeps the days it checked as unsettled until the ledger confirms
+/// the alerts committed, and a new activation (after its silo died, woken by its reminder) checks every day it holds.
+/// The alert ids name county and day, so checking again never raises one twice.
 /// </summary>
 public sealed class ProvinceResumptionGrain(
     Geography.Province province,
     ResumptionIndexRule rule,
     IOptions<ResumptionOptions> options,
     [FromKeyedServices(Clocks.Domain)] TimeProvider clock,
-    ILogger<ProvinceResumptionGrain> log) : Grain, IProvinceResumptionGrain
+    ILogger<ProvinceResumptionGrain> log) : Grain, IProvinceResumptionGrain, IRemindable
 {
+    public const string ReminderName = "resumption-lag";
+
     readonly Dictionary<string, Dictionary<DateOnly, ResumptionTally>> counties = new(StringComparer.Ordinal);
     readonly HashSet<DateOnly> unsettled = [];
 
@@ -25,7 +31,22 @@ public sealed class ProvinceResumptionGrain(
         var o = options.Value;
         this.RegisterGrainTimer(Refresh, new GrainTimerCreationOptions(o.RefreshInterval, o.RefreshInterval) { KeepAlive = true });
         this.RegisterGrainTimer(CheckLag, new GrainTimerCreationOptions(o.LagCheckInterval, o.LagCheckInterval) { KeepAlive = true });
+        // What an earlier activation had not yet seen committed is checked again (already raised alerts are skipped).
+        unsettled.UnionWith(counties.Values.SelectMany(c => c.Keys));
+        try
+        {
+            var period = o.LagCheckInterval < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : o.LagCheckInterval;
+            await this.RegisterOrUpdateReminder(ReminderName, period, period);
+        }
+        catch (Exception e)
+        {
+            // The timers run while this activation lives; the next activation registers it again.
+            log.LogWarning(e, "Could not register the resumption lag check's reminder");
+        }
     }
+
+    /// <summary>The reminder only wakes the grain on a live silo, so lag checks go on when no county writes.</summary>
+    public Task ReceiveReminder(string reminderName, TickStatus status) => Task.CompletedTask;
 
     public Task CountyChanged(string county, IReadOnlyDictionary<DateOnly, ResumptionTally> days)
     {
@@ -79,18 +100,19 @@ public sealed class ProvinceResumptionGrain(
                 .Where(c => province.Find(c.Key)?.CityCode == city && c.Value.ContainsKey(day)).Select(c => c.Value[day])))));
             changes.Add(new(ResumptionChange.ProvinceScope, "province", rule.Figures(day, ProvinceTally(day))));
         }
-        _ = GrainFactory.GetGrain<IPushHubGrain>(0).Publish(PushBatch.Empty with { Resumption = changes });
+        _ = GrainFactory.GetGrain<IPushHubGrain>(0).Publish(PushBatch.Of(changes));
     }
 
     /// <summary>
     /// A change on day D can start or complete a lagging run ending on D to D + LagDays - 1. Checked on a timer, not
     /// on every message, so a bulk upload arriving county by county does not alert on a half-uploaded day.
     /// </summary>
-    Task CheckLag()
+    async Task CheckLag()
     {
-        if (unsettled.Count == 0) return Task.CompletedTask;
+        if (unsettled.Count == 0) return;
         var o = options.Value;
-        var ends = unsettled.SelectMany(d => Enumerable.Range(0, Math.Max(1, o.LagDays)).Select(d.AddDays)).ToHashSet();
+        var checkedDays = unsettled.ToList();
+        var ends = checkedDays.SelectMany(d => Enumerable.Range(0, Math.Max(1, o.LagDays)).Select(d.AddDays)).ToHashSet();
         unsettled.Clear();
         var provinceFigures = ends.SelectMany(d => Enumerable.Range(0, Math.Max(1, o.LagDays)).Select(i => d.AddDays(-i))).Distinct()
             .ToDictionary(d => d, d => rule.Figures(d, ProvinceTally(d)));
@@ -102,12 +124,25 @@ public sealed class ProvinceResumptionGrain(
             alerts.AddRange(ends.Where(figures.ContainsKey)
                 .Select(d => ResumptionLagRule.Evaluate(code, d, figures, provinceFigures, o, now)).OfType<AlertDraft>());
         }
-        if (alerts.Count > 0)
+        if (alerts.Count == 0) return;
+        IReadOnlyList<CommandResult> results;
+        try
         {
-            log.LogInformation("{Count} counties lag the province's resumption index", alerts.Count);
-            _ = GrainFactory.GetGrain<IAlertLedgerGrain>(0).Raise(alerts);
+            results = await GrainFactory.GetGrain<IAlertLedgerGrain>(0).RaiseConfirmed(alerts);
         }
-        return Task.CompletedTask;
+        catch (Exception e)
+        {
+            log.LogWarning(e, "The alert ledger did not answer; the resumption index's days are checked again at the next tick");
+            unsettled.UnionWith(checkedDays);
+            return;
+        }
+        if (results.Count(r => r.Outcome == Outcome.Created) is > 0 and var raised)
+            log.LogInformation("{Count} counties lag the province's resumption index", raised);
+        if (results.Count(r => r.Outcome is Outcome.Unavailable or Outcome.Unknown) is > 0 and var pending)
+        {
+            log.LogWarning("{Count} resumption lag alerts not committed; checked again at the next tick", pending);
+            unsettled.UnionWith(checkedDays);
+        }
     }
 
     ResumptionTally ProvinceTally(DateOnly day) => Tally(counties.Values, day);
