@@ -1,5 +1,5 @@
 // Counts of counties per colour (red/orange/yellow/blue/green) that Zhejiang published in February 2020
-// (shared/DOMAIN.md). Shown beside the live counts for comparison; the 24 Feb figures were not found.
+// (docs/sources.md). Shown beside the live counts for comparison; the 24 Feb figures were not found.
 export const PUBLISHED_2020 = {
   source: 'http://xw381.com/content/2020-02/13/content_9012914.html',
   sourceName: '浙江省卫生健康委员会新闻发布会 / Zhejiang Health Commission press conferences',
