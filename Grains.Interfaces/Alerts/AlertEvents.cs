@@ -7,7 +7,11 @@ namespace EpiGrid.Alerts;
 [GenerateSerializer, Immutable, Alias("epigrid.alert-raised")]
 public sealed record AlertRaised([property: Id(0)] AlertDraft Alert, [property: Id(1)] long Seq, [property: Id(2)] EventMeta Meta) : IEpiEvent;
 
-/// <summary>Alerts handed to a web host, which pushed them to their groups. One event per push; stream "delivery:&lt;id&gt;".</summary>
+/// <summary>
+/// Alerts handed to a web host, which pushed them to their groups; stream "delivery:&lt;id&gt;". No longer written (a
+/// stream per push cost a commit no reader needed; the metric <c>epigrid.alerts.pushed</c> counts them): kept so
+/// histories recorded before December 2026 still read.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("epigrid.alert-delivered")]
 public sealed record AlertDelivered([property: Id(0)] IReadOnlyList<string> AlertIds, [property: Id(1)] string Host, [property: Id(2)] EventMeta Meta) : IEpiEvent;
 

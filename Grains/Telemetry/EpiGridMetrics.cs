@@ -43,6 +43,10 @@ public static class EpiGridMetrics
     public static readonly Histogram<double> AlertLatency = Meter.CreateHistogram<double>("epigrid.alerts.push.latency", "ms",
         "Real time from an alert's commit to its delivery to the web hosts");
 
+    /// <summary>Alerts the push hub handed to a web host (which pushed them to their groups), by host.</summary>
+    public static readonly Counter<long> AlertsPushed = Meter.CreateCounter<long>("epigrid.alerts.pushed", "{alert}",
+        "Alerts handed to a web host for its SignalR groups, by host");
+
     /// <summary>Alerts (and alert updates) the push hub gave up on: its buffer was full or no web host took them in time.</summary>
     public static readonly Counter<long> PushesDropped = Meter.CreateCounter<long>("epigrid.push.dropped", "{alert}",
         "Alert pushes the push hub gave up on, by reason (buffer-full, undelivered); clients recover them with catchUp");
