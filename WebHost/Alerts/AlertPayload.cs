@@ -18,13 +18,3 @@ public sealed record AlertPayload(
         v.Alert.RaisedAt, v.Alert.DueBy, v.Alert.Subject, v.Status, v.AcknowledgedBy, v.AcknowledgedAt, v.Note,
         v.EscalatedAs, v.Alert.RuleVersion);
 }
-
-/// <summary>Server-to-client method names, exactly as they go on the wire: those of <see cref="IGridClient"/>.</summary>
-public static class GridMethods
-{
-    public const string Alert = nameof(IGridClient.alert);
-    public const string AlertUpdated = nameof(IGridClient.alertUpdated);
-    public const string CellChanged = nameof(IGridClient.cellChanged);
-    public const string CountyChanged = nameof(IGridClient.countyChanged);
-    public const string ProvinceChanged = nameof(IGridClient.provinceChanged);
-}

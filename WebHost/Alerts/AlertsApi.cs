@@ -41,17 +41,11 @@ public static class AlertsApi
     }
 
     static async Task<Results<Ok<AlertPayload>, ProblemHttpResult>> Acknowledge(
-        string alertId, HttpContext http, IClusterClient grains, AckRequest? body)
+        string alertId, HttpContext http, AlertAcknowledgements acknowledgements, AckRequest? body)
     {
         var caller = Jurisdiction.Of(http.User);
-        var query = grains.GetGrain<IAlertQueryGrain>(0);
-        if (await query.Get(alertId) is not { } alert || !AlertAudience.MayRead(caller, alert))
-            return Problems.NotFound($"No alert {alertId} within your jurisdiction.").ToResult(http);
-        if (!AlertAudience.MayAcknowledge(caller, alert)) return Problems.Forbidden(AlertAudience.RefusalOf(caller)).ToResult(http);
-        if (AckNote.Check(body?.Note, out var note) is { } badNote) return Problems.Invalid("note", badNote).ToResult(http);
         if (RequestProvenance.TryRead(http, caller, out var by) is { } problem) return problem.ToResult(http);
-        var result = await grains.GetGrain<IAlertLedgerGrain>(0).Acknowledge(alertId, by, note);
-        if (CommandOutcomes.ProblemOf(result) is { } refused) return refused.ToResult(http);
-        return TypedResults.Ok(AlertPayload.From((await query.Get(alertId))!));
+        var answer = await acknowledgements.Acknowledge(caller, alertId, body?.Note, "note", by);
+        return answer.Alert is { } alert ? TypedResults.Ok(alert) : answer.Problem!.ToResult(http);
     }
 }

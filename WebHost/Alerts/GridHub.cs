@@ -9,7 +9,7 @@ namespace EpiGrid.WebHost.Alerts;
 /// province changes arrive pushed (<see cref="IGridClient"/>). A client that was away asks catchUp(lastSeq).
 /// </summary>
 [Authorize]
-public sealed class GridHub(IClusterClient grains, ILogger<GridHub> log) : Hub<IGridClient>
+public sealed class GridHub(IClusterClient grains, AlertAcknowledgements acknowledgements, ILogger<GridHub> log) : Hub<IGridClient>
 {
     public const string Path = "/hubs/grid";
     /// <summary>The most alerts one catchUp answers: a caller further behind asks again from the last it got.</summary>
@@ -49,16 +49,12 @@ public sealed class GridHub(IClusterClient grains, ILogger<GridHub> log) : Hub<I
     public async Task<AlertPayload> Ack(string alertId, string? note = null)
     {
         alertId = HubArguments.Text(nameof(alertId), alertId, MaxAlertIdLength);
-        var recorded = HubArguments.Note(nameof(note), note);
         var caller = Caller;
-        // As over HTTP: another jurisdiction's alert is answered as a missing one, so that ids (case:<cell>:<case>) reveal nothing.
-        if (await grains.GetGrain<IAlertQueryGrain>(0).Get(alertId) is not { } alert || !AlertAudience.MayRead(caller, alert))
-            throw new HubException($"No alert {alertId} within your jurisdiction.");
-        if (!AlertAudience.MayAcknowledge(caller, alert)) throw new HubException(AlertAudience.RefusalOf(caller));
-        var result = await grains.GetGrain<IAlertLedgerGrain>(0)
-            .Acknowledge(alertId, new Provenance(caller.Actor, "signalr", Context.ConnectionId), recorded);
-        if (!result.Succeeded) throw new HubException(result.Error ?? "The alert could not be acknowledged; retry.");
-        return AlertPayload.From((await grains.GetGrain<IAlertQueryGrain>(0).Get(alertId))!);
+        var answer = await acknowledgements.Acknowledge(caller, alertId, note, nameof(note), new Provenance(caller.Actor, "signalr", Context.ConnectionId));
+        if (answer.Alert is { } alert) return alert;
+        throw answer.BadNote is { } badNote
+            ? HubArguments.Refused(nameof(note), badNote)
+            : new HubException(answer.Problem?.Detail ?? "The alert could not be acknowledged; retry.");
     }
 
     /// <summary>Every alert raised for this caller after <paramref name="sinceSeq"/>, in order (at most <see cref="CatchUpPage"/>; call again with the last seq).</summary>

@@ -18,9 +18,6 @@ public static class HubArguments
         return value;
     }
 
-    /// <summary>An acknowledgement's note under <see cref="AckNote"/>'s rule (the one HTTP applies): what to record.</summary>
-    public static string? Note(string argument, string? value) =>
-        AckNote.Check(value, out var note) is { } problem ? throw Refused(argument, problem) : note;
-
+    /// <summary>The hub's refusal of an argument, naming it.</summary>
     public static HubException Refused(string argument, string problem) => new($"Invalid argument '{argument}': {problem}");
 }

@@ -9,6 +9,7 @@ public static class PushSetup
     public static WebApplicationBuilder AddEpiGridPush(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<HubRateLimitFilter>();
+        builder.Services.AddSingleton<AlertAcknowledgements>();
         var signalR = builder.Services.AddSignalR(o =>
             {
                 o.EnableDetailedErrors = false;

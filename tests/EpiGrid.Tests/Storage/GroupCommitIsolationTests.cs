@@ -66,7 +66,7 @@ public sealed class GroupCommitIsolationTests(EpiGridApp app) : IClassFixture<Ep
         var acknowledging = ledger.Acknowledge(target.Id, new Provenance("test-worker", "test"), "seen\u0000");
         var tail = ledger.Raise([Draft($"test:{run}:tail")]);
         await Task.WhenAll(raising, tail);
-        var result = await acknowledging;
+        var result = (await acknowledging).Result;
 
         result.Outcome.ShouldBe(Outcome.Invalid, result.Error);
         result.Field.ShouldBe("note");
@@ -82,6 +82,6 @@ public sealed class GroupCommitIsolationTests(EpiGridApp app) : IClassFixture<Ep
         await using (var s = store.QuerySession())
             (await s.LoadAsync<AlertRecord>(target.Id))!.Status.ShouldBe(AlertStatus.Open);
         // And the ledger goes on: a proper acknowledgement is recorded.
-        (await ledger.Acknowledge(target.Id, new Provenance("test-worker", "test"), "seen")).Outcome.ShouldBe(Outcome.Updated);
+        (await ledger.Acknowledge(target.Id, new Provenance("test-worker", "test"), "seen")).Result.Outcome.ShouldBe(Outcome.Updated);
     }
 }
