@@ -40,6 +40,13 @@ public sealed record PushBatch(
     [property: Id(6)] IReadOnlyList<AlertLink>? Links = null)
 {
     public static readonly PushBatch Empty = new([], [], [], [], null);
+
+    /// <summary>Alerts just raised and alerts whose state changed (acknowledged, escalated), in the ledger's order.</summary>
+    public static PushBatch OfAlerts(IReadOnlyList<AlertView> raised, IReadOnlyList<AlertView> updated) => Empty with { Alerts = raised, AlertUpdates = updated };
+    public static PushBatch Of(CellSummary cell) => Empty with { Cells = [cell] };
+    public static PushBatch Of(CountyView county) => Empty with { Counties = [county] };
+    public static PushBatch Of(ProvinceSummary province) => Empty with { Province = province };
+    public static PushBatch Of(IReadOnlyList<ResumptionChange> resumption) => Empty with { Resumption = resumption };
     public bool IsEmpty => Alerts.Count + AlertUpdates.Count + Cells.Count + Counties.Count + (Resumption?.Count ?? 0) == 0 && Province is null;
 }
 

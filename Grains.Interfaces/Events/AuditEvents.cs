@@ -33,8 +33,3 @@ public sealed record HealthCodeViewed(
     [property: Id(2)] bool Found,
     [property: Id(3)] bool ReasonsShown,
     [property: Id(4)] EventMeta Meta) : IEpiEvent;
-
-public static class AuditStreamKeys
-{
-    public static string Audit(string actor) => "audit:" + actor;
-}

@@ -16,10 +16,3 @@ public sealed record CountyColourChanged(
     [property: Id(7)] IReadOnlyList<string> Reasons,
     [property: Id(8)] IReadOnlyDictionary<string, double> Inputs,
     [property: Id(9)] EventMeta Meta) : IEpiEvent;
-
-public static class StreamKeys
-{
-    public static string Cell(string cellId) => "cell:" + cellId;
-    public static string County(string code) => "county:" + code;
-    public static string Alert(string alertId) => "alert:" + alertId;
-}

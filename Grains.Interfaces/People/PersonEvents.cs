@@ -54,8 +54,3 @@ public sealed record HealthCodeChanged(
     [property: Id(0)] string PersonRef, [property: Id(1)] string Colour, [property: Id(2)] string Reason,
     [property: Id(3)] DateTimeOffset ValidUntil, [property: Id(4)] int RequiredDays, [property: Id(5)] string RuleVersion,
     [property: Id(6)] string CellId, [property: Id(7)] EventMeta Meta) : IEpiEvent;
-
-public static class PersonStreams
-{
-    public static string Of(string personRef) => "person:" + personRef;
-}

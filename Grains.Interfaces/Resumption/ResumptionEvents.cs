@@ -20,8 +20,3 @@ public sealed record ReadingsRecorded(
 [GenerateSerializer, Immutable, Alias("epigrid.staff-reported")]
 public sealed record StaffReported(
     [property: Id(0)] string County, [property: Id(1)] IReadOnlyList<StaffReport> Reports, [property: Id(2)] EventMeta Meta) : IEpiEvent;
-
-public static class ResumptionStreamKeys
-{
-    public static string County(string code) => "resumption:" + code;
-}

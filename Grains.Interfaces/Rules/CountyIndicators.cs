@@ -33,7 +33,7 @@ public sealed record CountyIndicators
 
     public static CountyIndicators Compute(CountySnapshot snapshot)
     {
-        var today = LocalDay(snapshot.Now, snapshot.UtcOffset);
+        var today = snapshot.Now.LocalDay(snapshot.UtcOffset);
         int confirmed = 0, new14 = 0, new7 = 0, local = 0, suspected = 0, asymptomatic = 0;
         int active = 0, hospitalised = 0, recovered = 0, died = 0;
         int? lastNewDaysAgo = null;
@@ -58,7 +58,7 @@ public sealed record CountyIndicators
                 case CaseStatus.Died: died++; break;
             }
 
-            var daysAgo = today.DayNumber - LocalDay(c.OccurredAt, snapshot.UtcOffset).DayNumber;
+            var daysAgo = today.DayNumber - c.OccurredAt.LocalDay(snapshot.UtcOffset).DayNumber;
             if (lastNewDaysAgo is null || daysAgo < lastNewDaysAgo) lastNewDaysAgo = daysAgo;
             if (daysAgo < 7) new7++;
             if (daysAgo < WindowDays)
@@ -89,7 +89,4 @@ public sealed record CountyIndicators
             DailyNewPer100kAvg7 = snapshot.Population <= 0 ? 0 : new7 / 7.0 / snapshot.Population * 100_000,
         };
     }
-
-    public static DateOnly LocalDay(DateTimeOffset time, TimeSpan utcOffset) =>
-        time.LocalDay(utcOffset);
 }

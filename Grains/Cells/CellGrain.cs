@@ -113,7 +113,7 @@ public sealed class CellGrain(
                 log.LogWarning(e, "Could not hand cell {Cell}'s alerts to the ledger; its sweep will raise them", changes.Summary.CellId);
             }
         }
-        _ = GrainFactory.GetGrain<IPushHubGrain>(0).Publish(new PushBatch([], [], [changes.Summary], [], null));
+        _ = GrainFactory.GetGrain<IPushHubGrain>(0).Publish(PushBatch.Of(changes.Summary));
         try
         {
             await publisher.Publish(changes.Summary.County, changes.ForCounty);

@@ -128,7 +128,7 @@ public sealed class CountyGrain(
         var previous = view;
         view = new CountyView(Code, indicators, book.Travellers, decisions, rules.Default.Name, now, []);
         if (SameFigures(previous, view)) return;
-        _ = GrainFactory.GetGrain<IPushHubGrain>(0).Publish(new PushBatch([], [], [], [view], null));
+        _ = GrainFactory.GetGrain<IPushHubGrain>(0).Publish(PushBatch.Of(view));
         try
         {
             await provinceStream!.OnNextAsync(view);

@@ -30,7 +30,7 @@ public sealed class PersonGrain(
     {
         var loaded = new PersonState(this.GetPrimaryKeyString());
         await using var session = store.QuerySession();
-        foreach (var e in await session.Events.FetchStreamAsync(PersonStreams.Of(loaded.PersonRef), token: cancellationToken))
+        foreach (var e in await session.Events.FetchStreamAsync(StreamKeys.Person(loaded.PersonRef), token: cancellationToken))
             loaded.Apply(e.Data, e.Version);
         return loaded;
     }
@@ -145,7 +145,7 @@ public sealed class PersonGrain(
         var (working, all, record) = Settle(state, events, now, Offset, by);
         try
         {
-            await eventLog.AppendAsync(new StreamWrite(PersonStreams.Of(state.PersonRef), state.Version, all, [], [record]));
+            await eventLog.AppendAsync(new StreamWrite(StreamKeys.Person(state.PersonRef), state.Version, all, [], [record]));
         }
         catch (Exception e) when (e is StreamConflictException or StoreUnavailableException or DuplicateRecordException
                                    or WriteRefusedException or CommitOutcomeUnknownException)

@@ -80,7 +80,7 @@ public sealed class ProvinceGrain(
         if (known is not null && view.Colours.All(c => c.Value.SameOutcomeAs(known.Colours.GetValueOrDefault(c.Key)))) return;
         if (counties.Count < province.Counties.Count) return;
         var summary = Summary();
-        _ = GrainFactory.GetGrain<IPushHubGrain>(0).Publish(new PushBatch([], [], [], [], summary));
+        _ = GrainFactory.GetGrain<IPushHubGrain>(0).Publish(PushBatch.Of(summary));
     }
 
     ProvinceSummary Summary()

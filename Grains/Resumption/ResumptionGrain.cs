@@ -125,7 +125,7 @@ public sealed class ResumptionGrain(
     {
         try
         {
-            await eventLog.AppendAsync(new StreamWrite(ResumptionStreamKeys.County(Code), book.Version, events, [], upserts));
+            await eventLog.AppendAsync(new StreamWrite(StreamKeys.Resumption(Code), book.Version, events, [], upserts));
             book.Version += events.Count;
             return null;
         }

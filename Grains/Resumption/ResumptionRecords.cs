@@ -46,7 +46,7 @@ public sealed class ResumptionRecords(IDocumentStore store, Microsoft.Extensions
         await using var session = store.QuerySession();
         var enterprises = await session.Query<EnterpriseRecord>().Where(e => e.County == county).ToListAsync(cancellationToken);
         var days = await session.Query<ResumptionDayRecord>().Where(d => d.County == county).ToListAsync(cancellationToken);
-        var stream = await session.Events.FetchStreamStateAsync(ResumptionStreamKeys.County(county), cancellationToken);
+        var stream = await session.Events.FetchStreamStateAsync(StreamKeys.Resumption(county), cancellationToken);
         return (enterprises, days, stream?.Version ?? 0);
     }
 
@@ -58,7 +58,7 @@ public sealed class ResumptionRecords(IDocumentStore store, Microsoft.Extensions
         {
             Timeout = Math.Max(1, (int)Math.Ceiling(options.Value.ReplayStatementTimeout.TotalSeconds)),
         });
-        var events = await session.Events.FetchStreamAsync(ResumptionStreamKeys.County(county), token: cancellationToken);
+        var events = await session.Events.FetchStreamAsync(StreamKeys.Resumption(county), token: cancellationToken);
         return events.Select(e => e.Data).OfType<IEpiEvent>().ToList();
     }
 

@@ -19,7 +19,7 @@ public sealed class EventRows
     const string S = MartenSetup.Schema;
     const string Tenant = "*DEFAULT*";
 
-    static readonly Dictionary<Type, (string Alias, string DotNet)> Names = MartenSetup.EventNames.ToDictionary(
+    static readonly Dictionary<Type, (string Alias, string DotNet)> Names = StoredEvents.All.ToDictionary(
         n => n.Type, n => (n.Name, $"{n.Type.FullName}, {n.Type.Assembly.GetName().Name}"));
 
     readonly List<string> newStreams = [];
@@ -48,7 +48,7 @@ public sealed class EventRows
             foreach (var e in w.Events)
             {
                 var (alias, dotNet) = Names.TryGetValue(e.GetType(), out var n) ? n
-                    : throw new InvalidOperationException($"{e.GetType().Name} has no stored event name (MartenSetup.EventNames)");
+                    : throw new InvalidOperationException($"{e.GetType().Name} has no stored event name (StoredEvents.All)");
                 ids.Add(Guid.CreateVersion7());
                 streams.Add(w.StreamKey);
                 versions.Add(++version);

@@ -41,7 +41,7 @@ public static class MartenSetup
         options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
         options.Events.StreamIdentity = StreamIdentity.AsString;
         options.Events.AppendMode = EventAppendMode.QuickWithServerTimestamps;
-        foreach (var (type, name) in EventNames)
+        foreach (var (type, name) in StoredEvents.All)
             options.Events.MapEventType(type, name);
         options.Schema.For<CaseRecord>().Index(x => x.County).Index(x => x.CellId);
         options.Schema.For<CellRecord>().Index(x => x.County);
@@ -56,8 +56,8 @@ public static class MartenSetup
     /// <summary>
     /// A pooled connection is not reset (<c>DISCARD ALL</c>, a round trip and ~27 µs of PostgreSQL) each time a session
     /// gives it back: a cell's activation, a lone save. Safe because nothing here leaves session state on a connection
-    /// (no SET outside a transaction, no session advisory locks, temporary tables or LISTEN). STACK.md: one-event
-    /// saves ~1,500 → ~3,850/s. A connection string that says otherwise wins.
+    /// (no SET outside a transaction, no session advisory locks, temporary tables or LISTEN). Measured on this machine
+    /// type: one-event saves ~1,500 → ~3,850/s (BENCHMARKS.md). A connection string that says otherwise wins.
     /// </summary>
     static string WithoutReset(string connectionString)
     {
@@ -66,32 +66,4 @@ public static class MartenSetup
         return builder.ConnectionString;
     }
 
-    /// <summary>Event names as stored: part of the history's format, never renamed.</summary>
-    public static readonly IReadOnlyList<(Type Type, string Name)> EventNames =
-    [
-        (typeof(CellRegistered), "cell_registered"),
-        (typeof(CellDetailsChanged), "cell_details_changed"),
-        (typeof(CaseReported), "case_reported"),
-        (typeof(CaseStatusChanged), "case_status_changed"),
-        (typeof(TravellerArrived), "traveller_arrived"),
-        (typeof(CountyColourChanged), "county_colour_changed"),
-        (typeof(AuditQueried), "audit_queried"),
-        (typeof(PersonalDataViewed), "personal_data_viewed"),
-        (typeof(ExportCompleted), "export_completed"),
-        (typeof(HealthCodeViewed), "health_code_viewed"),
-        (typeof(AlertRaised), "alert_raised"),
-        (typeof(AlertDelivered), "alert_delivered"),
-        (typeof(AlertAcknowledged), "alert_acknowledged"),
-        (typeof(AlertEscalated), "alert_escalated"),
-        (typeof(ArrivalReported), "arrival_reported"),
-        (typeof(ArrivalCorroborated), "arrival_corroborated"),
-        (typeof(CheckInRecorded), "check_in_recorded"),
-        (typeof(CheckInMissed), "check_in_missed"),
-        (typeof(HealthCodeChanged), "health_code_changed"),
-        (typeof(ArrivalReportNotApplied), "arrival_report_not_applied"),
-        (typeof(EnterpriseRegistered), "enterprise_registered"),
-        (typeof(EnterpriseDetailsChanged), "enterprise_details_changed"),
-        (typeof(ReadingsRecorded), "readings_recorded"),
-        (typeof(StaffReported), "staff_reported"),
-    ];
 }

@@ -38,7 +38,7 @@ public static class ResumptionApi
     {
         if (Refuse(http, code, province) is { } refused) return refused.ToResult(http);
         if (knownAt is not null && ResumptionReplays.Refusal(http, code) is { } noReplay) return noReplay.ToResult(http);
-        var (first, last, problem) = Range(from, to, Today(clock, province));
+        var (first, last, problem) = Range(from, to, province.LocalDay(clock.GetUtcNow()));
         if (problem is not null) return problem.ToResult(http);
         var grain = grains.GetGrain<IResumptionGrain>(code);
         var (days, heavyProblem) = knownAt is null
@@ -69,7 +69,7 @@ public static class ResumptionApi
     {
         if (!Jurisdiction.Of(http.User).MayReadCounties) return Problems.Forbidden("This role may not read the province.").ToResult(http);
         if (knownAt is not null && ResumptionReplays.Refusal(http, null) is { } noReplay) return noReplay.ToResult(http);
-        var (first, last, problem) = Range(from, to, Today(clock, province));
+        var (first, last, problem) = Range(from, to, province.LocalDay(clock.GetUtcNow()));
         if (problem is not null) return problem.ToResult(http);
         var grain = grains.GetGrain<IProvinceResumptionGrain>(0);
         var (days, heavyProblem) = knownAt is null
@@ -115,9 +115,6 @@ public static class ResumptionApi
         else problem = Problems.Invalid(field, "Must be a local day, YYYY-MM-DD.");
         return problem is null;
     }
-
-    public static DateOnly Today(TimeProvider clock, Province province) =>
-        province.LocalDay(clock.GetUtcNow());
 
     static string Text(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

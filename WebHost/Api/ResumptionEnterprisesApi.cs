@@ -60,7 +60,7 @@ public static class ResumptionEnterprisesApi
         var caller = Jurisdiction.Of(http.User);
         if (RequestProvenance.TryRead(http, caller, out var by) is { } badSource) return badSource.ToResult(http);
         var errors = new FieldErrors();
-        var report = (body ?? new()).ToReport(id, ResumptionApi.Today(clock, province), errors);
+        var report = (body ?? new()).ToReport(id, province.LocalDay(clock.GetUtcNow()), errors);
         if (report is null) return errors.ToProblem().ToResult(http);
         var county = (await grains.GetGrain<IEnterpriseDirectoryGrain>(0).CountiesOf([id]))[0];
         if (county is null) return Problems.NotFound($"Enterprise {id} is not registered.").ToResult(http);

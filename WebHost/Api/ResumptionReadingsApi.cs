@@ -39,7 +39,7 @@ public static class ResumptionReadingsApi
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false, MaxRequestBodySize: var configured } limit)
             limit.MaxRequestBodySize = Math.Min(configured ?? MaxBodyBytes, MaxBodyBytes);
 
-        var rows = new ReadingRows(ResumptionApi.Today(clock, province));
+        var rows = new ReadingRows(province.LocalDay(clock.GetUtcNow()));
         var mediaType = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
         (string Field, string Reason)? unreadable;
         try

@@ -21,7 +21,7 @@ public sealed record StoredRow(long Seq, string Stream, long Version, string Kin
 /// </summary>
 public sealed class AuditStore : IAsyncDisposable
 {
-    readonly Dictionary<string, Type> types = MartenSetup.EventNames.ToDictionary(e => e.Name, e => e.Type, StringComparer.Ordinal);
+    readonly Dictionary<string, Type> types = StoredEvents.All.ToDictionary(e => e.Name, e => e.Type, StringComparer.Ordinal);
     readonly ISerializer serializer;
 
     public AuditStore(string connectionString)

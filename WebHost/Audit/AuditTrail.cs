@@ -65,7 +65,7 @@ public sealed class AuditTrail(AuditStore store, [FromKeyedServices(Clocks.Domai
                 try
                 {
                     await using var session = store.Store.LightweightSession();
-                    session.Events.Append(AuditStreamKeys.Audit(actor), e);
+                    session.Events.Append(StreamKeys.Audit(actor), e);
                     await session.SaveChangesAsync(cancellationToken);
                     return;
                 }

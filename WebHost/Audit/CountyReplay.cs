@@ -57,7 +57,7 @@ public sealed class CountyReplay
 
     IEnumerable<DateTimeOffset> Midnights(DateTimeOffset from, DateTimeOffset to)
     {
-        var day = CountyIndicators.LocalDay(from, utcOffset).AddDays(1);
+        var day = from.LocalDay(utcOffset).AddDays(1);
         for (var t = Midnight(day); t <= to; day = day.AddDays(1), t = Midnight(day))
             yield return t;
     }

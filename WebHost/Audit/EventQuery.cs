@@ -32,10 +32,9 @@ public sealed class EventQuery
         if (!string.IsNullOrWhiteSpace(stream))
         {
             q.Add("stream_id = @stream", "stream", stream);
-            if (stream.StartsWith(StreamKeys.Cell(""), StringComparison.Ordinal) && Province.IsCellId(stream[StreamKeys.Cell("").Length..]))
-                q.County = Province.CountyOfCell(stream[StreamKeys.Cell("").Length..]);
-            else if (stream.StartsWith(StreamKeys.County(""), StringComparison.Ordinal))
-                q.County = stream[StreamKeys.County("").Length..];
+            StreamKeys.TryParse(stream, out var kind, out var id);
+            if (kind == StreamKind.Cell && Province.IsCellId(id)) q.County = Province.CountyOfCell(id);
+            else if (kind == StreamKind.County) q.County = id;
         }
         if (!string.IsNullOrWhiteSpace(county))
         {

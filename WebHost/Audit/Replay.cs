@@ -7,7 +7,7 @@ namespace EpiGrid.WebHost.Audit;
 public sealed class Replay(AuditStore store, Province province, RuleBook rules)
 {
     /// <summary>The event kinds that move a county's figures.</summary>
-    static readonly string[] CountyInputKinds = ["case_reported", "case_status_changed", "traveller_arrived"];
+    static readonly string[] CountyInputKinds = [.. StoredEvents.CountyInputs];
 
     public async Task<CellView?> Cell(string cellId, Moment moment, CancellationToken cancellationToken)
     {
@@ -61,7 +61,7 @@ public sealed class Replay(AuditStore store, Province province, RuleBook rules)
         await foreach (var e in store.Read(where, parameters, "seq_id", cancellationToken))
         {
             if (e.Data is null || e.Data.Meta.RecordedAt > knownAt) continue;
-            var code = EpiGrid.Geography.Province.CountyOfCell(e.Stream[StreamKeys.Cell("").Length..]);
+            var code = EpiGrid.Geography.Province.CountyOfCell(StreamKeys.IdOf(e.Stream, StreamKind.Cell)!);
             if (!byCounty.TryGetValue(code, out var list)) byCounty[code] = list = [];
             list.Add(e);
         }

@@ -88,34 +88,12 @@ public static class RequestLimits
     }
 
     /// <summary>Where the server sets no limit of its own (the in-memory test server): fails the read past the limit, as Kestrel does.</summary>
-    sealed class LimitedBody(Stream inner, long limit) : Stream
+    sealed class LimitedBody(Stream inner, long limit) : InspectedBody(inner)
     {
-        long read;
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Count(await inner.ReadAsync(buffer, cancellationToken));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
-
-        int Count(int n)
+        protected override void Inspect(ReadOnlySpan<byte> bytes, bool last)
         {
-            read += n;
-            if (read > limit)
+            if (Position + bytes.Length > limit)
                 throw new BadHttpRequestException($"Request body too large. The max request body size is {limit} bytes.", StatusCodes.Status413PayloadTooLarge);
-            return n;
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => read; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

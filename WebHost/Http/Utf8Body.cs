@@ -30,31 +30,13 @@ public static class Utf8Body
         public static NotUtf8Exception? In(Exception? e) => e is null ? null : e as NotUtf8Exception ?? In(e.InnerException);
     }
 
-    sealed class CheckedStream(Stream inner) : Stream
+    sealed class CheckedStream(Stream inner) : InspectedBody(inner)
     {
         readonly Decoder decoder = new UTF8Encoding(false, throwOnInvalidBytes: true).GetDecoder();
-        long position;
 
         public NotUtf8Exception? Failure { get; private set; }
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            var n = await inner.ReadAsync(buffer, cancellationToken);
-            Verify(buffer.Span[..n], last: n == 0);
-            return n;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            var n = inner.Read(buffer, offset, count);
-            Verify(buffer.AsSpan(offset, n), last: n == 0);
-            return n;
-        }
-
-        void Verify(ReadOnlySpan<byte> bytes, bool last)
+        protected override void Inspect(ReadOnlySpan<byte> bytes, bool last)
         {
             try
             {
@@ -62,20 +44,9 @@ public static class Utf8Body
             }
             catch (DecoderFallbackException e)
             {
-                var at = position + Math.Max(0, e.Index);
+                var at = Position + Math.Max(0, e.Index);
                 throw Failure = new NotUtf8Exception($"The body is not valid UTF-8 (byte {at:N0}); JSON must be UTF-8.", e);
             }
-            position += bytes.Length;
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

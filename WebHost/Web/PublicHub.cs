@@ -17,7 +17,7 @@ public sealed class PublicHub : Hub<IPublicClient>
             new PublicCountyChange(c.Code, PublicMapSource.ColoursOf(c), c.EvaluatedAt))).ToList();
         if (batch.Province is { } p)
             sends.Add(hub.Clients.All.provinceChanged(
-                new PublicProvinceChange(p.ColourCounts, p.DefaultRuleSet, PublicMapSource.LocalDate(p.At, province), p.At)));
+                new PublicProvinceChange(p.ColourCounts, p.DefaultRuleSet, province.LocalDay(p.At), p.At)));
         return Task.WhenAll(sends);
     }
 }

@@ -16,8 +16,6 @@ public sealed class PublicMapSource(
     readonly SemaphoreSlim building = new(1, 1);
     (PublicMap Map, long BuiltAt)? latest;
 
-    public IReadOnlyDictionary<string, HexTile> Tiles => tiles;
-
     public async Task<PublicMap> Get()
     {
         if (Fresh() is { } map) return map;
@@ -42,7 +40,7 @@ public sealed class PublicMapSource(
         var counties = CountiesApi.Join(province, view, rules).Select(c => new PublicCounty(
             c.County.Code, c.County.NameZh, c.County.NameEn, c.County.CityZh, c.County.CityEn, c.County.Lon, c.County.Lat, tiles[c.County.Code], ColoursOf(c.View))).ToList();
         return new PublicMap(
-            province.Options.ProvinceNameZh, province.Options.ProvinceNameEn, LocalDate(at, province), at, now, (int)province.Options.UtcOffset.TotalMinutes, view.DefaultRuleSet, rules.RuleSets.Select(r => r.Name).ToList(), view.ColourCounts, counties,
+            province.Options.ProvinceNameZh, province.Options.ProvinceNameEn, province.LocalDay(at), at, now, (int)province.Options.UtcOffset.TotalMinutes, view.DefaultRuleSet, rules.RuleSets.Select(r => r.Name).ToList(), view.ColourCounts, counties,
             map.Value.BoundaryPath is null ? null : "/api/v1/public/boundaries", environment.IsDevelopment(), await Resumption());
     }
 
@@ -57,7 +55,4 @@ public sealed class PublicMapSource(
 
     public static IReadOnlyDictionary<string, string> ColoursOf(CountyView view) =>
         view.Colours.ToDictionary(c => c.Key, c => c.Value.Colour);
-
-    public static DateOnly LocalDate(DateTimeOffset at, Province province) =>
-        province.LocalDay(at);
 }

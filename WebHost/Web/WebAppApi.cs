@@ -80,6 +80,6 @@ public static class WebAppApi
         var moment = Moment.From(asOf, knownAt, clock.GetUtcNow());
         var view = await history.Province(http, moment.AsOf, moment.KnownAt);
         var counties = CountiesApi.Join(province, view, rules).Select(c => new ReplayCounty(c.County.Code, PublicMapSource.ColoursOf(c.View))).ToList();
-        return TypedResults.Ok(new ReplayMap(moment.AsOf, moment.KnownAt, PublicMapSource.LocalDate(moment.AsOf, province), view.ColourCounts, counties));
+        return TypedResults.Ok(new ReplayMap(moment.AsOf, moment.KnownAt, province.LocalDay(moment.AsOf), view.ColourCounts, counties));
     }
 }

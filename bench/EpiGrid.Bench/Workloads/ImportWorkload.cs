@@ -1,3 +1,5 @@
+using EpiGrid.Alerts;
+using EpiGrid.Events;
 using System.Net.Http.Headers;
 using System.Text;
 using EpiGrid.Grains.Storage;
@@ -84,14 +86,14 @@ public sealed class ImportWorkload : IWorkload
             return (long)(await count.ExecuteScalarAsync())!;
         }
 
-        var (alertsBefore, arrivalsBefore) = (await Count("alert_raised"), await Count("arrival_reported"));
+        var (alertsBefore, arrivalsBefore) = (await Count(StoredEvents.NameOf<AlertRaised>()), await Count(StoredEvents.NameOf<ArrivalReported>()));
         var (warm, warmSeconds) = await Upload(client, token, Csv(Arrivals(ctx, run, WarmUpRows, warmUp: true)));
         var warmed = warm["imported"]!.GetValue<int>();
         var warmClock = Stopwatch.StartNew(); // its visit alerts follow the answer: the measured upload starts after them
-        while (await Count("alert_raised") - alertsBefore < warmed && warmClock.Elapsed < TimeSpan.FromMinutes(1)) await Task.Delay(250);
+        while (await Count(StoredEvents.NameOf<AlertRaised>()) - alertsBefore < warmed && warmClock.Elapsed < TimeSpan.FromMinutes(1)) await Task.Delay(250);
         await Task.Delay(TimeSpan.FromSeconds(2)); // the JIT's background recompilation of what the warm-up made hot
         BenchContext.Log($"import run {run}: warm-up {warmed:N0} rows in {warmSeconds:0.0} s (not measured)");
-        (alertsBefore, arrivalsBefore) = (await Count("alert_raised"), await Count("arrival_reported"));
+        (alertsBefore, arrivalsBefore) = (await Count(StoredEvents.NameOf<AlertRaised>()), await Count(StoredEvents.NameOf<ArrivalReported>()));
         var pgPort = CpuTime.PortOf(ctx.PostgresServer);
         var cpu = (Silo: CpuTime.Of(platform.Silo), Web: CpuTime.Of(platform.WebHost), Pg: CpuTime.OfPostgres(pgPort));
         var clock = Stopwatch.StartNew();
@@ -105,14 +107,14 @@ public sealed class ImportWorkload : IWorkload
         figures.Add("rowErrors", errors, "rows");
 
         // Durable: the API answered after the commits; the events are in the store.
-        var stored = await Count("arrival_reported") - arrivalsBefore;
+        var stored = await Count(StoredEvents.NameOf<ArrivalReported>()) - arrivalsBefore;
         figures.Add("arrivalsStored", stored, "events");
         if (stored != rows) BenchContext.Log($"import run {run}: {stored:N0} arrivals stored for {rows:N0} rows");
         // Every row raises a visit task (high and medium risk) after its cell committed the traveller, not before the
         // answer: until all of them are committed too, the import still loads the platform. Bounded wait.
-        while (await Count("alert_raised") - alertsBefore < imported && clock.Elapsed < TimeSpan.FromMinutes(3)) await Task.Delay(250);
+        while (await Count(StoredEvents.NameOf<AlertRaised>()) - alertsBefore < imported && clock.Elapsed < TimeSpan.FromMinutes(3)) await Task.Delay(250);
         var alertsSeconds = clock.Elapsed.TotalSeconds;
-        var alerts = await Count("alert_raised") - alertsBefore;
+        var alerts = await Count(StoredEvents.NameOf<AlertRaised>()) - alertsBefore;
         figures.Add("rowsPerSecondWithAlerts", Math.Min(alerts, imported) / alertsSeconds, "rows/s");
         figures.Add("visitAlertsCommitted", alerts, "alerts");
         // Where the time goes: CPU milliseconds a thousand rows, per process, until the answer and until the alerts.

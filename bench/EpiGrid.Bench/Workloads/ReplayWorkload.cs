@@ -1,3 +1,4 @@
+using EpiGrid.Events;
 using System.Net.Http.Json;
 using EpiGrid.Grains.Storage;
 using EpiGrid.Simulator.Runner;
@@ -18,7 +19,7 @@ public sealed class ReplayWorkload : IWorkload
 {
     const double GoalShare = 0.5;
     const int Rounds = 3;
-    static readonly string[] Kinds = ["case_reported", "case_status_changed", "traveller_arrived"];
+    static readonly string[] Kinds = [.. StoredEvents.CountyInputs];
     readonly Figures figures = new();
 
     public string Name => "replay";
@@ -36,7 +37,7 @@ public sealed class ReplayWorkload : IWorkload
             o.AutoCreateSchemaObjects = AutoCreate.None;
         });
         var serializer = store.Options.Serializer();
-        var types = MartenSetup.EventNames.ToDictionary(e => e.Name, e => e.Type, StringComparer.Ordinal);
+        var types = StoredEvents.All.ToDictionary(e => e.Name, e => e.Type, StringComparer.Ordinal);
         await using var source = NpgsqlDataSource.Create(database);
 
         var moment = DateTimeOffset.UtcNow.ToString("O");

@@ -1,3 +1,4 @@
+using EpiGrid.Events;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -113,7 +114,7 @@ public sealed class PersonAlertRecoveryTests(AlertRecoveryApp app) : IClassFixtu
         using var ingest = app.As(Roles.Ingest);
         using var admin = app.Admin();
         var person = await Arrive(ingest, cell, 9);
-        app.Blip.Fail(w => w.StreamKey == PersonStreams.Of(person) && w.Events.Any(e => e is CheckInMissed));
+        app.Blip.Fail(w => w.StreamKey == StreamKeys.Person(person) && w.Events.Any(e => e is CheckInMissed));
         var before = app.Blip.Refused;
         try
         {

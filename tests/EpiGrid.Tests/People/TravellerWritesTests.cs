@@ -63,9 +63,9 @@ public sealed class TravellerWritesTests(EpiGridApp app) : IClassFixture<EpiGrid
         var personRef = (await first.Body())["personRef"]!.GetValue<string>();
 
         // Someone else writes to the person's stream behind the grain's back: its next commit conflicts and records nothing.
-        var version = await app.Database.Scalar<long>($"select version from epigrid.mt_streams where id = '{PersonStreams.Of(personRef)}'");
+        var version = await app.Database.Scalar<long>($"select version from epigrid.mt_streams where id = '{StreamKeys.Person(personRef)}'");
         var log = app.Silo.Services.GetRequiredService<IEventLog>();
-        await log.AppendAsync(new StreamWrite(PersonStreams.Of(personRef), version,
+        await log.AppendAsync(new StreamWrite(StreamKeys.Person(personRef), version,
             [new CheckInRecorded(personRef, 36.5m, [], new EventMeta("test", "test", EpiGridApp.Start, EpiGridApp.Start))], [], []));
 
         var failed = await ingest.PostAsJsonAsync($"/api/v1/cells/{stay}/travellers", Arrival(stay, "黄冈 Huanggang", "r-2"));
