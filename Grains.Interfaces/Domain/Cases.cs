@@ -9,6 +9,8 @@ public enum CaseStatus { Active, Hospitalised, Recovered, Died, RuledOut }
 /// <summary>
 /// One case as the county sees it: the latest fact about it. <see cref="Version"/> is the position of the
 /// cell stream event that produced this fact, so applying facts is an idempotent, order-insensitive upsert.
+/// <see cref="Status"/> is the status that occurred last in the world (<see cref="StatusAt"/>; null: as reported),
+/// whatever order the reports arrived in, so the live cell and a replay in the world's order agree.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("epigrid.case-fact")]
 public sealed record CaseFact(
@@ -19,7 +21,8 @@ public sealed record CaseFact(
     [property: Id(4)] string? ClusterId,
     [property: Id(5)] DateTimeOffset OccurredAt,
     [property: Id(6)] CaseStatus Status,
-    [property: Id(7)] long Version)
+    [property: Id(7)] long Version,
+    [property: Id(8)] DateTimeOffset? StatusAt = null)
 {
     /// <summary>Counts as a confirmed case: confirmed and not ruled out.</summary>
     public bool IsConfirmed => Kind == CaseKind.Confirmed && Status != CaseStatus.RuledOut;

@@ -46,7 +46,11 @@ public static class CellDecider
     {
         if (!state.Cases.TryGetValue(c.CaseId, out var known))
             return Reject(Outcome.NotFound, "caseId", $"No case {c.CaseId} in cell {state.CellId}");
-        if (known.Status == c.Status) return Unchanged(c.CaseId, known.Version);
+        // A repeat, or the status the case has held since before this moment: nothing new. (A different status, or the same
+        // one at an earlier moment, reported late, is recorded: it is history, though the present stays the latest.)
+        if (state.HasStatusReport(c.CaseId, c.Status, c.OccurredAt)
+            || (known.Status == c.Status && c.OccurredAt >= (known.StatusAt ?? known.OccurredAt)))
+            return Unchanged(c.CaseId, known.Version);
         if (known.Status == CaseStatus.Died)
             return Reject(Outcome.Conflict, "status", $"Case {c.CaseId} is recorded as died; its status cannot change");
         if (c.OccurredAt < known.OccurredAt)

@@ -8,6 +8,9 @@ public sealed class CellState(string cellId)
 {
     readonly Dictionary<string, CaseFact> cases = new(StringComparer.Ordinal);
     readonly Dictionary<string, TravellerView> travellers = new(StringComparer.Ordinal);
+    // Every status recorded for a case, with when it occurred: a late report of an earlier status changes no fact, so
+    // only this tells its repeat from a new report. A few entries a case; none for most.
+    readonly Dictionary<string, HashSet<(CaseStatus Status, DateTimeOffset At)>> statusReports = new(StringComparer.Ordinal);
 
     public string CellId { get; } = cellId;
     public string County { get; private set; } = cellId.Length >= 6 ? cellId[..6] : "";
@@ -27,8 +30,13 @@ public sealed class CellState(string cellId)
         };
         foreach (var (id, fact) in cases) copy.cases[id] = fact;
         foreach (var (id, traveller) in travellers) copy.travellers[id] = traveller;
+        foreach (var (id, reports) in statusReports) copy.statusReports[id] = [.. reports];
         return copy;
     }
+
+    /// <summary>Whether this status, occurring at this moment, was recorded for the case before.</summary>
+    public bool HasStatusReport(string caseId, CaseStatus status, DateTimeOffset occurredAt) =>
+        statusReports.TryGetValue(caseId, out var reports) && reports.Contains((status, occurredAt));
 
     public void Apply(object @event, long version)
     {
@@ -45,7 +53,14 @@ public sealed class CellState(string cellId)
                     CaseStatus.Active, version);
                 break;
             case CaseStatusChanged e when cases.TryGetValue(e.CaseId, out var fact):
-                cases[e.CaseId] = fact with { Status = e.To, Version = version };
+                if (!statusReports.TryGetValue(e.CaseId, out var reports)) statusReports[e.CaseId] = reports = [];
+                reports.Add((e.To, e.Meta.OccurredAt));
+                // A status reported late, that occurred before the one held, is history, not the present: the latest in
+                // the world wins, as when the events are replayed in the order they occurred (found by
+                // CountyProjectionPropertyTests: the live county counted a late "active" over an earlier-reported recovery).
+                cases[e.CaseId] = e.Meta.OccurredAt < (fact.StatusAt ?? fact.OccurredAt)
+                    ? fact with { Version = version }
+                    : fact with { Status = e.To, StatusAt = e.Meta.OccurredAt, Version = version };
                 break;
             case TravellerArrived e:
                 travellers[e.TravellerId] = new TravellerView(e.TravellerId, e.OriginArea, e.OriginRisk,
@@ -54,6 +69,21 @@ public sealed class CellState(string cellId)
         }
         Version = version;
     }
+
+    /// <summary>
+    /// What the county hears of a commit that brought this state to its version: the facts of the cases the events
+    /// touched, as they stand now, and the travellers' tally (<see cref="CountyCaseBook.Apply"/>).
+    /// </summary>
+    public CellChanged Changed(IEnumerable<IEpiEvent> events, long previousVersion) =>
+        new(CellId, Version, events.Select(CaseIdOf).OfType<string>().Distinct().Select(id => cases[id]).ToList(), travellers.Count, previousVersion);
+
+    /// <summary>The case an event is about, if any.</summary>
+    public static string? CaseIdOf(IEpiEvent e) => e switch
+    {
+        CaseReported r => r.CaseId,
+        CaseStatusChanged s => s.CaseId,
+        _ => null,
+    };
 
     public CellView ToView() =>
         new(CellId, County, Name, Households, Version,

@@ -86,9 +86,8 @@ public sealed class CellGrain(
     /// <summary>What to tell others about a commit, taken from the state as it is now.</summary>
     Changes Announcement(IReadOnlyList<IEpiEvent> events, long previousVersion)
     {
-        var touched = events.Select(CellWrites.CaseIdOf).OfType<string>().Distinct().Select(id => state.Cases[id]).ToList();
         return new Changes(
-            new CellChanged(state.CellId, state.Version, touched, state.Travellers.Count, previousVersion),
+            state.Changed(events, previousVersion),
             events.SelectMany(e => AlertRules.ForCellEvent(e, alertOptions.Value)).ToList(),
             CellSummary.Of(state));
     }

@@ -16,7 +16,7 @@ static class CellWrites
                 Travellers = after.Travellers.Count, Version = after.Version,
             },
         };
-        foreach (var caseId in events.Select(CaseIdOf).OfType<string>().Distinct())
+        foreach (var caseId in events.Select(CellState.CaseIdOf).OfType<string>().Distinct())
         {
             var record = CaseRecord.From(after.Cases[caseId], after.County);
             // A new case id must not exist anywhere yet: inserting (not upserting) makes the store refuse a
@@ -26,11 +26,4 @@ static class CellWrites
         }
         return new StreamWrite(StreamKeys.Cell(after.CellId), before.Version, events, inserts, upserts);
     }
-
-    public static string? CaseIdOf(IEpiEvent e) => e switch
-    {
-        CaseReported r => r.CaseId,
-        CaseStatusChanged s => s.CaseId,
-        _ => null,
-    };
 }

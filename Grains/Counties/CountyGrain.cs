@@ -58,7 +58,7 @@ public sealed class CountyGrain(
     public async Task Reconcile()
     {
         var (cases, cells) = await records.ForCounty(Code);
-        book.Merge(cases, cells);
+        book.Merge(cases.Select(c => c.ToFact()), cells.Select(c => c.ToTally()));
         await Evaluate();
     }
 
@@ -89,7 +89,7 @@ public sealed class CountyGrain(
         {
             log.LogInformation("County {County} missed a change of cell {Cell}; reconciling it", Code, change.CellId);
             var (cases, cells) = await records.ForCell(change.CellId);
-            book.Merge(cases, cells);
+            book.Merge(cases.Select(c => c.ToFact()), cells.Select(c => c.ToTally()));
         }
         book.Apply(change);
         // Evaluating the whole county for every message cost more than the cell and its commit together. A quiet
@@ -120,13 +120,10 @@ public sealed class CountyGrain(
     {
         lastEvaluatedAt = Environment.TickCount64;
         var now = clock.GetUtcNow();
-        var county = province.Find(Code)!;
-        var indicators = CountyIndicators.Compute(
-            new CountySnapshot(Code, county.Population, book.Cases, now, province.Options.UtcOffset));
-        var decisions = rules.EvaluateAll(indicators);
-        await RecordChanges(decisions, indicators, now);
+        var evaluated = CountyProjection.View(province.Find(Code)!, book.Cases, book.Travellers, now, province.Options.UtcOffset, rules);
+        await RecordChanges(evaluated.Colours, evaluated.Indicators, now);
         var previous = view;
-        view = new CountyView(Code, indicators, book.Travellers, decisions, rules.Default.Name, now, []);
+        view = evaluated;
         if (SameFigures(previous, view)) return;
         _ = GrainFactory.GetGrain<IPushHubGrain>(0).Publish(PushBatch.Of(view));
         try
@@ -154,7 +151,7 @@ public sealed class CountyGrain(
         if (changes.Count == 0) return;
         try
         {
-            await eventLog.AppendAsync(new StreamWrite(StreamKeys.County(Code), streamVersion, changes, [], []));
+            await eventLog.AppendAsync(new StreamWrite(StreamKeys.County(Code), streamVersion, changes, [], [], WriteLane.Urgent));
             var alerts = changes.Cast<CountyColourChanged>()
                 .Select((e, i) => AlertRules.ForColourChange(e, streamVersion + i + 1, rules.Default.Name))
                 .OfType<AlertDraft>().ToList();

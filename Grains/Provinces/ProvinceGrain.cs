@@ -86,8 +86,7 @@ public sealed class ProvinceGrain(
     ProvinceSummary Summary()
     {
         var list = counties.Values.ToList();
-        var counts = rules.RuleSets.ToDictionary(r => r.Name, r => (IReadOnlyDictionary<string, int>)
-            RiskLevels.Colours.ToDictionary(colour => colour, colour => list.Count(v => v.Colours[r.Name].Colour == colour)));
-        return new ProvinceSummary(counts, rules.Default.Name, list.Count == 0 ? DateTimeOffset.MinValue : list.Max(v => v.EvaluatedAt));
+        return new ProvinceSummary(CountyProjection.ColourCounts(list, rules), rules.Default.Name,
+            list.Count == 0 ? DateTimeOffset.MinValue : list.Max(v => v.EvaluatedAt));
     }
 }

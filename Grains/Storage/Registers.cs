@@ -23,17 +23,19 @@ public sealed class CaseRecord
     public string? ClusterId { get; set; }
     public DateTimeOffset OccurredAt { get; set; }
     public CaseStatus Status { get; set; }
+    /// <summary>When in the world the status last changed (null: as reported, or a record from before it was kept).</summary>
+    public DateTimeOffset? StatusAt { get; set; }
     public long Version { get; set; }
 
     public static CaseRecord From(CaseFact f, string county) => new()
     {
         Id = IdOf(county, f.CaseId), CaseId = f.CaseId, CellId = f.CellId, County = county, Kind = f.Kind, Local = f.Local, ClusterId = f.ClusterId,
-        OccurredAt = f.OccurredAt, Status = f.Status, Version = f.Version,
+        OccurredAt = f.OccurredAt, Status = f.Status, StatusAt = f.StatusAt, Version = f.Version,
     };
 
     public static string IdOf(string county, string caseId) => county + ":" + caseId;
 
-    public CaseFact ToFact() => new(CaseId ?? Id, CellId, Kind, Local, ClusterId, OccurredAt, Status, Version);
+    public CaseFact ToFact() => new(CaseId ?? Id, CellId, Kind, Local, ClusterId, OccurredAt, Status, Version, StatusAt);
 }
 
 /// <summary>A registered cell and its running tallies. Id = cell id.</summary>
@@ -45,4 +47,6 @@ public sealed class CellRecord
     public int Households { get; set; }
     public int Travellers { get; set; }
     public long Version { get; set; }
+
+    public CellTally ToTally() => new(Id, Version, Travellers);
 }

@@ -29,13 +29,10 @@ public static partial class CountiesApi
         if (!Jurisdiction.Of(http.User).MayReadCounties) return Problems.Forbidden("This role may not read counties.").ToResult(http);
         if (!CodePattern().IsMatch(code)) return Problems.Invalid("code", "Must be a 6-digit division code, e.g. 330782.").ToResult(http);
         if (province.Find(code) is not { } county) return Problems.NotFound($"There is no county {code} in {province.Options.ProvinceNameEn}.").ToResult(http);
-        // A replay is history: only those who may read the county's history (docs/audit.md, Access).
-        if (History.Asked(asOf, knownAt) && AuditAccess.Of(http).Refusal(code) is { } notHistory) return notHistory.ToResult(http);
-        if (history.Refusal(asOf, knownAt) is { } badMoment) return badMoment.ToResult(http);
-        var view = History.Asked(asOf, knownAt)
-            ? await history.County(http, code, asOf, knownAt)
-            : await grains.GetGrain<ICountyGrain>(code).GetView();
-        return TypedResults.Ok(CountyResponse.From(county, view, detailed: true));
+        var (view, notRead) = await history.Read(http, code, "county", asOf, knownAt,
+            () => grains.GetGrain<ICountyGrain>(code).GetView(), (replay, moment, ct) => replay.County(code, moment, ct));
+        if (notRead is not null) return notRead.ToResult(http);
+        return TypedResults.Ok(CountyResponse.From(county, view!, detailed: true));
     }
 
     /// <summary>
@@ -46,14 +43,8 @@ public static partial class CountiesApi
     {
         var views = view.Counties.ToDictionary(c => c.Code, StringComparer.Ordinal);
         foreach (var county in province.Counties)
-        {
-            if (views.TryGetValue(county.Code, out var live)) yield return (county, live);
-            else
-            {
-                var quiet = new CountyIndicators { Population = county.Population };
-                yield return (county, new CountyView(county.Code, quiet, 0, rules.EvaluateAll(quiet), view.DefaultRuleSet, view.EvaluatedAt, []));
-            }
-        }
+            yield return (county, views.GetValueOrDefault(county.Code)
+                ?? CountyProjection.View(county, [], 0, view.EvaluatedAt, province.Options.UtcOffset, rules));
     }
 
     [GeneratedRegex(@"^\d{6}$", RegexOptions.CultureInvariant)]

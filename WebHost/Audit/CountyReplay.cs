@@ -4,8 +4,8 @@ namespace EpiGrid.WebHost.Audit;
 
 /// <summary>
 /// One county's history replayed in the order things happened in the world. The cells' events are folded with
-/// the live <see cref="CellState"/> and judged with <see cref="CountyIndicators"/> and the <see cref="RuleBook"/>,
-/// so a replayed colour is the colour the live county would compute from the same events.
+/// the live <see cref="CellState"/> and judged by the live county's own <see cref="CountyProjection"/>, so a replayed
+/// colour is the colour the live county would compute from the same events.
 /// </summary>
 public sealed class CountyReplay
 {
@@ -41,8 +41,12 @@ public sealed class CountyReplay
         return applied;
     }
 
-    public CountyIndicators Indicators(DateTimeOffset now) => CountyIndicators.Compute(
-        new CountySnapshot(County.Code, County.Population, cells.Values.SelectMany(c => c.Cases.Values).ToList(), now, utcOffset));
+    IEnumerable<CaseFact> Cases => cells.Values.SelectMany(c => c.Cases.Values);
+
+    public CountyIndicators Indicators(DateTimeOffset now) => CountyProjection.Indicators(County, Cases, now, utcOffset);
+
+    /// <summary>The county as it stood at <paramref name="at"/>, the events up to it applied (<see cref="AdvanceTo"/>).</summary>
+    public CountyView View(DateTimeOffset at, RuleBook rules) => CountyProjection.View(County, Cases, Travellers, at, utcOffset, rules);
 
     /// <summary>
     /// The moments in (from, to] at which a colour can change: when an event occurred, and each local midnight

@@ -32,17 +32,13 @@ public sealed class Replay(AuditStore store, Province province, RuleBook rules)
     {
         var replays = await Load(null, moment.KnownAt, cancellationToken);
         var views = province.Counties.Select(c => View(replays[c.Code], moment)).ToList();
-        var counts = rules.RuleSets.ToDictionary(r => r.Name, r => (IReadOnlyDictionary<string, int>)
-            RiskLevels.Colours.ToDictionary(colour => colour, colour => views.Count(v => v.Colours[r.Name].Colour == colour)));
-        return new ProvinceView(views, counts, rules.Default.Name, moment.AsOf);
+        return new ProvinceView(views, CountyProjection.ColourCounts(views, rules), rules.Default.Name, moment.AsOf);
     }
 
     CountyView View(CountyReplay replay, Moment moment)
     {
         replay.AdvanceTo(moment.AsOf);
-        var indicators = replay.Indicators(moment.AsOf);
-        return new CountyView(replay.County.Code, indicators, replay.Travellers, rules.EvaluateAll(indicators),
-            rules.Default.Name, moment.AsOf, []);
+        return replay.View(moment.AsOf, rules);
     }
 
     /// <summary>

@@ -29,8 +29,7 @@ public static class OutbreakPreview
         }
         var byCounty = cases.Values.ToLookup(c => c.CellId[..6]);
         return counties
-            .Select(c => ruleSet.Evaluate(CountyIndicators.Compute(
-                new CountySnapshot(c.Code, c.Population, byCounty[c.Code].ToList(), now, TimeSpan.FromHours(8)))).Colour)
+            .Select(c => ruleSet.Evaluate(CountyProjection.Indicators(c, byCounty[c.Code], now, TimeSpan.FromHours(8))).Colour)
             .GroupBy(colour => colour).ToDictionary(g => g.Key, g => g.Count());
     }
 }

@@ -1,12 +1,16 @@
-using EpiGrid.Grains.Storage;
+using EpiGrid.Contracts;
 
-namespace EpiGrid.Grains.Counties;
+namespace EpiGrid.Domain;
+
+/// <summary>A cell's tallies as its register holds them: the stream version they reflect and its travellers.</summary>
+public readonly record struct CellTally(string CellId, long Version, int Travellers);
 
 /// <summary>
-/// The cases and cell tallies a county knows. Every fact carries the cell stream version it came from, so
-/// stream messages and store reads merge in any order, any number of times, to the same result.
+/// The cases and cell tallies a county knows, the live half of <see cref="CountyProjection"/>. Every fact carries the
+/// cell stream version it came from, so stream messages and store reads merge in any order, any number of times, to
+/// the same result. Pure.
 /// </summary>
-sealed class CountyCaseBook
+public sealed class CountyCaseBook
 {
     readonly Dictionary<string, CaseFact> cases = new(StringComparer.Ordinal);
     readonly Dictionary<string, (long Version, int Travellers)> cells = new(StringComparer.Ordinal);
@@ -26,10 +30,11 @@ sealed class CountyCaseBook
         MergeCell(change.CellId, change.Version, change.Travellers);
     }
 
-    public void Merge(IEnumerable<CaseRecord> caseRecords, IEnumerable<CellRecord> cellRecords)
+    /// <summary>What the store's registers hold (a county's, or one cell's).</summary>
+    public void Merge(IEnumerable<CaseFact> facts, IEnumerable<CellTally> cellTallies)
     {
-        foreach (var record in caseRecords) Merge(record.ToFact());
-        foreach (var cell in cellRecords) MergeCell(cell.Id, cell.Version, cell.Travellers);
+        foreach (var fact in facts) Merge(fact);
+        foreach (var cell in cellTallies) MergeCell(cell.CellId, cell.Version, cell.Travellers);
     }
 
     void Merge(CaseFact fact)

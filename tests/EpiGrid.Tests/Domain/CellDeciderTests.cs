@@ -1,0 +1,172 @@
+using EpiGrid.Contracts;
+using EpiGrid.Domain;
+using EpiGrid.Events;
+using FsCheck;
+using Outcome = EpiGrid.Contracts.Outcome;
+using FsCheck.Xunit;
+
+namespace EpiGrid.Tests.Domain;
+
+/// <summary>
+/// The cell's decider and state on their own, without a grain or a store: what each command records, what a repeat
+/// does (nothing), and what it refuses, with the field at fault.
+/// </summary>
+public class CellDeciderTests
+{
+    const string CellId = "330782-001-001";
+    static readonly Provenance By = new("worker-1", "test");
+    static readonly DateTimeOffset Now = new(2020, 2, 10, 8, 0, 0, TimeSpan.FromHours(8));
+
+    /// <summary>Decides a command and applies its events, as the grain does after the commit.</summary>
+    static CellDecision Run(CellState state, CellCommand command)
+    {
+        var decision = CellDecider.Decide(state, command, Now);
+        foreach (var e in decision.Events) state.Apply(e, state.Version + 1);
+        return decision;
+    }
+
+    static CellState Registered()
+    {
+        var state = new CellState(CellId);
+        Run(state, new RegisterCell(By, "西门社区", 1200));
+        return state;
+    }
+
+    static ReportCase Case(string id, DateTimeOffset? at = null, CaseKind kind = CaseKind.Confirmed) =>
+        new(By, id, kind, true, null, at ?? Now.AddHours(-2));
+
+    [Fact]
+    public void Nothing_but_registration_reaches_an_unregistered_cell()
+    {
+        var decision = CellDecider.Decide(new CellState(CellId), Case("c1"), Now);
+        decision.Events.ShouldBeEmpty();
+        decision.Result.Outcome.ShouldBe(Outcome.NotFound);
+        decision.Result.Field.ShouldBe("cellId");
+    }
+
+    [Fact]
+    public void Registering_records_the_county_from_the_cell_id_and_a_repeat_changes_nothing()
+    {
+        var state = new CellState(CellId);
+        var first = Run(state, new RegisterCell(By, "西门社区", 1200));
+        first.Result.Outcome.ShouldBe(Outcome.Created);
+        first.Events.Single().ShouldBeOfType<CellRegistered>().County.ShouldBe("330782");
+        state.Registered.ShouldBeTrue();
+
+        var again = Run(state, new RegisterCell(By, "西门社区", 1200));
+        again.Result.Outcome.ShouldBe(Outcome.Unchanged);
+        again.Events.ShouldBeEmpty();
+
+        var renamed = Run(state, new RegisterCell(By, "西门社区二区", 1300));
+        renamed.Result.Outcome.ShouldBe(Outcome.Updated);
+        renamed.Events.Single().ShouldBeOfType<CellDetailsChanged>();
+        (state.Name, state.Households).ShouldBe(("西门社区二区", 1300));
+    }
+
+    [Fact]
+    public void A_case_occurs_when_reported_as_occurring_and_is_recorded_now()
+    {
+        var state = Registered();
+        var occurred = Now.AddDays(-1);
+        var reported = Run(state, Case("c1", occurred)).Events.Single().ShouldBeOfType<CaseReported>();
+        reported.Meta.OccurredAt.ShouldBe(occurred);
+        reported.Meta.RecordedAt.ShouldBe(Now);
+        reported.Meta.Actor.ShouldBe(By.Actor);
+        state.Cases["c1"].Status.ShouldBe(CaseStatus.Active);
+    }
+
+    [Fact]
+    public void The_same_case_again_is_unchanged_but_with_other_details_is_a_conflict_on_caseId()
+    {
+        var state = Registered();
+        Run(state, Case("c1"));
+        Run(state, Case("c1")).Result.Outcome.ShouldBe(Outcome.Unchanged);
+
+        var other = Run(state, Case("c1", kind: CaseKind.Asymptomatic));
+        other.Result.Outcome.ShouldBe(Outcome.Conflict);
+        other.Result.Field.ShouldBe("caseId");
+        state.Cases["c1"].Kind.ShouldBe(CaseKind.Confirmed);
+    }
+
+    [Fact]
+    public void A_status_change_needs_the_case_cannot_precede_it_and_nothing_follows_death()
+    {
+        var state = Registered();
+        var missing = Run(state, new ChangeCaseStatus(By, "nope", CaseStatus.Recovered, Now));
+        (missing.Result.Outcome, missing.Result.Field).ShouldBe((Outcome.NotFound, "caseId"));
+
+        Run(state, Case("c1", Now.AddDays(-3)));
+        var early = Run(state, new ChangeCaseStatus(By, "c1", CaseStatus.Recovered, Now.AddDays(-4)));
+        (early.Result.Outcome, early.Result.Field).ShouldBe((Outcome.Invalid, "occurredAt"));
+
+        Run(state, new ChangeCaseStatus(By, "c1", CaseStatus.Died, Now)).Result.Outcome.ShouldBe(Outcome.Updated);
+        Run(state, new ChangeCaseStatus(By, "c1", CaseStatus.Died, Now)).Result.Outcome.ShouldBe(Outcome.Unchanged);
+        var after = Run(state, new ChangeCaseStatus(By, "c1", CaseStatus.Recovered, Now));
+        (after.Result.Outcome, after.Result.Field).ShouldBe((Outcome.Conflict, "status"));
+        state.Cases["c1"].Status.ShouldBe(CaseStatus.Died);
+    }
+
+    [Fact]
+    public void A_status_reported_late_that_occurred_before_the_one_held_is_recorded_but_does_not_become_the_present()
+    {
+        var state = Registered();
+        Run(state, Case("c1", Now.AddDays(-10)));
+        Run(state, new ChangeCaseStatus(By, "c1", CaseStatus.Recovered, Now.AddDays(-2)));
+        var late = Run(state, new ChangeCaseStatus(By, "c1", CaseStatus.Hospitalised, Now.AddDays(-5)));
+        late.Result.Outcome.ShouldBe(Outcome.Updated, "the report is history and is kept");
+        state.Cases["c1"].Status.ShouldBe(CaseStatus.Recovered, "the latest in the world is the present");
+        state.Cases["c1"].StatusAt.ShouldBe(Now.AddDays(-2));
+        state.Cases["c1"].Version.ShouldBe(state.Version, "the fact moved with the stream, so the county takes it");
+    }
+
+    [Fact]
+    public void A_traveller_is_registered_once_and_a_different_journey_under_its_id_is_a_conflict()
+    {
+        var state = Registered();
+        RegisterTraveller Traveller(string origin) => new(By, "t1", origin, "high", Now.AddHours(-5), "rail", "home, red, 14 days");
+        Run(state, Traveller("湖北省武汉市")).Result.Outcome.ShouldBe(Outcome.Created);
+        Run(state, Traveller("湖北省武汉市")).Result.Outcome.ShouldBe(Outcome.Unchanged);
+        var other = Run(state, Traveller("湖北省孝感市"));
+        (other.Result.Outcome, other.Result.Field).ShouldBe((Outcome.Conflict, "travellerId"));
+        state.Travellers["t1"].Quarantine.ShouldBe("home, red, 14 days");
+    }
+
+    [Fact]
+    public void A_clone_is_independent_of_the_state_it_was_taken_from()
+    {
+        var state = Registered();
+        var clone = state.Clone();
+        Run(clone, Case("c1"));
+        state.Cases.ShouldBeEmpty();
+        clone.Cases.Count.ShouldBe(1);
+        clone.Version.ShouldBe(state.Version + 1);
+    }
+
+    /// <summary>
+    /// Whatever commands arrive, in any order: each repeated at once changes nothing, and the state folded from the
+    /// recorded events alone (as a grain rebuilt from the store, or a replay) equals the live one.
+    /// </summary>
+    [Property(MaxTest = 300)]
+    public void Repeats_record_nothing_and_the_events_rebuild_the_state(PositiveInt seed)
+    {
+        var random = new Random(seed.Get);
+        var live = new CellState(CellId);
+        var recorded = new List<IEpiEvent>();
+        for (var i = 0; i < 40; i++)
+        {
+            CellCommand command = random.Next(5) switch
+            {
+                0 => new RegisterCell(By, $"cell {random.Next(2)}", 100 + random.Next(2)),
+                1 or 2 => Case($"c{random.Next(6)}", Now.AddHours(-random.Next(1, 48)), (CaseKind)random.Next(3)),
+                3 => new ChangeCaseStatus(By, $"c{random.Next(6)}", (CaseStatus)random.Next(5), Now.AddHours(-random.Next(0, 48))),
+                _ => new RegisterTraveller(By, $"t{random.Next(4)}", $"area {random.Next(2)}", "high", Now.AddHours(-random.Next(1, 3)), "car", "home"),
+            };
+            var decision = Run(live, command);
+            recorded.AddRange(decision.Events);
+            if (decision.Events.Count > 0) Run(live, command).Events.ShouldBeEmpty($"{command} repeated");
+        }
+        var rebuilt = new CellState(CellId);
+        for (var i = 0; i < recorded.Count; i++) rebuilt.Apply(recorded[i], i + 1);
+        System.Text.Json.JsonSerializer.Serialize(rebuilt.ToView()).ShouldBe(System.Text.Json.JsonSerializer.Serialize(live.ToView()));
+    }
+}

@@ -1,0 +1,110 @@
+using EpiGrid.Contracts;
+using EpiGrid.Domain;
+using EpiGrid.Events;
+using EpiGrid.Geography;
+using EpiGrid.Rules;
+using EpiGrid.WebHost.Audit;
+using FsCheck;
+using FsCheck.Xunit;
+
+namespace EpiGrid.Tests.Domain;
+
+/// <summary>
+/// The live path and the replay path of a county, folded from the same random history, give the same view.
+/// Live: each cell decides its commands (<see cref="CellDecider"/>), folds them (<see cref="CellState"/>) and announces
+/// <see cref="CellChanged"/>; the county's <see cref="CountyCaseBook"/> takes the announcements interleaved across
+/// cells, some twice, some lost (a lost one is found by the next message of its cell, or by the county's periodic
+/// reconciliation, and read from the registers); then <see cref="CountyProjection"/>. Replay: the recorded events
+/// alone, in the order they occurred in the world (<see cref="CountyReplay"/>, what auditors and what-if use).
+/// </summary>
+public class CountyProjectionPropertyTests
+{
+    static readonly TimeSpan Offset = TimeSpan.FromHours(8);
+    static readonly DateTimeOffset Start = new(2020, 1, 20, 0, 0, 0, Offset);
+    static readonly RuleBook Rules = new(new RuleOptions());
+    static readonly Provenance By = new("ingest", "test");
+
+    sealed record Recorded(string CellId, long Version, long Seq, IEpiEvent Event);
+
+    [Property(MaxTest = 1000)]
+    public void Live_and_replay_views_of_a_county_agree(PositiveInt seed)
+    {
+        var random = new Random(seed.Get);
+        var county = new County("330782", "义乌市", "Yiwu", "county-level city", "3307", "金华市", "Jinhua", random.Next(50_000, 2_000_000), 0, 0);
+        var cells = Enumerable.Range(1, random.Next(1, 6)).Select(i => $"330782-001-{i:000}").ToDictionary(id => id, id => new CellState(id));
+        var caseCell = new Dictionary<string, string>(StringComparer.Ordinal); // a case id names one case in the county (the register's rule)
+        var recorded = new List<Recorded>();
+        var announcements = cells.Keys.ToDictionary(id => id, _ => new Queue<CellChanged>());
+        var clock = Start;
+
+        void Execute(string cellId, CellCommand command)
+        {
+            var state = cells[cellId];
+            var decision = CellDecider.Decide(state, command, clock);
+            if (decision.Events.Count == 0) return;
+            var previous = state.Version;
+            foreach (var e in decision.Events)
+            {
+                state.Apply(e, state.Version + 1);
+                recorded.Add(new Recorded(cellId, state.Version, recorded.Count + 1, e));
+            }
+            announcements[cellId].Enqueue(state.Changed(decision.Events, previous));
+        }
+
+        foreach (var id in cells.Keys) Execute(id, new RegisterCell(By, id, 500));
+        for (var step = random.Next(1, 80); step > 0; step--)
+        {
+            clock = clock.AddMinutes(random.Next(1, 12 * 60));
+            var occurred = clock.AddHours(-random.Next(0, 10 * 24)); // reported late, sometimes days late
+            var caseId = $"c{random.Next(25)}";
+            var cellId = caseCell.GetValueOrDefault(caseId) ?? cells.Keys.ElementAt(random.Next(cells.Count));
+            switch (random.Next(10))
+            {
+                case < 5:
+                    caseCell[caseId] = cellId;
+                    Execute(cellId, new ReportCase(By, caseId, (CaseKind)random.Next(3), random.Next(3) > 0,
+                        random.Next(3) switch { 0 => null, 1 => "cluster-a", _ => "cluster-b" }, occurred));
+                    break;
+                case < 8:
+                    Execute(cellId, new ChangeCaseStatus(By, caseId, (CaseStatus)random.Next(5), occurred));
+                    break;
+                default:
+                    Execute(cellId, new RegisterTraveller(By, $"t{random.Next(10)}", "湖北省武汉市", "high", occurred, "rail", "home"));
+                    break;
+            }
+        }
+
+        // Live: announcements interleaved across cells (in order within a cell, as a stream delivers them), some twice,
+        // some lost. A county that notices a gap reads the cell's registers, which the store holds as of now.
+        var book = new CountyCaseBook();
+        void ReadRegisters(CellState cell) =>
+            book.Merge(cell.Cases.Values, [new CellTally(cell.CellId, cell.Version, cell.Travellers.Count)]);
+        while (announcements.Values.Any(q => q.Count > 0))
+        {
+            var queue = announcements.Values.Where(q => q.Count > 0).ElementAt(random.Next(announcements.Values.Count(q => q.Count > 0)));
+            var change = queue.Dequeue();
+            if (random.Next(10) == 0) continue; // lost
+            if (book.Misses(change)) ReadRegisters(cells[change.CellId]);
+            book.Apply(change);
+            if (random.Next(10) == 0) book.Apply(change); // delivered twice
+        }
+        foreach (var cell in cells.Values) ReadRegisters(cell); // the periodic reconciliation
+        var at = clock.AddHours(random.Next(0, 30 * 24));
+        var live = CountyProjection.View(county, book.Cases, book.Travellers, at, Offset, Rules);
+
+        // Replay: the recorded events alone.
+        var replay = new CountyReplay(county, Offset, recorded.Select(r =>
+            new StoredEvent(r.Seq, StreamKeys.Cell(r.CellId), r.Version, r.Event.GetType().Name, r.Event, r.Event.Meta.RecordedAt)));
+        replay.AdvanceTo(at);
+        var replayed = replay.View(at, Rules);
+
+        replayed.Indicators.ShouldBe(live.Indicators, $"seed {seed.Get}: indicators");
+        replayed.Travellers.ShouldBe(live.Travellers, $"seed {seed.Get}: travellers");
+        foreach (var (ruleSet, decision) in live.Colours)
+        {
+            var other = replayed.Colours[ruleSet];
+            (other.Level, other.Colour).ShouldBe((decision.Level, decision.Colour), $"seed {seed.Get}: {ruleSet}");
+            other.Reasons.ShouldBe(decision.Reasons, $"seed {seed.Get}: {ruleSet} reasons");
+        }
+    }
+}
