@@ -173,7 +173,7 @@ public sealed class AlertLedgerGrain(
                 {
                     Record = raised,
                     Write = new StreamWrite(StreamKeys.Alert(r.Draft.Id), 0,
-                        [new AlertRaised(r.Draft, raised.Seq, Meta("epigrid", "alert-rules", $"rules {r.Draft.RuleVersion}"))], [raised], []),
+                        [new AlertRaised(r.Draft, raised.Seq, Meta("epigrid", "alert-rules", $"rules {r.Draft.RuleVersion}"))], [raised], [], WriteLane.Urgent),
                     AfterCommit = () => { if (raised.AwaitsEscalation) dueBy[raised.Id] = raised.DueBy!.Value; },
                     Result = new CommandResult(Outcome.Created, r.Draft.Id, Version: raised.Seq),
                 };
@@ -190,7 +190,7 @@ public sealed class AlertLedgerGrain(
                 {
                     Record = acknowledged,
                     Write = new StreamWrite(StreamKeys.Alert(a.Id), record.Version,
-                        [new AlertAcknowledged(a.Id, a.Note, Meta(a.By.Actor, a.By.Source, a.Note))], [], [acknowledged]),
+                        [new AlertAcknowledged(a.Id, a.Note, Meta(a.By.Actor, a.By.Source, a.Note))], [], [acknowledged], WriteLane.Urgent),
                     AfterCommit = () => dueBy.Remove(a.Id),
                     Result = new CommandResult(Outcome.Updated, a.Id, Version: record.Seq),
                 };
@@ -203,7 +203,7 @@ public sealed class AlertLedgerGrain(
                 {
                     Record = escalated,
                     Write = new StreamWrite(StreamKeys.Alert(e.Id), record.Version,
-                        [new AlertEscalated(e.Id, escalation.Id, Meta("epigrid", "alert-rules", "Not acknowledged by its due time"))], [], [escalated]),
+                        [new AlertEscalated(e.Id, escalation.Id, Meta("epigrid", "alert-rules", "Not acknowledged by its due time"))], [], [escalated], WriteLane.Urgent),
                     AfterCommit = () => Enqueue(new RaiseRequest(escalation)),
                     Result = new CommandResult(Outcome.Updated, e.Id),
                 };

@@ -3,14 +3,28 @@ namespace EpiGrid.Grains.Storage;
 /// <summary>
 /// Events for one stream, appended atomically with the register documents they update.
 /// <paramref name="ExpectedVersion"/> is the stream's version before the append (0: the stream is new);
-/// a concurrent writer makes the append fail rather than interleave.
+/// a concurrent writer makes the append fail rather than interleave. The writer names its <paramref name="Lane"/>.
 /// </summary>
 public sealed record StreamWrite(
     string StreamKey,
     long ExpectedVersion,
     IReadOnlyList<IEpiEvent> Events,
     IReadOnlyList<object> Inserts,
-    IReadOnlyList<object> Upserts);
+    IReadOnlyList<object> Upserts,
+    WriteLane Lane = WriteLane.Bulk);
+
+/// <summary>Which of the group commit's writers take a write.</summary>
+public enum WriteLane
+{
+    /// <summary>Reports, persons, imports: large transactions, as full as the queue allows.</summary>
+    Bulk,
+
+    /// <summary>
+    /// A few events that are the second commit of something a person waits to see pushed (an alert, a county's colour
+    /// change): writers of their own, so they do not queue behind bulk's 1,000-event transactions.
+    /// </summary>
+    Urgent,
+}
 
 /// <summary>The only way events reach the store. Returns once the write is committed.</summary>
 public interface IEventLog

@@ -26,21 +26,15 @@ public sealed class GroupCommitLog(IDocumentStore store, IOptions<EventLogOption
     readonly Channel<Pending> queue = Channel.CreateBounded<Pending>(
         new BoundedChannelOptions(options.Value.QueueCapacity) { SingleReader = false, FullMode = BoundedChannelFullMode.Wait });
 
-    /// <summary>
-    /// Alerts and county colour changes: a few events a write, each the second commit of something a person waits to
-    /// see pushed. They have writers of their own, so they do not queue behind ingest's 1,000-event transactions.
-    /// </summary>
+    /// <summary>Writes that name <see cref="WriteLane.Urgent"/>: writers of their own.</summary>
     readonly Channel<Pending> urgent = Channel.CreateBounded<Pending>(
         new BoundedChannelOptions(options.Value.QueueCapacity) { SingleReader = false, FullMode = BoundedChannelFullMode.Wait });
-
-    static bool IsUrgent(StreamWrite write) =>
-        write.StreamKey.StartsWith(StreamKeys.Alert(""), StringComparison.Ordinal) || write.StreamKey.StartsWith(StreamKeys.County(""), StringComparison.Ordinal);
 
     public async Task AppendAsync(StreamWrite write, CancellationToken cancellationToken = default)
     {
         if (write.Events.Count == 0) return;
         var pending = new Pending(write, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        var lane = options.Value.UrgentWriters > 0 && IsUrgent(write) ? urgent : queue;
+        var lane = options.Value.UrgentWriters > 0 && write.Lane == WriteLane.Urgent ? urgent : queue;
         await lane.Writer.WriteAsync(pending, cancellationToken);
         try
         {

@@ -19,14 +19,14 @@ public sealed class GroupCommitIsolationTests(EpiGridApp app) : IClassFixture<Ep
     static EventMeta Meta(string reason) => new("test", "test", EpiGridApp.Start, EpiGridApp.Start, reason);
 
     static StreamWrite Write(string stream, string note) =>
-        new(stream, 0, [new AlertAcknowledged(stream, note, Meta(note))], [], []);
+        new(stream, 0, [new AlertAcknowledged(stream, note, Meta(note))], [], [], WriteLane.Urgent);
 
     [Fact]
     public async Task A_write_the_store_refuses_fails_alone_and_every_innocent_write_of_its_batch_commits()
     {
         var log = app.Silo.Services.GetRequiredService<IEventLog>();
         var run = Guid.NewGuid().ToString("N")[..8];
-        // Alert streams take the urgent writer: one loop, so writes queued together share its transactions.
+        // The urgent lane has one writer loop, so writes queued together share its transactions.
         var innocent = Enumerable.Range(0, 60).Select(i => Write($"alert:iso-{run}-{i}", "fine")).ToList();
         var culprits = new[] { Write($"alert:iso-{run}-nul", "bad\u0000"), Write($"alert:iso-{run}-nul2", "\u0000") };
         var writes = innocent.Take(30).Concat(culprits.Take(1)).Concat(innocent.Skip(30)).Concat(culprits.Skip(1)).ToList();
