@@ -32,34 +32,30 @@ public static class AuditApi
         string? stream, string? county, string? person, string? kind, DateTimeOffset? from, DateTimeOffset? to,
         string? time, int? page, int? pageSize, string? personalData, string? reason)
     {
-        var errors = new FieldErrors();
-        var axis = ReadAxis(time, errors);
-        if (page is < 1) errors.Add("page", "Pages count from 1.");
-        if (pageSize is < 1 or > MaxPageSize) errors.Add("pageSize", $"Between 1 and {MaxPageSize}.");
-        var query = EventQuery.Build(stream, county, person, kind, from, to, axis, errors);
-        if (errors.Any) return errors.ToProblem().ToResult(http);
-        var access = AuditAccess.Of(http);
-        if (access.Refusal(query.County) is { } refused) return refused.ToResult(http);
+        var (query, access, refused) = Open(http, stream, county, person, kind, from, to, time, errors =>
+        {
+            if (page is < 1) errors.Add("page", "Pages count from 1.");
+            if (pageSize is < 1 or > MaxPageSize) errors.Add("pageSize", $"Between 1 and {MaxPageSize}.");
+        });
+        if (refused is not null) return refused.ToResult(http);
         var (clear, why, notClear) = PersonalData.Choice(access, personalData, reason);
         if (notClear is not null) return notClear.ToResult(http);
 
-        using var slot = heavy.TryEnter(HeavyRead.Events);
-        if (slot is null) return heavy.TooMany(http, HeavyRead.Events).ToResult(http);
-        var timeout = heavy.Policy(HeavyRead.Events).Timeout;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        deadline.CancelAfter(timeout);
+        var (read, busy) = heavy.Enter(http, HeavyRead.Events);
+        if (busy is not null) return busy.ToResult(http);
+        using var _ = read;
         int number = page ?? 1, size = pageSize ?? DefaultPageSize;
         var rows = new List<AuditEvent>(size + 1);
         try
         {
-            await using var snapshot = await store.OpenSnapshot(deadline.Token, timeout);
+            await using var snapshot = await store.OpenSnapshot(read!.Token, read.Timeout);
             await foreach (var row in store.ReadRows(query.Where, query.Parameters,
-                               $"order by seq_id limit {size + 1} offset {(long)(number - 1) * size}", deadline.Token, snapshot))
+                               $"order by seq_id limit {size + 1} offset {(long)(number - 1) * size}", read.Token, snapshot))
                 rows.Add(Describe(row, clear));
         }
-        catch (Exception e) when (HeavyReadGate.IsTimeout(e, deadline.Token, http.RequestAborted))
+        catch (Exception e) when (read!.TimedOut(e))
         {
-            return heavy.TimedOut(HeavyRead.Events).ToResult(http);
+            return read.TimedOutProblem().ToResult(http);
         }
         // Recorded once read, before it is answered: a query stopped by its timeout showed nothing.
         await trail.Record(http, "events", why);
@@ -81,7 +77,23 @@ public static class AuditApi
         return TypedResults.Ok(await explanations.Explain(code, rules1, Moment.From(at, knownAt, clock.GetUtcNow()), http.RequestAborted));
     }
 
-    internal static TimeAxis ReadAxis(string? time, FieldErrors errors)
+    /// <summary>
+    /// The opening every audit read of events shares: the query checked field by field (with the endpoint's own fields,
+    /// <paramref name="more"/>), then the caller's jurisdiction over it. A refusal is the problem to answer.
+    /// </summary>
+    internal static (EventQuery Query, AuditAccess Access, ProblemDetails? Refusal) Open(
+        HttpContext http, string? stream, string? county, string? person, string? kind, DateTimeOffset? from, DateTimeOffset? to,
+        string? time, Action<FieldErrors> more)
+    {
+        var errors = new FieldErrors();
+        var axis = ReadAxis(time, errors);
+        more(errors);
+        var query = EventQuery.Build(stream, county, person, kind, from, to, axis, errors);
+        var access = AuditAccess.Of(http);
+        return (query, access, errors.Any ? errors.ToProblem() : access.Refusal(query.County));
+    }
+
+    static TimeAxis ReadAxis(string? time, FieldErrors errors)
     {
         switch (time?.ToLowerInvariant())
         {

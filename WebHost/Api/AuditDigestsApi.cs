@@ -36,18 +36,17 @@ public static class AuditDigestsApi
         var errors = new FieldErrors();
         var claims = DigestArchive.Read(body, errors);
         if (claims is null) return errors.ToProblem().ToResult(http);
-        using var slot = heavy.TryEnter(HeavyRead.Verify);
-        if (slot is null) return heavy.TooMany(http, HeavyRead.Verify).ToResult(http);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        deadline.CancelAfter(heavy.Policy(HeavyRead.Verify).Timeout);
+        var (read, busy) = heavy.Enter(http, HeavyRead.Verify);
+        if (busy is not null) return busy.ToResult(http);
+        using var _ = read;
         IReadOnlyList<ChainBreak> breaks;
         try
         {
-            breaks = await archive.Check(claims, deadline.Token);
+            breaks = await archive.Check(claims, read!.Token);
         }
-        catch (Exception e) when (HeavyReadGate.IsTimeout(e, deadline.Token, http.RequestAborted))
+        catch (Exception e) when (read!.TimedOut(e))
         {
-            return heavy.TimedOut(HeavyRead.Verify).ToResult(http);
+            return read.TimedOutProblem().ToResult(http);
         }
         await trail.Record(http, "verify-digests");
         return TypedResults.Ok(new VerifyResponse(breaks.Count == 0, claims.Sum(c => c.Events), claims.Count, breaks));

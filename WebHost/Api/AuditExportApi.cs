@@ -21,38 +21,32 @@ public static class AuditExportApi
         HttpContext http, AuditStore store, EventExport export, AuditTrail trail, HeavyReadGate heavy,
         string? county, DateTimeOffset? from, DateTimeOffset? to, string? time, string? format, string? personalData, string? reason)
     {
-        var errors = new FieldErrors();
-        var axis = AuditApi.ReadAxis(time, errors);
         ExportFormat? chosen = format?.ToLowerInvariant() switch { null or "ndjson" => ExportFormat.Ndjson, "csv" => ExportFormat.Csv, _ => null };
-        if (chosen is null) errors.Add("format", "ndjson (default) or csv.");
-        var query = EventQuery.Build(null, county, null, null, from, to, axis, errors);
-        if (errors.Any) return errors.ToProblem().ToResult(http);
-        var access = AuditAccess.Of(http);
-        if (access.Refusal(query.County) is { } refused) return refused.ToResult(http);
+        var (query, access, refused) = AuditApi.Open(http, null, county, null, null, from, to, time, errors =>
+        {
+            if (chosen is null) errors.Add("format", "ndjson (default) or csv.");
+        });
+        if (refused is not null) return refused.ToResult(http);
         var (clear, why, notClear) = ClearExports.Choice(access, query, personalData, reason);
         if (notClear is not null) return notClear.ToResult(http);
 
-        var slot = heavy.TryEnter(HeavyRead.Export);
-        if (slot is null) return heavy.TooMany(http, HeavyRead.Export).ToResult(http);
-        http.Response.RegisterForDispose(slot);
-        // The snapshot lives no longer than the export's timeout, however slowly the caller reads: PostgreSQL stops its
-        // statements then, and this host cuts the connection (a slow reader blocks the writes, not the clock).
-        var timeout = heavy.Policy(HeavyRead.Export).Timeout;
-        var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        http.Response.RegisterForDispose(deadline);
-        deadline.CancelAfter(timeout);
+        // The slot and the snapshot live no longer than the export's timeout, however slowly the caller reads: PostgreSQL
+        // stops its statements then, and this host cuts the connection (a slow reader blocks the writes, not the clock).
+        var (read, busy) = heavy.Enter(http, HeavyRead.Export);
+        if (busy is not null) return busy.ToResult(http);
+        http.Response.RegisterForDispose(read!);
         long count;
         AuditStore.Snapshot snapshot;
         try
         {
             // The count and the rows come from one snapshot: events committed while the export streams are in neither.
-            snapshot = await store.OpenSnapshot(deadline.Token, timeout);
+            snapshot = await store.OpenSnapshot(read.Token, read.Timeout);
             http.Response.RegisterForDisposeAsync(snapshot);
-            count = await store.Count(query.Where, query.Parameters, deadline.Token, snapshot);
+            count = await store.Count(query.Where, query.Parameters, read.Token, snapshot);
         }
-        catch (Exception e) when (HeavyReadGate.IsTimeout(e, deadline.Token, http.RequestAborted))
+        catch (Exception e) when (read.TimedOut(e))
         {
-            return heavy.TimedOut(HeavyRead.Export).ToResult(http);
+            return read.TimedOutProblem().ToResult(http);
         }
         await trail.Record(http, "export", why);
         http.Response.Headers[CountHeader] = count.ToString();
@@ -62,10 +56,10 @@ public static class AuditExportApi
             var counted = new CountingStream(output);
             var rows = new StrongBox<long>();
             var complete = false;
-            await using var cut = deadline.Token.Register(http.Abort);
+            await using var cut = read.Token.Register(http.Abort);
             try
             {
-                await export.Write(counted, query, chosen!.Value, clear, deadline.Token, snapshot, rows);
+                await export.Write(counted, query, chosen!.Value, clear, read.Token, snapshot, rows);
                 complete = true;
             }
             finally
@@ -82,18 +76,17 @@ public static class AuditExportApi
         // Verification is an audit act and reads every event: auditors (and admins, who run the platform), not officials.
         if (caller.Role is not (Roles.Auditor or Roles.Admin))
             return Problems.Forbidden($"Role '{caller.Role}' may not verify the chain: auditors and admins do.").ToResult(http);
-        using var slot = heavy.TryEnter(HeavyRead.Verify);
-        if (slot is null) return heavy.TooMany(http, HeavyRead.Verify).ToResult(http);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        deadline.CancelAfter(heavy.Policy(HeavyRead.Verify).Timeout);
+        var (read, busy) = heavy.Enter(http, HeavyRead.Verify);
+        if (busy is not null) return busy.ToResult(http);
+        using var _ = read;
         VerifyResponse verified;
         try
         {
-            verified = await verifier.Verify(null, deadline.Token);
+            verified = await verifier.Verify(null, read!.Token);
         }
-        catch (Exception e) when (HeavyReadGate.IsTimeout(e, deadline.Token, http.RequestAborted))
+        catch (Exception e) when (read!.TimedOut(e))
         {
-            return heavy.TimedOut(HeavyRead.Verify).ToResult(http);
+            return read.TimedOutProblem().ToResult(http);
         }
         await trail.Record(http, "verify");
         return TypedResults.Ok(verified);

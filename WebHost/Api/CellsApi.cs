@@ -45,13 +45,9 @@ public static class CellsApi
     {
         if (CellTarget.Check(cellId, CellAccess.Read, Jurisdiction.Of(http.User), province) is { } refused)
             return refused.ToResult(http);
-        // A replay is history: only those who may read the county's history (docs/audit.md, Access).
-        if (History.Asked(asOf, knownAt) && AuditAccess.Of(http).Refusal(Province.CountyOfCell(cellId)) is { } notHistory)
-            return notHistory.ToResult(http);
-        if (history.Refusal(asOf, knownAt) is { } badMoment) return badMoment.ToResult(http);
-        var view = History.Asked(asOf, knownAt)
-            ? await history.Cell(http, cellId, asOf, knownAt)
-            : await grains.GetGrain<ICellGrain>(cellId).GetView();
+        var (view, notRead) = await history.Read(http, Province.CountyOfCell(cellId), "cell", asOf, knownAt,
+            () => grains.GetGrain<ICellGrain>(cellId).GetView(), (replay, moment, ct) => replay.Cell(cellId, moment, ct));
+        if (notRead is not null) return notRead.ToResult(http);
         return view is null
             ? Problems.NotFound($"Cell {cellId} is not registered.").ToResult(http)
             : TypedResults.Ok(CellResponse.From(view));

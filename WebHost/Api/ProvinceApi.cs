@@ -28,11 +28,10 @@ public static class ProvinceApi
     {
         if (!Jurisdiction.Of(http.User).MayReadCounties) return Problems.Forbidden("This role may not read the province.").ToResult(http);
         // A replay of the whole province is history: auditors, province officials and admins (as /web/replay).
-        if (History.Asked(asOf, knownAt) && AuditAccess.Of(http).Refusal(null) is { } notHistory) return notHistory.ToResult(http);
-        if (history.Refusal(asOf, knownAt) is { } badMoment) return badMoment.ToResult(http);
-        var view = History.Asked(asOf, knownAt)
-            ? await history.Province(http, asOf, knownAt)
-            : await grains.GetGrain<IProvinceGrain>(0).GetView();
+        var (read, notRead) = await history.Read(http, null, "province", asOf, knownAt,
+            () => grains.GetGrain<IProvinceGrain>(0).GetView(), (replay, moment, ct) => replay.Province(moment, ct));
+        if (notRead is not null) return notRead.ToResult(http);
+        var view = read!;
         var totals = CountiesApi.Join(province, view, rules).Select(c => CountyTotals.From(c.View.Indicators, c.View.Travellers)).ToList();
         return TypedResults.Ok(new ProvinceResponse(
             province.Options.ProvinceNameZh, province.Options.ProvinceNameEn, province.Population, province.Counties.Count,

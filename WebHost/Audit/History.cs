@@ -1,30 +1,36 @@
 namespace EpiGrid.WebHost.Audit;
 
 /// <summary>
-/// What the live GET endpoints call when asked for asOf or knownAt: the replayed view, with the query on record.
+/// The one live-or-replay branch of the GET endpoints (cell, county, province, the web app's replay): asOf or knownAt
+/// give the replayed view, with the query on record.
 /// </summary>
 public sealed class History(Replay replay, AuditTrail trail, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
 {
-    public static bool Asked(DateTimeOffset? asOf, DateTimeOffset? knownAt) => asOf is not null || knownAt is not null;
-
-    /// <summary>Moments no replay can be asked for (see <see cref="Moment.Refusal"/>).</summary>
-    public ProblemDetails? Refusal(DateTimeOffset? asOf, DateTimeOffset? knownAt) => Moment.Refusal(asOf, knownAt, clock.GetUtcNow());
-
-    public async Task<CellView?> Cell(HttpContext http, string cellId, DateTimeOffset? asOf, DateTimeOffset? knownAt)
+    /// <summary>
+    /// The one live-or-replay read of the GET endpoints: the live view unless asOf or knownAt is given; then the replay,
+    /// only for those who may read the county's history (<paramref name="county"/> null: the province's), at a moment a
+    /// replay can be asked for, with the query on record (<paramref name="what"/>) before it is answered.
+    /// </summary>
+    public async Task<(T? View, ProblemDetails? Refusal)> Read<T>(
+        HttpContext http, string? county, string what, DateTimeOffset? asOf, DateTimeOffset? knownAt,
+        Func<Task<T>> live, Func<Replay, Moment, CancellationToken, Task<T>> replayed)
     {
-        await trail.Record(http, "cell");
-        return await replay.Cell(cellId, Moment.From(asOf, knownAt, clock.GetUtcNow()), http.RequestAborted);
+        if (asOf is null && knownAt is null) return (await live(), null);
+        var (view, _, refusal) = await Replayed(http, county, what, asOf, knownAt, replayed);
+        return (view, refusal);
     }
 
-    public async Task<CountyView> County(HttpContext http, string code, DateTimeOffset? asOf, DateTimeOffset? knownAt)
+    /// <summary>The replay at the moment asked (neither given: now), under the same rules as <see cref="Read{T}"/>.</summary>
+    public async Task<(T? View, Moment Moment, ProblemDetails? Refusal)> Replayed<T>(
+        HttpContext http, string? county, string what, DateTimeOffset? asOf, DateTimeOffset? knownAt,
+        Func<Replay, Moment, CancellationToken, Task<T>> replayed)
     {
-        await trail.Record(http, "county");
-        return await replay.County(code, Moment.From(asOf, knownAt, clock.GetUtcNow()), http.RequestAborted);
-    }
-
-    public async Task<ProvinceView> Province(HttpContext http, DateTimeOffset? asOf, DateTimeOffset? knownAt)
-    {
-        await trail.Record(http, "province");
-        return await replay.Province(Moment.From(asOf, knownAt, clock.GetUtcNow()), http.RequestAborted);
+        var now = clock.GetUtcNow();
+        var moment = Moment.From(asOf, knownAt, now);
+        // A replay is history: only those who may read the county's history (docs/audit.md, Access).
+        if (AuditAccess.Of(http).Refusal(county) is { } notHistory) return (default, moment, notHistory);
+        if (Moment.Refusal(asOf, knownAt, now) is { } badMoment) return (default, moment, badMoment);
+        await trail.Record(http, what);
+        return (await replayed(replay, moment, http.RequestAborted), moment, null);
     }
 }

@@ -77,6 +77,16 @@ public sealed class HeavyReadGate(IOptionsMonitor<HeavyReadOptions> options)
         }
     }
 
+    /// <summary>
+    /// A slot with its deadline (the kind's timeout, or the caller leaving), or the 429 when the kind is at its cap. The
+    /// scope gives the slot back when disposed: at the end of the handler, or of the response for a streamed one.
+    /// </summary>
+    public (HeavyReadScope? Scope, ProblemDetails? Busy) Enter(HttpContext http, HeavyRead kind)
+    {
+        var slot = TryEnter(kind);
+        return slot is null ? (null, TooMany(http, kind)) : (new HeavyReadScope(this, kind, slot, http.RequestAborted), null);
+    }
+
     public ProblemDetails TooMany(HttpContext http, HeavyRead kind)
     {
         http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -112,6 +122,41 @@ public sealed class HeavyReadGate(IOptionsMonitor<HeavyReadOptions> options)
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         builder.Options = $"{builder.Options} -c statement_timeout={Math.Max(1, (long)timeout.TotalMilliseconds)}".Trim();
         return builder.ConnectionString;
+    }
+}
+
+/// <summary>A heavy read admitted by <see cref="HeavyReadGate.Enter"/>: its deadline, and its answer when the deadline passes.</summary>
+public sealed class HeavyReadScope : IDisposable
+{
+    readonly HeavyReadGate gate;
+    readonly HeavyRead kind;
+    readonly IDisposable slot;
+    readonly CancellationTokenSource deadline;
+    readonly CancellationToken callerLeft;
+
+    internal HeavyReadScope(HeavyReadGate gate, HeavyRead kind, IDisposable slot, CancellationToken callerLeft)
+    {
+        (this.gate, this.kind, this.slot, this.callerLeft) = (gate, kind, slot, callerLeft);
+        Timeout = gate.Policy(kind).Timeout;
+        deadline = CancellationTokenSource.CreateLinkedTokenSource(callerLeft);
+        deadline.CancelAfter(Timeout);
+    }
+
+    public TimeSpan Timeout { get; }
+
+    /// <summary>Cancelled at the kind's timeout or when the caller leaves.</summary>
+    public CancellationToken Token => deadline.Token;
+
+    /// <summary>The read stopped by its timeout (PostgreSQL's or ours), not by the caller leaving.</summary>
+    public bool TimedOut(Exception e) => HeavyReadGate.IsTimeout(e, deadline.Token, callerLeft);
+
+    /// <summary>The 503 for a read stopped by its timeout.</summary>
+    public ProblemDetails TimedOutProblem() => gate.TimedOut(kind);
+
+    public void Dispose()
+    {
+        deadline.Dispose();
+        slot.Dispose();
     }
 }
 

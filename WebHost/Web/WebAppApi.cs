@@ -72,13 +72,11 @@ public static class WebAppApi
     }
 
     static async Task<Results<Ok<ReplayMap>, ProblemHttpResult>> Replayed(
-        HttpContext http, Province province, RuleBook rules, History history, [FromKeyedServices(Clocks.Domain)] TimeProvider clock,
-        DateTimeOffset? asOf, DateTimeOffset? knownAt)
+        HttpContext http, Province province, RuleBook rules, History history, DateTimeOffset? asOf, DateTimeOffset? knownAt)
     {
-        if (AuditAccess.Of(http).Refusal(null) is { } refused) return refused.ToResult(http);
-        if (Moment.Refusal(asOf, knownAt, clock.GetUtcNow()) is { } badMoment) return badMoment.ToResult(http);
-        var moment = Moment.From(asOf, knownAt, clock.GetUtcNow());
-        var view = await history.Province(http, moment.AsOf, moment.KnownAt);
+        var (replayed, moment, refused) = await history.Replayed(http, null, "province", asOf, knownAt, (replay, m, ct) => replay.Province(m, ct));
+        if (refused is not null) return refused.ToResult(http);
+        var view = replayed!;
         var counties = CountiesApi.Join(province, view, rules).Select(c => new ReplayCounty(c.County.Code, PublicMapSource.ColoursOf(c.View))).ToList();
         return TypedResults.Ok(new ReplayMap(moment.AsOf, moment.KnownAt, province.LocalDay(moment.AsOf), view.ColourCounts, counties));
     }
