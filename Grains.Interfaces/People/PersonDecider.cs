@@ -19,6 +19,30 @@ public static class PersonDecider
     public sealed record Decision(IReadOnlyList<IEpiEvent> Events, CommandResult Result, string? ArrivalId, bool Corroborated, bool NewArrival,
         bool Applied = true);
 
+    /// <summary>The cell's command for a person's new arrival: the quarantine its origin asks for.</summary>
+    public static RegisterTraveller TravellerOf(ReportArrival report, string arrivalId, DateTimeOffset now, TimeSpan utcOffset)
+    {
+        var colour = HealthCodeRules.Evaluate(
+            EpiGrid.People.Arrival.ExposuresOf(report.ArrivedAt, report.OriginArea, report.OriginRisk, report.CloseContactOf, report.Symptoms).ToList(), [], now, utcOffset);
+        var quarantine = colour.Colour == "green" ? "none" : $"{report.Quarantine ?? "home"}, {colour.Colour}, {colour.RequiredDays} days";
+        return new RegisterTraveller(report.By, arrivalId, report.OriginArea, report.OriginRisk, report.ArrivedAt, report.Mode, quarantine);
+    }
+
+    /// <summary>A person's state after events, with the code change they cause appended (the state given is not changed).</summary>
+    public static (PersonState Working, List<IEpiEvent> All) Settle(
+        PersonState state, IReadOnlyList<IEpiEvent> events, DateTimeOffset now, TimeSpan utcOffset, Provenance by)
+    {
+        var working = state.Clone();
+        var all = events.ToList();
+        foreach (var e in events) working.Apply(e, working.Version + 1);
+        if (CodeChange(working, now, utcOffset, new EventMeta(by.Actor, "health-code-rules", now, now, HealthCodeRules.Version, by.CorrelationId)) is { } change)
+        {
+            working.Apply(change, working.Version + 1);
+            all.Add(change);
+        }
+        return (working, all);
+    }
+
     public static Decision Arrival(PersonState state, ReportArrival r, string county, DateTimeOffset now, TravellerOptions options)
     {
         if (state.ArrivalFrom(r.From) is { } known)

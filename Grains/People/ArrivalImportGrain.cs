@@ -14,7 +14,7 @@ namespace EpiGrid.Grains.People;
 /// <summary>
 /// The bulk path of the arrivals import. A person grain per row costs an activation (a read of the person's
 /// stream), a cell call and a commit of its own: ~1,000 rows/s. Here a chunk of rows is decided at once with the
-/// same pure rules (<see cref="PersonDecider"/>, <see cref="PersonGrain.Settle"/>):
+/// same pure rules (<see cref="PersonDecider"/>, <see cref="PersonDecider.Settle"/>):
 /// <list type="number">
 /// <item>the persons of the chunk already on record are read in one query; a row that changes nothing for them is
 /// a duplicate at once (a re-import activates no grain); a row that would change a known person, or a second row of
@@ -142,7 +142,7 @@ public sealed class ArrivalImportGrain(
                     try
                     {
                         return await GrainFactory.GetGrain<ICellGrain>(cell.Key).Execute(
-                            cell.Select(p => (CellCommand)PersonGrain.TravellerOf(p.Arrival.Report, p.Decision.ArrivalId!, now, Offset)).ToList());
+                            cell.Select(p => (CellCommand)PersonDecider.TravellerOf(p.Arrival.Report, p.Decision.ArrivalId!, now, Offset)).ToList());
                     }
                     catch (Exception e) when (e is TimeoutException or OrleansException)
                     {
@@ -172,7 +172,11 @@ public sealed class ArrivalImportGrain(
     /// </summary>
     async Task<(List<NewPerson> Committed, List<int> Conflicts)> CommitPersons(List<NewPerson> persons, CommandResult?[] results, DateTimeOffset now)
     {
-        var settled = persons.Select(p => (Person: p, Settled: PersonGrain.Settle(new PersonState(p.Arrival.PersonRef), p.Decision.Events, now, Offset, p.Arrival.Report.By))).ToList();
+        var settled = persons.Select(p =>
+        {
+            var (working, all) = PersonDecider.Settle(new PersonState(p.Arrival.PersonRef), p.Decision.Events, now, Offset, p.Arrival.Report.By);
+            return (Person: p, Settled: (All: all, Record: PersonRecord.Of(working, Offset)));
+        }).ToList();
         var outcomes = await Task.WhenAll(settled.Select(async s =>
         {
             try

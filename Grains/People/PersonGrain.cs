@@ -44,30 +44,6 @@ public sealed class PersonGrain(
         if (!state.Known) state = await Read();
     }
 
-    /// <summary>The cell's command for a person's new arrival: the quarantine its origin asks for.</summary>
-    public static RegisterTraveller TravellerOf(ReportArrival report, string arrivalId, DateTimeOffset now, TimeSpan utcOffset)
-    {
-        var colour = HealthCodeRules.Evaluate(
-            Arrival.ExposuresOf(report.ArrivedAt, report.OriginArea, report.OriginRisk, report.CloseContactOf, report.Symptoms).ToList(), [], now, utcOffset);
-        var quarantine = colour.Colour == "green" ? "none" : $"{report.Quarantine ?? "home"}, {colour.Colour}, {colour.RequiredDays} days";
-        return new RegisterTraveller(report.By, arrivalId, report.OriginArea, report.OriginRisk, report.ArrivedAt, report.Mode, quarantine);
-    }
-
-    /// <summary>A person's state after events, with the code change they cause appended, and the register document.</summary>
-    public static (PersonState Working, List<IEpiEvent> All, PersonRecord Record) Settle(
-        PersonState state, IReadOnlyList<IEpiEvent> events, DateTimeOffset now, TimeSpan utcOffset, Provenance by)
-    {
-        var working = state.Clone();
-        var all = events.ToList();
-        foreach (var e in events) working.Apply(e, working.Version + 1);
-        if (PersonDecider.CodeChange(working, now, utcOffset, new EventMeta(by.Actor, "health-code-rules", now, now, HealthCodeRules.Version, by.CorrelationId)) is { } change)
-        {
-            working.Apply(change, working.Version + 1);
-            all.Add(change);
-        }
-        return (working, all, PersonRecord.Of(working, utcOffset));
-    }
-
     public async Task<ArrivalResult> ReportArrival(ReportArrival report)
     {
         await RefreshIfUnknown();
@@ -95,7 +71,7 @@ public sealed class PersonGrain(
     /// <summary>Registers a recorded arrival with the cell it stays in; null once the cell holds it.</summary>
     async Task<CommandResult?> HoldInCell(ReportArrival report, string arrivalId, DateTimeOffset now)
     {
-        var registered = (await GrainFactory.GetGrain<ICellGrain>(report.CellId).Execute([TravellerOf(report, arrivalId, now, Offset)]))[0];
+        var registered = (await GrainFactory.GetGrain<ICellGrain>(report.CellId).Execute([PersonDecider.TravellerOf(report, arrivalId, now, Offset)]))[0];
         if (registered.Succeeded) return null;
         return registered.Outcome is Outcome.Unavailable or Outcome.Unknown
             ? CommandResult.Rejected(registered.Outcome, "", "The arrival is recorded for the person, but the cell could not list it yet; repeat the same report.")
@@ -142,7 +118,8 @@ public sealed class PersonGrain(
     /// <summary>Records events and the code change they cause; null on success, else why nothing was recorded.</summary>
     async Task<CommandResult?> Commit(IReadOnlyList<IEpiEvent> events, DateTimeOffset now, Provenance by)
     {
-        var (working, all, record) = Settle(state, events, now, Offset, by);
+        var (working, all) = PersonDecider.Settle(state, events, now, Offset, by);
+        var record = PersonRecord.Of(working, Offset);
         try
         {
             await eventLog.AppendAsync(new StreamWrite(StreamKeys.Person(state.PersonRef), state.Version, all, [], [record]));
