@@ -59,7 +59,10 @@ public sealed class ChainBackfillTests
         TimeSpan worst;
         lock (latencies) worst = latencies.Max();
         latencies.Count.ShouldBeGreaterThan(20, "writers kept writing");
-        worst.ShouldBeLessThan(TimeSpan.FromSeconds(2),
+        // A back-fill under a table lock stalls a write for all of it; one in short batches, for a batch. The bound grows
+        // with the back-fill, which a loaded machine stretches (it took 27.6 s once, with the slowest write at 2.2 s).
+        var bound = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(2).Ticks, backfilled.Ticks / 5));
+        worst.ShouldBeLessThan(bound,
             $"the slowest of {latencies.Count} writes during a {backfilled.TotalSeconds:0.0} s back-fill of {Streams * EventsPerStream:N0} events");
         var verified = await chain.Verify();
         verified.Breaks.ShouldBeEmpty();
