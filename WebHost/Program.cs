@@ -36,7 +36,7 @@ app.MapOpenApi();
 app.MapScalarApiReference(o => o.DisableDefaultFonts()); // nothing fetched from other origins
 app.MapHealthApi();
 
-var api = app.MapGroup("/api/v1").RequireAuthorization().RequireCluster();
+var api = app.MapGroup("/api/v1").RequireAuthorization().RequireCluster().ProducesPipelineProblems();
 api.MapCellsApi().MapCasesApi().MapTravellersApi().MapBatchApi().MapCountiesApi().MapProvinceApi().MapAuditApi();
 app.MapEpiGridPush(api);
 api.MapPersonsApi().MapImportsApi();
@@ -46,7 +46,7 @@ app.MapEpiGridTelemetry();
 app.MapAdminDashboard();
 app.MapEpiGridWebApp(api);
 if (app.IssuesDevTokens())
-    app.MapGroup("/api/v1").MapDevTokensApi();
+    app.MapGroup("/api/v1").ProducesPipelineProblems().MapDevTokensApi();
 
 // Fail at start, not on the first request, when the geography file is missing or malformed.
 app.Services.GetRequiredService<Province>();

@@ -10,9 +10,13 @@ public static class AlertsApi
     public static RouteGroupBuilder MapAlertsApi(this RouteGroupBuilder api)
     {
         var alerts = api.MapGroup("/alerts").WithTags("Alerts");
-        alerts.MapGet("", List).WithSummary("Alerts within the caller's jurisdiction, oldest first: ?status=open|acknowledged&cell=&county=&since=&after=<seq>.");
-        alerts.MapGet("/{alertId}", Get).WithSummary("One alert with its history (raised, acknowledged, escalated: who and when).");
-        alerts.MapPost("/{alertId}/ack", Acknowledge).WithSummary("Acknowledge an alert, with an optional note.");
+        alerts.MapGet("", List).WithName("listAlerts")
+            .WithSummary("Alerts within the caller's jurisdiction, oldest first: ?status=open|acknowledged&cell=&county=&since=&after=<seq>.")
+            .ProducesProblems(400, 403);
+        alerts.MapGet("/{alertId}", Get).WithName("getAlert")
+            .WithSummary("One alert with its history (raised, acknowledged, escalated: who and when).").ProducesProblems(404);
+        alerts.MapPost("/{alertId}/ack", Acknowledge).WithName("acknowledgeAlert")
+            .WithSummary("Acknowledge an alert, with an optional note.").ProducesProblems(400, 403, 404, 409);
         return api;
     }
 

@@ -19,10 +19,12 @@ public static class AuditApi
     public static RouteGroupBuilder MapAuditApi(this RouteGroupBuilder api)
     {
         var audit = api.MapGroup("/audit").WithTags("Audit");
-        audit.MapGet("/events", Events).WithSummary(
-            "Events of a stream (cell:<id>, county:<code>, audit:<actor>, ...), a county or a person (case or traveller id), paged, filtered by time and kind. Personal data masked unless personalData=clear (admin, with a recorded reason).");
-        audit.MapGet("/counties/{code}/colours/{ruleSet}", Why).WithSummary(
-            "Why a county had its colour under a rule set at a moment: the decision, its inputs, and what moved them across the threshold.");
+        audit.MapGet("/events", Events).WithName("listAuditEvents").WithSummary(
+            "Events of a stream (cell:<id>, county:<code>, audit:<actor>, ...), a county or a person (case or traveller id), paged, filtered by time and kind. Personal data masked unless personalData=clear (admin, with a recorded reason).")
+            .ProducesProblems(400, 403);
+        audit.MapGet("/counties/{code}/colours/{ruleSet}", Why).WithName("explainCountyColour").WithSummary(
+            "Why a county had its colour under a rule set at a moment: the decision, its inputs, and what moved them across the threshold.")
+            .ProducesProblems(400, 403, 404);
         audit.MapAuditWhatIfApi().MapAuditExportApi().MapAuditDigestsApi();
         return api;
     }

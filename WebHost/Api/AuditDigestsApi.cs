@@ -7,10 +7,12 @@ public static class AuditDigestsApi
 {
     public static RouteGroupBuilder MapAuditDigestsApi(this RouteGroupBuilder audit)
     {
-        audit.MapGet("/digests", Export).WithSummary(
-            "Every province digest with its key id, public key, ECDSA P-256 signature and signed statement, as a file to keep outside the platform (auditors and admins).");
-        audit.MapPost("/verify/digests", Check).WithSummary(
-            $"Whether the store's chain still folds to each digest of an exported file (at most {DigestArchive.MaxClaims} a request); breaks name the sequence (auditors and admins). Check signatures yourself (epigrid verify --digests).");
+        audit.MapGet("/digests", Export).WithName("exportDigests").WithSummary(
+            "Every province digest with its key id, public key, ECDSA P-256 signature and signed statement, as a file to keep outside the platform (auditors and admins).")
+            .ProducesProblems(403);
+        audit.MapPost("/verify/digests", Check).WithName("verifyDigests").WithSummary(
+            $"Whether the store's chain still folds to each digest of an exported file (at most {DigestArchive.MaxClaims} a request); breaks name the sequence (auditors and admins). Check signatures yourself (epigrid verify --digests).")
+            .ProducesProblems(400, 403);
         return audit;
     }
 

@@ -10,10 +10,12 @@ public static class AuditExportApi
 
     public static RouteGroupBuilder MapAuditExportApi(this RouteGroupBuilder audit)
     {
-        audit.MapGet("/export", Export).WithSummary(
-            "Stream the events of a county (or the whole province) and period as NDJSON or CSV; X-Event-Count gives the total. Personal data masked unless personalData=clear (admin, with a recorded reason; the whole province: auditor, with a case or ticket reference). Rows and bytes written are recorded when it ends.");
-        audit.MapGet("/verify", Verify).WithSummary(
-            "Recompute the hash chain of every stream and the province digests; report the first break of each stream (auditors and admins).");
+        audit.MapGet("/export", Export).WithName("exportAuditEvents").WithSummary(
+            "Stream the events of a county (or the whole province) and period as NDJSON or CSV; X-Event-Count gives the total. Personal data masked unless personalData=clear (admin, with a recorded reason; the whole province: auditor, with a case or ticket reference). Rows and bytes written are recorded when it ends.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/x-ndjson", additionalContentTypes: "text/csv").ProducesProblems(400, 403);
+        audit.MapGet("/verify", Verify).WithName("verifyChain").WithSummary(
+            "Recompute the hash chain of every stream and the province digests; report the first break of each stream (auditors and admins).")
+            .ProducesProblems(403);
         return audit;
     }
 

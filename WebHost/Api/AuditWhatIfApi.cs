@@ -7,8 +7,9 @@ public static class AuditWhatIfApi
 {
     public static RouteGroupBuilder MapAuditWhatIfApi(this RouteGroupBuilder audit)
     {
-        audit.MapPost("/what-if", Run).WithSummary(
-            "Each county's colour timeline over a past period under a rule set, optionally with other parameters.");
+        audit.MapPost("/what-if", Run).WithName("runWhatIf").WithSummary(
+            "Each county's colour timeline over a past period under a rule set, optionally with other parameters.")
+            .ProducesProblems(400, 403);
         return audit;
     }
 

@@ -41,8 +41,9 @@ public static class BatchApi
 
     public static RouteGroupBuilder MapBatchApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/reports:batch", Submit).WithTags("Batch")
-            .WithSummary($"Report up to {MaxItems} cases, status changes and travellers at once; always 200 with a result per item.");
+        api.MapPost("/reports:batch", Submit).WithTags("Batch").WithName("submitReportBatch")
+            .WithSummary($"Report up to {MaxItems} cases, status changes and travellers at once; always 200 with a result per item.")
+            .ProducesProblems(400, 413);
         return api;
     }
 

@@ -8,8 +8,10 @@ public static class CasesApi
     public static RouteGroupBuilder MapCasesApi(this RouteGroupBuilder api)
     {
         var cases = api.MapGroup("/cells/{cellId}/cases").WithTags("Cases");
-        cases.MapPost("", Report).WithSummary("Report a case; a repeat of the same caseId answers 200 with duplicate: true.");
-        cases.MapPost("/{caseId}/status", ChangeStatus).WithSummary("Record a change of a case's status.");
+        cases.MapPost("", Report).WithName("reportCase")
+            .WithSummary("Report a case; a repeat of the same caseId answers 200 with duplicate: true.").ProducesProblems(400, 403, 404, 409);
+        cases.MapPost("/{caseId}/status", ChangeStatus).WithName("changeCaseStatus")
+            .WithSummary("Record a change of a case's status.").ProducesProblems(400, 403, 404, 409);
         return api;
     }
 

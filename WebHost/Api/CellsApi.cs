@@ -12,10 +12,12 @@ public static class CellsApi
     public static RouteGroupBuilder MapCellsApi(this RouteGroupBuilder api)
     {
         var cells = api.MapGroup("/cells").WithTags("Cells");
-        cells.MapPut("/{cellId}", Register).WithSummary("Register a cell, or change its name or households (admin).");
-        cells.MapGet("/{cellId}", Get).WithSummary("A cell with its cases and travellers; asOf/knownAt replay it at a past moment.");
-        cells.MapGet("/{cellId}/check-ins-due", CheckInsDue)
-            .WithSummary("The persons staying in a cell who still owe today's quarantine check-in (masked identities only).");
+        cells.MapPut("/{cellId}", Register).WithName("registerCell")
+            .WithSummary("Register a cell, or change its name or households (admin).").ProducesProblems(400, 403, 404);
+        cells.MapGet("/{cellId}", Get).WithName("getCell")
+            .WithSummary("A cell with its cases and travellers; asOf/knownAt replay it at a past moment.").ProducesProblems(400, 403, 404);
+        cells.MapGet("/{cellId}/check-ins-due", CheckInsDue).WithName("listCheckInsDue")
+            .WithSummary("The persons staying in a cell who still owe today's quarantine check-in (masked identities only).").ProducesProblems(400, 403, 404);
         return api;
     }
 

@@ -9,8 +9,10 @@ public static partial class CountiesApi
     public static RouteGroupBuilder MapCountiesApi(this RouteGroupBuilder api)
     {
         var counties = api.MapGroup("/counties").WithTags("Counties");
-        counties.MapGet("", List).WithSummary("Every county of the province with its figures and colours.");
-        counties.MapGet("/{code}", Get).WithSummary("One county, with the inputs of each colour and its busiest cells; asOf/knownAt replay it at a past moment.");
+        counties.MapGet("", List).WithName("listCounties").WithSummary("Every county of the province with its figures and colours.").ProducesProblems(403);
+        counties.MapGet("/{code}", Get).WithName("getCounty")
+            .WithSummary("One county, with the inputs of each colour and its busiest cells; asOf/knownAt replay it at a past moment.")
+            .ProducesProblems(400, 403, 404);
         return api;
     }
 

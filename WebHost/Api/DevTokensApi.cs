@@ -22,8 +22,8 @@ public static class DevTokensApi
 
     public static RouteGroupBuilder MapDevTokensApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/dev/tokens", Issue).AllowAnonymous().WithTags("Development")
-            .WithSummary("Mint a token for any role (Development only).");
+        api.MapPost("/dev/tokens", Issue).AllowAnonymous().WithTags("Development").WithName("issueDevToken")
+            .WithSummary("Mint a token for any role (Development only).").ProducesProblems(400);
         return api;
     }
 

@@ -10,9 +10,11 @@ public static class HealthApi
 
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        var health = app.MapGroup("/health").WithTags("Health").AllowAnonymous();
-        health.MapGet("/live", () => TypedResults.Ok(new { status = "live" }));
-        health.MapGet("/ready", Ready);
+        // Probes need no token and no rate limit applies to them: the body limit (413) is the one refusal they share with every request.
+        var health = app.MapGroup("/health").WithTags("Health").AllowAnonymous().ProducesProblems(413);
+        health.MapGet("/live", () => TypedResults.Ok(new { status = "live" })).WithName("getLiveness").WithSummary("Liveness: the process answers.");
+        health.MapGet("/ready", Ready).WithName("getReadiness")
+            .WithSummary("Readiness: the cluster is reached, live pushes are subscribed and a grain answers; 503 until then.").ProducesProblems(503);
         return app;
     }
 

@@ -22,9 +22,10 @@ public static class ImportsApi
 
     public static RouteGroupBuilder MapImportsApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/imports/arrivals", Import).WithTags("Persons")
+        api.MapPost("/imports/arrivals", Import).WithTags("Persons").WithName("importArrivals")
             .Accepts<string>("text/csv")
-            .WithSummary("Upload arrivals as CSV (header idNumber,name,phone,originArea,originRisk,arrivedAt,mode,source,sourceRecordId,cellId).");
+            .WithSummary("Upload arrivals as CSV (header idNumber,name,phone,originArea,originRisk,arrivedAt,mode,source,sourceRecordId,cellId).")
+            .Produces<ImportResult>().ProducesProblems(400, 403, 415);
         return api;
     }
 

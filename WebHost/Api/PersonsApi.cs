@@ -16,10 +16,12 @@ public static class PersonsApi
 
     public static RouteGroupBuilder MapPersonsApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/persons/{personRef}/check-ins", CheckIn).WithTags("Persons")
-            .WithSummary("A daily check-in: temperature and symptoms at their true time (late ones are fine).");
-        api.MapGet("/codes/{personRef}", Code).WithTags("Persons")
-            .WithSummary("A checkpoint scan: colour, reason and validity of a health code, with the masked identity only.");
+        api.MapPost("/persons/{personRef}/check-ins", CheckIn).WithTags("Persons").WithName("recordCheckIn")
+            .WithSummary("A daily check-in: temperature and symptoms at their true time (late ones are fine).")
+            .Produces<CheckInAccepted>(StatusCodes.Status201Created).Produces<CheckInAccepted>().ProducesProblems(400, 403, 404);
+        api.MapGet("/codes/{personRef}", Code).WithTags("Persons").WithName("getHealthCode")
+            .WithSummary("A checkpoint scan: colour, reason and validity of a health code, with the masked identity only.")
+            .Produces<CodeResponse>().ProducesProblems(400, 404);
         return api;
     }
 

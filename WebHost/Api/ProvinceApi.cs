@@ -17,8 +17,9 @@ public static class ProvinceApi
 {
     public static RouteGroupBuilder MapProvinceApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/province", Get).WithTags("Province").WithSummary("How many counties have each colour, and the province's totals; asOf/knownAt replay it at a past moment.");
-        api.MapGet("/rules", Rules).WithTags("Province").WithSummary("The colour rule sets evaluated side by side.");
+        api.MapGet("/province", Get).WithTags("Province").WithName("getProvince")
+            .WithSummary("How many counties have each colour, and the province's totals; asOf/knownAt replay it at a past moment.").ProducesProblems(400, 403);
+        api.MapGet("/rules", Rules).WithTags("Province").WithName("listRuleSets").WithSummary("The colour rule sets evaluated side by side.");
         return api;
     }
 

@@ -12,14 +12,16 @@ public static class ResumptionApi
 
     public static RouteGroupBuilder MapResumptionApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/counties/{code}/resumption", County).WithTags("Resumption")
-            .WithSummary("A county's enterprise resumption index for a day (default: the latest day with readings).");
-        api.MapGet("/counties/{code}/resumption/history", CountyHistory).WithTags("Resumption")
-            .WithSummary("A county's index for each day with readings from `from` to `to` (at most 366 days); knownAt: as recorded by then; format=csv.");
-        api.MapGet("/province/resumption", Province).WithTags("Resumption")
-            .WithSummary("The province's index for a day, with every city's and county's: the map layer.");
-        api.MapGet("/province/resumption/history", ProvinceHistory).WithTags("Resumption")
-            .WithSummary("The province's index for each day with readings from `from` to `to`; knownAt: as recorded by then; format=csv.");
+        api.MapGet("/counties/{code}/resumption", County).WithTags("Resumption").WithName("getCountyResumption")
+            .WithSummary("A county's enterprise resumption index for a day (default: the latest day with readings).").ProducesProblems(400, 403, 404);
+        api.MapGet("/counties/{code}/resumption/history", CountyHistory).WithTags("Resumption").WithName("getCountyResumptionHistory")
+            .WithSummary("A county's index for each day with readings from `from` to `to` (at most 366 days); knownAt: as recorded by then; format=csv.")
+            .ProducesProblems(400, 403, 404);
+        api.MapGet("/province/resumption", Province).WithTags("Resumption").WithName("getProvinceResumption")
+            .WithSummary("The province's index for a day, with every city's and county's: the map layer.").ProducesProblems(400, 403);
+        api.MapGet("/province/resumption/history", ProvinceHistory).WithTags("Resumption").WithName("getProvinceResumptionHistory")
+            .WithSummary("The province's index for each day with readings from `from` to `to`; knownAt: as recorded by then; format=csv.")
+            .ProducesProblems(400, 403);
         return api.MapEnterprisesApi().MapReadingsApi();
     }
 

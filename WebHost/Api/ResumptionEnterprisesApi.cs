@@ -10,10 +10,13 @@ public static class ResumptionEnterprisesApi
     public static RouteGroupBuilder MapEnterprisesApi(this RouteGroupBuilder api)
     {
         var enterprises = api.MapGroup("/enterprises").WithTags("Resumption");
-        enterprises.MapPut("/{id}", Register).WithSummary("Register an enterprise under a county with its baseline daily use, or change its details.");
-        enterprises.MapGet("/{id}", Get).WithSummary("An enterprise as registered.");
-        enterprises.MapPost("/{id}/staff", ReportStaff).WithSummary("Staff back at work on a day, as the enterprise reports it (not part of the index; shown next to it).");
-        enterprises.MapPost("", RegisterMany).WithSummary($"Register up to {MaxItems} enterprises at once: a JSON array of the PUT body with \"id\"; errors per item.");
+        enterprises.MapPut("/{id}", Register).WithName("registerEnterprise")
+            .WithSummary("Register an enterprise under a county with its baseline daily use, or change its details.").ProducesProblems(400, 403, 409);
+        enterprises.MapGet("/{id}", Get).WithName("getEnterprise").WithSummary("An enterprise as registered.").ProducesProblems(403, 404);
+        enterprises.MapPost("/{id}/staff", ReportStaff).WithName("reportEnterpriseStaff")
+            .WithSummary("Staff back at work on a day, as the enterprise reports it (not part of the index; shown next to it).").ProducesProblems(400, 403, 404);
+        enterprises.MapPost("", RegisterMany).WithName("registerEnterprises")
+            .WithSummary($"Register up to {MaxItems} enterprises at once: a JSON array of the PUT body with \"id\"; errors per item.").ProducesProblems(400, 413);
         return api;
     }
 

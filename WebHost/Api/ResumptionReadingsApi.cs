@@ -17,9 +17,10 @@ public static class ResumptionReadingsApi
 
     public static RouteGroupBuilder MapReadingsApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/enterprises/readings", Upload).WithTags("Resumption")
+        api.MapPost("/enterprises/readings", Upload).WithTags("Resumption").WithName("uploadReadings")
             .WithSummary($"Daily readings as a JSON array [{{enterpriseId, day, kwh}}] or text/csv with those columns; at most {ReadingRows.MaxRows} rows. Idempotent per enterprise and day.")
-            .Accepts<List<ReadingJson>>("application/json", "text/csv");
+            .Accepts<List<ReadingJson>>("application/json", "text/csv")
+            .ProducesProblems(400, 403, 413, 415);
         return api;
     }
 

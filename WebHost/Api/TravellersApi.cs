@@ -7,8 +7,11 @@ public static class TravellersApi
 {
     public static RouteGroupBuilder MapTravellersApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/cells/{cellId}/travellers", Register).WithTags("Travellers")
-            .WithSummary("Register an arriving traveller; give travellerId to make retries safe.");
+        api.MapPost("/cells/{cellId}/travellers", Register).WithTags("Travellers").WithName("registerTraveller")
+            .WithSummary("Register an arriving traveller; give travellerId to make retries safe.")
+            // The answer is a TravellerAccepted, or with an idNumber a person's ArrivalAccepted (202: kept as a report only).
+            .Produces(StatusCodes.Status200OK).Produces(StatusCodes.Status201Created).Produces(StatusCodes.Status202Accepted)
+            .ProducesProblems(400, 403, 404, 409);
         return api;
     }
 

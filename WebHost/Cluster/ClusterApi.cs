@@ -10,8 +10,9 @@ public static class ClusterApi
 
     public static RouteGroupBuilder MapClusterApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/cluster", Get).WithTags("Cluster").RequireAuthorization(p => p.RequireRole(Roles.Admin))
-            .WithSummary("Silos (address, status: active, joining, shuttingDown, dead) and the number of web hosts receiving pushes.");
+        api.MapGet("/cluster", Get).WithTags("Cluster").WithName("getCluster").RequireAuthorization(p => p.RequireRole(Roles.Admin))
+            .WithSummary("Silos (address, status: active, joining, shuttingDown, dead) and the number of web hosts receiving pushes.")
+            .ProducesProblems(403);
         return api;
     }
 

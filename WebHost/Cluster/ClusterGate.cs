@@ -14,5 +14,5 @@ public static class ClusterGate
 
     public static TBuilder RequireCluster<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
-            IsConnected(context.HttpContext) ? await next(context) : NotYet.ToResult(context.HttpContext));
+            IsConnected(context.HttpContext) ? await next(context) : NotYet.ToResult(context.HttpContext)).ProducesProblems(StatusCodes.Status503ServiceUnavailable);
 }

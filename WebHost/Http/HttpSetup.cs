@@ -11,7 +11,8 @@ public static class HttpSetup
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
-        services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityScheme>().AddSchemaTransformer<StrictStrings.Schema>());
+        services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityScheme>()
+            .AddSchemaTransformer<StrictStrings.Schema>().AddSchemaTransformer<ProblemResponses.Schema>());
         return services;
     }
 

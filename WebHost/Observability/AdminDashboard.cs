@@ -34,7 +34,8 @@ public static class AdminDashboard
             });
             return TypedResults.Redirect(Path + "/");
         }).AllowAnonymous().ExcludeFromDescription();
-        app.MapOrleansDashboard(Path).RequireAuthorization(p => p.RequireRole(Roles.Admin));
+        // The dashboard's own page, scripts and data calls are a user interface, not part of the API clients are generated from.
+        app.MapOrleansDashboard(Path).RequireAuthorization(p => p.RequireRole(Roles.Admin)).ExcludeFromDescription();
         return app;
     }
 }

@@ -26,12 +26,18 @@ public static class WebAppApi
     public static RouteGroupBuilder MapWebAppApi(this RouteGroupBuilder api)
     {
         var open = api.MapGroup("/public").AllowAnonymous().WithTags("Public");
-        open.MapGet("/map", PublicMapOf).WithSummary("The province map anyone may see: date, colours of counties per rule set, counts per colour. No personal data.");
-        open.MapGet("/boundaries", Boundaries).WithSummary("The configured official boundary file (Map:BoundaryFile), or 404 when the hexagon cartogram is used.");
+        open.MapGet("/map", PublicMapOf).WithName("getPublicMap")
+            .WithSummary("The province map anyone may see: date, colours of counties per rule set, counts per colour. No personal data.");
+        open.MapGet("/boundaries", Boundaries).WithName("getBoundaries")
+            .WithSummary("The configured official boundary file (Map:BoundaryFile), or 404 when the hexagon cartogram is used.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesProblems(404);
 
         var web = api.MapGroup("/web").WithTags("Web app");
-        web.MapGet("/counties/{code}/trend", Trend).WithSummary("New confirmed cases per local day over the last `days` (default 14), with the domain clock's now.");
-        web.MapGet("/replay", Replayed).WithSummary("Every county's colours at a past moment: asOf (occurred) and/or knownAt (recorded). Recorded as an audit query.");
+        web.MapGet("/counties/{code}/trend", Trend).WithName("getCountyTrend")
+            .WithSummary("New confirmed cases per local day over the last `days` (default 14), with the domain clock's now.").ProducesProblems(400, 403, 404);
+        web.MapGet("/replay", Replayed).WithName("getReplayedMap")
+            .WithSummary("Every county's colours at a past moment: asOf (occurred) and/or knownAt (recorded). Recorded as an audit query.")
+            .ProducesProblems(400, 403);
         return api;
     }
 
