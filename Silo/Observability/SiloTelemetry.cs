@@ -22,7 +22,7 @@ public sealed record SiloObservabilityOptions
 public static class SiloTelemetry
 {
     /// <summary>
-    /// Metrics and traces through OpenTelemetry: Prometheus on <see cref="SiloObservabilityOptions.MetricsPort"/>, OTLP when
+    /// Metrics (EpiGrid's, Orleans', Npgsql's, .NET's runtime and HTTP), traces and logs through OpenTelemetry: Prometheus on <see cref="SiloObservabilityOptions.MetricsPort"/>, OTLP when
     /// OTEL_EXPORTER_OTLP_ENDPOINT is set. Log lines carry the trace id, which is the correlation id of the HTTP request
     /// that caused them (Orleans propagates it through grain calls).
     /// </summary>
@@ -44,7 +44,9 @@ public static class SiloTelemetry
             {
                 tracing.AddSource(EpiGridMetrics.TraceSources);
                 if (otlp) tracing.AddOtlpExporter();
-            });
+            })
+            // Log records, with their trace ids, to the same collector as metrics and traces (the console keeps its own).
+            .WithLogging(logging => { if (otlp) logging.AddOtlpExporter(); }, o => (o.IncludeScopes, o.IncludeFormattedMessage) = (true, true));
         return builder;
     }
 }

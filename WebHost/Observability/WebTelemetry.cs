@@ -6,7 +6,7 @@ using OpenTelemetry.Trace;
 namespace EpiGrid.WebHost.Observability;
 
 /// <summary>
-/// Metrics and traces through OpenTelemetry: Prometheus at /metrics, OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+/// Metrics, traces and logs through OpenTelemetry: Prometheus at /metrics, OTLP (all three) when OTEL_EXPORTER_OTLP_ENDPOINT is set.
 /// A request's trace id is its correlation id: problems answer it as traceId, events record it (EventMeta.CorrelationId),
 /// Orleans carries it into grain calls (activity propagation) and every log line, in the web host and the silos, names it.
 /// </summary>
@@ -22,9 +22,11 @@ public static class WebTelemetry
             .ConfigureResource(r => r.AddService("epigrid-web", serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
             .WithMetrics(metrics =>
             {
-                // ASP.NET Core's own meters: request rate and duration per route, SignalR connections.
+                // ASP.NET Core's own meters: request rate and duration per route, SignalR connections, the rate limiter's
+                // leases and rejections, routing and unhandled exceptions (with EpiGrid's, Orleans', Npgsql's and .NET's).
                 metrics.AddMeter(EpiGridMetrics.Meters)
-                    .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections")
+                    .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections",
+                        "Microsoft.AspNetCore.RateLimiting", "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Diagnostics")
                     .AddPrometheusExporter();
                 if (otlp) metrics.AddOtlpExporter();
             })
@@ -32,7 +34,9 @@ public static class WebTelemetry
             {
                 tracing.AddSource(EpiGridMetrics.TraceSources).AddSource("Microsoft.AspNetCore", "Microsoft.AspNetCore.SignalR.Server");
                 if (otlp) tracing.AddOtlpExporter();
-            });
+            })
+            // Log records, with their trace ids, to the same collector as metrics and traces (the console keeps its own).
+            .WithLogging(logging => { if (otlp) logging.AddOtlpExporter(); }, o => (o.IncludeScopes, o.IncludeFormattedMessage) = (true, true));
         return builder;
     }
 
