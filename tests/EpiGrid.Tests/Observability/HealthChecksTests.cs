@@ -1,18 +1,24 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using EpiGrid.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EpiGrid.Tests.Observability;
 
-/// <summary>The platform with the Redis backplane that test.sh starts.</summary>
+/// <summary>The platform with the Redis backplane that test.sh starts, and a silo serving its health endpoint.</summary>
 public sealed class HealthApp : EpiGridApp
 {
+    public int SiloHealthPort { get; } = FreePort.Next();
     public override string? Redis => System.Environment.GetEnvironmentVariable("EPIGRID_TEST_REDIS")
         ?? throw new InvalidOperationException("EPIGRID_TEST_REDIS is not set: run the tests through ./test.sh");
+    public override IDictionary<string, string?> SiloSettings => new Dictionary<string, string?>
+    {
+        ["Observability:HealthPort"] = SiloHealthPort.ToString(),
+    };
 }
 
 /// <summary>
-/// Liveness and readiness of the web host on the health-checks framework: every check is named with its
+/// Liveness and readiness of the web host and the silo on the health-checks framework: every check is named with its
 /// status and duration; a store that does not answer makes readiness 503 and is named, without its address or the error.
 /// </summary>
 public sealed class HealthChecksTests(HealthApp app) : IClassFixture<HealthApp>
@@ -75,6 +81,44 @@ public sealed class HealthChecksTests(HealthApp app) : IClassFixture<HealthApp>
         text.ShouldNotContain("secret");
         text.ShouldNotContain("connect", Case.Insensitive, "the error stays out of an anonymous answer");
         app.Logs.Lines.ShouldContain(line => line.Contains($"Health check {store}") && line.Contains("Unhealthy"), "the reason goes to the log");
+    }
+
+    [Fact]
+    public async Task Silo_is_live_and_ready_when_it_is_active_and_the_event_store_answers()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{app.SiloHealthPort}") };
+
+        var live = await http.GetAsync("/health/live");
+        live.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await live.Body())["status"]!.GetValue<string>().ShouldBe("live");
+
+        var ready = await http.GetAsync("/health/ready");
+        ready.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var body = await ready.Body();
+        body["status"]!.GetValue<string>().ShouldBe("ready");
+        // Localhost clustering: no Redis check on the silo.
+        Checks(body).ShouldBe([("silo", "Healthy"), ("postgresql", "Healthy")], ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task Silo_in_cluster_mode_checks_Redis_too()
+    {
+        var healthPort = FreePort.Next();
+        await using var db = await TestDatabase.Create();
+        await using var silo = await TestSilo.Start(db.ConnectionString, new FakeTimeProvider(DateTimeOffset.UtcNow),
+            "health-" + Guid.NewGuid().ToString("N")[..8], new Dictionary<string, string?>
+            {
+                ["Cluster:Clustering"] = "redis",
+                ["Cluster:AdvertisedIp"] = "127.0.0.1",
+                ["ConnectionStrings:Redis"] = app.Redis,
+                ["Observability:HealthPort"] = healthPort.ToString(),
+            });
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{healthPort}") };
+
+        var ready = await http.GetAsync("/health/ready");
+
+        ready.StatusCode.ShouldBe(HttpStatusCode.OK);
+        Checks(await ready.Body()).ShouldBe([("silo", "Healthy"), ("postgresql", "Healthy"), ("redis", "Healthy")], ignoreOrder: true);
     }
 
     static List<(string Name, string Status)> Checks(JsonObject body) =>
