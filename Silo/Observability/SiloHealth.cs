@@ -45,6 +45,8 @@ sealed class SiloHealthListener(IServiceProvider silo, SiloObservabilityOptions 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls($"http://{options.MetricsHost}:{options.HealthPort}");
         builder.Services.AddSingleton(silo.GetRequiredService<ILoggerFactory>());
+        // The silo's host owns the process: Ctrl+C and SIGTERM stop it, and it stops this listener last.
+        builder.Services.AddSingleton<IHostLifetime, OwnedBySilo>();
         builder.Services.AddProblemDetails();
         var checks = builder.Services.AddHealthChecks()
             .Add(new HealthCheckRegistration("silo", _ => ActivatorUtilities.CreateInstance<SiloActiveCheck>(silo), null, [Ready], CheckTimeout))
@@ -84,6 +86,12 @@ sealed class SiloHealthListener(IServiceProvider silo, SiloObservabilityOptions 
         return http.RequestServices.GetRequiredService<IProblemDetailsService>()
             .WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem }).AsTask();
     }
+}
+
+sealed class OwnedBySilo : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>Ready while this silo is Active in the cluster membership: not while joining, shutting down or declared dead.</summary>
