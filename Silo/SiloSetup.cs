@@ -66,6 +66,10 @@ public static class SiloSetup
 
         var marten = config.GetConnectionString("Marten")
             ?? throw new InvalidOperationException("ConnectionStrings:Marten is not configured (the PostgreSQL event store)");
+        var orleans = Bind<SiloOptions>(config, SiloOptions.Section);
+        var redisClustering = orleans.Clustering.Equals("redis", StringComparison.OrdinalIgnoreCase);
+        // Before the hosted services below: the health endpoint answers while the store is seeded and Orleans starts.
+        builder.AddEpiGridSiloHealth(marten, redisClustering ? config.GetConnectionString("Redis") : null);
         // The schema's owner, used only at start-up for schema changes; the platform itself runs as ConnectionStrings:Marten.
         services.AddEpiGridMarten(marten, config.GetConnectionString("MartenMigration"));
         services.AddEpiGridAuditTrail();
@@ -78,13 +82,12 @@ public static class SiloSetup
         // Seeding runs before Orleans starts, so no county activates over a half-seeded province.
         services.AddHostedService<ProvinceSeeder>();
 
-        var orleans = Bind<SiloOptions>(config, SiloOptions.Section);
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (orleans.ClusterId, orleans.ServiceId));
             // Mutual TLS between silos and with clients when Cluster:Tls names a certificate (off on one machine).
             silo.UseClusterTls(Bind<ClusterTlsOptions>(config, ClusterTlsOptions.Section));
-            if (orleans.Clustering.Equals("redis", StringComparison.OrdinalIgnoreCase))
+            if (redisClustering)
             {
                 var redis = config.GetConnectionString("Redis")
                     ?? throw new InvalidOperationException("Cluster:Clustering is redis but ConnectionStrings:Redis is not configured");

@@ -22,6 +22,7 @@ builder.Services.AddIdentityHashing();
 builder.Services.AddEpiGridAudit();
 builder.AddEpiGridPush();
 builder.AddEpiGridTelemetry();
+builder.AddEpiGridHealth();
 builder.AddEpiGridWebApp();
 
 var app = builder.Build();

@@ -14,6 +14,7 @@ redis_port=${EPIGRID_CLUSTER_REDIS_PORT:-56389}
 silo_port=${EPIGRID_CLUSTER_SILO_PORT:-11121}        # silo i (1..3) listens on silo_port+i-1
 gateway_port=${EPIGRID_CLUSTER_GATEWAY_PORT:-30011}  # and takes clients on gateway_port+i-1
 metrics_port=${EPIGRID_CLUSTER_METRICS_PORT:-9465}   # its Prometheus endpoint on metrics_port+i-1
+health_port=${EPIGRID_CLUSTER_HEALTH_PORT:-9475}     # its /health/live and /health/ready on health_port+i-1
 web_port=${EPIGRID_CLUSTER_WEB_PORT:-8080}           # web host j (1..2) on web_port+j-1
 silos=3; webs=2
 cluster_id=epigrid-local-cluster
@@ -73,7 +74,7 @@ up() {
   for i in $(seq 1 $silos); do
     echo "Starting silo $i (silo port $((silo_port + i - 1)), gateway $((gateway_port + i - 1)); log: $data/logs/silo$i.log)..."
     Cluster__SiloPort=$((silo_port + i - 1)) Cluster__GatewayPort=$((gateway_port + i - 1)) \
-      Observability__MetricsPort=$((metrics_port + i - 1)) \
+      Observability__MetricsPort=$((metrics_port + i - 1)) Observability__HealthPort=$((health_port + i - 1)) \
       nohup dotnet Silo/bin/Release/net10.0/EpiGrid.Silo.dll >"$data/logs/silo$i.log" 2>&1 &
     record silo "silo$i" $! "127.0.0.1:$((silo_port + i - 1))"
     # The first silo seeds an empty store before it opens its gateway; the others must not seed alongside it.
@@ -96,6 +97,7 @@ EpiGrid cluster is up: web hosts http://127.0.0.1:$web_port and http://127.0.0.1
   Cluster view:  TOKEN=\$(curl -s -X POST http://127.0.0.1:$web_port/api/v1/dev/tokens -H 'content-type: application/json' -d '{"role":"admin"}' | jq -r .token)
                  curl -s http://127.0.0.1:$web_port/api/v1/cluster -H "authorization: Bearer \$TOKEN"
   Metrics:       http://127.0.0.1:$web_port/metrics (web), http://127.0.0.1:$metrics_port/metrics (silo 1)
+  Health:        http://127.0.0.1:$web_port/health/ready (web), http://127.0.0.1:$health_port/health/ready (silo 1)
   Dashboard:     http://127.0.0.1:$web_port/dashboard/signin?token=\$TOKEN (admin)
   Logs:          $data/logs
 Stop it with: $0 down

@@ -15,8 +15,10 @@ public sealed record SiloObservabilityOptions
     public const string Section = "Observability";
     /// <summary>Port of the silo's Prometheus endpoint (/metrics; a silo has no web server of its own); 0: off.</summary>
     public int MetricsPort { get; init; }
-    /// <summary>Interface of that endpoint: 127.0.0.1, or + for every interface (containers).</summary>
+    /// <summary>Interface of that endpoint and of the health endpoint: 127.0.0.1, or + for every interface (containers).</summary>
     public string MetricsHost { get; init; } = "127.0.0.1";
+    /// <summary>Port of the silo's health endpoint (/health/live, /health/ready; <see cref="SiloHealth"/>); 0: off.</summary>
+    public int HealthPort { get; init; }
 }
 
 public static class SiloTelemetry

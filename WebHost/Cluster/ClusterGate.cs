@@ -7,8 +7,9 @@ namespace EpiGrid.WebHost.Cluster;
 /// </summary>
 public static class ClusterGate
 {
-    public static bool IsConnected(HttpContext http) =>
-        http.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.IsCancellationRequested;
+    public static bool IsConnected(HttpContext http) => IsConnected(http.RequestServices.GetRequiredService<IHostApplicationLifetime>());
+
+    public static bool IsConnected(IHostApplicationLifetime lifetime) => lifetime.ApplicationStarted.IsCancellationRequested;
 
     public static ProblemDetails NotYet => Problems.Unavailable("EpiGrid is starting: the cluster has not been reached yet.");
 

@@ -82,7 +82,26 @@ public class EpiGridApp : IAsyncLifetime
         return address;
     }
 
+    /// <summary>
+    /// Another web host on the same silo with settings of its own on top of the app's, not waited for: for readiness
+    /// tests (e.g. a store at an address where nothing listens). Disposed with the app.
+    /// </summary>
+    public HttpClient StartUnreadyWebHost(IDictionary<string, string?> settings)
+    {
+        var (factory, _) = CreateWebHost(settings);
+        extraHosts.Add(factory);
+        return factory.CreateClient();
+    }
+
     async Task<(WebApplicationFactory<Program>, Uri)> StartWebHost()
+    {
+        var (factory, address) = CreateWebHost(new Dictionary<string, string?>());
+        using var client = factory.CreateClient();
+        await Eventually.True(async () => (await client.GetAsync("/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(30));
+        return (factory, address);
+    }
+
+    (WebApplicationFactory<Program>, Uri) CreateWebHost(IDictionary<string, string?> settings)
     {
         var address = RealServer ? new Uri($"http://127.0.0.1:{FreePort.Next()}") : new Uri("http://localhost");
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
@@ -95,7 +114,7 @@ public class EpiGridApp : IAsyncLifetime
             host.UseSetting("PersonalData:HashKey", HashKey);
             host.UseSetting("ConnectionStrings:Marten", Database.AppConnectionString);
             if (Redis is not null) host.UseSetting("ConnectionStrings:Redis", Redis);
-            foreach (var (key, value) in WebSettings) host.UseSetting(key, value);
+            foreach (var (key, value) in WebSettings.Concat(settings)) host.UseSetting(key, value);
             host.ConfigureTestServices(services =>
             {
                 services.AddKeyedSingleton<TimeProvider>(Clocks.Domain, Clock);
@@ -108,8 +127,6 @@ public class EpiGridApp : IAsyncLifetime
             factory.UseKestrel();
             factory.StartServer();
         }
-        using var client = factory.CreateClient();
-        await Eventually.True(async () => (await client.GetAsync("/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(30));
         return (factory, address);
     }
 
