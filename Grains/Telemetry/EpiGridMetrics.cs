@@ -10,11 +10,14 @@ public static class EpiGridMetrics
 {
     public const string MeterName = "EpiGrid";
 
-    /// <summary>Every meter a silo or web host exports: ours, Orleans' (orleans-grains: activations per grain type), Npgsql's.</summary>
-    public static readonly string[] Meters = [MeterName, "Microsoft.Orleans", "Npgsql", .. PlatformMeters];
-
     /// <summary>.NET's own meters, in every process: the runtime (GC, heap, thread pool, locks), outgoing HTTP and DNS.</summary>
     public static readonly string[] PlatformMeters = ["System.Runtime", "System.Net.Http", "System.Net.NameResolution"];
+
+    /// <summary>
+    /// Every meter a silo or web host exports: ours, Orleans' (orleans-grains: activations per grain type), Npgsql's and
+    /// .NET's. Written after <see cref="PlatformMeters"/>: static fields initialise in the order they are written.
+    /// </summary>
+    public static readonly string[] Meters = [MeterName, "Microsoft.Orleans", "Npgsql", .. PlatformMeters];
 
     /// <summary>Trace sources: Orleans grain calls (with activity propagation on), Npgsql commands, Marten.</summary>
     public static readonly string[] TraceSources = ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Npgsql", "Marten"];

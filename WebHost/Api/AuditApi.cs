@@ -10,7 +10,7 @@ public sealed record AuditEventsPage(int Page, int PageSize, bool HasMore, IRead
 
 /// <summary>
 /// The history, read-only: timelines of streams, counties and persons, and why a county had a colour. Every
-/// audit query is itself recorded (<see cref="AuditTrail"/>) before it is answered.
+/// audit query is itself recorded (<see cref="QueryRecords"/>) before it is answered.
 /// </summary>
 public static class AuditApi
 {
@@ -30,7 +30,7 @@ public static class AuditApi
     }
 
     static async Task<Results<Ok<AuditEventsPage>, ProblemHttpResult>> Events(
-        HttpContext http, AuditStore store, AuditTrail trail, HeavyReadGate heavy,
+        HttpContext http, AuditStore store, QueryRecords trail, HeavyReadGate heavy,
         string? stream, string? county, string? person, string? kind, DateTimeOffset? from, DateTimeOffset? to,
         string? time, int? page, int? pageSize, string? personalData, string? reason)
     {
@@ -68,7 +68,7 @@ public static class AuditApi
 
     static async Task<Results<Ok<ColourExplanation>, ProblemHttpResult>> Why(
         string code, string ruleSet, HttpContext http, Province province, RuleBook rules, ColourExplanations explanations,
-        AuditTrail trail, [FromKeyedServices(Clocks.Domain)] TimeProvider clock, DateTimeOffset? at, DateTimeOffset? knownAt)
+        QueryRecords trail, [FromKeyedServices(Clocks.Domain)] TimeProvider clock, DateTimeOffset? at, DateTimeOffset? knownAt)
     {
         if (province.Find(code) is null) return Problems.NotFound($"There is no county {code} in {province.Options.ProvinceNameEn}.").ToResult(http);
         if (rules.Find(ruleSet) is not { } rules1)

@@ -22,7 +22,7 @@ public static class AuditDigestsApi
             ? null
             : Problems.Forbidden($"Role '{Jurisdiction.Of(http.User).Role}' may not export or check province digests: auditors and admins do.");
 
-    static async Task<Results<Ok<DigestFile>, ProblemHttpResult>> Export(HttpContext http, DigestArchive archive, AuditTrail trail)
+    static async Task<Results<Ok<DigestFile>, ProblemHttpResult>> Export(HttpContext http, DigestArchive archive, QueryRecords trail)
     {
         if (Refusal(http) is { } refused) return refused.ToResult(http);
         var file = await archive.Export(http.RequestAborted);
@@ -32,7 +32,7 @@ public static class AuditDigestsApi
     }
 
     static async Task<Results<Ok<VerifyResponse>, ProblemHttpResult>> Check(
-        DigestCheckRequest? body, HttpContext http, [FromKeyedServices(HeavyRead.Verify)] DigestArchive archive, AuditTrail trail, HeavyReadGate heavy)
+        DigestCheckRequest? body, HttpContext http, [FromKeyedServices(HeavyRead.Verify)] DigestArchive archive, QueryRecords trail, HeavyReadGate heavy)
     {
         if (Refusal(http) is { } refused) return refused.ToResult(http);
         var errors = new FieldErrors();

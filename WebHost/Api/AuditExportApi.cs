@@ -20,7 +20,7 @@ public static class AuditExportApi
     }
 
     static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> Export(
-        HttpContext http, AuditStore store, EventExport export, AuditTrail trail, HeavyReadGate heavy,
+        HttpContext http, AuditStore store, EventExport export, QueryRecords trail, HeavyReadGate heavy,
         string? county, DateTimeOffset? from, DateTimeOffset? to, string? time, string? format, string? personalData, string? reason)
     {
         ExportFormat? chosen = format?.ToLowerInvariant() switch { null or "ndjson" => ExportFormat.Ndjson, "csv" => ExportFormat.Csv, _ => null };
@@ -72,7 +72,7 @@ public static class AuditExportApi
     }
 
     static async Task<Results<Ok<VerifyResponse>, ProblemHttpResult>> Verify(
-        HttpContext http, [FromKeyedServices(HeavyRead.Verify)] ChainVerifier verifier, AuditTrail trail, HeavyReadGate heavy)
+        HttpContext http, [FromKeyedServices(HeavyRead.Verify)] ChainVerifier verifier, QueryRecords trail, HeavyReadGate heavy)
     {
         var caller = Jurisdiction.Of(http.User);
         // Verification is an audit act and reads every event: auditors (and admins, who run the platform), not officials.

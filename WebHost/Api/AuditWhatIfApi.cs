@@ -14,7 +14,7 @@ public static class AuditWhatIfApi
     }
 
     static async Task<Results<Ok<WhatIfResponse>, ProblemHttpResult>> Run(
-        WhatIfRequest? body, HttpContext http, WhatIf whatIf, AuditTrail trail, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
+        WhatIfRequest? body, HttpContext http, WhatIf whatIf, QueryRecords trail, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
     {
         if (AuditAccess.Of(http).Refusal(null) is { } refused) return refused.ToResult(http);
         var request = body ?? new WhatIfRequest();

@@ -72,7 +72,7 @@ public static class PersonsApi
     }
 
     /// <summary>Every lookup is recorded before it is answered (who, when, which person, whether reasons were shown).</summary>
-    static async Task<IResult> Code(string personRef, HttpContext http, IClusterClient grains, AuditTrail trail)
+    static async Task<IResult> Code(string personRef, HttpContext http, IClusterClient grains, QueryRecords trail)
     {
         if (!PersonRefPattern(personRef)) return Problems.Invalid("personRef", "Must be a person reference such as p3f2a...").ToResult(http);
         var caller = Jurisdiction.Of(http.User);

@@ -8,7 +8,7 @@ public static class AuditSetup
         services.AddSingleton(sp => new AuditStore(sp.GetRequiredService<IConfiguration>().GetConnectionString("Marten")
             ?? throw new InvalidOperationException("ConnectionStrings:Marten is not configured (audit queries read the event store)")));
         services.AddSingleton<Replay>();
-        services.AddSingleton<AuditTrail>();
+        services.AddSingleton<QueryRecords>();
         services.AddSingleton<History>();
         services.AddSingleton<WhatIf>();
         services.AddSingleton<ColourExplanations>();

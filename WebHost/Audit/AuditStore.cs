@@ -17,7 +17,7 @@ public sealed record StoredRow(long Seq, string Stream, long Version, string Kin
 /// <summary>
 /// The event store, read-only, for audit queries: the silo's Marten options (same names and serializer) but no
 /// schema changes, and raw Npgsql reads so a whole province streams through without being held in memory.
-/// The one write it allows is the record of an audit query itself (<see cref="AuditTrail"/>).
+/// It writes nothing: the records of who asked what go through the silo's event log (<see cref="QueryRecords"/>).
 /// </summary>
 public sealed class AuditStore : IAsyncDisposable
 {

@@ -7,7 +7,7 @@ namespace EpiGrid.WebHost.Audit;
 /// choice, as a provincial security officer would sign it (no published rule sets it): that export is an auditor's
 /// act, not an operator's (admins keep clear views of one county or stream), and its reason must name the case or
 /// ticket it serves (<c>INC-2041</c>, <c>CASE-2020-0217</c>, <c>投诉-0217</c>), so a reviewer can match it to a
-/// file. What it wrote is recorded when it ends (<see cref="AuditTrail.RecordExport"/>).
+/// file. What it wrote is recorded when it ends (<see cref="QueryRecords.RecordExport"/>).
 /// </summary>
 public static partial class ClearExports
 {

@@ -4,7 +4,7 @@ namespace EpiGrid.WebHost.Audit;
 /// The one live-or-replay branch of the GET endpoints (cell, county, province, the web app's replay): asOf or knownAt
 /// give the replayed view, with the query on record.
 /// </summary>
-public sealed class History(Replay replay, AuditTrail trail, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
+public sealed class History(Replay replay, QueryRecords trail, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
 {
     /// <summary>
     /// The one live-or-replay read of the GET endpoints: the live view unless asOf or knownAt is given; then the replay,

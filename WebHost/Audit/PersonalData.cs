@@ -6,7 +6,7 @@ namespace EpiGrid.WebHost.Audit;
 /// Personal fields in the history. Identity and phone numbers never reach an event (only keyed references and
 /// masked forms do), but a person's name does: audit reads mask it unless the caller asks for personalData=clear,
 /// may see it (<see cref="AuditAccess.SeesPersonalData"/>) and gives a reason, which is recorded
-/// (<see cref="AuditTrail"/>, event <c>personal_data_viewed</c>). A field added later is masked everywhere by naming it here.
+/// (<see cref="QueryRecords"/>, event <c>personal_data_viewed</c>). A field added later is masked everywhere by naming it here.
 /// </summary>
 public static class PersonalData
 {

@@ -18,12 +18,13 @@ sealed class ProblemExceptionHandler(IProblemDetailsService writer, ILogger<Prob
             BadHttpRequestException { InnerException: JsonException json } => Invalid(json),
             BadHttpRequestException bad => Problems.Status(bad.StatusCode, bad.Message),
             _ when GrainFailures.IsUnavailable(exception) => Problems.Unavailable("The cluster is not reachable right now; retry shortly."),
+            Audit.QueryNotRecordedException => Problems.Unavailable("The query could not be recorded, and nothing is shown unrecorded; retry shortly."),
             _ => null,
         };
         if (problem is null) return false;
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
-            log.LogWarning(exception, "Grain call failed: cluster unavailable");
+            log.LogWarning(exception, "Answered 503: {Reason}", problem.Detail);
             http.Response.Headers.RetryAfter = Problems.RetryAfterSeconds.ToString();
         }
 

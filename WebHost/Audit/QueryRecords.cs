@@ -1,15 +1,17 @@
 using System.Globalization;
 using System.Diagnostics;
+using EpiGrid.Audit;
 using EpiGrid.Events;
 
 namespace EpiGrid.WebHost.Audit;
 
 /// <summary>
-/// Records each audit query as an <see cref="AuditQueried"/> (or <see cref="PersonalDataViewed"/>) event in the
-/// stream "audit:&lt;actor&gt;", before the answer leaves. Appended with a Marten session of the web host, not
-/// through the silo's group commit: audit queries are rare, touch no grain, and the web host has no event log of its own.
+/// Records who looked at what: each audit query as an <see cref="AuditQueried"/> (or <see cref="PersonalDataViewed"/>)
+/// event in the stream "audit:&lt;actor&gt;", before the answer leaves; exports and health code lookups too. The records
+/// go through the actor's <see cref="IQueryRecordGrain"/> and the event log, like every other event. (The hash chain
+/// that makes the history tamper-evident is another thing: Grains/Audit.)
 /// </summary>
-public sealed class AuditTrail(AuditStore store, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
+public sealed class QueryRecords(IClusterClient grains, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
 {
     /// <param name="personalDataReason">Given when the answer shows personal data in clear: recorded as
     /// <see cref="PersonalDataViewed"/> with this reason instead of a plain <see cref="AuditQueried"/>.</param>
@@ -53,32 +55,8 @@ public sealed class AuditTrail(AuditStore store, [FromKeyedServices(Clocks.Domai
 
     async Task Append(string actor, IEpiEvent e, CancellationToken cancellationToken)
     {
-        // Queries of one person at once (two browser tabs, a script) append to the same stream and would race to
-        // create it or to take the next version. Within this host they take turns; across hosts a write conflict is
-        // retried. Five retries were too few on a loaded machine: ten queries at once from one auditor gave a 500.
-        var turn = Turns[(int)((uint)StringComparer.Ordinal.GetHashCode(actor) % (uint)Turns.Length)];
-        await turn.WaitAsync(cancellationToken);
-        try
-        {
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await using var session = store.Store.LightweightSession();
-                    session.Events.Append(StreamKeys.Audit(actor), e);
-                    await session.SaveChangesAsync(cancellationToken);
-                    return;
-                }
-                catch (Exception error) when (attempt < 20 && IsWriteConflict(error))
-                {
-                    await Task.Delay(Random.Shared.Next(5, 10 * Math.Min(attempt, 10)), cancellationToken);
-                }
-            }
-        }
-        finally
-        {
-            turn.Release();
-        }
+        var result = await grains.GetGrain<IQueryRecordGrain>(actor).Record(e).WaitAsync(cancellationToken);
+        if (!result.Succeeded) throw new QueryNotRecordedException(result.Error ?? "The query could not be recorded.");
     }
 
     /// <summary>
@@ -94,12 +72,7 @@ public sealed class AuditTrail(AuditStore store, [FromKeyedServices(Clocks.Domai
             else printable.Append(c);
         return printable.ToString();
     }
-
-    /// <summary>Striped by actor: appends to one actor's stream wait for each other instead of conflicting.</summary>
-    static readonly SemaphoreSlim[] Turns = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
-
-    static bool IsWriteConflict(Exception e) => e is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException
-        or JasperFx.Events.ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException
-        || e.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation }
-        || e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation };
 }
+
+/// <summary>A query that could not be recorded is not answered (503: retry shortly).</summary>
+public sealed class QueryNotRecordedException(string message) : Exception(message);
