@@ -30,7 +30,7 @@ public static class AuditApi
     }
 
     static async Task<Results<Ok<AuditEventsPage>, ProblemHttpResult>> Events(
-        HttpContext http, AuditStore store, QueryRecords trail, HeavyReadGate heavy,
+        HttpContext http, AuditStore store, QueryRecords records, HeavyReadGate heavy,
         string? stream, string? county, string? person, string? kind, DateTimeOffset? from, DateTimeOffset? to,
         string? time, int? page, int? pageSize, string? personalData, string? reason)
     {
@@ -60,7 +60,7 @@ public static class AuditApi
             return read.TimedOutProblem().ToResult(http);
         }
         // Recorded once read, before it is answered: a query stopped by its timeout showed nothing.
-        await trail.Record(http, "events", why);
+        await records.Record(http, "events", why);
         var more = rows.Count > size;
         if (more) rows.RemoveAt(size);
         return TypedResults.Ok(new AuditEventsPage(number, size, more, rows));
@@ -68,14 +68,14 @@ public static class AuditApi
 
     static async Task<Results<Ok<ColourExplanation>, ProblemHttpResult>> Why(
         string code, string ruleSet, HttpContext http, Province province, RuleBook rules, ColourExplanations explanations,
-        QueryRecords trail, [FromKeyedServices(Clocks.Domain)] TimeProvider clock, DateTimeOffset? at, DateTimeOffset? knownAt)
+        QueryRecords records, [FromKeyedServices(Clocks.Domain)] TimeProvider clock, DateTimeOffset? at, DateTimeOffset? knownAt)
     {
         if (province.Find(code) is null) return Problems.NotFound($"There is no county {code} in {province.Options.ProvinceNameEn}.").ToResult(http);
         if (rules.Find(ruleSet) is not { } rules1)
             return Problems.NotFound($"There is no rule set {ruleSet}; known: {string.Join(", ", rules.RuleSets.Select(r => r.Name))}.").ToResult(http);
         if (AuditAccess.Of(http).Refusal(code) is { } refused) return refused.ToResult(http);
         if (Moment.Refusal(at, knownAt, clock.GetUtcNow(), asOfField: "at") is { } badMoment) return badMoment.ToResult(http);
-        await trail.Record(http, "why");
+        await records.Record(http, "why");
         return TypedResults.Ok(await explanations.Explain(code, rules1, Moment.From(at, knownAt, clock.GetUtcNow()), http.RequestAborted));
     }
 

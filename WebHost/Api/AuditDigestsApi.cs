@@ -22,17 +22,17 @@ public static class AuditDigestsApi
             ? null
             : Problems.Forbidden($"Role '{Jurisdiction.Of(http.User).Role}' may not export or check province digests: auditors and admins do.");
 
-    static async Task<Results<Ok<DigestFile>, ProblemHttpResult>> Export(HttpContext http, DigestArchive archive, QueryRecords trail)
+    static async Task<Results<Ok<DigestFile>, ProblemHttpResult>> Export(HttpContext http, DigestArchive archive, QueryRecords records)
     {
         if (Refusal(http) is { } refused) return refused.ToResult(http);
         var file = await archive.Export(http.RequestAborted);
-        await trail.Record(http, "digests");
+        await records.Record(http, "digests");
         http.Response.Headers.ContentDisposition = "attachment; filename=epigrid-province-digests.json";
         return TypedResults.Ok(file);
     }
 
     static async Task<Results<Ok<VerifyResponse>, ProblemHttpResult>> Check(
-        DigestCheckRequest? body, HttpContext http, [FromKeyedServices(HeavyRead.Verify)] DigestArchive archive, QueryRecords trail, HeavyReadGate heavy)
+        DigestCheckRequest? body, HttpContext http, [FromKeyedServices(HeavyRead.Verify)] DigestArchive archive, QueryRecords records, HeavyReadGate heavy)
     {
         if (Refusal(http) is { } refused) return refused.ToResult(http);
         var errors = new FieldErrors();
@@ -50,7 +50,7 @@ public static class AuditDigestsApi
         {
             return read.TimedOutProblem().ToResult(http);
         }
-        await trail.Record(http, "verify-digests");
+        await records.Record(http, "verify-digests");
         return TypedResults.Ok(new VerifyResponse(breaks.Count == 0, claims.Sum(c => c.Events), claims.Count, breaks));
     }
 }

@@ -20,7 +20,7 @@ public static class AuditExportApi
     }
 
     static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> Export(
-        HttpContext http, AuditStore store, EventExport export, QueryRecords trail, HeavyReadGate heavy,
+        HttpContext http, AuditStore store, EventExport export, QueryRecords records, HeavyReadGate heavy,
         string? county, DateTimeOffset? from, DateTimeOffset? to, string? time, string? format, string? personalData, string? reason)
     {
         ExportFormat? chosen = format?.ToLowerInvariant() switch { null or "ndjson" => ExportFormat.Ndjson, "csv" => ExportFormat.Csv, _ => null };
@@ -50,7 +50,7 @@ public static class AuditExportApi
         {
             return read.TimedOutProblem().ToResult(http);
         }
-        await trail.Record(http, "export", why);
+        await records.Record(http, "export", why);
         http.Response.Headers[CountHeader] = count.ToString();
         var (contentType, extension) = chosen == ExportFormat.Csv ? ("text/csv; charset=utf-8", "csv") : ("application/x-ndjson", "ndjson");
         return TypedResults.Stream(async output =>
@@ -66,13 +66,13 @@ public static class AuditExportApi
             }
             finally
             {
-                await trail.RecordExport(http, county, clear ? why : null, rows.Value, counted.Written, complete);
+                await records.RecordExport(http, county, clear ? why : null, rows.Value, counted.Written, complete);
             }
         }, contentType, $"epigrid-events-{county ?? "province"}.{extension}");
     }
 
     static async Task<Results<Ok<VerifyResponse>, ProblemHttpResult>> Verify(
-        HttpContext http, [FromKeyedServices(HeavyRead.Verify)] ChainVerifier verifier, QueryRecords trail, HeavyReadGate heavy)
+        HttpContext http, [FromKeyedServices(HeavyRead.Verify)] ChainVerifier verifier, QueryRecords records, HeavyReadGate heavy)
     {
         var caller = Jurisdiction.Of(http.User);
         // Verification is an audit act and reads every event: auditors (and admins, who run the platform), not officials.
@@ -90,7 +90,7 @@ public static class AuditExportApi
         {
             return read.TimedOutProblem().ToResult(http);
         }
-        await trail.Record(http, "verify");
+        await records.Record(http, "verify");
         return TypedResults.Ok(verified);
     }
 }

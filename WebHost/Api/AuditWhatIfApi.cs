@@ -14,7 +14,7 @@ public static class AuditWhatIfApi
     }
 
     static async Task<Results<Ok<WhatIfResponse>, ProblemHttpResult>> Run(
-        WhatIfRequest? body, HttpContext http, WhatIf whatIf, QueryRecords trail, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
+        WhatIfRequest? body, HttpContext http, WhatIf whatIf, QueryRecords records, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
     {
         if (AuditAccess.Of(http).Refusal(null) is { } refused) return refused.ToResult(http);
         var request = body ?? new WhatIfRequest();
@@ -27,7 +27,7 @@ public static class AuditWhatIfApi
             errors.Add("to", $"The period may last at most {WhatIf.LongestPeriod.TotalDays} days.");
         if (errors.Any) return errors.ToProblem().ToResult(http);
 
-        await trail.Record(http, "what-if");
+        await records.Record(http, "what-if");
         return TypedResults.Ok(await whatIf.Run(ruleSet!, request.From!.Value, request.To!.Value,
             request.KnownAt ?? clock.GetUtcNow(), http.RequestAborted));
     }

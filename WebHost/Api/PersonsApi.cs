@@ -72,13 +72,13 @@ public static class PersonsApi
     }
 
     /// <summary>Every lookup is recorded before it is answered (who, when, which person, whether reasons were shown).</summary>
-    static async Task<IResult> Code(string personRef, HttpContext http, IClusterClient grains, QueryRecords trail)
+    static async Task<IResult> Code(string personRef, HttpContext http, IClusterClient grains, QueryRecords records)
     {
         if (!PersonRefPattern(personRef)) return Problems.Invalid("personRef", "Must be a person reference such as p3f2a...").ToResult(http);
         var caller = Jurisdiction.Of(http.User);
         var view = await grains.GetGrain<IPersonGrain>(personRef).GetCode();
         var code = ToResponse(view, caller);
-        await trail.RecordCodeLookup(http, personRef, found: code is not null, reasonsShown: code?.Reason is not null);
+        await records.RecordCodeLookup(http, personRef, found: code is not null, reasonsShown: code?.Reason is not null);
         return code is not null ? TypedResults.Ok(code) : Problems.NotFound($"No health code for {personRef}.").ToResult(http);
     }
 

@@ -4,7 +4,7 @@ namespace EpiGrid.WebHost.Audit;
 /// The one live-or-replay branch of the GET endpoints (cell, county, province, the web app's replay): asOf or knownAt
 /// give the replayed view, with the query on record.
 /// </summary>
-public sealed class History(Replay replay, QueryRecords trail, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
+public sealed class History(Replay replay, QueryRecords records, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
 {
     /// <summary>
     /// The one live-or-replay read of the GET endpoints: the live view unless asOf or knownAt is given; then the replay,
@@ -30,7 +30,7 @@ public sealed class History(Replay replay, QueryRecords trail, [FromKeyedService
         // A replay is history: only those who may read the county's history (docs/audit.md, Access).
         if (AuditAccess.Of(http).Refusal(county) is { } notHistory) return (default, moment, notHistory);
         if (Moment.Refusal(asOf, knownAt, now) is { } badMoment) return (default, moment, badMoment);
-        await trail.Record(http, what);
+        await records.Record(http, what);
         return (await replayed(replay, moment, http.RequestAborted), moment, null);
     }
 }

@@ -7,22 +7,15 @@ using EpiGrid.People;
 using EpiGrid.Tests.Infrastructure;
 using EpiGrid.Tests.People;
 using EpiGrid.WebHost.Auth;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EpiGrid.Tests.Alerts;
 
-/// <summary>The platform with a store blip in front of the silo's event log (every silo it starts).</summary>
-public sealed class AlertRecoveryApp : EpiGridApp
-{
-    public StoreBlip Blip { get; } = new();
-    protected override void DecorateSilo(IServiceCollection services) => Blip.Install(services);
-}
 
 /// <summary>
 /// Person alerts (fever at a check-in, a missed day) and escalations lost with the alert ledger (its writes failed, then
 /// its silo went down) come back from the store, each exactly once; a missed day whose event did not commit is not skipped.
 /// </summary>
-public sealed class PersonAlertRecoveryTests(AlertRecoveryApp app) : IClassFixture<AlertRecoveryApp>
+public sealed class PersonAlertRecoveryTests(StoreBlipApp app) : IClassFixture<StoreBlipApp>
 {
     static readonly TimeSpan RecoverWithin = TimeSpan.FromSeconds(40);
 

@@ -1,21 +1,14 @@
 using System.Net;
 using EpiGrid.Tests.Infrastructure;
 using EpiGrid.WebHost.Auth;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EpiGrid.Tests.Audit;
-
-public sealed class QueryRecordsApp : EpiGridApp
-{
-    public StoreBlip Blip { get; } = new();
-    protected override void DecorateSilo(IServiceCollection services) => Blip.Install(services);
-}
 
 /// <summary>
 /// Who asked what is recorded through the silo's event log like every other event (the web host writes nothing
 /// itself), and a query whose record the store cannot take now is not answered: 503, nothing shown unrecorded.
 /// </summary>
-public sealed class QueryRecordsTests(QueryRecordsApp app) : IClassFixture<QueryRecordsApp>
+public sealed class QueryRecordsTests(StoreBlipApp app) : IClassFixture<StoreBlipApp>
 {
     const string Stream = "audit:test-auditor";
 

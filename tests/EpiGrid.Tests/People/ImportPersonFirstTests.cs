@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using EpiGrid.People;
-using EpiGrid.Tests.Alerts;
 using EpiGrid.Tests.Infrastructure;
 using EpiGrid.WebHost.Auth;
 
@@ -13,7 +12,7 @@ namespace EpiGrid.Tests.People;
 /// commit failed leaves no traveller in the cell (an orphan no one could check in, code or release), and repeating the
 /// file completes what was missing.
 /// </summary>
-public sealed class ImportPersonFirstTests(AlertRecoveryApp app) : IClassFixture<AlertRecoveryApp>
+public sealed class ImportPersonFirstTests(StoreBlipApp app) : IClassFixture<StoreBlipApp>
 {
     const string Cell = "330108-004-001";
 
