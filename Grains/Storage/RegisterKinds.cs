@@ -1,4 +1,5 @@
 using EpiGrid.Geography;
+using EpiGrid.Grains.Alerts;
 using EpiGrid.Grains.Cells;
 using EpiGrid.Grains.People;
 using EpiGrid.People;
@@ -9,7 +10,8 @@ namespace EpiGrid.Grains.Storage;
 /// <summary>
 /// The streams a set of registers is folded from, and the documents one stream's events leave in them: the same folds
 /// and record factories the live writes use (<see cref="CellState.Apply"/> with <see cref="CellWrites"/>,
-/// <see cref="PersonState.Apply"/> with <see cref="PersonRecord.Of"/>), never a second reading of the events.
+/// <see cref="PersonState.Apply"/> with <see cref="PersonRecord.Of"/>, <see cref="AlertRecord.Apply"/> with the ledger's
+/// own transitions), never a second reading of the events. The resumption registers are not rebuilt (yet).
 /// </summary>
 public sealed record RegisterSource(StreamKind Kind, IReadOnlyList<IRegister> Registers, Func<string, IReadOnlyList<(object Data, long Version)>, IEnumerable<object>> Fold)
 {
@@ -27,6 +29,12 @@ public sealed record RegisterSource(StreamKind Kind, IReadOnlyList<IRegister> Re
             foreach (var (data, version) in events) state.Apply(data, version);
             // Every person's stream opens with an arrival (PersonDecider); one that does not has no watch to record.
             return state.Known ? [PersonRecord.Of(state, province.Options.UtcOffset)] : [];
+        }),
+        new(StreamKind.Alert, [RegisterOf<AlertRecord>.Alerts], (_, events) =>
+        {
+            AlertRecord? record = null;
+            foreach (var (data, _) in events) record = AlertRecord.Apply(record, data);
+            return record is null ? [] : [record];
         }),
     ];
 }
@@ -65,6 +73,11 @@ public sealed class RegisterOf<T>(
         (s, ids, ct) => s.Query<PersonRecord>().Where(r => r.Id.IsOneOf(ids)).ToListAsync(ct),
         (s, ct) => s.Query<PersonRecord>().Select(r => r.Id).ToListAsync(ct),
         (s, ids) => s.DeleteWhere<PersonRecord>(r => r.Id.IsOneOf(ids)));
+
+    public static readonly RegisterOf<AlertRecord> Alerts = new("alerts", r => r.Id,
+        (s, ids, ct) => s.Query<AlertRecord>().Where(r => r.Id.IsOneOf(ids)).ToListAsync(ct),
+        (s, ct) => s.Query<AlertRecord>().Select(r => r.Id).ToListAsync(ct),
+        (s, ids) => s.DeleteWhere<AlertRecord>(r => r.Id.IsOneOf(ids)));
 
     public string Name => name;
 

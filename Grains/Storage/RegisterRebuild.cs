@@ -52,6 +52,7 @@ public sealed class RegisterRebuild(IDocumentStore store, Province province, ILo
     {
         StreamKind.Cell => StreamKeys.Cell(""),
         StreamKind.Person => StreamKeys.Person(""),
+        StreamKind.Alert => StreamKeys.Alert(""),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no register follows this kind of stream"),
     };
 

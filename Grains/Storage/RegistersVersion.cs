@@ -9,7 +9,7 @@ namespace EpiGrid.Grains.Storage;
 /// </summary>
 public static class RegistersVersion
 {
-    /// <summary>1: cells, cases (ids scoped by county) and persons rebuilt from their streams.</summary>
+    /// <summary>1: cells, cases (ids scoped by county), persons and alerts rebuilt from their streams.</summary>
     public const int Current = 1;
 
     public const string Table = MartenSetup.Schema + ".registers_version";

@@ -7,7 +7,7 @@ public static class RegistersApi
     public static RouteGroupBuilder MapRegistersApi(this RouteGroupBuilder api)
     {
         api.MapPost("/admin/registers:rebuild", Rebuild).WithTags("Admin").WithName("rebuildRegisters").WithSummary(
-            "Rebuild the registers (cells, cases, persons) from the events, a page of streams at a time; answer each register's rows before and after and how many differed (admins).")
+            "Rebuild the registers (cells, cases, persons, alerts) from the events, a page of streams at a time; answer each register's rows before and after and how many differed (admins).")
             .ProducesProblems(403);
         return api;
     }

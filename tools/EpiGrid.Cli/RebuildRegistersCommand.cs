@@ -16,7 +16,7 @@ public static class RebuildRegistersCommand
 
     public static Command Create()
     {
-        var command = new Command("rebuild-registers", "Rebuild the registers (cells, cases, persons) from the events; report rows before, after and differing.");
+        var command = new Command("rebuild-registers", "Rebuild the registers (cells, cases, persons, alerts) from the events; report rows before, after and differing.");
         Api.AddTo(command);
         command.SetAction((parsed, cancellationToken) => Api.Run(async () =>
         {

@@ -16,7 +16,7 @@ public sealed class RegisterRebuildApp : EpiGridApp;
 /// </summary>
 public sealed class RegisterRebuildTests(RegisterRebuildApp app) : IClassFixture<RegisterRebuildApp>
 {
-    static readonly string[] Tables = ["mt_doc_cellrecord", "mt_doc_caserecord", "mt_doc_personrecord"];
+    static readonly string[] Tables = ["mt_doc_cellrecord", "mt_doc_caserecord", "mt_doc_personrecord", "mt_doc_alertrecord"];
 
     [Fact]
     public async Task Rebuilt_registers_equal_the_live_ones_and_rows_altered_by_hand_are_restored()
@@ -26,6 +26,7 @@ public sealed class RegisterRebuildTests(RegisterRebuildApp app) : IClassFixture
         live["mt_doc_cellrecord"].Count.ShouldBe(3);
         live["mt_doc_caserecord"].Count.ShouldBe(6);
         live["mt_doc_personrecord"].Count.ShouldBe(4);
+        live["mt_doc_alertrecord"].Values.ShouldContain(a => a["status"]!.GetValue<string>() == "acknowledged", "an acknowledged alert among them");
 
         // As `epigrid rebuild-registers` asks it: an admin's call; no other role may.
         using (var official = app.As(Roles.ProvinceOfficial))
@@ -34,7 +35,7 @@ public sealed class RegisterRebuildTests(RegisterRebuildApp app) : IClassFixture
         var answer = await admin.PostAsync("/api/v1/admin/registers:rebuild", null);
         answer.StatusCode.ShouldBe(HttpStatusCode.OK, await answer.Content.ReadAsStringAsync());
         var first = (await answer.Content.ReadFromJsonAsync<RegisterRebuildReport>())!;
-        first.Registers.Select(r => r.Register).ShouldBe(["cells", "cases", "persons"]);
+        first.Registers.Select(r => r.Register).ShouldBe(["cells", "cases", "persons", "alerts"]);
         first.Registers.ShouldAllBe(r => r.RowsDiffered == 0 && r.RowsBefore == r.RowsAfter, string.Join(", ", first.Registers));
         Same(await Snapshot(), live);
 
@@ -56,7 +57,7 @@ public sealed class RegisterRebuildTests(RegisterRebuildApp app) : IClassFixture
         Same(await Snapshot(), live);
     }
 
-    /// <summary>Cases and their status changes in three cells of two counties, travellers who are persons on watch, a check-in.</summary>
+    /// <summary>Cases and their status changes in three cells of two counties, travellers who are persons on watch, a check-in, an alert acknowledged.</summary>
     async Task Traffic()
     {
         string[] cells = ["330106-001-001", "330106-001-002", "330108-003-001"];
@@ -84,6 +85,15 @@ public sealed class RegisterRebuildTests(RegisterRebuildApp app) : IClassFixture
         (await worker.PostAsJsonAsync($"/api/v1/persons/{persons[1]}/check-ins",
             new { occurredAt = app.Clock.GetUtcNow().ToString("O"), temperature = 36.5, symptoms = Array.Empty<string>() }))
             .StatusCode.ShouldBe(HttpStatusCode.Created);
+        // A traveller from a high-risk area is a visit task for the cell's workers: one of them acknowledges it.
+        string? alertId = null;
+        await Eventually.True(async () =>
+        {
+            var alerts = (await worker.GetFromJsonAsync<JsonArray>($"/api/v1/alerts?cell={cells[2]}"))!;
+            alertId = alerts.FirstOrDefault()?["id"]?.GetValue<string>();
+            return alertId is not null;
+        }, TimeSpan.FromSeconds(30), "a visit task for the high-risk arrival");
+        (await worker.PostAsJsonAsync($"/api/v1/alerts/{alertId}/ack", new { note = "visited" })).IsSuccessStatusCode.ShouldBeTrue();
     }
 
     Task<RegisterRebuildReport> Rebuild() => app.Silo.Grains.GetGrain<IRegistersGrain>(0).Rebuild();
