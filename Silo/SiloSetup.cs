@@ -73,6 +73,9 @@ public static class SiloSetup
         // The schema's owner, used only at start-up for schema changes; the platform itself runs as ConnectionStrings:Marten.
         services.AddEpiGridMarten(marten, config.GetConnectionString("MartenMigration"));
         services.AddEpiGridAuditTrail();
+        // After the migration (the audit trail's installer), before the group commit and the seeding: hosted services start in order.
+        services.AddSingleton<RegisterRebuild>();
+        services.AddHostedService<StoreReadiness>();
         services.AddSingleton<GroupCommitLog>();
         services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<GroupCommitLog>());
         services.AddHostedService(sp => sp.GetRequiredService<GroupCommitLog>());

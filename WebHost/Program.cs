@@ -43,6 +43,7 @@ app.MapEpiGridPush(api);
 api.MapPersonsApi().MapImportsApi();
 api.MapResumptionApi();
 api.MapClusterApi();
+api.MapRegistersApi();
 app.MapEpiGridTelemetry();
 app.MapAdminDashboard();
 app.MapEpiGridWebApp(api);

@@ -182,10 +182,7 @@ public sealed class AlertLedgerGrain(
             case AcknowledgeRequest a when record.Status == AlertStatus.Acknowledged:
                 return new Step(a) { Record = record, Result = new CommandResult(Outcome.Unchanged, a.Id, Version: record.Seq) };
             case AcknowledgeRequest a:
-                var acknowledged = record with
-                {
-                    Status = AlertStatus.Acknowledged, AcknowledgedBy = a.By.Actor, AcknowledgedAt = now, Note = a.Note, Version = record.Version + 1,
-                };
+                var acknowledged = record.Acknowledged(a.By.Actor, now, a.Note);
                 return new Step(a)
                 {
                     Record = acknowledged,
@@ -198,7 +195,7 @@ public sealed class AlertLedgerGrain(
                 return new Step(e);
             case EscalateRequest e:
                 var escalation = AlertRules.Escalation(record.Alert, now);
-                var escalated = record with { EscalatedAs = escalation.Id, Version = record.Version + 1 };
+                var escalated = record.Escalated(escalation.Id);
                 return new Step(e)
                 {
                     Record = escalated,

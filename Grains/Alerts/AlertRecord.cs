@@ -31,6 +31,22 @@ public sealed record AlertRecord
         Audience = alert.Audience, RaisedAt = alert.RaisedAt, DueBy = alert.DueBy,
     };
 
+    /// <summary>The record after its acknowledgement (<see cref="AlertAcknowledged"/>): the ledger and the rebuild alike.</summary>
+    public AlertRecord Acknowledged(string by, DateTimeOffset at, string? note) =>
+        this with { Status = AlertStatus.Acknowledged, AcknowledgedBy = by, AcknowledgedAt = at, Note = note, Version = Version + 1 };
+
+    /// <summary>The record after its escalation (<see cref="AlertEscalated"/>).</summary>
+    public AlertRecord Escalated(string escalationId) => this with { EscalatedAs = escalationId, Version = Version + 1 };
+
+    /// <summary>The record after one more event of the alert's stream, as the ledger wrote it with that event.</summary>
+    public static AlertRecord? Apply(AlertRecord? record, object @event) => @event switch
+    {
+        AlertRaised e => Raised(e.Alert, e.Seq),
+        AlertAcknowledged e when record is not null => record.Acknowledged(e.Meta.Actor, e.Meta.OccurredAt, e.Note),
+        AlertEscalated e when record is not null => record.Escalated(e.EscalationId),
+        _ => record,
+    };
+
     public bool AwaitsEscalation => Status == AlertStatus.Open && DueBy is not null && EscalatedAs is null;
 
     public AlertView ToView() => new(Alert, Seq, Status, AcknowledgedBy, AcknowledgedAt, Note, EscalatedAs);

@@ -8,14 +8,7 @@ static class CellWrites
     public static StreamWrite For(CellState before, CellState after, IReadOnlyList<IEpiEvent> events)
     {
         var inserts = new List<object>();
-        var upserts = new List<object>
-        {
-            new CellRecord
-            {
-                Id = after.CellId, County = after.County, Name = after.Name, Households = after.Households,
-                Travellers = after.Travellers.Count, Version = after.Version,
-            },
-        };
+        var upserts = new List<object> { RecordOf(after) };
         foreach (var caseId in events.Select(CellState.CaseIdOf).OfType<string>().Distinct())
         {
             var record = CaseRecord.From(after.Cases[caseId], after.County);
@@ -26,4 +19,14 @@ static class CellWrites
         }
         return new StreamWrite(StreamKeys.Cell(after.CellId), before.Version, events, inserts, upserts);
     }
+
+    /// <summary>The cell's register row as it stands in <paramref name="state"/> (the live write and the rebuild alike).</summary>
+    public static CellRecord RecordOf(CellState state) => new()
+    {
+        Id = state.CellId, County = state.County, Name = state.Name, Households = state.Households,
+        Travellers = state.Travellers.Count, Version = state.Version,
+    };
+
+    /// <summary>Every case's register row as it stands in <paramref name="state"/> (what the live writes left, case by case).</summary>
+    public static IEnumerable<CaseRecord> CaseRecordsOf(CellState state) => state.Cases.Values.Select(f => CaseRecord.From(f, state.County));
 }

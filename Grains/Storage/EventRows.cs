@@ -1,5 +1,7 @@
 using Marten;
 using Npgsql;
+using E = EpiGrid.Grains.Storage.MartenTables.E;
+using St = EpiGrid.Grains.Storage.MartenTables.S;
 
 namespace EpiGrid.Grains.Storage;
 
@@ -12,11 +14,11 @@ namespace EpiGrid.Grains.Storage;
 /// Concurrency is the store's: a stream created twice breaks <c>mt_streams</c>' key, an append behind another breaks
 /// the unique (stream, version) of <c>mt_events</c>, an append to a missing stream its foreign key; each of these is a
 /// <see cref="StreamConflictException"/> (<see cref="IsStreamConflict"/>, or Marten's own exception for the same key,
-/// which its exception transforms raise for some of them: the group commit maps both).
+/// which its exception transforms raise for some of them: the group commit maps both). Every table, column and key
+/// name comes from <see cref="MartenTables"/>, which the silo checks against the database at start.
 /// </summary>
 public sealed class EventRows
 {
-    const string S = MartenSetup.Schema;
     const string Tenant = "*DEFAULT*";
 
     static readonly Dictionary<Type, (string Alias, string DotNet)> Names = StoredEvents.All.ToDictionary(
@@ -65,24 +67,24 @@ public sealed class EventRows
     {
         if (newStreams.Count > 0)
             session.QueueSqlCommand($"""
-                insert into {S}.mt_streams (id, type, version, timestamp, tenant_id)
+                insert into {MartenTables.Streams} ({St.Id}, {St.Type}, {St.Version}, {St.Timestamp}, {St.TenantId})
                 select t.id, null, t.v, now(), '{Tenant}' from unnest(?::varchar[], ?::bigint[]) as t(id, v)
                 """, newStreams.ToArray(), newVersions.ToArray());
         if (ids.Count > 0)
             // ORDER BY before nextval (PostgreSQL evaluates volatile output expressions after the sort): sequence numbers
             // follow the write order, and the chain trigger sees a stream's versions in order.
             session.QueueSqlCommand($"""
-                insert into {S}.mt_events (seq_id, id, stream_id, version, data, bdata, type, tenant_id, timestamp, mt_dotnet_type, is_archived)
-                select nextval('{S}.mt_events_sequence'), t.id, t.stream, t.version, t.body::jsonb, null, t.type, '{Tenant}', now(), t.dotnet, false
+                insert into {MartenTables.Events} ({E.SeqId}, {E.Id}, {E.StreamId}, {E.Version}, {E.Data}, {E.BData}, {E.Type}, {E.TenantId}, {E.Timestamp}, {E.DotNetType}, {E.IsArchived})
+                select nextval('{MartenTables.EventSequence}'), t.id, t.stream, t.version, t.body::jsonb, null, t.type, '{Tenant}', now(), t.dotnet, false
                 from unnest(?::uuid[], ?::varchar[], ?::bigint[], ?::text[], ?::varchar[], ?::varchar[])
                      with ordinality as t(id, stream, version, body, type, dotnet, ord)
                 order by t.ord
                 """, ids.ToArray(), streams.ToArray(), versions.ToArray(), bodies.ToArray(), types.ToArray(), dotNetTypes.ToArray());
         if (movedStreams.Count > 0)
             session.QueueSqlCommand($"""
-                update {S}.mt_streams s set version = greatest(s.version, t.v), timestamp = now()
+                update {MartenTables.Streams} s set {St.Version} = greatest(s.{St.Version}, t.v), {St.Timestamp} = now()
                 from (select id, max(v) as v from unnest(?::varchar[], ?::bigint[]) as u(id, v) group by id) as t
-                where s.id = t.id
+                where s.{St.Id} = t.id
                 """, movedStreams.ToArray(), movedVersions.ToArray());
     }
 
@@ -91,7 +93,7 @@ public sealed class EventRows
     {
         for (var x = e; x is not null; x = x.InnerException)
             if (x is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ForeignKeyViolation } p
-                && p.ConstraintName is "pkey_mt_streams_id" or "pk_mt_events_stream_and_version" or "fkey_mt_events_stream_id")
+                && p.ConstraintName is MartenTables.StreamsKey or MartenTables.StreamVersionKey or MartenTables.EventStreamForeignKey)
                 return true;
         return false;
     }

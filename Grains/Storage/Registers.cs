@@ -2,7 +2,7 @@ namespace EpiGrid.Grains.Storage;
 
 // Registers are documents written in the same transaction as the events they follow, so they are never
 // ahead of or behind the history. They let a county reconcile with one indexed query instead of reading
-// every cell's stream. They can always be rebuilt from the events.
+// every cell's stream. They can always be rebuilt from the events (RegisterRebuild, `epigrid rebuild-registers`).
 
 /// <summary>
 /// The latest fact of one case. Id = county and case id (<see cref="IdOf"/>): a case id is unique within its county,

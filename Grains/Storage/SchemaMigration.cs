@@ -19,7 +19,7 @@ public sealed record DatabaseRoles(string Application, string? Migration)
 
 /// <summary>
 /// Everything that changes the schema, run once at each silo start before anything is written: Marten's tables, the
-/// event chain (<see cref="EventChainSql"/>), the reminder table, and the application role's rights.
+/// event chain (<see cref="EventChainSql"/>), the reminder table, the registers' version, and the application role's rights.
 /// </summary>
 public sealed partial class SchemaMigration(DatabaseRoles roles, ILogger<SchemaMigration> log)
 {
@@ -35,6 +35,7 @@ public sealed partial class SchemaMigration(DatabaseRoles roles, ILogger<SchemaM
         await connection.OpenAsync(cancellationToken);
         await EventChain.Install(connection, cancellationToken);
         await Execute(connection, PostgresReminderTable.InstallSql, cancellationToken);
+        await Execute(connection, RegistersVersion.InstallSql, cancellationToken);
         if (roles.Migration is null)
         {
             log.LogWarning("No ConnectionStrings:MartenMigration: the platform runs as the owner of its schema, which can disable the event chain's triggers");

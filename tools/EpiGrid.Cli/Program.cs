@@ -5,6 +5,7 @@ using EpiGrid.Cli;
 var root = new RootCommand("EpiGrid from the command line: talks to a running web host over its HTTP API.");
 root.Add(ExportCommand.Create());
 root.Add(VerifyCommand.Create());
+root.Add(RebuildRegistersCommand.Create());
 root.Add(WatchCommand.Create());
 root.Add(ProbeCommand.Create());
 root.Add(ImportCommand.Create());

@@ -100,7 +100,7 @@ public sealed class ImportTests(ImportApp app, ITestOutputHelper output) : IClas
 
     static long Percentile(List<long> values, double p) => values.Order().ElementAt((int)Math.Min(values.Count - 1, Math.Floor(p * values.Count)));
 
-    static async Task<JsonObject> Upload(HttpClient client, byte[] csv)
+    internal static async Task<JsonObject> Upload(HttpClient client, byte[] csv)
     {
         var response = await client.PostAsync("/api/v1/imports/arrivals", new ByteArrayContent(csv) { Headers = { ContentType = new("text/csv") } });
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
@@ -108,7 +108,7 @@ public sealed class ImportTests(ImportApp app, ITestOutputHelper output) : IClas
     }
 
     /// <summary>Rows over the seeded cells; every 1/50th of the way a row is broken in one of five ways.</summary>
-    static (byte[] Csv, List<(int Line, string Field)> Bad) Generate(int rows, List<string> cells)
+    internal static (byte[] Csv, List<(int Line, string Field)> Bad) Generate(int rows, List<string> cells)
     {
         var text = new StringBuilder("idNumber,name,phone,originArea,originRisk,arrivedAt,mode,source,sourceRecordId,cellId\n");
         var bad = new List<(int, string)>();
