@@ -93,7 +93,7 @@ public sealed class EventRows
     {
         for (var x = e; x is not null; x = x.InnerException)
             if (x is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ForeignKeyViolation } p
-                && p.ConstraintName is MartenTables.StreamsKey or MartenTables.StreamVersionKey or MartenTables.EventStreamForeignKey)
+                && p.ConstraintName is MartenTables.StreamsPrimaryIndex or MartenTables.StreamVersionIndex or MartenTables.EventStreamConstraint)
                 return true;
         return false;
     }

@@ -31,8 +31,8 @@ public static class MartenTables
     }
 
     /// <summary>The keys that guard streams (<see cref="EventRows.IsStreamConflict"/>).</summary>
-    public const string StreamsKey = "pkey_mt_streams_id", StreamVersionKey = "pk_mt_events_stream_and_version",
-        EventStreamForeignKey = "fkey_mt_events_stream_id";
+    public const string StreamsPrimaryIndex = "pkey_mt_streams_id", StreamVersionIndex = "pk_mt_events_stream_and_version",
+        EventStreamConstraint = "fkey_mt_events_stream_id";
 
     /// <summary>Every column relied on, with the PostgreSQL types (information_schema <c>data_type</c>) that fit how it is used.</summary>
     public static readonly IReadOnlyList<(string Table, string Column, string[] Types)> Columns =
@@ -58,7 +58,7 @@ public static class MartenTables
     /// <summary>Constraints (or unique indexes) relied on, by table.</summary>
     public static readonly IReadOnlyList<(string Table, string Name)> Keys =
     [
-        ("mt_streams", StreamsKey), ("mt_events", StreamVersionKey), ("mt_events", EventStreamForeignKey),
+        ("mt_streams", StreamsPrimaryIndex), ("mt_events", StreamVersionIndex), ("mt_events", EventStreamConstraint),
     ];
 
     /// <summary>Sequences relied on.</summary>

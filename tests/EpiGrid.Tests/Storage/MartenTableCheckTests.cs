@@ -33,20 +33,20 @@ public sealed class MartenTableCheckTests
         // release expects (the names here, in 9.58): a release expecting other names would leave these missing, so the
         // silo below starts without the migration, on the store as it is.
         await Execute(database, $"alter table epigrid.mt_events rename column {MartenTables.E.DotNetType} to dotnet_type_renamed");
-        await Execute(database, $"alter table epigrid.mt_events rename constraint {MartenTables.EventStreamForeignKey} to renamed_stream_foreign_key");
-        await Execute(database, $"alter index epigrid.{MartenTables.StreamVersionKey} rename to renamed_stream_version_key");
+        await Execute(database, $"alter table epigrid.mt_events rename constraint {MartenTables.EventStreamConstraint} to renamed_stream_foreign_key");
+        await Execute(database, $"alter index epigrid.{MartenTables.StreamVersionIndex} rename to renamed_stream_version_key");
         await using (var connection = new NpgsqlConnection(database.ConnectionString))
         {
             await connection.OpenAsync();
             var problems = await MartenTableCheck.Problems(connection, CancellationToken.None);
             problems.ShouldContain($"column epigrid.mt_events.{MartenTables.E.DotNetType} is missing");
-            problems.ShouldContain($"constraint {MartenTables.StreamVersionKey} on epigrid.mt_events is missing");
-            problems.ShouldContain($"constraint {MartenTables.EventStreamForeignKey} on epigrid.mt_events is missing");
+            problems.ShouldContain($"constraint {MartenTables.StreamVersionIndex} on epigrid.mt_events is missing");
+            problems.ShouldContain($"constraint {MartenTables.EventStreamConstraint} on epigrid.mt_events is missing");
         }
         var refused = await Should.ThrowAsync<InvalidOperationException>(() => Start(database, migrate: false));
         refused.Message.ShouldContain("Marten " + MartenTables.MartenVersion);
         refused.Message.ShouldContain($"column epigrid.mt_events.{MartenTables.E.DotNetType} is missing");
-        refused.Message.ShouldContain($"constraint {MartenTables.StreamVersionKey} on epigrid.mt_events is missing");
+        refused.Message.ShouldContain($"constraint {MartenTables.StreamVersionIndex} on epigrid.mt_events is missing");
     }
 
     static Task<TestSilo> Start(TestDatabase database, bool migrate = true) =>
