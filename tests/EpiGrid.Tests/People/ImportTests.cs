@@ -15,6 +15,14 @@ public sealed class ImportApp : PushApp
 {
     public const int SeededCells = 3000;
     public override IDictionary<string, string?> SiloSettings => new Dictionary<string, string?> { ["Seeding:Cells"] = SeededCells.ToString() };
+
+    /// <summary>The ids of the cells this platform seeds, as the seeder plans them.</summary>
+    public static List<string> SeededCellIds()
+    {
+        var province = Geography.Province.Load(new Geography.GeographyOptions(), AppContext.BaseDirectory);
+        var counts = CellPlan.CountsPerCounty(province.Counties, SeededCells);
+        return province.Counties.SelectMany(c => CellPlan.CellsOf(c, counts[c.Code], new SeedingOptions())).Select(c => c.CellId).ToList();
+    }
 }
 
 /// <summary>The bulk arrivals import: the size of the 2020 Hubei list, with bad rows in it, twice.</summary>
@@ -25,9 +33,7 @@ public sealed class ImportTests(ImportApp app, ITestOutputHelper output) : IClas
     [Fact]
     public async Task A_large_csv_imports_every_good_row_reports_each_bad_one_precisely_and_adds_nothing_the_second_time()
     {
-        var province = Geography.Province.Load(new Geography.GeographyOptions(), AppContext.BaseDirectory);
-        var counts = CellPlan.CountsPerCounty(province.Counties, ImportApp.SeededCells);
-        var cells = province.Counties.SelectMany(c => CellPlan.CellsOf(c, counts[c.Code], new SeedingOptions())).Select(c => c.CellId).ToList();
+        var cells = ImportApp.SeededCellIds();
         var (csv, bad) = Generate(Rows, cells);
         using var ingest = app.As(Roles.Ingest);
         ingest.Timeout = TimeSpan.FromMinutes(10);
