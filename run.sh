@@ -53,7 +53,8 @@ pids+=($!)
 deploy/local/wait-for.sh port "${Cluster__GatewayPort:-30000}" 180
 
 echo "Starting the web host on $urls (log: $data/logs/web.log)..."
-(cd WebHost/bin/Release/net10.0 && exec dotnet EpiGrid.WebHost.dll --urls "$urls") >"$data/logs/web.log" 2>&1 &
+# The web host speaks to grains only: it is not given the database credentials.
+(cd WebHost/bin/Release/net10.0 && exec env -u ConnectionStrings__Marten -u ConnectionStrings__MartenMigration dotnet EpiGrid.WebHost.dll --urls "$urls") >"$data/logs/web.log" 2>&1 &
 pids+=($!)
 deploy/local/wait-for.sh http "${urls%%;*}/health/ready" 180
 

@@ -8,8 +8,9 @@ using EpiGrid.People;
 using EpiGrid.Grains.Audit;
 using EpiGrid.Grains.Alerts;
 using EpiGrid.Grains.Cells;
-using EpiGrid.Grains.Cluster;
+using EpiGrid.Cluster;
 using EpiGrid.Grains.Counties;
+using EpiGrid.Grains.History;
 using EpiGrid.Grains.Provinces;
 using EpiGrid.Grains.Resumption;
 using EpiGrid.Grains.Seeding;
@@ -73,6 +74,7 @@ public static class SiloSetup
         // The schema's owner, used only at start-up for schema changes; the platform itself runs as ConnectionStrings:Marten.
         services.AddEpiGridMarten(marten, config.GetConnectionString("MartenMigration"));
         services.AddEpiGridAuditTrail();
+        services.AddEpiGridHistory(marten);
         // After the migration (the audit trail's installer), before the group commit and the seeding: hosted services start in order.
         services.AddSingleton<RegisterRebuild>();
         services.AddHostedService<StoreReadiness>();

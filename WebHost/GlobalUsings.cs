@@ -1,6 +1,8 @@
 global using System.Text.Json;
+global using EpiGrid.Audit;
 global using EpiGrid.Contracts;
 global using EpiGrid.Domain;
+global using EpiGrid.Events;
 global using EpiGrid.Geography;
 global using EpiGrid.Rules;
 global using EpiGrid.WebHost.Auth;

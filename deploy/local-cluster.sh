@@ -85,7 +85,8 @@ up() {
   for j in $(seq 1 $webs); do
     local url=http://127.0.0.1:$((web_port + j - 1))
     echo "Starting web host $j on $url (log: $data/logs/web$j.log)..."
-    (cd WebHost/bin/Release/net10.0 && exec nohup dotnet EpiGrid.WebHost.dll --urls "$url") >"$data/logs/web$j.log" 2>&1 &
+    # A web host speaks to grains only: it is not given the database credentials.
+    (cd WebHost/bin/Release/net10.0 && exec env -u ConnectionStrings__Marten -u ConnectionStrings__MartenMigration nohup dotnet EpiGrid.WebHost.dll --urls "$url") >"$data/logs/web$j.log" 2>&1 &
     record web "web$j" $! "$url"
   done
   for j in $(seq 1 $webs); do deploy/local/wait-for.sh http "http://127.0.0.1:$((web_port + j - 1))/health/ready" 180; done

@@ -8,23 +8,24 @@ namespace EpiGrid.Rules;
 /// Weights and cut-offs of the Zhejiang five-colour map. The official values were never published:
 /// these defaults are illustrative and documented in the README; deployments set their own.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("epigrid.zhejiang5-parameters")]
 public sealed record Zhejiang5Parameters
 {
-    public double ConfirmedWeight { get; init; } = 0.35;
+    [Id(0)] public double ConfirmedWeight { get; init; } = 0.35;
     /// <summary>Cumulative confirmed cases at which the confirmed indicator saturates at 1.</summary>
-    public double ConfirmedSaturation { get; init; } = 100;
-    public double LocalShareWeight { get; init; } = 0.20;
-    public double ClusterWeight { get; init; } = 0.25;
-    public double ClusterSaturation { get; init; } = 3;
+    [Id(1)] public double ConfirmedSaturation { get; init; } = 100;
+    [Id(2)] public double LocalShareWeight { get; init; } = 0.20;
+    [Id(3)] public double ClusterWeight { get; init; } = 0.25;
+    [Id(4)] public double ClusterSaturation { get; init; } = 3;
     /// <summary>New cases in the last 7 days: the indicator Zhejiang added on 12 February 2020.</summary>
-    public double NewCasesWeight { get; init; } = 0.20;
-    public double NewCasesSaturation { get; init; } = 10;
-    public double RedFrom { get; init; } = 60;
-    public double OrangeFrom { get; init; } = 40;
-    public double YellowFrom { get; init; } = 20;
+    [Id(5)] public double NewCasesWeight { get; init; } = 0.20;
+    [Id(6)] public double NewCasesSaturation { get; init; } = 10;
+    [Id(7)] public double RedFrom { get; init; } = 60;
+    [Id(8)] public double OrangeFrom { get; init; } = 40;
+    [Id(9)] public double YellowFrom { get; init; } = 20;
     /// <summary>Quiet days that step a county down one level, and two levels.</summary>
-    public int StepDownOneAfterQuietDays { get; init; } = 3;
-    public int StepDownTwoAfterQuietDays { get; init; } = 7;
+    [Id(10)] public int StepDownOneAfterQuietDays { get; init; } = 3;
+    [Id(11)] public int StepDownTwoAfterQuietDays { get; init; } = 7;
 
     /// <summary>A short fingerprint of these values, part of the rule version so history records which weights decided.</summary>
     public string Fingerprint()

@@ -1,46 +1,21 @@
 using System.Diagnostics.Metrics;
+using EpiGrid.Telemetry;
 
 namespace EpiGrid.Grains.Telemetry;
 
 /// <summary>
-/// EpiGrid's own instruments (meter "EpiGrid"), next to the ones Orleans ("Microsoft.Orleans": orleans-grains per
-/// grain type), ASP.NET Core and Npgsql publish. Silos and web hosts export them through OpenTelemetry.
+/// The silo's own instruments (meter "EpiGrid", <see cref="TelemetryNames"/>), next to the ones Orleans, ASP.NET Core and
+/// Npgsql publish. The web hosts' instruments under the same meter name are in WebHost/Observability/IngestMetrics.cs.
 /// </summary>
 public static class EpiGridMetrics
 {
-    public const string MeterName = "EpiGrid";
+    public const string MeterName = TelemetryNames.MeterName;
 
-    /// <summary>.NET's own meters, in every process: the runtime (GC, heap, thread pool, locks), outgoing HTTP and DNS.</summary>
-    public static readonly string[] PlatformMeters = ["System.Runtime", "System.Net.Http", "System.Net.NameResolution"];
-
-    /// <summary>
-    /// Every meter a silo or web host exports: ours, Orleans' (orleans-grains: activations per grain type), Npgsql's and
-    /// .NET's. Written after <see cref="PlatformMeters"/>: static fields initialise in the order they are written.
-    /// </summary>
-    public static readonly string[] Meters = [MeterName, "Microsoft.Orleans", "Npgsql", .. PlatformMeters];
-
-    /// <summary>Trace sources: Orleans grain calls (with activity propagation on), Npgsql commands, Marten.</summary>
-    public static readonly string[] TraceSources = ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Npgsql", "Marten"];
     static readonly Meter Meter = new(MeterName);
-
-    /// <summary>Reports answered by the API (single requests and batch items).</summary>
-    public static readonly Counter<long> ReportsIngested = Meter.CreateCounter<long>("epigrid.reports.ingested", "{report}",
-        "Reports the API answered, by outcome (recorded, repeated, refused, unavailable, failed) and via (single, batch)");
 
     /// <summary>One group-commit transaction: how long the Marten append took.</summary>
     public static readonly Histogram<double> AppendDuration = Meter.CreateHistogram<double>("epigrid.eventlog.append.duration", "ms",
         "Duration of one group-commit transaction (Marten SaveChanges)");
-
-    /// <summary>Counts one answered report under its outcome (from the HTTP status its single endpoint answers).</summary>
-    public static void Ingested(int status, bool duplicate, string via) =>
-        ReportsIngested.Add(1, new KeyValuePair<string, object?>("outcome", status switch
-        {
-            >= 200 and < 300 when duplicate => "repeated",
-            >= 200 and < 300 => "recorded",
-            503 => "unavailable",
-            >= 500 => "failed",
-            _ => "refused",
-        }), new KeyValuePair<string, object?>("via", via));
 
     public static readonly Histogram<long> EventsPerCommit = Meter.CreateHistogram<long>("epigrid.eventlog.commit.events", "{event}",
         "Events written by one group-commit transaction");

@@ -1,4 +1,4 @@
-using EpiGrid.Grains.Cluster;
+using EpiGrid.Cluster;
 using Orleans.Connections.Security;
 using Orleans.Hosting;
 

@@ -1,4 +1,5 @@
 using EpiGrid.Grains.Telemetry;
+using EpiGrid.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -38,14 +39,14 @@ public static class SiloTelemetry
             .ConfigureResource(r => r.AddService("epigrid-silo", serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(EpiGridMetrics.Meters);
+                metrics.AddMeter(TelemetryNames.Meters);
                 if (options.MetricsPort > 0)
                     metrics.AddPrometheusHttpListener(o => (o.Host, o.Port) = (options.MetricsHost, options.MetricsPort));
                 if (otlp) metrics.AddOtlpExporter();
             })
             .WithTracing(tracing =>
             {
-                tracing.AddSource(EpiGridMetrics.TraceSources);
+                tracing.AddSource(TelemetryNames.TraceSources);
                 if (otlp) tracing.AddOtlpExporter();
             })
             // Log records, with their trace ids, to the same collector as metrics and traces (the console keeps its own).

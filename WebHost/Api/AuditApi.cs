@@ -30,7 +30,7 @@ public static class AuditApi
     }
 
     static async Task<Results<Ok<AuditEventsPage>, ProblemHttpResult>> Events(
-        HttpContext http, AuditStore store, QueryRecords records, HeavyReadGate heavy,
+        HttpContext http, IGrainFactory grains, QueryRecords records, HeavyReadGate heavy,
         string? stream, string? county, string? person, string? kind, DateTimeOffset? from, DateTimeOffset? to,
         string? time, int? page, int? pageSize, string? personalData, string? reason)
     {
@@ -47,13 +47,10 @@ public static class AuditApi
         if (busy is not null) return busy.ToResult(http);
         using var _ = read;
         int number = page ?? 1, size = pageSize ?? DefaultPageSize;
-        var rows = new List<AuditEvent>(size + 1);
+        IReadOnlyList<StoredRow> rows;
         try
         {
-            await using var snapshot = await store.OpenSnapshot(read!.Token, read.Timeout);
-            await foreach (var row in store.ReadRows(query.Where, query.Parameters,
-                               $"order by seq_id limit {size + 1} offset {(long)(number - 1) * size}", read.Token, snapshot))
-                rows.Add(Describe(row, clear));
+            rows = await grains.GetGrain<IHistoryGrain>(0).Events(query.Filter, (long)(number - 1) * size, size + 1, read!.Timeout, read.Token);
         }
         catch (Exception e) when (read!.TimedOut(e))
         {
@@ -62,21 +59,20 @@ public static class AuditApi
         // Recorded once read, before it is answered: a query stopped by its timeout showed nothing.
         await records.Record(http, "events", why);
         var more = rows.Count > size;
-        if (more) rows.RemoveAt(size);
-        return TypedResults.Ok(new AuditEventsPage(number, size, more, rows));
+        return TypedResults.Ok(new AuditEventsPage(number, size, more, rows.Take(size).Select(row => Describe(row, clear)).ToList()));
     }
 
     static async Task<Results<Ok<ColourExplanation>, ProblemHttpResult>> Why(
-        string code, string ruleSet, HttpContext http, Province province, RuleBook rules, ColourExplanations explanations,
+        string code, string ruleSet, HttpContext http, Province province, RuleBook rules, IGrainFactory grains,
         QueryRecords records, [FromKeyedServices(Clocks.Domain)] TimeProvider clock, DateTimeOffset? at, DateTimeOffset? knownAt)
     {
         if (province.Find(code) is null) return Problems.NotFound($"There is no county {code} in {province.Options.ProvinceNameEn}.").ToResult(http);
-        if (rules.Find(ruleSet) is not { } rules1)
+        if (rules.Find(ruleSet) is null)
             return Problems.NotFound($"There is no rule set {ruleSet}; known: {string.Join(", ", rules.RuleSets.Select(r => r.Name))}.").ToResult(http);
         if (AuditAccess.Of(http).Refusal(code) is { } refused) return refused.ToResult(http);
-        if (Moment.Refusal(at, knownAt, clock.GetUtcNow(), asOfField: "at") is { } badMoment) return badMoment.ToResult(http);
+        if (Moments.Refusal(at, knownAt, clock.GetUtcNow(), asOfField: "at") is { } badMoment) return badMoment.ToResult(http);
         await records.Record(http, "why");
-        return TypedResults.Ok(await explanations.Explain(code, rules1, Moment.From(at, knownAt, clock.GetUtcNow()), http.RequestAborted));
+        return TypedResults.Ok(await grains.GetGrain<IHistoryGrain>(0).Explain(code, ruleSet, Moment.From(at, knownAt, clock.GetUtcNow()), http.RequestAborted));
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ public static class AuditDigestsApi
             "Every province digest with its key id, public key, ECDSA P-256 signature and signed statement, as a file to keep outside the platform (auditors and admins).")
             .ProducesProblems(403);
         audit.MapPost("/verify/digests", Check).WithName("verifyDigests").WithSummary(
-            $"Whether the store's chain still folds to each digest of an exported file (at most {DigestArchive.MaxClaims} a request); breaks name the sequence (auditors and admins). Check signatures yourself (epigrid verify --digests).")
+            $"Whether the store's chain still folds to each digest of an exported file (at most {DigestClaims.MaxClaims} a request); breaks name the sequence (auditors and admins). Check signatures yourself (epigrid verify --digests).")
             .ProducesProblems(400, 403);
         return audit;
     }
@@ -22,21 +22,21 @@ public static class AuditDigestsApi
             ? null
             : Problems.Forbidden($"Role '{Jurisdiction.Of(http.User).Role}' may not export or check province digests: auditors and admins do.");
 
-    static async Task<Results<Ok<DigestFile>, ProblemHttpResult>> Export(HttpContext http, DigestArchive archive, QueryRecords records)
+    static async Task<Results<Ok<DigestFile>, ProblemHttpResult>> Export(HttpContext http, IGrainFactory grains, QueryRecords records)
     {
         if (Refusal(http) is { } refused) return refused.ToResult(http);
-        var file = await archive.Export(http.RequestAborted);
+        var file = await grains.GetGrain<IHistoryGrain>(0).Digests(http.RequestAborted);
         await records.Record(http, "digests");
         http.Response.Headers.ContentDisposition = "attachment; filename=epigrid-province-digests.json";
         return TypedResults.Ok(file);
     }
 
     static async Task<Results<Ok<VerifyResponse>, ProblemHttpResult>> Check(
-        DigestCheckRequest? body, HttpContext http, [FromKeyedServices(HeavyRead.Verify)] DigestArchive archive, QueryRecords records, HeavyReadGate heavy)
+        DigestCheckRequest? body, HttpContext http, IGrainFactory grains, QueryRecords records, HeavyReadGate heavy)
     {
         if (Refusal(http) is { } refused) return refused.ToResult(http);
         var errors = new FieldErrors();
-        var claims = DigestArchive.Read(body, errors);
+        var claims = DigestClaims.Read(body, errors);
         if (claims is null) return errors.ToProblem().ToResult(http);
         var (read, busy) = heavy.Enter(http, HeavyRead.Verify);
         if (busy is not null) return busy.ToResult(http);
@@ -44,7 +44,7 @@ public static class AuditDigestsApi
         IReadOnlyList<ChainBreak> breaks;
         try
         {
-            breaks = await archive.Check(claims, read!.Token);
+            breaks = await grains.GetGrain<IHistoryGrain>(0).CheckDigests(claims, read!.Timeout, read.Token);
         }
         catch (Exception e) when (read!.TimedOut(e))
         {

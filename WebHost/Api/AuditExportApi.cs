@@ -20,7 +20,7 @@ public static class AuditExportApi
     }
 
     static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> Export(
-        HttpContext http, AuditStore store, EventExport export, QueryRecords records, HeavyReadGate heavy,
+        HttpContext http, IGrainFactory grains, EventExport export, QueryRecords records, HeavyReadGate heavy,
         string? county, DateTimeOffset? from, DateTimeOffset? to, string? time, string? format, string? personalData, string? reason)
     {
         ExportFormat? chosen = format?.ToLowerInvariant() switch { null or "ndjson" => ExportFormat.Ndjson, "csv" => ExportFormat.Csv, _ => null };
@@ -38,13 +38,13 @@ public static class AuditExportApi
         if (busy is not null) return busy.ToResult(http);
         http.Response.RegisterForDispose(read!);
         long count;
-        AuditStore.Snapshot snapshot;
+        var rows = grains.GetGrain<IEventExportGrain>(Guid.NewGuid());
+        // The snapshot is given back when the response ends, however it ends (the grain also gives it up after the timeout).
+        http.Response.RegisterForDisposeAsync(new Closing(rows));
         try
         {
-            // The count and the rows come from one snapshot: events committed while the export streams are in neither.
-            snapshot = await store.OpenSnapshot(read.Token, read.Timeout);
-            http.Response.RegisterForDisposeAsync(snapshot);
-            count = await store.Count(query.Where, query.Parameters, read.Token, snapshot);
+            // The count and the rows come from one snapshot in the silo: events committed while the export streams are in neither.
+            count = await rows.Open(query.Filter, read.Timeout, read.Token);
         }
         catch (Exception e) when (read.TimedOut(e))
         {
@@ -56,23 +56,23 @@ public static class AuditExportApi
         return TypedResults.Stream(async output =>
         {
             var counted = new CountingStream(output);
-            var rows = new StrongBox<long>();
+            var written = new StrongBox<long>();
             var complete = false;
             await using var cut = read.Token.Register(http.Abort);
             try
             {
-                await export.Write(counted, query, chosen!.Value, clear, read.Token, snapshot, rows);
+                await export.Write(counted, rows, chosen!.Value, clear, read.Token, written);
                 complete = true;
             }
             finally
             {
-                await records.RecordExport(http, county, clear ? why : null, rows.Value, counted.Written, complete);
+                await records.RecordExport(http, county, clear ? why : null, written.Value, counted.Written, complete);
             }
         }, contentType, $"epigrid-events-{county ?? "province"}.{extension}");
     }
 
     static async Task<Results<Ok<VerifyResponse>, ProblemHttpResult>> Verify(
-        HttpContext http, [FromKeyedServices(HeavyRead.Verify)] ChainVerifier verifier, QueryRecords records, HeavyReadGate heavy)
+        HttpContext http, IGrainFactory grains, QueryRecords records, HeavyReadGate heavy)
     {
         var caller = Jurisdiction.Of(http.User);
         // Verification is an audit act and reads every event: auditors (and admins, who run the platform), not officials.
@@ -84,7 +84,7 @@ public static class AuditExportApi
         VerifyResponse verified;
         try
         {
-            verified = await verifier.Verify(null, read!.Token);
+            verified = await grains.GetGrain<IHistoryGrain>(0).Verify(read!.Timeout, read.Token);
         }
         catch (Exception e) when (read!.TimedOut(e))
         {
@@ -92,5 +92,15 @@ public static class AuditExportApi
         }
         await records.Record(http, "verify");
         return TypedResults.Ok(verified);
+    }
+
+    /// <summary>Closes an export's snapshot in the silo when the response is disposed.</summary>
+    sealed class Closing(IEventExportGrain rows) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try { await rows.Close(); }
+            catch (Exception) { /* the silo gives the snapshot up after its timeout anyway */ }
+        }
     }
 }

@@ -14,21 +14,22 @@ public static class AuditWhatIfApi
     }
 
     static async Task<Results<Ok<WhatIfResponse>, ProblemHttpResult>> Run(
-        WhatIfRequest? body, HttpContext http, WhatIf whatIf, QueryRecords records, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
+        WhatIfRequest? body, HttpContext http, WhatIfRequests requests, IGrainFactory grains, QueryRecords records, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
     {
         if (AuditAccess.Of(http).Refusal(null) is { } refused) return refused.ToResult(http);
         var request = body ?? new WhatIfRequest();
         var errors = new FieldErrors();
-        var ruleSet = whatIf.RuleSet(request, errors);
+        var ruleSet = requests.RuleSet(request, errors);
         if (request.From is null) errors.Add("from", "Required: the start of the period.");
         if (request.To is null) errors.Add("to", "Required: the end of the period.");
         else if (request.From is not null && request.To <= request.From) errors.Add("to", "Must be after from.");
-        else if (request.From is not null && request.To - request.From > WhatIf.LongestPeriod)
-            errors.Add("to", $"The period may last at most {WhatIf.LongestPeriod.TotalDays} days.");
+        else if (request.From is not null && request.To - request.From > WhatIfRequests.LongestPeriod)
+            errors.Add("to", $"The period may last at most {WhatIfRequests.LongestPeriod.TotalDays} days.");
         if (errors.Any) return errors.ToProblem().ToResult(http);
 
         await records.Record(http, "what-if");
-        return TypedResults.Ok(await whatIf.Run(ruleSet!, request.From!.Value, request.To!.Value,
+        var (name, parameters) = ruleSet!.Value;
+        return TypedResults.Ok(await grains.GetGrain<IHistoryGrain>(0).WhatIf(name, parameters, request.From!.Value, request.To!.Value,
             request.KnownAt ?? clock.GetUtcNow(), http.RequestAborted));
     }
 }

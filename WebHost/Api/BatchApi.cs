@@ -79,7 +79,7 @@ public static class BatchApi
                 foreach (var result in await Execute(grains, cell.Key, cell.ToList(), log))
                     results[result.Index] = result;
             });
-        foreach (var r in results) EpiGrid.Grains.Telemetry.EpiGridMetrics.Ingested(r.Status, r.Duplicate == true, "batch");
+        foreach (var r in results) Observability.IngestMetrics.Ingested(r.Status, r.Duplicate == true, "batch");
         return TypedResults.Ok(new BatchResponse(results));
     }
 

@@ -26,7 +26,7 @@ public sealed class CellCommandSender(IClusterClient grains, Province province)
 
         var results = await grains.GetGrain<ICellGrain>(cellId).Execute([command]);
         var result = results.Count == 1 ? results[0] : throw new InvalidOperationException($"Cell {cellId} answered {results.Count} results to 1 command.");
-        EpiGrid.Grains.Telemetry.EpiGridMetrics.Ingested(CommandOutcomes.StatusOf(result), result.Outcome == Outcome.Unchanged, "single");
+        Observability.IngestMetrics.Ingested(CommandOutcomes.StatusOf(result), result.Outcome == Outcome.Unchanged, "single");
         if (CommandOutcomes.ProblemOf(result) is { } problem) return problem.ToResult(http);
 
         var body = accepted(command, result);

@@ -1,5 +1,4 @@
 using EpiGrid.WebHost.Alerts;
-using EpiGrid.WebHost.Audit;
 using EpiGrid.WebHost.Cluster;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -10,8 +9,9 @@ namespace EpiGrid.WebHost.Api;
 public sealed record HealthCheckAnswer(string Name, string Status, TimeSpan Duration);
 
 /// <summary>
-/// Liveness (the process answers; no dependency is asked) and readiness (a grain answers, this host receives pushes, the
-/// event store answers, and Redis when it is configured), on the health-checks framework, for orchestrators and run scripts.
+/// Liveness (the process answers; no dependency is asked) and readiness (a grain answers, this host receives pushes, and
+/// Redis answers when it is configured), on the health-checks framework, for orchestrators and run scripts. The web host
+/// does not talk to the event store: the silos' readiness checks it (Silo/Observability/SiloHealth.cs).
 /// </summary>
 public static class HealthApi
 {
@@ -22,8 +22,7 @@ public static class HealthApi
     {
         var checks = builder.Services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("cluster", tags: [Ready], timeout: CheckTimeout)
-            .AddCheck<PushHealthCheck>("pushes", tags: [Ready])
-            .AddNpgSql(sp => sp.GetRequiredService<AuditStore>().Source, name: "postgresql", tags: [Ready], timeout: CheckTimeout);
+            .AddCheck<PushHealthCheck>("pushes", tags: [Ready]);
         // Redis carries the SignalR backplane, and membership with Redis clustering.
         if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
             checks.AddRedis(redis, name: "redis", tags: [Ready], timeout: CheckTimeout);
@@ -34,7 +33,7 @@ public static class HealthApi
     {
         Map(app, "/health/live", "live", _ => false).WithName("getLiveness").WithSummary("Liveness: the process answers.");
         Map(app, "/health/ready", Ready, check => check.Tags.Contains(Ready)).WithName("getReadiness")
-            .WithSummary("Readiness: the cluster is reached, live pushes are subscribed, the event store (and Redis when configured) answers; 503 until then.");
+            .WithSummary("Readiness: the cluster is reached, live pushes are subscribed, Redis (when configured) answers; 503 until then.");
         return app;
     }
 

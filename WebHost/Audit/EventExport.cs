@@ -10,23 +10,28 @@ public enum ExportFormat { Ndjson, Csv }
 /// province passes through without being held in memory. NDJSON lines carry the stored event unchanged (save for
 /// masked personal fields); CSV flattens who and when into columns and keeps the event as a JSON column.
 /// </summary>
-public sealed class EventExport(AuditStore store)
+public sealed class EventExport
 {
-    const int FlushEvery = 1000;
+    /// <summary>Rows asked of the silo at a time: each answer is one grain call, a few hundred kilobytes.</summary>
+    public const int RowsPerCall = 1000;
     static readonly string[] CsvHeader = ["seq", "stream", "version", "kind", "occurredAt", "recordedAt", "actor", "source", "storedAt", "data"];
 
+    /// <param name="rows">The export's snapshot in the silo, opened (<see cref="IEventExportGrain.Open"/>).</param>
     /// <param name="written">Counts the events written as they go: known even when the export is cut off.</param>
-    public async Task Write(Stream output, EventQuery query, ExportFormat format, bool clear, CancellationToken cancellationToken,
-        AuditStore.Snapshot? snapshot = null, StrongBox<long>? written = null)
+    public async Task Write(Stream output, IEventExportGrain rows, ExportFormat format, bool clear, CancellationToken cancellationToken,
+        StrongBox<long> written)
     {
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
         if (format == ExportFormat.Csv) await writer.WriteLineAsync(CsvCells.Line(CsvHeader));
-        written ??= new StrongBox<long>();
-        await foreach (var row in store.ReadRows(query.Where, query.Parameters, "order by seq_id", cancellationToken, snapshot))
+        for (var page = await rows.Next(RowsPerCall, cancellationToken); page.Count > 0; page = await rows.Next(RowsPerCall, cancellationToken))
         {
-            var data = clear ? row.Data : PersonalData.Masked(row);
-            await writer.WriteLineAsync(format == ExportFormat.Csv ? CsvLine(row, data) : NdjsonLine(row, data));
-            if (++written.Value % FlushEvery == 0) await writer.FlushAsync(cancellationToken);
+            foreach (var row in page)
+            {
+                var data = clear ? row.Data : PersonalData.Masked(row);
+                await writer.WriteLineAsync(format == ExportFormat.Csv ? CsvLine(row, data) : NdjsonLine(row, data));
+                written.Value++;
+            }
+            await writer.FlushAsync(cancellationToken);
         }
         await writer.FlushAsync(cancellationToken);
     }

@@ -2,9 +2,9 @@ namespace EpiGrid.WebHost.Audit;
 
 /// <summary>
 /// The one live-or-replay branch of the GET endpoints (cell, county, province, the web app's replay): asOf or knownAt
-/// give the replayed view, with the query on record.
+/// give the view replayed in the silo (<see cref="IHistoryGrain"/>), with the query on record.
 /// </summary>
-public sealed class History(Replay replay, QueryRecords records, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
+public sealed class History(IGrainFactory grains, QueryRecords records, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
 {
     /// <summary>
     /// The one live-or-replay read of the GET endpoints: the live view unless asOf or knownAt is given; then the replay,
@@ -13,7 +13,7 @@ public sealed class History(Replay replay, QueryRecords records, [FromKeyedServi
     /// </summary>
     public async Task<(T? View, ProblemDetails? Refusal)> Read<T>(
         HttpContext http, string? county, string what, DateTimeOffset? asOf, DateTimeOffset? knownAt,
-        Func<Task<T>> live, Func<Replay, Moment, CancellationToken, Task<T>> replayed)
+        Func<Task<T>> live, Func<IHistoryGrain, Moment, CancellationToken, Task<T>> replayed)
     {
         if (asOf is null && knownAt is null) return (await live(), null);
         var (view, _, refusal) = await Replayed(http, county, what, asOf, knownAt, replayed);
@@ -23,14 +23,14 @@ public sealed class History(Replay replay, QueryRecords records, [FromKeyedServi
     /// <summary>The replay at the moment asked (neither given: now), under the same rules as <see cref="Read{T}"/>.</summary>
     public async Task<(T? View, Moment Moment, ProblemDetails? Refusal)> Replayed<T>(
         HttpContext http, string? county, string what, DateTimeOffset? asOf, DateTimeOffset? knownAt,
-        Func<Replay, Moment, CancellationToken, Task<T>> replayed)
+        Func<IHistoryGrain, Moment, CancellationToken, Task<T>> replayed)
     {
         var now = clock.GetUtcNow();
         var moment = Moment.From(asOf, knownAt, now);
         // A replay is history: only those who may read the county's history (docs/audit.md, Access).
         if (AuditAccess.Of(http).Refusal(county) is { } notHistory) return (default, moment, notHistory);
-        if (Moment.Refusal(asOf, knownAt, now) is { } badMoment) return (default, moment, badMoment);
+        if (Moments.Refusal(asOf, knownAt, now) is { } badMoment) return (default, moment, badMoment);
         await records.Record(http, what);
-        return (await replayed(replay, moment, http.RequestAborted), moment, null);
+        return (await replayed(grains.GetGrain<IHistoryGrain>(0), moment, http.RequestAborted), moment, null);
     }
 }

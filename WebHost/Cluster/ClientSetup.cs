@@ -1,5 +1,5 @@
 using System.Net;
-using EpiGrid.Grains.Cluster;
+using EpiGrid.Cluster;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Runtime;

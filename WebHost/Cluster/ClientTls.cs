@@ -1,4 +1,4 @@
-using EpiGrid.Grains.Cluster;
+using EpiGrid.Cluster;
 using Orleans.Connections.Security;
 
 namespace EpiGrid.WebHost.Cluster;

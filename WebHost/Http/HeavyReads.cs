@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace EpiGrid.WebHost.Http;
 
@@ -99,13 +98,13 @@ public sealed class HeavyReadGate(IOptionsMonitor<HeavyReadOptions> options)
         $"The {Describe(kind)} was stopped after {Policy(kind).Timeout.TotalSeconds:0.###} s "
         + $"({HeavyReadOptions.Section}:{kind}:{nameof(HeavyReadPolicy.Timeout)}): narrow it (a county, a shorter period) or retry when the platform is quieter.");
 
-    /// <summary>PostgreSQL's statement timeout (SQLSTATE 57014), or the read's own deadline (not the caller leaving).</summary>
+    /// <summary>The silo stopped the read at its bound (<see cref="HistoryReadTimedOutException"/>), or the read's own deadline passed (not the caller leaving).</summary>
     public static bool IsTimeout(Exception e, CancellationToken deadline, CancellationToken callerLeft)
     {
+        if (callerLeft.IsCancellationRequested) return false;
         for (var inner = e; inner is not null; inner = inner.InnerException)
-            if (inner is PostgresException { SqlState: PostgresErrorCodes.QueryCanceled }) return !callerLeft.IsCancellationRequested;
-        return e is OperationCanceledException or NpgsqlException { InnerException: TimeoutException or OperationCanceledException }
-               && deadline.IsCancellationRequested && !callerLeft.IsCancellationRequested;
+            if (inner is HistoryReadTimedOutException) return true;
+        return (e is OperationCanceledException or TimeoutException) && deadline.IsCancellationRequested;
     }
 
     static string Describe(HeavyRead kind) => kind switch
@@ -115,14 +114,6 @@ public sealed class HeavyReadGate(IOptionsMonitor<HeavyReadOptions> options)
         HeavyRead.Verify => "chain verifications",
         _ => "replays of the resumption history",
     };
-
-    /// <summary>A connection string whose sessions stop any statement after the kind's timeout (PostgreSQL's own statement_timeout).</summary>
-    public static string WithStatementTimeout(string connectionString, TimeSpan timeout)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        builder.Options = $"{builder.Options} -c statement_timeout={Math.Max(1, (long)timeout.TotalMilliseconds)}".Trim();
-        return builder.ConnectionString;
-    }
 }
 
 /// <summary>A heavy read admitted by <see cref="HeavyReadGate.Enter"/>: its deadline, and its answer when the deadline passes.</summary>
@@ -147,7 +138,7 @@ public sealed class HeavyReadScope : IDisposable
     /// <summary>Cancelled at the kind's timeout or when the caller leaves.</summary>
     public CancellationToken Token => deadline.Token;
 
-    /// <summary>The read stopped by its timeout (PostgreSQL's or ours), not by the caller leaving.</summary>
+    /// <summary>The read stopped by its timeout (the silo's or ours), not by the caller leaving.</summary>
     public bool TimedOut(Exception e) => HeavyReadGate.IsTimeout(e, deadline.Token, callerLeft);
 
     /// <summary>The 503 for a read stopped by its timeout.</summary>

@@ -1,4 +1,4 @@
-using EpiGrid.Grains.Telemetry;
+using EpiGrid.Telemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -24,8 +24,8 @@ public static class WebTelemetry
             .WithMetrics(metrics =>
             {
                 // ASP.NET Core's own meters: request rate and duration per route, SignalR connections, the rate limiter's
-                // leases and rejections, routing and unhandled exceptions (with EpiGrid's, Orleans', Npgsql's and .NET's).
-                metrics.AddMeter(EpiGridMetrics.Meters)
+                // leases and rejections, routing and unhandled exceptions (with EpiGrid's, Orleans' and .NET's).
+                metrics.AddMeter(TelemetryNames.Meters)
                     .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections",
                         "Microsoft.AspNetCore.RateLimiting", "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Diagnostics")
                     .AddPrometheusExporter();
@@ -33,7 +33,7 @@ public static class WebTelemetry
             })
             .WithTracing(tracing =>
             {
-                tracing.AddSource(EpiGridMetrics.TraceSources).AddSource("Microsoft.AspNetCore", "Microsoft.AspNetCore.SignalR.Server");
+                tracing.AddSource(TelemetryNames.TraceSources).AddSource("Microsoft.AspNetCore", "Microsoft.AspNetCore.SignalR.Server");
                 if (otlp) tracing.AddOtlpExporter();
             })
             // Log records, with their trace ids, to the same collector as metrics and traces (the console keeps its own).

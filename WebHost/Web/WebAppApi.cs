@@ -1,7 +1,5 @@
-using EpiGrid.Grains.Storage;
 using EpiGrid.WebHost.Api;
 using EpiGrid.WebHost.Audit;
-using Marten;
 using Microsoft.Extensions.Options;
 
 namespace EpiGrid.WebHost.Web;
@@ -55,7 +53,7 @@ public static class WebAppApi
     }
 
     static async Task<Results<Ok<CountyTrend>, ProblemHttpResult>> Trend(
-        string code, int? days, HttpContext http, Province province, AuditStore store, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
+        string code, int? days, HttpContext http, Province province, IGrainFactory grains, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
     {
         if (!Jurisdiction.Of(http.User).MayReadCounties) return Problems.Forbidden("This role may not read counties.").ToResult(http);
         if (province.Find(code) is null) return Problems.NotFound($"There is no county {code} in {province.Options.ProvinceNameEn}.").ToResult(http);
@@ -66,12 +64,8 @@ public static class WebAppApi
         var first = today.AddDays(1 - (days ?? 14));
         var from = new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), offset);
 
-        await using var session = store.Store.QuerySession();
-        // The case register holds each case's latest fact: a case later ruled out is not counted on its day.
-        var occurred = await session.Query<CaseRecord>()
-            .Where(c => c.County == code && c.Kind == CaseKind.Confirmed && c.Status != CaseStatus.RuledOut && c.OccurredAt >= from && c.OccurredAt <= now)
-            .Select(c => c.OccurredAt).ToListAsync(http.RequestAborted);
-        var perDay = occurred.GroupBy(t => t.LocalDay(offset)).ToDictionary(g => g.Key, g => g.Count());
+        var perDay = (await grains.GetGrain<IHistoryGrain>(0).NewConfirmedPerDay(code, from, now, http.RequestAborted))
+            .ToDictionary(d => d.Day, d => d.Count);
         var series = Enumerable.Range(0, today.DayNumber - first.DayNumber + 1)
             .Select(i => first.AddDays(i)).Select(d => new TrendDay(d, perDay.GetValueOrDefault(d))).ToList();
         return TypedResults.Ok(new CountyTrend(code, now, series));

@@ -1,3 +1,4 @@
+using EpiGrid.Audit;
 using EpiGrid.Domain;
 using EpiGrid.Events;
 using EpiGrid.Grains.Audit;
@@ -42,8 +43,8 @@ public sealed class ChainStore : IAsyncDisposable
 
     public async Task<VerifyResponse> Verify()
     {
-        await using var audit = new AuditStore(Db.ConnectionString);
-        return await new ChainVerifier(audit).Verify(null, CancellationToken.None);
+        await using var history = new PostgresEventHistory(Db.ConnectionString, Store);
+        return await new ChainVerifier(history).Verify(null, null, CancellationToken.None);
     }
 
     public Task<long> Unchained() => Db.Scalar<long>(

@@ -1,5 +1,5 @@
 using System.Net;
-using EpiGrid.Grains.Cluster;
+using EpiGrid.Cluster;
 using EpiGrid.Tests.Infrastructure;
 using EpiGrid.WebHost.Cluster;
 using Microsoft.Extensions.DependencyInjection;

@@ -37,6 +37,25 @@ public sealed partial class DatabaseRoleFilesTests
         Read("deploy/k8s/kustomization.yaml").ShouldContain("migration-secret.yaml");
     }
 
+    [Fact]
+    public void Web_hosts_are_given_no_database_credentials()
+    {
+        var compose = Read("deploy/docker-compose.yml");
+        compose[compose.IndexOf("x-web:", StringComparison.Ordinal)..compose.IndexOf("services:", StringComparison.Ordinal)]
+            .ShouldNotContain("ConnectionStrings__Marten");
+        var web = Read("deploy/k8s/web.yaml");
+        web.ShouldNotContain("epigrid-database");
+        Read("deploy/k8s/silo.yaml").ShouldContain("secretRef: { name: epigrid-database }");
+        var secrets = Read("deploy/k8s/secret.yaml");
+        var shared = secrets[secrets.IndexOf("name: epigrid-secrets", StringComparison.Ordinal)..secrets.IndexOf("name: epigrid-database", StringComparison.Ordinal)];
+        shared.ShouldNotContain("ConnectionStrings__Marten", customMessage: "epigrid-secrets reaches the web pods");
+        var policy = Read("deploy/k8s/network-policy.yaml");
+        policy[policy.IndexOf("name: epigrid-web", StringComparison.Ordinal)..].ShouldNotContain("port: 5432");
+        foreach (var script in new[] { "run.sh", "deploy/local-cluster.sh" })
+            Read(script).Split('\n').Where(l => l.Contains("EpiGrid.WebHost.dll", StringComparison.Ordinal) && l.Contains("exec", StringComparison.Ordinal))
+                .ShouldAllBe(l => l.Contains("-u ConnectionStrings__Marten"), script);
+    }
+
     [GeneratedRegex(@"ConnectionStrings__Marten[=:]\s*""[^""]*Username=([a-z_]+)")]
     private static partial Regex MartenUser();
 }

@@ -3,7 +3,8 @@ using EpiGrid.Domain;
 using EpiGrid.Events;
 using EpiGrid.Geography;
 using EpiGrid.Rules;
-using EpiGrid.WebHost.Audit;
+using EpiGrid.Grains.History;
+using EpiGrid.Grains.Storage;
 using FsCheck;
 using FsCheck.Xunit;
 

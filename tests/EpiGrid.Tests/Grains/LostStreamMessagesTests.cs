@@ -4,7 +4,7 @@ using EpiGrid.Grains.Cells;
 using EpiGrid.Geography;
 using EpiGrid.Rules;
 using EpiGrid.Tests.Infrastructure;
-using EpiGrid.WebHost.Audit;
+using EpiGrid.Audit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -63,11 +63,10 @@ public sealed class LostStreamMessagesTests
         view.Indicators.ClustersLast14Days.ShouldBe(5);
 
         // Every figure and every rule set's colour, against the county recomputed from the events alone (the auditors'
-        // replay, which reads the store and shares nothing with the grain but the pure rules).
-        await using var audit = new AuditStore(db.ConnectionString);
-        var replay = new Replay(audit, silo.Services.GetRequiredService<Province>(), silo.Services.GetRequiredService<RuleBook>());
+        // replay in the silo's history grain, which reads the store and shares nothing with the county grain but the pure
+        // projection and rules).
         var now = silo.Services.GetRequiredKeyedService<TimeProvider>(Clocks.Domain).GetUtcNow();
-        var recomputed = await replay.County(County, new Moment(now, DateTimeOffset.MaxValue), CancellationToken.None);
+        var recomputed = await silo.Grains.GetGrain<IHistoryGrain>(0).County(County, new Moment(now, DateTimeOffset.MaxValue));
         recomputed.Indicators.ConfirmedTotal.ShouldBe((int)fromStore);
         view.Indicators.ShouldBe(recomputed.Indicators);
         view.Colours.Keys.Order().ShouldBe(recomputed.Colours.Keys.Order());

@@ -112,7 +112,6 @@ public class EpiGridApp : IAsyncLifetime
             host.UseSetting("Cluster:GatewayPort", Silo.GatewayPort.ToString());
             if (Environment == "Development") host.UseSetting("Auth:SigningKey", SigningKey);
             host.UseSetting("PersonalData:HashKey", HashKey);
-            host.UseSetting("ConnectionStrings:Marten", Database.AppConnectionString);
             if (Redis is not null) host.UseSetting("ConnectionStrings:Redis", Redis);
             foreach (var (key, value) in WebSettings.Concat(settings)) host.UseSetting(key, value);
             host.ConfigureTestServices(services =>

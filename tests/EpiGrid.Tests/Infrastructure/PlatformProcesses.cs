@@ -38,7 +38,6 @@ public sealed class PlatformProcesses : IAsyncDisposable
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["ASPNETCORE_URLS"] = BaseAddress.ToString(),
-            ["ConnectionStrings__Marten"] = connectionString,
             ["Cluster__ClusterId"] = clusterId,
             ["Cluster__GatewayPort"] = gatewayPort.ToString(),
             ["Auth__SigningKey"] = signingKey,

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using EpiGrid.Grains.Seeding;
+using EpiGrid.Geography;
 using EpiGrid.Tests.Alerts;
 using EpiGrid.Tests.Infrastructure;
 using EpiGrid.WebHost.Auth;

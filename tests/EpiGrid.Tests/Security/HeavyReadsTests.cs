@@ -49,13 +49,13 @@ public sealed class EventsTableLock : IAsyncDisposable
         return new EventsTableLock(connection, database.ConnectionString);
     }
 
-    /// <summary>Until someone waits for the lock: the read under test is past its gate and in flight.</summary>
-    public async Task UntilSomeoneWaits() => await Eventually.True(async () =>
+    /// <summary>Until someone (or <paramref name="atLeast"/> sessions) waits for the lock: the reads under test are past their gate and in flight.</summary>
+    public async Task UntilSomeoneWaits(int atLeast = 1) => await Eventually.True(async () =>
     {
         await using var c = new NpgsqlConnection(connectionString);
         await c.OpenAsync();
         await using var q = new NpgsqlCommand("select count(*) from pg_locks where not granted and relation = 'epigrid.mt_events'::regclass", c);
-        return (long)(await q.ExecuteScalarAsync())! > 0;
+        return (long)(await q.ExecuteScalarAsync())! >= atLeast;
     }, TimeSpan.FromSeconds(20));
 
     public async ValueTask DisposeAsync()
@@ -112,6 +112,39 @@ public sealed class HeavyReadCapTests(OneHeavyReadApp app) : IClassFixture<OneHe
         await done.Content.ReadAsStringAsync();
         // The slot is given back: the same read now goes through.
         await Eventually.True(async () => (await second.GetAsync(path)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30));
+    }
+}
+
+/// <summary>
+/// The history's reads run in the silo's stateless history grain: heavy reads of every kind in flight there (each held by
+/// the locked events table) do not hold up a light one that reads elsewhere (a county's trend, from the case register).
+/// </summary>
+public sealed class HeavyReadsInFlightTests(OneHeavyReadApp app) : IClassFixture<OneHeavyReadApp>
+{
+    [Fact]
+    public async Task A_county_trend_is_answered_while_an_event_query_an_export_and_a_verification_wait_in_the_silo()
+    {
+        using var auditor = app.As(Roles.Auditor);
+        using var official = app.As(Roles.ProvinceOfficial);
+        auditor.Timeout = TimeSpan.FromMinutes(2);
+        var heavy = new List<Task<HttpResponseMessage>>();
+        await using (var locked = await EventsTableLock.Take(app.Database))
+        {
+            foreach (var kind in new[] { "Events", "Export", "Verify" })
+            {
+                heavy.Add(auditor.GetAsync(HeavyReads.All.Single(h => h.Kind == kind).Path));
+                await locked.UntilSomeoneWaits(heavy.Count);
+            }
+            await Task.Delay(200);
+            heavy.ShouldAllBe(t => !t.IsCompleted, "the heavy reads wait on the lock");
+
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var trend = await official.GetAsync("/api/v1/web/counties/330782/trend?days=7");
+            trend.StatusCode.ShouldBe(HttpStatusCode.OK, await trend.Content.ReadAsStringAsync());
+            (await trend.Body())["days"]!.AsArray().Count.ShouldBe(7);
+            clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5), "not queued behind the heavy reads");
+        }
+        foreach (var done in await Task.WhenAll(heavy)) done.StatusCode.ShouldBe(HttpStatusCode.OK, await done.Content.ReadAsStringAsync());
     }
 }
 

@@ -47,8 +47,8 @@ public class OutbreakModelTests
     [Fact]
     public void Every_report_addresses_a_cell_the_silo_seeds()
     {
-        var seeded = Counties.SelectMany(c => EpiGrid.Grains.Seeding.CellPlan.CellsOf(c,
-                EpiGrid.Grains.Seeding.CellPlan.CountsPerCounty(Counties, Small.Cells)[c.Code], new()))
+        var seeded = Counties.SelectMany(c => CellPlan.CellsOf(c,
+                CellPlan.CountsPerCounty(Counties, Small.Cells)[c.Code], new()))
             .Select(c => c.CellId).ToHashSet();
 
         OutbreakModel.Generate(Small, Counties).ShouldAllBe(r => seeded.Contains(r.CellId));

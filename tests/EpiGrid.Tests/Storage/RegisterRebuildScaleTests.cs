@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using EpiGrid.Contracts;
-using EpiGrid.Grains.Seeding;
 using EpiGrid.Tests.People;
 using EpiGrid.WebHost.Auth;
 using Xunit.Abstractions;

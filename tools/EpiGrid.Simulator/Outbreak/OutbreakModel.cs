@@ -1,4 +1,3 @@
-using EpiGrid.Grains.Seeding;
 
 namespace EpiGrid.Simulator.Outbreak;
 

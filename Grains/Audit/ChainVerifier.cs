@@ -1,11 +1,8 @@
 using System.Security.Cryptography;
-using EpiGrid.Grains.Audit;
+using EpiGrid.Audit;
+using EpiGrid.Grains.Storage;
 
-namespace EpiGrid.WebHost.Audit;
-
-public sealed record ChainBreak(string Stream, long Version, string Reason);
-
-public sealed record VerifyResponse(bool Ok, long CheckedEvents, int CheckedDigests, IReadOnlyList<ChainBreak> Breaks);
+namespace EpiGrid.Grains.Audit;
 
 /// <summary>
 /// Recomputes the event chain in .NET from the stored rows (not with the database's own function), then the
@@ -13,25 +10,27 @@ public sealed record VerifyResponse(bool Ok, long CheckedEvents, int CheckedDige
 /// the platform's back no longer matches its hash; a hash rewritten to match no longer matches the next event's
 /// link or the digest that covers it.
 /// </summary>
-public sealed class ChainVerifier(AuditStore store)
+public sealed class ChainVerifier(IEventHistory history)
 {
     /// <summary>The stream name under which broken province digests are reported.</summary>
     public const string DigestStream = "province-digest";
 
-    public async Task<VerifyResponse> Verify(IProgress<long>? progress, CancellationToken cancellationToken)
+    /// <summary>Verifies the chain and the digests as of one snapshot, its statements bounded by <paramref name="timeout"/> (none: unbounded).</summary>
+    public async Task<VerifyResponse> Verify(IProgress<long>? progress, TimeSpan? timeout, CancellationToken cancellationToken)
     {
+        await using var snapshot = await history.Snapshot(timeout, cancellationToken);
         var breaks = new List<ChainBreak>();
-        var events = await VerifyStreams(breaks, progress, cancellationToken);
-        var digests = await VerifyDigests(breaks, cancellationToken);
+        var events = await VerifyStreams(snapshot, breaks, progress, cancellationToken);
+        var digests = await VerifyDigests(snapshot, breaks, cancellationToken);
         return new VerifyResponse(breaks.Count == 0, events, digests, breaks);
     }
 
-    async Task<long> VerifyStreams(List<ChainBreak> breaks, IProgress<long>? progress, CancellationToken cancellationToken)
+    static async Task<long> VerifyStreams(HistorySnapshot snapshot, List<ChainBreak> breaks, IProgress<long>? progress, CancellationToken cancellationToken)
     {
-        await using var command = store.Source.CreateCommand($"""
+        await using var command = snapshot.Command($"""
             select coalesce(e.stream_id, c.stream_id), coalesce(e.version, c.version), e.type, e.data::text, c.prev_hash, c.hash,
                    e.seq_id is null, c.seq_id is null
-            from {AuditStore.EventsTable} e full join {EventChain.ChainTable} c on c.seq_id = e.seq_id
+            from {PostgresEventHistory.EventsTable} e full join {EventChain.ChainTable} c on c.seq_id = e.seq_id
             order by 1, 2
             """);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -69,16 +68,16 @@ public sealed class ChainVerifier(AuditStore store)
         return expected.AsSpan().SequenceEqual(hash) ? null : "altered: the event's data or type no longer matches its hash";
     }
 
-    async Task<int> VerifyDigests(List<ChainBreak> breaks, CancellationToken cancellationToken)
+    static async Task<int> VerifyDigests(HistorySnapshot snapshot, List<ChainBreak> breaks, CancellationToken cancellationToken)
     {
         var digests = new List<(long Upto, long From, long Events, byte[] Prev, byte[] Digest)>();
-        await using (var command = store.Source.CreateCommand($"select upto_seq, from_seq, events, prev_digest, digest from {EventChain.DigestTable} order by upto_seq"))
+        await using (var command = snapshot.Command($"select upto_seq, from_seq, events, prev_digest, digest from {EventChain.DigestTable} order by upto_seq"))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             while (await reader.ReadAsync(cancellationToken))
                 digests.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetFieldValue<byte[]>(3), reader.GetFieldValue<byte[]>(4)));
         if (digests.Count == 0) return 0;
 
-        await using var hashes = store.Source.CreateCommand($"select seq_id, hash from {EventChain.ChainTable} where seq_id <= @upto order by seq_id");
+        await using var hashes = snapshot.Command($"select seq_id, hash from {EventChain.ChainTable} where seq_id <= @upto order by seq_id");
         hashes.Parameters.AddWithValue("upto", digests[^1].Upto);
         await using var rows = await hashes.ExecuteReaderAsync(cancellationToken);
         var hasRow = await rows.ReadAsync(cancellationToken);

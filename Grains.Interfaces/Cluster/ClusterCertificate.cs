@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 
-namespace EpiGrid.Grains.Cluster;
+namespace EpiGrid.Cluster;
 
 /// <summary>Loads this node's certificate for cluster TLS from a PKCS#12 file or a PEM certificate and key.</summary>
 public static class ClusterCertificate

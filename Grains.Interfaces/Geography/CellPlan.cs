@@ -1,6 +1,4 @@
-using EpiGrid.Geography;
-
-namespace EpiGrid.Grains.Seeding;
+namespace EpiGrid.Geography;
 
 /// <summary>Options of the seeded province (section "Seeding").</summary>
 public sealed record SeedingOptions

@@ -1,4 +1,4 @@
-namespace EpiGrid.Grains.Cluster;
+namespace EpiGrid.Cluster;
 
 /// <summary>
 /// Mutual TLS between silos and between web hosts and the silos' gateways (section "Cluster:Tls"). Off when no

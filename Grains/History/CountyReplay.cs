@@ -1,6 +1,7 @@
-using EpiGrid.Events;
+using EpiGrid.Geography;
+using EpiGrid.Grains.Storage;
 
-namespace EpiGrid.WebHost.Audit;
+namespace EpiGrid.Grains.History;
 
 /// <summary>
 /// One county's history replayed in the order things happened in the world. The cells' events are folded with

@@ -2,7 +2,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace EpiGrid.Grains.Cluster;
+namespace EpiGrid.Cluster;
 
 /// <summary>
 /// Decides whether the other end of a silo or gateway connection belongs to the cluster: its certificate chains to the

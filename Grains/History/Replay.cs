@@ -1,19 +1,17 @@
-using EpiGrid.Events;
-using Npgsql;
+using EpiGrid.Audit;
+using EpiGrid.Geography;
+using EpiGrid.Grains.Storage;
 
-namespace EpiGrid.WebHost.Audit;
+namespace EpiGrid.Grains.History;
 
 /// <summary>Cells, counties and the province as they stood at a <see cref="Moment"/>, rebuilt from the events alone.</summary>
-public sealed class Replay(AuditStore store, Province province, RuleBook rules)
+public sealed class Replay(IEventHistory history, Province province, RuleBook rules)
 {
-    /// <summary>The event kinds that move a county's figures.</summary>
-    static readonly string[] CountyInputKinds = [.. StoredEvents.CountyInputs];
-
     public async Task<CellView?> Cell(string cellId, Moment moment, CancellationToken cancellationToken)
     {
         var state = new CellState(cellId);
         var applied = false;
-        await foreach (var e in store.Read("stream_id = @stream", [new NpgsqlParameter("stream", StreamKeys.Cell(cellId))], "version", cancellationToken))
+        await foreach (var e in history.Stream(StreamKeys.Cell(cellId), cancellationToken))
         {
             if (e.Data is null || !moment.Includes(e.Data)) continue;
             state.Apply(e.Data, e.Version);
@@ -48,13 +46,7 @@ public sealed class Replay(AuditStore store, Province province, RuleBook rules)
     public async Task<Dictionary<string, CountyReplay>> Load(string? county, DateTimeOffset knownAt, CancellationToken cancellationToken)
     {
         var byCounty = new Dictionary<string, List<StoredEvent>>(StringComparer.Ordinal);
-        var where = "type = any(@kinds) and stream_id like @streams";
-        NpgsqlParameter[] parameters =
-        [
-            new("kinds", CountyInputKinds),
-            new("streams", StreamKeys.Cell(county is null ? "%" : county + "-%")),
-        ];
-        await foreach (var e in store.Read(where, parameters, "seq_id", cancellationToken))
+        await foreach (var e in history.CountyInputs(county, cancellationToken))
         {
             if (e.Data is null || e.Data.Meta.RecordedAt > knownAt) continue;
             var code = EpiGrid.Geography.Province.CountyOfCell(StreamKeys.IdOf(e.Stream, StreamKind.Cell)!);

@@ -1,24 +1,10 @@
-using EpiGrid.Events;
+using EpiGrid.Audit;
+using EpiGrid.Grains.Storage;
 
-namespace EpiGrid.WebHost.Audit;
+namespace EpiGrid.Grains.History;
 
-public sealed record InputEvent(long Seq, string Stream, long Version, string Kind, string Actor, string Source,
-    DateTimeOffset OccurredAt, DateTimeOffset RecordedAt, object Data);
-
-public sealed record DecisionAt(DateTimeOffset At, string Level, string Colour, IReadOnlyDictionary<string, double> Inputs);
-
-/// <summary>
-/// Why a county had a colour: the decision (rule set, version, reasons, inputs), since when it held, what it was
-/// before, and what moved the inputs across the threshold: the events applied at that moment, or, when there are
-/// none, the calendar ("time": a 7- or 14-day window closed at midnight). <see cref="Recorded"/> is the colour
-/// change the live county recorded for this rule set, with its own explanation, as it was known then.
-/// </summary>
-public sealed record ColourExplanation(
-    string County, string RuleSet, string RuleVersion, DateTimeOffset At, DateTimeOffset KnownAt,
-    string Level, string Colour, IReadOnlyList<string> Reasons, IReadOnlyDictionary<string, double> Inputs,
-    DateTimeOffset? Since, DecisionAt? Before, string MovedBy, IReadOnlyList<InputEvent> Events, CountyColourChanged? Recorded);
-
-public sealed class ColourExplanations(Replay replay, AuditStore store)
+/// <summary>Why a county had its colour (<see cref="ColourExplanation"/>), replayed from the events.</summary>
+public sealed class ColourExplanations(Replay replay, IEventHistory history)
 {
     public async Task<ColourExplanation> Explain(string code, IColourRuleSet ruleSet, Moment moment, CancellationToken cancellationToken)
     {
@@ -48,7 +34,7 @@ public sealed class ColourExplanations(Replay replay, AuditStore store)
     async Task<CountyColourChanged?> Recorded(string code, string ruleSet, Moment moment, CancellationToken cancellationToken)
     {
         CountyColourChanged? last = null;
-        await foreach (var e in store.Read("stream_id = @stream", [new("stream", StreamKeys.County(code))], "version", cancellationToken))
+        await foreach (var e in history.Stream(StreamKeys.County(code), cancellationToken))
             if (e.Data is CountyColourChanged c && c.RuleSet == ruleSet && moment.Includes(c)) last = c;
         return last;
     }

@@ -1,0 +1,127 @@
+using EpiGrid.Audit;
+using EpiGrid.Geography;
+using EpiGrid.Grains.Audit;
+using EpiGrid.Grains.Storage;
+using Marten;
+using Orleans.Concurrency;
+
+namespace EpiGrid.Grains.History;
+
+/// <summary>
+/// The history's reads, in the silo, over <see cref="IEventHistory"/>: the web hosts ask, this answers. Stateless: a
+/// read may run on any silo; it holds no state, so its reads interleave (a verification of a year's history does not
+/// hold up a county's trend). A read bounded by a timeout that PostgreSQL stops answers <see cref="HistoryReadTimedOutException"/>.
+/// </summary>
+[StatelessWorker, Reentrant]
+public sealed class HistoryGrain(
+    Replay replay, ColourExplanations explanations, WhatIf whatIf, ChainVerifier verifier, DigestArchive digests,
+    IEventHistory history, IDocumentStore store, Province province, RuleBook rules) : Grain, IHistoryGrain
+{
+    public Task<CellView?> Cell(string cellId, Moment moment, CancellationToken cancellationToken) =>
+        replay.Cell(cellId, moment, cancellationToken);
+
+    public Task<CountyView> County(string code, Moment moment, CancellationToken cancellationToken) =>
+        replay.County(code, moment, cancellationToken);
+
+    public Task<ProvinceView> Province(Moment moment, CancellationToken cancellationToken) =>
+        replay.Province(moment, cancellationToken);
+
+    public Task<ColourExplanation> Explain(string county, string ruleSet, Moment moment, CancellationToken cancellationToken) =>
+        explanations.Explain(county, Configured(ruleSet), moment, cancellationToken);
+
+    public Task<WhatIfResponse> WhatIf(string ruleSet, Zhejiang5Parameters? parameters, DateTimeOffset from, DateTimeOffset to,
+        DateTimeOffset knownAt, CancellationToken cancellationToken)
+    {
+        var configured = Configured(ruleSet);
+        var judged = parameters is null ? configured
+            : configured is Zhejiang5RuleSet ? new Zhejiang5RuleSet(parameters)
+            : throw new ArgumentException($"{ruleSet} has no parameters to change.", nameof(parameters));
+        return whatIf.Run(judged, from, to, knownAt, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<StoredRow>> Events(EventFilter filter, long offset, int limit, TimeSpan timeout, CancellationToken cancellationToken) =>
+        Bounded(async () =>
+        {
+            await using var snapshot = await history.Snapshot(timeout, cancellationToken);
+            var rows = new List<StoredRow>(Math.Min(limit, 1024));
+            await foreach (var row in snapshot.Rows(filter, offset, limit, cancellationToken)) rows.Add(row);
+            return (IReadOnlyList<StoredRow>)rows;
+        });
+
+    public async Task<IReadOnlyList<DailyCount>> NewConfirmedPerDay(string county, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        // The case register holds each case's latest fact: a case later ruled out is not counted on its day.
+        var occurred = await session.Query<CaseRecord>()
+            .Where(c => c.County == county && c.Kind == CaseKind.Confirmed && c.Status != CaseStatus.RuledOut && c.OccurredAt >= from && c.OccurredAt <= to)
+            .Select(c => c.OccurredAt).ToListAsync(cancellationToken);
+        var offset = province.Options.UtcOffset;
+        return occurred.GroupBy(t => t.LocalDay(offset)).OrderBy(g => g.Key).Select(g => new DailyCount(g.Key, g.Count())).ToList();
+    }
+
+    public Task<VerifyResponse> Verify(TimeSpan timeout, CancellationToken cancellationToken) =>
+        Bounded(() => verifier.Verify(null, timeout, cancellationToken));
+
+    public Task<DigestFile> Digests(CancellationToken cancellationToken) => digests.Export(cancellationToken);
+
+    public Task<IReadOnlyList<ChainBreak>> CheckDigests(IReadOnlyList<CheckedDigestClaim> claims, TimeSpan timeout, CancellationToken cancellationToken) =>
+        Bounded(() => digests.Check(claims, timeout, cancellationToken));
+
+    IColourRuleSet Configured(string ruleSet) =>
+        rules.Find(ruleSet) ?? throw new ArgumentException($"There is no rule set {ruleSet}.", nameof(ruleSet));
+
+    /// <summary>The read, with PostgreSQL's statement timeout answered as the read's bound rather than as a fault.</summary>
+    internal static async Task<T> Bounded<T>(Func<Task<T>> read)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (Exception e) when (PostgresEventHistory.IsStatementTimeout(e))
+        {
+            throw new HistoryReadTimedOutException("The read was stopped at its statement timeout.");
+        }
+    }
+}
+
+/// <summary>One export's snapshot, held between the web host's calls for the next rows (<see cref="IEventExportGrain"/>).</summary>
+public sealed class EventExportGrain(IEventHistory history) : Grain, IEventExportGrain
+{
+    HistorySnapshot? snapshot;
+    IAsyncEnumerator<StoredRow>? rows;
+    EventFilter? filter;
+
+    public Task<long> Open(EventFilter exported, TimeSpan timeout, CancellationToken cancellationToken) =>
+        HistoryGrain.Bounded(async () =>
+        {
+            if (snapshot is not null) throw new InvalidOperationException("This export is already open.");
+            // However the caller goes, the snapshot is given back once its bound has passed (PostgreSQL has ended it by then).
+            this.RegisterGrainTimer(_ => Close(), new GrainTimerCreationOptions(timeout + TimeSpan.FromSeconds(5), Timeout.InfiniteTimeSpan));
+            (snapshot, filter) = (await history.Snapshot(timeout, cancellationToken), exported);
+            return await snapshot.Count(exported, cancellationToken);
+        });
+
+    public Task<IReadOnlyList<StoredRow>> Next(int max, CancellationToken cancellationToken) =>
+        HistoryGrain.Bounded(async () =>
+        {
+            if (snapshot is null) throw new InvalidOperationException("This export is not open (or its time has passed).");
+            rows ??= snapshot.Rows(filter!, 0, null, CancellationToken.None).GetAsyncEnumerator();
+            var page = new List<StoredRow>(Math.Min(max, 4096));
+            while (page.Count < max && await rows.MoveNextAsync())
+            {
+                page.Add(rows.Current);
+                if (page.Count % 256 == 0) cancellationToken.ThrowIfCancellationRequested();
+            }
+            return (IReadOnlyList<StoredRow>)page;
+        });
+
+    public async Task Close()
+    {
+        if (rows is not null) await rows.DisposeAsync();
+        if (snapshot is not null) await snapshot.DisposeAsync();
+        (rows, snapshot) = (null, null);
+        this.DeactivateOnIdle();
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Close();
+}
