@@ -10,6 +10,8 @@ public sealed record AlertOptions
     public TimeSpan UrgentAcknowledgeWithin { get; init; } = TimeSpan.FromHours(1);
     public TimeSpan HighAcknowledgeWithin { get; init; } = TimeSpan.FromHours(4);
     public TimeSpan VisitWithin { get; init; } = TimeSpan.FromHours(24);
+    /// <summary>A close contact traced and quarantined within this long (issue 16: "within 12 hours").</summary>
+    public TimeSpan ContactTraceWithin { get; init; } = TimeSpan.FromHours(12);
     /// <summary>How often overdue alerts are looked for (by the domain clock's reading).</summary>
     public TimeSpan EscalationCheckInterval { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>How often the ledger re-reads new events from the store to raise any alert a lost message missed.</summary>
@@ -22,7 +24,7 @@ public sealed record AlertOptions
 /// </summary>
 public static class AlertRules
 {
-    public const string Version = "2020-02-10.1";
+    public const string Version = "2020-02-10.2";
 
     public static IEnumerable<AlertDraft> ForCellEvent(IEpiEvent e, AlertOptions o) => e switch
     {
@@ -48,6 +50,16 @@ public static class AlertRules
             $"symptoms:{c.PersonRef}:{c.Meta.OccurredAt.UtcTicks}", "check-in-symptoms", Severities.Urgent, cellId, county,
             $"Abnormal check-in: {c.TemperatureCelsius} °C {string.Join(", ", c.Symptoms)} / 打卡异常", c.Meta.RecordedAt,
             c.Meta.RecordedAt + o.UrgentAcknowledgeWithin, c.PersonRef)],
+        // A person of the cell became (or stays) an open case, reported in any cell: isolate them and trace their contacts.
+        PersonCaseRecorded c when c.Status is not (CaseStatus.RuledOut or CaseStatus.Recovered) => [Person(
+            $"case:{c.PersonRef}:{c.CaseId}:{c.Kind.Name()}", "person-case", Severities.Urgent, cellId, county,
+            $"{(c.Kind == CaseKind.Confirmed ? "Confirmed" : c.Kind == CaseKind.Suspected ? "Suspected" : "Asymptomatic")} case {c.CaseId} is a resident of this cell "
+            + $"({c.MaskedId ?? "on record"}): isolate, trace close contacts / 本网格人员为{(c.Kind == CaseKind.Confirmed ? "确诊病例" : c.Kind == CaseKind.Suspected ? "疑似病例" : "无症状感染者")}：隔离、追踪密接",
+            c.Meta.RecordedAt, c.Meta.RecordedAt + o.UrgentAcknowledgeWithin, c.PersonRef)],
+        // A close contact staying in the cell: find them and put them under quarantine (the cell's workers, the county's officials).
+        ContactRecorded c => [Person($"contact:{c.PersonRef}:{c.From.Source}:{c.From.RecordId}", "contact-trace", Severities.Task, cellId, county,
+            $"Close contact of case {c.CaseId} ({c.MaskedId}, {c.Setting}): trace and quarantine within {o.ContactTraceWithin.TotalHours:0} hours "
+            + $"/ 密切接触者：{o.ContactTraceWithin.TotalHours:0}小时内追踪并隔离", c.Meta.RecordedAt, c.Meta.RecordedAt + o.ContactTraceWithin, c.PersonRef)],
         HealthCodeChanged { Colour: "green" } g => [Person($"release:{g.PersonRef}:{g.Meta.RecordedAt.UtcTicks}", "quarantine-release",
             Severities.Task, cellId, county, $"Quarantine complete: release / 隔离期满，解除隔离", g.Meta.RecordedAt,
             g.Meta.RecordedAt + o.VisitWithin, g.PersonRef)],
@@ -60,6 +72,8 @@ public static class AlertRules
         CheckInMissed m => m.CellId,
         CheckInRecorded c => c.CellId,
         HealthCodeChanged g => g.CellId,
+        PersonCaseRecorded c => c.CellId,
+        ContactRecorded c => c.CellId,
         _ => null,
     };
 

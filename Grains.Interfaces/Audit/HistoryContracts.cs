@@ -132,6 +132,9 @@ public interface IHistoryGrain : IGrainWithIntegerKey
     [ResponseTimeout("01:00:00")]
     Task<IReadOnlyList<StoredRow>> Events(EventFilter filter, long offset, int limit, TimeSpan timeout, CancellationToken cancellationToken = default);
 
+    /// <summary>Where cases with this id are (one per county that used it), from the case register.</summary>
+    Task<IReadOnlyList<EpiGrid.People.CaseLocation>> FindCase(string caseId, CancellationToken cancellationToken = default);
+
     /// <summary>New confirmed cases per local day of occurrence in [from, to], from the case register.</summary>
     Task<IReadOnlyList<DailyCount>> NewConfirmedPerDay(string county, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 

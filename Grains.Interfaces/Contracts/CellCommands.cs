@@ -21,7 +21,10 @@ public sealed record ReportCase(
     [property: Id(1)] CaseKind Kind,
     [property: Id(2)] bool Local,
     [property: Id(3)] string? ClusterId,
-    [property: Id(4)] DateTimeOffset OccurredAt) : CellCommand(By);
+    [property: Id(4)] DateTimeOffset OccurredAt,
+    // The person the case is, when the report names one (issue 16), and their masked identity number for their code.
+    [property: Id(5)] string? PersonRef = null,
+    [property: Id(6)] string? MaskedId = null) : CellCommand(By);
 
 [GenerateSerializer, Immutable, Alias("epigrid.change-case-status")]
 public sealed record ChangeCaseStatus(

@@ -34,12 +34,23 @@ public static class CellDecider
     static CellDecision DecideCase(CellState state, ReportCase c, EventMeta meta)
     {
         if (state.Cases.TryGetValue(c.CaseId, out var known))
-            return known.Kind == c.Kind && known.Local == c.Local && known.ClusterId == c.ClusterId
-                   && known.OccurredAt == c.OccurredAt
-                ? Unchanged(c.CaseId, known.Version)
-                : Reject(Outcome.Conflict, "caseId", $"Case {c.CaseId} was already reported with different details");
+        {
+            if (known.Kind != c.Kind || known.Local != c.Local || known.ClusterId != c.ClusterId || known.OccurredAt != c.OccurredAt)
+                return Reject(Outcome.Conflict, "caseId", $"Case {c.CaseId} was already reported with different details");
+            // The person is part of the case once named: a repeat may name them for the first time, never another one.
+            return (state.PersonOf(c.CaseId), c.PersonRef) switch
+            {
+                (null, { } person) => Accept(Outcome.Updated, c.CaseId, new CasePersonLinked(c.CaseId, state.CellId, person, meta with
+                {
+                    OccurredAt = meta.RecordedAt, Reason = "the case's report repeated with the person's identity",
+                })),
+                ({ } recorded, { } person) when recorded != person =>
+                    Reject(Outcome.Conflict, c.MaskedId is null ? "personRef" : "idNumber", $"Case {c.CaseId} was already reported as another person's"),
+                _ => Unchanged(c.CaseId, known.Version),
+            };
+        }
         return Accept(Outcome.Created, c.CaseId,
-            new CaseReported(c.CaseId, state.CellId, state.County, c.Kind, c.Local, c.ClusterId, meta));
+            new CaseReported(c.CaseId, state.CellId, state.County, c.Kind, c.Local, c.ClusterId, meta, c.PersonRef));
     }
 
     static CellDecision DecideStatus(CellState state, ChangeCaseStatus c, EventMeta meta)

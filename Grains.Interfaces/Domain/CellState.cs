@@ -11,6 +11,8 @@ public sealed class CellState(string cellId)
     // Every status recorded for a case, with when it occurred: a late report of an earlier status changes no fact, so
     // only this tells its repeat from a new report. A few entries a case; none for most.
     readonly Dictionary<string, HashSet<(CaseStatus Status, DateTimeOffset At)>> statusReports = new(StringComparer.Ordinal);
+    // The person each case is, when a report named one (issue 16). Kept beside the facts: counties and views need no person.
+    readonly Dictionary<string, string> casePersons = new(StringComparer.Ordinal);
 
     public string CellId { get; } = cellId;
     public string County { get; private set; } = cellId.Length >= 6 ? cellId[..6] : "";
@@ -31,8 +33,12 @@ public sealed class CellState(string cellId)
         foreach (var (id, fact) in cases) copy.cases[id] = fact;
         foreach (var (id, traveller) in travellers) copy.travellers[id] = traveller;
         foreach (var (id, reports) in statusReports) copy.statusReports[id] = [.. reports];
+        foreach (var (id, person) in casePersons) copy.casePersons[id] = person;
         return copy;
     }
+
+    /// <summary>The person a case is, if a report named one.</summary>
+    public string? PersonOf(string caseId) => casePersons.GetValueOrDefault(caseId);
 
     /// <summary>Whether this status, occurring at this moment, was recorded for the case before.</summary>
     public bool HasStatusReport(string caseId, CaseStatus status, DateTimeOffset occurredAt) =>
@@ -51,6 +57,10 @@ public sealed class CellState(string cellId)
             case CaseReported e:
                 cases[e.CaseId] = new CaseFact(e.CaseId, CellId, e.Kind, e.Local, e.ClusterId, e.Meta.OccurredAt,
                     CaseStatus.Active, version);
+                if (e.PersonRef is { } person) casePersons[e.CaseId] = person;
+                break;
+            case CasePersonLinked e:
+                casePersons[e.CaseId] = e.PersonRef;
                 break;
             case CaseStatusChanged e when cases.TryGetValue(e.CaseId, out var fact):
                 if (!statusReports.TryGetValue(e.CaseId, out var reports)) statusReports[e.CaseId] = reports = [];

@@ -16,7 +16,15 @@ public sealed record CellDetailsChanged(
 public sealed record CaseReported(
     [property: Id(0)] string CaseId, [property: Id(1)] string CellId, [property: Id(2)] string County,
     [property: Id(3)] CaseKind Kind, [property: Id(4)] bool Local, [property: Id(5)] string? ClusterId,
-    [property: Id(6)] EventMeta Meta) : IEpiEvent;
+    [property: Id(6)] EventMeta Meta,
+    // The person the case is (issue 16): their keyed reference, never the identity number. Null: reported without one.
+    [property: Id(7)] string? PersonRef = null) : IEpiEvent;
+
+/// <summary>A case reported without a person is later said to be this person's (the same report, repeated with the identity).</summary>
+[GenerateSerializer, Immutable, Alias("epigrid.case-person-linked")]
+public sealed record CasePersonLinked(
+    [property: Id(0)] string CaseId, [property: Id(1)] string CellId, [property: Id(2)] string PersonRef,
+    [property: Id(3)] EventMeta Meta) : IEpiEvent;
 
 [GenerateSerializer, Immutable, Alias("epigrid.case-status-changed")]
 public sealed record CaseStatusChanged(

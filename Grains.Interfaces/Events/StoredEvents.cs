@@ -36,6 +36,9 @@ public static class StoredEvents
         (typeof(EnterpriseDetailsChanged), "enterprise_details_changed"),
         (typeof(ReadingsRecorded), "readings_recorded"),
         (typeof(StaffReported), "staff_reported"),
+        (typeof(CasePersonLinked), "case_person_linked"),
+        (typeof(PersonCaseRecorded), "person_case_recorded"),
+        (typeof(ContactRecorded), "contact_recorded"),
     ];
 
     static readonly Dictionary<Type, string> ByType = All.ToDictionary(e => e.Type, e => e.Name);

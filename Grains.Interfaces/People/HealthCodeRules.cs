@@ -3,7 +3,7 @@ namespace EpiGrid.People;
 /// <summary>Something that puts a person under watch: an arrival from a risk area, close contact, or symptoms.</summary>
 public sealed record Exposure(DateTimeOffset At, ExposureKind Kind, string Detail);
 
-public enum ExposureKind { ArrivalFromHighRisk, ArrivalFromMediumRisk, CloseContact, SymptomsDeclared }
+public enum ExposureKind { ArrivalFromHighRisk, ArrivalFromMediumRisk, CloseContact, SymptomsDeclared, PostDischarge }
 
 /// <summary>A daily check-in (打卡): the person's own report of temperature and symptoms, at its true time.</summary>
 public sealed record CheckIn(DateTimeOffset At, decimal TemperatureCelsius, IReadOnlyList<string> Symptoms)
@@ -27,13 +27,44 @@ public sealed record HealthCode(
 /// yellow for an arrival from a medium-risk area, green after 7; green otherwise. A day without a check-in breaks
 /// the run; an abnormal check-in (fever ≥ 37.3 °C or any symptom) makes the code red and starts 14 days again.
 /// Days are local calendar days; the exposure's own day counts as the first day of the run.
+/// <para>
+/// The person's own cases (issue 16): a confirmed, suspected or asymptomatic case makes the code red for as long as it
+/// is open (active, hospitalised or died), whatever the check-ins; a case ruled out no longer counts, so the code is what
+/// the other facts say; a recovered case starts a post-discharge observation of 14 days (red, green after 14 consecutive
+/// normal check-ins as for any red code). Published practice was 14 days of isolation or medical observation after
+/// discharge; that the code is red during it, and counts like any red code, is EpiGrid's reading (docs/rules.md).
+/// </para>
 /// </summary>
 public static class HealthCodeRules
 {
-    public const string Version = "hangzhou-2020-02-11.1";
+    public const string Version = "hangzhou-2020-02-11.2";
     public const int RedDays = 14, YellowDays = 7;
+    /// <summary>Days of observation after a case recovers (EpiGrid's reading of the post-discharge rule; see above).</summary>
+    public const int PostDischargeDays = 14;
 
-    public static HealthCode Evaluate(IReadOnlyList<Exposure> exposures, IReadOnlyList<CheckIn> checkIns, DateTimeOffset now, TimeSpan utcOffset)
+    /// <summary>Whether a case of the person's keeps their code red: open, and not ruled out.</summary>
+    public static bool IsOpen(PersonCase c) => c.Status is not (CaseStatus.RuledOut or CaseStatus.Recovered);
+
+    public static HealthCode Evaluate(IReadOnlyList<Exposure> exposures, IReadOnlyList<CheckIn> checkIns, DateTimeOffset now, TimeSpan utcOffset,
+        IEnumerable<PersonCase>? cases = null)
+    {
+        var known = (cases ?? []).Where(c => c.ReportedAt <= now && c.StatusAt <= now).ToList();
+        var code = FromExposures(exposures.Concat(known.Where(c => c.Status == CaseStatus.Recovered)
+            .Select(c => new Exposure(c.StatusAt, ExposureKind.PostDischarge, c.CaseId))).ToList(), checkIns, now, utcOffset);
+        if (known.Where(IsOpen).OrderByDescending(c => c.ReportedAt).FirstOrDefault() is not { } open) return code;
+        // An open case: red until it is closed, re-judged every day (valid until the next local midnight).
+        var tomorrow = new DateTimeOffset(now.LocalDay(utcOffset).AddDays(1).ToDateTime(TimeOnly.MinValue), utcOffset);
+        return new HealthCode("red", DescribeCase(open), tomorrow, RedDays, 0, Version);
+    }
+
+    static string DescribeCase(PersonCase c) => c.Kind switch
+    {
+        CaseKind.Confirmed => $"Confirmed case {c.CaseId} / 确诊病例",
+        CaseKind.Suspected => $"Suspected case {c.CaseId} / 疑似病例",
+        _ => $"Asymptomatic infection {c.CaseId} / 无症状感染者",
+    };
+
+    static HealthCode FromExposures(IReadOnlyList<Exposure> exposures, IReadOnlyList<CheckIn> checkIns, DateTimeOffset now, TimeSpan utcOffset)
     {
         DateOnly Day(DateTimeOffset t) => t.LocalDay(utcOffset);
         var today = Day(now);
@@ -81,6 +112,7 @@ public static class HealthCodeRules
         ExposureKind.ArrivalFromHighRisk => $"Arrived from high-risk area {e.Detail} / 来自高风险地区",
         ExposureKind.ArrivalFromMediumRisk => $"Arrived from medium-risk area {e.Detail} / 来自中风险地区",
         ExposureKind.CloseContact => $"Close contact of a confirmed case ({e.Detail}) / 密切接触者",
+        ExposureKind.PostDischarge => $"Post-discharge observation after case {e.Detail}, {PostDischargeDays} days (EpiGrid's reading) / 出院后医学观察",
         _ => $"Declared symptoms ({e.Detail}) / 自述症状",
     };
 }

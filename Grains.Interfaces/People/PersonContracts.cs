@@ -20,6 +20,28 @@ public sealed record RecordCheckIn(
     [property: Id(0)] Provenance By, [property: Id(1)] DateTimeOffset OccurredAt, [property: Id(2)] decimal TemperatureCelsius,
     [property: Id(3)] IReadOnlyList<string> Symptoms);
 
+/// <summary>
+/// What a cell tells a person about one of their cases, after the cell committed it: the case as it stands now. The
+/// masked identity comes with the first report that named the person by identity number.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("epigrid.person-case-link")]
+public sealed record PersonCaseLink(
+    [property: Id(0)] Provenance By, [property: Id(1)] string CaseId, [property: Id(2)] string CaseCellId,
+    [property: Id(3)] CaseKind Kind, [property: Id(4)] CaseStatus Status, [property: Id(5)] DateTimeOffset ReportedAt,
+    [property: Id(6)] DateTimeOffset StatusAt, [property: Id(7)] string? MaskedId);
+
+/// <summary>A close contact of a case as a source reports it, the identity already turned into a reference (issue 16).</summary>
+[GenerateSerializer, Immutable, Alias("epigrid.report-contact")]
+public sealed record ReportContact(
+    [property: Id(0)] Provenance By, [property: Id(1)] string CaseId, [property: Id(2)] string CaseCounty,
+    [property: Id(3)] string MaskedId, [property: Id(4)] string? Name, [property: Id(5)] string? MaskedPhone,
+    [property: Id(6)] string? PhoneHash, [property: Id(7)] string CellId, [property: Id(8)] DateTimeOffset LastContactAt,
+    [property: Id(9)] string Setting, [property: Id(10)] ReportSource From);
+
+/// <summary>Where a case is: its county and cell (case ids are a county's own, so one id may name cases in several counties).</summary>
+[GenerateSerializer, Immutable, Alias("epigrid.case-location")]
+public sealed record CaseLocation([property: Id(0)] string County, [property: Id(1)] string CellId);
+
 [GenerateSerializer, Immutable, Alias("epigrid.code-view")]
 public sealed record CodeView(
     [property: Id(0)] string PersonRef, [property: Id(1)] string Colour, [property: Id(2)] string Reason,
@@ -40,6 +62,16 @@ public interface IPersonGrain : IGrainWithStringKey
 {
     Task<ArrivalResult> ReportArrival(ReportArrival report);
     Task<(CommandResult Result, CodeView? Code)> CheckIn(RecordCheckIn checkIn);
+    /// <summary>
+    /// One of the person's cases as it stands now (idempotent: the same status again changes nothing). A person not on
+    /// record becomes one when the link carries their masked identity; without it, NotFound.
+    /// </summary>
+    Task<(CommandResult Result, CodeView? Code)> RecordCase(PersonCaseLink link);
+    /// <summary>
+    /// A close contact of a case (idempotent per source record): the person is put under watch in the cell where they stay,
+    /// their code turns red until 14 normal days after the last contact, and that cell's workers get a tracing task.
+    /// </summary>
+    Task<(CommandResult Result, CodeView? Code)> ReportContact(ReportContact report);
     /// <summary>The code as of now; null when nobody of that reference is on record.</summary>
     Task<CodeView?> GetCode();
     /// <summary>

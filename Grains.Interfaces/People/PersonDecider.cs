@@ -67,6 +67,42 @@ public static class PersonDecider
             new CommandResult(Outcome.Created, id), id, false, true);
     }
 
+    /// <summary>
+    /// One of the person's cases as the cell now holds it: recorded when new or changed (a link older than the status held,
+    /// or the same again, changes nothing). A person not on record becomes one only with their masked identity.
+    /// </summary>
+    public static Decision Case(PersonState state, PersonCaseLink link, DateTimeOffset now)
+    {
+        var held = state.Cases.GetValueOrDefault(link.CaseId);
+        if (held is not null && (held.StatusAt > link.StatusAt
+                                 || (held.Kind == link.Kind && held.Status == link.Status && held.StatusAt == link.StatusAt)))
+            return new([], new CommandResult(Outcome.Unchanged, state.PersonRef, Version: state.Version), null, false, false);
+        if (!state.Known && link.MaskedId is null)
+            return new([], CommandResult.Rejected(Outcome.NotFound, "personRef", $"No person {state.PersonRef} on record"), null, false, false);
+        var cell = state.CellId ?? link.CaseCellId;
+        var meta = new EventMeta(link.By.Actor, link.By.Source, link.StatusAt, now,
+            $"case {link.CaseId} in cell {link.CaseCellId}: {link.Kind.Name()}, {link.Status.Name()}", link.By.CorrelationId);
+        return new([new PersonCaseRecorded(state.PersonRef, link.CaseId, link.CaseCellId, link.Kind, link.Status, link.ReportedAt,
+                cell, state.County ?? EpiGrid.Geography.Province.CountyOfCell(cell), state.MaskedId ?? link.MaskedId, meta)],
+            new CommandResult(held is null ? Outcome.Created : Outcome.Updated, state.PersonRef), null, false, false);
+    }
+
+    /// <summary>
+    /// A close contact of a case: recorded once per source record. The person stays where they are on record; a person new
+    /// to the platform is put under watch in the cell the report names.
+    /// </summary>
+    public static Decision Contact(PersonState state, ReportContact r, DateTimeOffset now)
+    {
+        if (state.ContactFrom(r.From) is not null)
+            return new([], new CommandResult(Outcome.Unchanged, state.PersonRef, Version: state.Version), null, false, false);
+        var cell = state.CellId ?? r.CellId;
+        var meta = new EventMeta(r.By.Actor, r.By.Source, r.LastContactAt, now,
+            $"close contact of case {r.CaseId} ({r.Setting}); {r.From.Source} record {r.From.RecordId}", r.By.CorrelationId);
+        return new([new ContactRecorded(state.PersonRef, r.CaseId, r.CaseCounty, state.MaskedId ?? r.MaskedId, r.Name, r.MaskedPhone, r.PhoneHash,
+                cell, state.County ?? EpiGrid.Geography.Province.CountyOfCell(cell), r.Setting, r.From, meta)],
+            new CommandResult(Outcome.Created, state.PersonRef), null, false, false);
+    }
+
     /// <summary>A new code event when the colour (or its rule version) changed since the last one recorded.</summary>
     public static HealthCodeChanged? CodeChange(PersonState state, DateTimeOffset now, TimeSpan utcOffset, EventMeta meta)
     {

@@ -49,6 +49,30 @@ public sealed record CheckInRecorded(
 public sealed record CheckInMissed([property: Id(0)] string PersonRef, [property: Id(1)] DateOnly Day, [property: Id(2)] string CellId,
     [property: Id(3)] EventMeta Meta) : IEpiEvent;
 
+/// <summary>
+/// One of the person's cases as it stands now (issue 16): the case was reported as this person's, or its status changed.
+/// <see cref="CellId"/> and <see cref="County"/> are the person's (where their alerts go); <see cref="CaseCellId"/> is where
+/// the case was reported. Meta.OccurredAt is when the status took effect in the world.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("epigrid.person-case-recorded")]
+public sealed record PersonCaseRecorded(
+    [property: Id(0)] string PersonRef, [property: Id(1)] string CaseId, [property: Id(2)] string CaseCellId,
+    [property: Id(3)] CaseKind Kind, [property: Id(4)] CaseStatus Status, [property: Id(5)] DateTimeOffset ReportedAt,
+    [property: Id(6)] string CellId, [property: Id(7)] string County, [property: Id(8)] string? MaskedId,
+    [property: Id(9)] EventMeta Meta) : IEpiEvent;
+
+/// <summary>
+/// The person was in close contact with a case (issue 16): named by the case investigator, a police or transport match,
+/// or a grid worker (<see cref="From"/>, the idempotency key). Meta.OccurredAt is the last contact. <see cref="CellId"/>
+/// and <see cref="County"/> are where the person stays (their watch and alerts), which may be another county than the case's.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("epigrid.contact-recorded")]
+public sealed record ContactRecorded(
+    [property: Id(0)] string PersonRef, [property: Id(1)] string CaseId, [property: Id(2)] string CaseCounty,
+    [property: Id(3)] string MaskedId, [property: Id(4)] string? Name, [property: Id(5)] string? MaskedPhone,
+    [property: Id(6)] string? PhoneHash, [property: Id(7)] string CellId, [property: Id(8)] string County,
+    [property: Id(9)] string Setting, [property: Id(10)] ReportSource From, [property: Id(11)] EventMeta Meta) : IEpiEvent;
+
 [GenerateSerializer, Immutable, Alias("epigrid.health-code-changed")]
 public sealed record HealthCodeChanged(
     [property: Id(0)] string PersonRef, [property: Id(1)] string Colour, [property: Id(2)] string Reason,

@@ -16,6 +16,9 @@ public sealed record Arrival(string ArrivalId, string OriginArea, string OriginR
     }
 }
 
+/// <summary>One of a person's cases as it stands now: what their code judges of it.</summary>
+public sealed record PersonCase(string CaseId, string CaseCellId, CaseKind Kind, CaseStatus Status, DateTimeOffset ReportedAt, DateTimeOffset StatusAt);
+
 /// <summary>A person's state, folded from their events. Pure: used by the live grain and by replay alike.</summary>
 public sealed class PersonState(string personRef)
 {
@@ -23,6 +26,8 @@ public sealed class PersonState(string personRef)
     readonly List<CheckIn> checkIns = [];
     readonly HashSet<DateOnly> missed = [];
     readonly HashSet<ReportSource> notApplied = [];
+    readonly Dictionary<string, PersonCase> cases = new(StringComparer.Ordinal);
+    readonly List<ContactRecorded> contacts = [];
 
     public string PersonRef { get; } = personRef;
     public string? MaskedId { get; private set; }
@@ -33,10 +38,17 @@ public sealed class PersonState(string personRef)
     public IReadOnlyList<CheckIn> CheckIns => checkIns;
     public IReadOnlySet<DateOnly> MissedDays => missed;
     public HealthCodeChanged? LastCode { get; private set; }
-    public bool Known => arrivals.Count > 0;
+    public IReadOnlyDictionary<string, PersonCase> Cases => cases;
+    /// <summary>On record: reported arriving, or named by a case.</summary>
+    public bool Known => arrivals.Count > 0 || cases.Count > 0 || contacts.Count > 0;
+    public IReadOnlyList<ContactRecorded> Contacts => contacts;
+
+    /// <summary>The contact recorded from this source record, if any (the idempotency of contact reports).</summary>
+    public ContactRecorded? ContactFrom(ReportSource source) => contacts.FirstOrDefault(c => c.From == source);
 
     public IReadOnlyList<Exposure> Exposures => arrivals
         .SelectMany(a => Arrival.ExposuresOf(a.ArrivedAt, a.OriginArea, a.OriginRisk, a.CloseContactOf, a.Symptoms))
+        .Concat(contacts.Select(c => new Exposure(c.Meta.OccurredAt, ExposureKind.CloseContact, c.CaseId)))
         .ToList();
 
     public Arrival? ArrivalFrom(ReportSource source) => arrivals.FirstOrDefault(a => a.Sources.Contains(source));
@@ -51,6 +63,8 @@ public sealed class PersonState(string personRef)
         copy.checkIns.AddRange(checkIns);
         copy.missed.UnionWith(missed);
         copy.notApplied.UnionWith(notApplied);
+        foreach (var (id, c) in cases) copy.cases[id] = c;
+        copy.contacts.AddRange(contacts);
         return copy;
     }
 
@@ -77,15 +91,23 @@ public sealed class PersonState(string personRef)
             case HealthCodeChanged e:
                 LastCode = e;
                 break;
+            case ContactRecorded e:
+                contacts.Add(e);
+                (MaskedId, CellId, County) = (MaskedId ?? e.MaskedId, CellId ?? e.CellId, County ?? e.County);
+                break;
+            case PersonCaseRecorded e:
+                cases[e.CaseId] = new PersonCase(e.CaseId, e.CaseCellId, e.Kind, e.Status, e.ReportedAt, e.Meta.OccurredAt);
+                (MaskedId, CellId, County) = (MaskedId ?? e.MaskedId, CellId ?? e.CellId, County ?? e.County);
+                break;
         }
         Version = version;
     }
 
-    public HealthCode Code(DateTimeOffset now, TimeSpan utcOffset) => HealthCodeRules.Evaluate(Exposures, checkIns, now, utcOffset);
+    public HealthCode Code(DateTimeOffset now, TimeSpan utcOffset) => HealthCodeRules.Evaluate(Exposures, checkIns, now, utcOffset, cases.Values);
 
     public CodeView? View(DateTimeOffset now, TimeSpan utcOffset)
     {
-        if (!Known) return null;
+        if (!Known || MaskedId is null) return null;
         var code = Code(now, utcOffset);
         return new CodeView(PersonRef, code.Colour, code.Reason, code.ValidUntil, MaskedId!, code.RuleVersion, code.RequiredDays, code.NormalDaysInARow, CellId);
     }

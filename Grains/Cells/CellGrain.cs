@@ -1,4 +1,5 @@
 using EpiGrid.Alerts;
+using EpiGrid.People;
 using EpiGrid.Grains.Storage;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,7 +46,12 @@ public sealed class CellGrain(
             }
             results[i] = decision.Events.Count > 0 ? decision.Result with { Version = working.Version } : decision.Result;
         }
-        if (events.Count == 0) return results;
+        if (events.Count == 0)
+        {
+            // A repeat completes what its first attempt may have left undone: the person's side of their case.
+            await TellPersons(commands, results);
+            return results;
+        }
 
         try
         {
@@ -78,7 +84,51 @@ public sealed class CellGrain(
         var previous = state.Version;
         state = working;
         announcing = Announce(announcing, Announcement(events, previous));
+        await TellPersons(commands, results);
         return results;
+    }
+
+    /// <summary>
+    /// After the commit, and before answering: each person named by a case of these commands hears of the case as it now
+    /// stands, so their code changes within the request (issue 16). A person that could not be told turns the command's
+    /// answer into Unknown: the case is recorded, and the same request repeated tells the person (it is idempotent).
+    /// </summary>
+    async Task TellPersons(IReadOnlyList<CellCommand> commands, CommandResult[] results)
+    {
+        List<(int Index, string Person, PersonCaseLink Link)>? links = null;
+        for (var i = 0; i < commands.Count; i++)
+        {
+            var (caseId, maskedId) = commands[i] switch
+            {
+                ReportCase c => (c.CaseId, c.MaskedId),
+                ChangeCaseStatus s => (s.CaseId, (string?)null),
+                _ => (null, null),
+            };
+            if (caseId is null || !results[i].Succeeded || state.PersonOf(caseId) is not { } person || !state.Cases.TryGetValue(caseId, out var fact)) continue;
+            (links ??= []).Add((i, person, new PersonCaseLink(commands[i].By, caseId, state.CellId, fact.Kind, fact.Status, fact.OccurredAt,
+                fact.StatusAt ?? fact.OccurredAt, maskedId)));
+        }
+        if (links is null) return;
+        // One person's cases in order; different persons at once.
+        await Task.WhenAll(links.GroupBy(l => l.Person).Select(async person =>
+        {
+            foreach (var (index, personRef, link) in person)
+            {
+                CommandResult told;
+                try
+                {
+                    (told, _) = await GrainFactory.GetGrain<IPersonGrain>(personRef).RecordCase(link);
+                }
+                catch (Exception e)
+                {
+                    log.LogWarning(e, "Could not tell person {Person} about case {Case} of cell {Cell}", personRef, link.CaseId, state.CellId);
+                    told = CommandResult.Rejected(Outcome.Unavailable, "", "");
+                }
+                if (!told.Succeeded)
+                    results[index] = CommandResult.Rejected(Outcome.Unknown, "",
+                        "The case is recorded, but the person's health code could not be updated yet.") with { EntityId = link.CaseId };
+            }
+        }));
     }
 
     sealed record Changes(CellChanged ForCounty, IReadOnlyList<AlertDraft> Alerts, CellSummary Summary);

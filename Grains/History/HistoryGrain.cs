@@ -59,6 +59,15 @@ public sealed class HistoryGrain(
         return occurred.GroupBy(t => t.LocalDay(offset)).OrderBy(g => g.Key).Select(g => new DailyCount(g.Key, g.Count())).ToList();
     }
 
+    public async Task<IReadOnlyList<EpiGrid.People.CaseLocation>> FindCase(string caseId, CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        // Records written before case ids were scoped by county have the case id as their id and no CaseId.
+        var found = await session.Query<CaseRecord>().Where(c => c.CaseId == caseId || (c.CaseId == null && c.Id == caseId))
+            .Select(c => new { c.County, c.CellId }).ToListAsync(cancellationToken);
+        return found.Select(c => new EpiGrid.People.CaseLocation(c.County, c.CellId)).OrderBy(c => c.County).ToList();
+    }
+
     public Task<VerifyResponse> Verify(TimeSpan timeout, CancellationToken cancellationToken) =>
         Bounded(() => verifier.Verify(null, timeout, cancellationToken));
 

@@ -91,6 +91,29 @@ public sealed class PersonGrain(
         return (new CommandResult(Outcome.Created, state.PersonRef, Version: state.Version), state.View(now, Offset));
     }
 
+    public async Task<(CommandResult Result, CodeView? Code)> RecordCase(PersonCaseLink link)
+    {
+        await RefreshIfUnknown();
+        var now = clock.GetUtcNow();
+        var decision = PersonDecider.Case(state, link, now);
+        if (decision.Events.Count == 0) return (decision.Result, decision.Result.Succeeded ? state.View(now, Offset) : null);
+        if (await Commit(decision.Events, now, link.By) is { } failure) return (failure, null);
+        return (decision.Result with { Version = state.Version }, state.View(now, Offset));
+    }
+
+    public async Task<(CommandResult Result, CodeView? Code)> ReportContact(ReportContact report)
+    {
+        await RefreshIfUnknown();
+        var now = clock.GetUtcNow();
+        var decision = PersonDecider.Contact(state, report, now);
+        if (decision.Events.Count == 0) return (decision.Result, state.View(now, Offset));
+        // A person new to the platform is watched in the cell the report names: it must exist.
+        if (!state.Known && !await GrainFactory.GetGrain<ICellGrain>(report.CellId).IsRegistered())
+            return (CommandResult.Rejected(Outcome.NotFound, "cellId", $"Cell {report.CellId} is not registered"), null);
+        if (await Commit(decision.Events, now, report.By) is { } failure) return (failure, null);
+        return (decision.Result with { Version = state.Version }, state.View(now, Offset));
+    }
+
     public async Task<CodeView?> GetCode()
     {
         await RefreshIfUnknown();
@@ -107,7 +130,9 @@ public sealed class PersonGrain(
     {
         await RefreshIfUnknown();
         var now = clock.GetUtcNow();
+        // A person with an open case is the hospital's, not the watch's: no check-in is asked of them.
         if (!state.Known || state.MissedDays.Contains(day) || state.Code(now, Offset).Colour == "green"
+            || state.Cases.Values.Any(HealthCodeRules.IsOpen)
             || state.CheckIns.Any(c => c.At.LocalDay(Offset) == day)) return new CommandResult(Outcome.Unchanged, state.PersonRef, Version: state.Version);
         var by = new Provenance("epigrid", "quarantine-watch");
         // A miss that did not commit is reported as such: the watch stays on this day and asks again.

@@ -20,9 +20,9 @@ public sealed record PersonRecord
     public static PersonRecord Of(PersonState s, TimeSpan utcOffset)
     {
         DateOnly Day(DateTimeOffset t) => t.LocalDay(utcOffset);
-        var exposures = s.Exposures;
-        // The day of arrival asks no check-in: the watch covers it from the start.
-        var covered = exposures.Count == 0 ? Day(s.Arrivals[^1].ArrivedAt) : Day(exposures.Max(e => e.At));
+        // The day of arrival (or of the latest exposure or case status) asks no check-in: the watch covers it from the start.
+        var marks = s.Exposures.Select(e => e.At).Concat(s.Cases.Values.Select(c => c.StatusAt)).ToList();
+        var covered = marks.Count == 0 ? Day(s.Arrivals[^1].ArrivedAt) : Day(marks.Max());
         var checkedIn = s.CheckIns.Select(c => Day(c.At)).ToHashSet();
         while (checkedIn.Contains(covered.AddDays(1)) || s.MissedDays.Contains(covered.AddDays(1))) covered = covered.AddDays(1);
         return new PersonRecord

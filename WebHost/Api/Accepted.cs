@@ -4,6 +4,9 @@ namespace EpiGrid.WebHost.Api;
 
 public sealed record CellAccepted(string CellId, long Version, bool Duplicate);
 
-public sealed record CaseAccepted(string CellId, string CaseId, long Version, bool Duplicate);
+public sealed record CaseAccepted(
+    string CellId, string CaseId, long Version, bool Duplicate,
+    // The person the case is, when the report named one by idNumber or personRef (issue 16).
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? PersonRef = null);
 
 public sealed record TravellerAccepted(string CellId, string TravellerId, long Version, bool Duplicate);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EpiGrid.People;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using EpiGrid.WebHost.Cluster;
@@ -65,10 +66,21 @@ public static class BatchApi
         for (var i = 0; i < items.Count; i++)
         {
             var cellId = CellIdOf(items[i]);
-            var (command, arrival, problem) = BatchItems.Read(items[i], i, caller, by, now, province, json.Value.SerializerOptions);
+            var (command, arrival, problem) = BatchItems.Read(items[i], i, caller, by, now, province, json.Value.SerializerOptions, identityHashing.Protector);
             if (command is not null) valid.Add(command);
             else if (arrival is not null) arrivals.Add(arrival);
             else results[i] = Failed(i, cellId, problem!);
+        }
+        // A case naming a person by reference needs that person on record, as the single endpoint checks.
+        var named = valid.Where(c => c.Command is ReportCase { PersonRef: not null, MaskedId: null }).ToList();
+        var unknown = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+        await Parallel.ForEachAsync(named.Select(c => ((ReportCase)c.Command).PersonRef!).Distinct(),
+            new ParallelOptions { MaxDegreeOfParallelism = PersonsInParallel },
+            async (person, _) => unknown[person] = await grains.GetGrain<IPersonGrain>(person).CellOf() is null);
+        foreach (var c in named.Where(c => unknown[((ReportCase)c.Command).PersonRef!]))
+        {
+            results[c.Index] = Failed(c.Index, c.CellId, Problems.NotFound($"No person {((ReportCase)c.Command).PersonRef} on record.", $"items[{c.Index}].personRef"));
+            valid.Remove(c);
         }
         await Parallel.ForEachAsync(arrivals, new ParallelOptions { MaxDegreeOfParallelism = PersonsInParallel }, async (a, _) =>
             results[a.Index] = await ReportArrival(a, caller, by, grains, province, identityHashing, now, log));
@@ -130,7 +142,7 @@ public static class BatchApi
         CommandOutcomes.ProblemOf(result, $"items[{command.Index}].") is { } problem
             ? Failed(command.Index, command.CellId, problem)
             : new BatchItemResult(command.Index, CommandOutcomes.StatusOf(result), command.CellId, command.Id,
-                result.Version, result.Outcome == Outcome.Unchanged);
+                result.Version, result.Outcome == Outcome.Unchanged, PersonRef: (command.Command as ReportCase)?.PersonRef);
 
     static BatchItemResult Failed(int index, string? cellId, ProblemDetails problem) =>
         new(index, problem.Status ?? StatusCodes.Status400BadRequest, cellId, Problem: problem);

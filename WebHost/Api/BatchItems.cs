@@ -18,7 +18,8 @@ static class BatchItems
     public const string Case = "case", Status = "status", Traveller = "traveller";
 
     public static (BatchCommand? Command, BatchArrival? Arrival, ProblemDetails? Problem) Read(
-        JsonNode? node, int index, Jurisdiction caller, Provenance by, DateTimeOffset now, Province province, JsonSerializerOptions json)
+        JsonNode? node, int index, Jurisdiction caller, Provenance by, DateTimeOffset now, Province province, JsonSerializerOptions json,
+        EpiGrid.People.PersonalDataProtector? protector)
     {
         var at = $"items[{index}]";
         if (node is not JsonObject item) return (null, null, Problems.Invalid(at, "Must be a JSON object."));
@@ -42,7 +43,7 @@ static class BatchItems
 
         CellCommand? command = type switch
         {
-            Case => JsonBody.Read<ReportCaseRequest>(item, json, errors)?.ToCommand(by, now, errors),
+            Case => JsonBody.Read<ReportCaseRequest>(item, json, errors)?.ToCommand(by, now, errors, protector),
             Status => Take(item, "caseId", errors) is var caseId && !errors.Any
                 ? JsonBody.Read<ChangeCaseStatusRequest>(item, json, errors)?.ToCommand(caseId, by, now, errors)
                 : null,

@@ -82,6 +82,7 @@ public static class PersonsApi
         return code is not null ? TypedResults.Ok(code) : Problems.NotFound($"No health code for {personRef}.").ToResult(http);
     }
 
-    static bool PersonRefPattern(string personRef) =>
+    /// <summary>The shape of a person reference ("p" and 24 lower-case hex digits).</summary>
+    public static bool PersonRefPattern(string personRef) =>
         personRef.Length == 25 && personRef[0] == 'p' && personRef.Skip(1).All(char.IsAsciiHexDigitLower);
 }

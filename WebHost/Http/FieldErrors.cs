@@ -17,5 +17,15 @@ public sealed class FieldErrors(string prefix = "")
         messages.Add(message);
     }
 
+    /// <summary>Takes another collection's errors, with their own prefixes (an item checked on its own).</summary>
+    public void AddAll(FieldErrors other)
+    {
+        foreach (var (key, messages) in other.errors)
+        {
+            if (!errors.TryGetValue(key, out var mine)) errors[key] = mine = [];
+            mine.AddRange(messages);
+        }
+    }
+
     public ProblemDetails ToProblem() => Problems.Validation(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
 }

@@ -30,6 +30,14 @@ public static class Problems
 
     public static ProblemDetails NotFound(string detail) => Status(StatusCodes.Status404NotFound, detail);
 
+    /// <summary>A 404 that names the field whose value was not found (a reference in the body, not the path).</summary>
+    public static ProblemDetails NotFound(string detail, string field) => new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [detail] })
+    {
+        Status = StatusCodes.Status404NotFound,
+        Title = ReasonPhrases.GetReasonPhrase(StatusCodes.Status404NotFound),
+        Detail = detail,
+    };
+
     public static ProblemDetails Forbidden(string detail) => Status(StatusCodes.Status403Forbidden, detail);
 
     public static ProblemDetails Unavailable(string detail) => Status(StatusCodes.Status503ServiceUnavailable, detail);

@@ -1,3 +1,5 @@
+using EpiGrid.People;
+
 namespace EpiGrid.WebHost.Api.Requests;
 
 /// <summary>Body of POST /api/v1/cells/{cellId}/cases, and of batch items of type "case".</summary>
@@ -11,8 +13,13 @@ public sealed record ReportCaseRequest
     public string? ClusterId { get; init; }
     /// <summary>ISO-8601 with offset; not in the future, not before 2019-12-01.</summary>
     public string? OccurredAt { get; init; }
+    /// <summary>The person's resident identity number (checked, then hashed here; it goes no further than this host).</summary>
+    public string? IdNumber { get; init; }
+    /// <summary>Or the reference of a person already on record (as answered for an arrival or a case).</summary>
+    public string? PersonRef { get; init; }
 
-    public ReportCase? ToCommand(Provenance by, DateTimeOffset now, FieldErrors errors)
+    /// <param name="protector">The keyed hashing of identity numbers; null when this host has no key (identity numbers refused).</param>
+    public ReportCase? ToCommand(Provenance by, DateTimeOffset now, FieldErrors errors, PersonalDataProtector? protector)
     {
         var caseId = Fields.Id(errors, "caseId", CaseId);
         var kind = default(CaseKind);
@@ -21,6 +28,35 @@ public sealed record ReportCaseRequest
         if (Local is null) errors.Add("local", "Required: true when infected locally, false when imported.");
         var clusterId = Fields.Id(errors, "clusterId", ClusterId, required: false);
         var occurredAt = Fields.Moment(errors, "occurredAt", OccurredAt, now);
-        return errors.Any ? null : new ReportCase(by, caseId!, kind, Local!.Value, clusterId, occurredAt!.Value);
+        var (personRef, maskedId) = Person(now, errors, protector);
+        return errors.Any ? null : new ReportCase(by, caseId!, kind, Local!.Value, clusterId, occurredAt!.Value, personRef, maskedId);
+    }
+
+    /// <summary>The person the case is: by identity number (hashed here) or by a reference on record; neither is fine.</summary>
+    (string? PersonRef, string? MaskedId) Person(DateTimeOffset now, FieldErrors errors, PersonalDataProtector? protector)
+    {
+        if (IdNumber is not null && PersonRef is not null)
+        {
+            errors.Add("personRef", "Give the person's idNumber or their personRef, not both.");
+            return (null, null);
+        }
+        if (PersonRef is not null)
+        {
+            if (PersonsApi.PersonRefPattern(PersonRef)) return (PersonRef, null);
+            errors.Add("personRef", "Must be a person reference such as p3f2a... (as answered for an arrival or a case).");
+            return (null, null);
+        }
+        if (IdNumber is null) return (null, null);
+        if (protector is null)
+        {
+            errors.Add("idNumber", "Identity numbers are refused by this host: PersonalData:HashKey is not configured.");
+            return (null, null);
+        }
+        if (ResidentId.Problem(IdNumber, DateOnly.FromDateTime(now.UtcDateTime)) is { } problem)
+        {
+            errors.Add("idNumber", problem);
+            return (null, null);
+        }
+        return (protector.PersonRef(IdNumber), ResidentId.Mask(IdNumber));
     }
 }

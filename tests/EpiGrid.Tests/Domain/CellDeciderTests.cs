@@ -36,6 +36,29 @@ public class CellDeciderTests
         new(By, id, kind, true, null, at ?? Now.AddHours(-2));
 
     [Fact]
+    public void A_case_names_its_person_once_a_repeat_may_name_them_late_but_never_another_person()
+    {
+        var state = Registered();
+        Run(state, Case("c1")).Events.Single().ShouldBeOfType<CaseReported>().PersonRef.ShouldBeNull();
+        state.PersonOf("c1").ShouldBeNull();
+
+        var named = Run(state, Case("c1") with { PersonRef = "p-alice", MaskedId = "3301**********1234" });
+        named.Result.Outcome.ShouldBe(Outcome.Updated);
+        named.Events.Single().ShouldBeOfType<CasePersonLinked>().PersonRef.ShouldBe("p-alice");
+        state.PersonOf("c1").ShouldBe("p-alice");
+
+        Run(state, Case("c1") with { PersonRef = "p-alice" }).Result.Outcome.ShouldBe(Outcome.Unchanged);
+        Run(state, Case("c1")).Result.Outcome.ShouldBe(Outcome.Unchanged, "a repeat without the person keeps them");
+        var another = Run(state, Case("c1") with { PersonRef = "p-bob" });
+        (another.Result.Outcome, another.Result.Field).ShouldBe((Outcome.Conflict, "personRef"));
+        var anotherById = Run(state, Case("c1") with { PersonRef = "p-bob", MaskedId = "3301**********9999" });
+        anotherById.Result.Field.ShouldBe("idNumber", "the field the caller sent");
+
+        Run(state, Case("c2") with { PersonRef = "p-carol" }).Events.Single().ShouldBeOfType<CaseReported>().PersonRef.ShouldBe("p-carol");
+        state.Clone().PersonOf("c2").ShouldBe("p-carol", "a copy keeps the persons");
+    }
+
+    [Fact]
     public void Nothing_but_registration_reaches_an_unregistered_cell()
     {
         var decision = CellDecider.Decide(new CellState(CellId), Case("c1"), Now);

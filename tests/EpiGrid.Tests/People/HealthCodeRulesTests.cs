@@ -1,3 +1,4 @@
+using EpiGrid.Domain;
 using EpiGrid.People;
 using FsCheck;
 using FsCheck.Fluent;
@@ -107,5 +108,47 @@ public sealed class HealthCodeRulesTests
         var code = HealthCodeRules.Evaluate([], [], Evening(0), Zhejiang);
         code.Colour.ShouldBe("green");
         code.RuleVersion.ShouldBe(HealthCodeRules.Version);
+    }
+
+    // The person's own cases (issue 16).
+    static PersonCase Case(CaseStatus status, int statusDay, CaseKind kind = CaseKind.Confirmed) =>
+        new("c-1", "330106-001-001", kind, status, At(0, 16), status == CaseStatus.Active ? At(0, 16) : At(statusDay, 10));
+
+    [Theory]
+    [InlineData(CaseKind.Confirmed, "Confirmed case c-1")]
+    [InlineData(CaseKind.Suspected, "Suspected case c-1")]
+    [InlineData(CaseKind.Asymptomatic, "Asymptomatic infection c-1")]
+    public void An_open_case_is_red_whatever_the_check_ins_and_is_judged_again_each_day(CaseKind kind, string reason)
+    {
+        var code = HealthCodeRules.Evaluate([], Enumerable.Range(1, 20).Select(Normal).ToList(), Evening(20), Zhejiang, [Case(CaseStatus.Hospitalised, 2, kind)]);
+        code.Colour.ShouldBe("red");
+        code.Reason.ShouldContain(reason);
+        code.ValidUntil.ShouldBe(new DateTimeOffset(Arrival.Date.AddDays(21), Zhejiang), "valid until the next local midnight");
+    }
+
+    [Fact]
+    public void A_case_ruled_out_leaves_the_code_to_the_other_facts()
+    {
+        HealthCodeRules.Evaluate([], [], Evening(1), Zhejiang, [Case(CaseStatus.RuledOut, 1)]).Colour.ShouldBe("green");
+        var traveller = HealthCodeRules.Evaluate([FromWenzhou], [], Evening(1), Zhejiang, [Case(CaseStatus.RuledOut, 1)]);
+        (traveller.Colour, traveller.RequiredDays).ShouldBe(("yellow", 7), "the medium-risk arrival still counts");
+    }
+
+    [Fact]
+    public void A_recovered_case_is_observed_14_days_after_discharge_and_green_after_14_normal_check_ins()
+    {
+        var discharged = Case(CaseStatus.Recovered, 5);
+        var onDischarge = HealthCodeRules.Evaluate([], [], Evening(5), Zhejiang, [discharged]);
+        (onDischarge.Colour, onDischarge.RequiredDays).ShouldBe(("red", HealthCodeRules.PostDischargeDays));
+        onDischarge.Reason.ShouldContain("Post-discharge observation");
+        HealthCodeRules.Evaluate([], Enumerable.Range(5, 13).Select(Normal).ToList(), Evening(17), Zhejiang, [discharged]).Colour.ShouldBe("red");
+        HealthCodeRules.Evaluate([], Enumerable.Range(5, 14).Select(Normal).ToList(), Evening(18), Zhejiang, [discharged]).Colour.ShouldBe("green");
+    }
+
+    [Fact]
+    public void A_case_not_yet_reported_at_the_moment_judged_does_not_count()
+    {
+        HealthCodeRules.Evaluate([], [], At(0, 15), Zhejiang, [Case(CaseStatus.Active, 0)]).Colour.ShouldBe("green", "reported at 16:00");
+        HealthCodeRules.Evaluate([], [], At(0, 17), Zhejiang, [Case(CaseStatus.Active, 0)]).Colour.ShouldBe("red");
     }
 }

@@ -50,6 +50,14 @@ public sealed class HostileInputTests(HostileApp app, ITestOutputHelper output) 
         {
             ["items"] = new JsonArray(new JsonObject { ["type"] = "case", ["cellId"] = Cell, ["caseId"] = "hb-1", ["kind"] = "confirmed", ["local"] = false, ["occurredAt"] = At }),
         }, ["items"]);
+        yield return new("POST", "/api/v1/cases/{caseId}/contacts", BodyShape.Batch, new()
+        {
+            ["items"] = new JsonArray(new JsonObject
+            {
+                ["idNumber"] = EpiGrid.Tests.People.ResidentIdTests.Make(330106, new DateOnly(1975, 6, 1), 7), ["cellId"] = Cell, ["lastContactAt"] = At,
+                ["setting"] = "household", ["source"] = "hostile", ["sourceRecordId"] = "hc-1",
+            }),
+        }, ["items"]);
         yield return new("POST", "/api/v1/persons/{personRef}/check-ins", BodyShape.Object,
             new() { ["occurredAt"] = At, ["temperature"] = 36.6, ["symptoms"] = new JsonArray("cough") }, ["occurredAt", "temperature"]);
         yield return new("POST", "/api/v1/imports/arrivals", BodyShape.Csv, new(), []);

@@ -79,6 +79,7 @@ public static class MatrixRules
         E("GET /api/v1/cells/{cellId} ?asOf",                                       "403    ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/cells/{Cell(s)}?asOf={Past}"), note: Replay),
         E("POST /api/v1/cells/{cellId}/cases",                                      "ok/403 ok/403   403      403     ok     ok    401", Post((_, s) => $"/api/v1/cells/{Cell(s)}/cases", (w, _) => Json(Case(w)))),
         E("POST /api/v1/cells/{cellId}/cases/{caseId}/status",                      "ok/403 ok/403   403      403     ok     ok    401", ChangeStatus),
+        E("POST /api/v1/cases/{caseId}/contacts",                                   "ok/403 ok/403   403      403     ok     ok    401", Contacts, note: "(the case's cell)"),
         E("POST /api/v1/cells/{cellId}/travellers",                                 "ok/403 ok/403   403      403     ok     ok    401", Post((_, s) => $"/api/v1/cells/{Cell(s)}/travellers", (w, _) => Json(Traveller(w)))),
         E("POST /api/v1/reports:batch",                                             "ok/403 ok/403   403      403     ok     ok    401", Post((_, _) => "/api/v1/reports:batch", (w, s) => Json(new { items = new[] { BatchCase(w, s) } }), BatchItem), note: "(per item)"),
 
@@ -212,6 +213,29 @@ public static class MatrixRules
         })).StatusCode.ShouldBe(HttpStatusCode.Created);
         return await Post((_, _) => $"/api/v1/cells/{Cell(s)}/cases/{caseId}/status",
             (_, _) => Json(new { status = "hospitalised", occurredAt = Time(Start.AddHours(-1)) }))(w, caller, s);
+    }
+
+    /// <summary>Reports a case (as admin) for this call alone, then one close contact of it as the caller.</summary>
+    static async Task<Outcome> Contacts(MatrixWorld w, Caller caller, Scope s)
+    {
+        var n = w.Next();
+        var caseId = $"mx-contacts-{n}";
+        var admin = w.Client(Caller.Roles.Single(c => c.Role == Roles.Admin));
+        (await admin.PostAsJsonAsync($"/api/v1/cells/{Cell(s)}/cases", new
+        {
+            caseId, kind = "confirmed", local = true, occurredAt = Time(Start.AddHours(-3)),
+        })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        return await Post((_, _) => $"/api/v1/cases/{caseId}/contacts", (_, _) => Json(new
+        {
+            items = new[]
+            {
+                new
+                {
+                    idNumber = ResidentIdTests.Make(330782, new DateOnly(1970, 1, 1).AddDays(n), n % 1000), cellId = Cell(s),
+                    lastContactAt = Time(Start.AddHours(-2)), setting = "household", source = "matrix", sourceRecordId = $"mx-contact-{n}",
+                },
+            },
+        }))(w, caller, s);
     }
 
     // ---- calls ----
