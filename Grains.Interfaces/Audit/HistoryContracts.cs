@@ -135,6 +135,18 @@ public interface IHistoryGrain : IGrainWithIntegerKey
     /// <summary>Where cases with this id are (one per county that used it), from the case register.</summary>
     Task<IReadOnlyList<EpiGrid.People.CaseLocation>> FindCase(string caseId, CancellationToken cancellationToken = default);
 
+    /// <summary>A case's transmission chain (issue 16), from the case register and the contacts recorded; null: no such case.</summary>
+    Task<EpiGrid.People.CaseChain?> Chain(string county, string caseId, CancellationToken cancellationToken = default);
+
+    /// <summary>A cluster's cases, cells, counties, first and last report; null: no case names it.</summary>
+    Task<EpiGrid.People.ClusterView?> Cluster(string clusterId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A county's cases that occurred in the 14 local days up to <paramref name="now"/> with neither an infecting case nor
+    /// a cluster (and not ruled out): the hidden sources grid workers are sent to find.
+    /// </summary>
+    Task<IReadOnlyList<EpiGrid.People.CaseNode>> Unlinked(string county, DateTimeOffset now, CancellationToken cancellationToken = default);
+
     /// <summary>New confirmed cases per local day of occurrence in [from, to], from the case register.</summary>
     Task<IReadOnlyList<DailyCount>> NewConfirmedPerDay(string county, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 

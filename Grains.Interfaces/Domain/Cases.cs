@@ -22,8 +22,14 @@ public sealed record CaseFact(
     [property: Id(5)] DateTimeOffset OccurredAt,
     [property: Id(6)] CaseStatus Status,
     [property: Id(7)] long Version,
-    [property: Id(8)] DateTimeOffset? StatusAt = null)
+    [property: Id(8)] DateTimeOffset? StatusAt = null,
+    // The case that infected this one, when known (issue 16: transmission chains); a case id of the same county, or of
+    // another county where that id is unique.
+    [property: Id(9)] string? InfectedBy = null)
 {
+    /// <summary>A known source: the infecting case or a cluster.</summary>
+    public bool Linked => InfectedBy is not null || ClusterId is not null;
+
     /// <summary>Counts as a confirmed case: confirmed and not ruled out.</summary>
     public bool IsConfirmed => Kind == CaseKind.Confirmed && Status != CaseStatus.RuledOut;
 }

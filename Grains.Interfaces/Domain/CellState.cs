@@ -56,7 +56,7 @@ public sealed class CellState(string cellId)
                 break;
             case CaseReported e:
                 cases[e.CaseId] = new CaseFact(e.CaseId, CellId, e.Kind, e.Local, e.ClusterId, e.Meta.OccurredAt,
-                    CaseStatus.Active, version);
+                    CaseStatus.Active, version, InfectedBy: e.InfectedBy);
                 if (e.PersonRef is { } person) casePersons[e.CaseId] = person;
                 break;
             case CasePersonLinked e:
@@ -92,6 +92,8 @@ public sealed class CellState(string cellId)
     {
         CaseReported r => r.CaseId,
         CaseStatusChanged s => s.CaseId,
+        // Not a new fact for the county, but the case's register row gains the person.
+        CasePersonLinked l => l.CaseId,
         _ => null,
     };
 

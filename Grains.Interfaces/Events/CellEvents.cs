@@ -18,7 +18,9 @@ public sealed record CaseReported(
     [property: Id(3)] CaseKind Kind, [property: Id(4)] bool Local, [property: Id(5)] string? ClusterId,
     [property: Id(6)] EventMeta Meta,
     // The person the case is (issue 16): their keyed reference, never the identity number. Null: reported without one.
-    [property: Id(7)] string? PersonRef = null) : IEpiEvent;
+    [property: Id(7)] string? PersonRef = null,
+    // The case that infected this one, when the investigation knows it (issue 16).
+    [property: Id(8)] string? InfectedBy = null) : IEpiEvent;
 
 /// <summary>A case reported without a person is later said to be this person's (the same report, repeated with the identity).</summary>
 [GenerateSerializer, Immutable, Alias("epigrid.case-person-linked")]

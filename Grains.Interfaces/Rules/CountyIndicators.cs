@@ -28,6 +28,13 @@ public sealed record CountyIndicators
     [Id(14)] public int Population { get; init; }
     /// <summary>Daily new confirmed cases per 100,000 people, averaged over the last 7 local days.</summary>
     [Id(15)] public double DailyNewPer100kAvg7 { get; init; }
+    /// <summary>New confirmed cases in the last 14 days with a known source (the infecting case or a cluster: issue 16).</summary>
+    [Id(16)] public int LinkedLast14Days { get; init; }
+    /// <summary>
+    /// Share of the new confirmed cases of the last 14 days with a known source; null when there were none. The hidden
+    /// sources grid workers are sent to find are the rest. No rule set uses it.
+    /// </summary>
+    [Id(17)] public double? LinkedShareLast14Days { get; init; }
 
     public const int WindowDays = 14;
 
@@ -35,7 +42,7 @@ public sealed record CountyIndicators
     {
         var today = snapshot.Now.LocalDay(snapshot.UtcOffset);
         int confirmed = 0, new14 = 0, new7 = 0, local = 0, suspected = 0, asymptomatic = 0;
-        int active = 0, hospitalised = 0, recovered = 0, died = 0;
+        int active = 0, hospitalised = 0, recovered = 0, died = 0, linked14 = 0;
         int? lastNewDaysAgo = null;
         var recentByCluster = new Dictionary<string, int>(StringComparer.Ordinal);
 
@@ -64,6 +71,7 @@ public sealed record CountyIndicators
             if (daysAgo < WindowDays)
             {
                 new14++;
+                if (c.Linked) linked14++;
                 if (!string.IsNullOrEmpty(c.ClusterId))
                     recentByCluster[c.ClusterId] = recentByCluster.GetValueOrDefault(c.ClusterId) + 1;
             }
@@ -87,6 +95,8 @@ public sealed record CountyIndicators
             Died = died,
             Population = snapshot.Population,
             DailyNewPer100kAvg7 = snapshot.Population <= 0 ? 0 : new7 / 7.0 / snapshot.Population * 100_000,
+            LinkedLast14Days = linked14,
+            LinkedShareLast14Days = new14 == 0 ? null : (double)linked14 / new14,
         };
     }
 }

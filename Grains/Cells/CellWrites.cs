@@ -11,7 +11,7 @@ static class CellWrites
         var upserts = new List<object> { RecordOf(after) };
         foreach (var caseId in events.Select(CellState.CaseIdOf).OfType<string>().Distinct())
         {
-            var record = CaseRecord.From(after.Cases[caseId], after.County);
+            var record = CaseRecord.From(after.Cases[caseId], after.County, after.PersonOf(caseId));
             // A new case id must not exist anywhere yet: inserting (not upserting) makes the store refuse a
             // case id already used in another cell.
             if (before.Cases.ContainsKey(caseId)) upserts.Add(record);
@@ -28,5 +28,5 @@ static class CellWrites
     };
 
     /// <summary>Every case's register row as it stands in <paramref name="state"/> (what the live writes left, case by case).</summary>
-    public static IEnumerable<CaseRecord> CaseRecordsOf(CellState state) => state.Cases.Values.Select(f => CaseRecord.From(f, state.County));
+    public static IEnumerable<CaseRecord> CaseRecordsOf(CellState state) => state.Cases.Values.Select(f => CaseRecord.From(f, state.County, state.PersonOf(f.CaseId)));
 }

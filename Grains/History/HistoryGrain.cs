@@ -14,7 +14,7 @@ namespace EpiGrid.Grains.History;
 /// </summary>
 [StatelessWorker, Reentrant]
 public sealed class HistoryGrain(
-    Replay replay, ColourExplanations explanations, WhatIf whatIf, ChainVerifier verifier, DigestArchive digests,
+    Replay replay, ColourExplanations explanations, WhatIf whatIf, ChainVerifier verifier, DigestArchive digests, CaseChains chains,
     IEventHistory history, IDocumentStore store, Province province, RuleBook rules) : Grain, IHistoryGrain
 {
     public Task<CellView?> Cell(string cellId, Moment moment, CancellationToken cancellationToken) =>
@@ -67,6 +67,15 @@ public sealed class HistoryGrain(
             .Select(c => new { c.County, c.CellId }).ToListAsync(cancellationToken);
         return found.Select(c => new EpiGrid.People.CaseLocation(c.County, c.CellId)).OrderBy(c => c.County).ToList();
     }
+
+    public Task<EpiGrid.People.CaseChain?> Chain(string county, string caseId, CancellationToken cancellationToken) =>
+        chains.Chain(county, caseId, cancellationToken);
+
+    public Task<EpiGrid.People.ClusterView?> Cluster(string clusterId, CancellationToken cancellationToken) =>
+        chains.Cluster(clusterId, cancellationToken);
+
+    public Task<IReadOnlyList<EpiGrid.People.CaseNode>> Unlinked(string county, DateTimeOffset now, CancellationToken cancellationToken) =>
+        chains.Unlinked(county, now, cancellationToken);
 
     public Task<VerifyResponse> Verify(TimeSpan timeout, CancellationToken cancellationToken) =>
         Bounded(() => verifier.Verify(null, timeout, cancellationToken));

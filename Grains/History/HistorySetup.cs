@@ -17,6 +17,7 @@ public static class HistorySetup
         services.AddSingleton<WhatIf>();
         services.AddSingleton<ChainVerifier>();
         services.AddSingleton<DigestArchive>();
+        services.AddSingleton<CaseChains>();
         return services;
     }
 }

@@ -44,7 +44,7 @@ public static class MartenSetup
         foreach (var (type, name) in StoredEvents.All)
             options.Events.MapEventType(type, name);
         // CaseId: a contact list names its case by id alone (POST /cases/{caseId}/contacts).
-        options.Schema.For<CaseRecord>().Index(x => x.County).Index(x => x.CellId).Index(x => x.CaseId!);
+        options.Schema.For<CaseRecord>().Index(x => x.County).Index(x => x.CellId).Index(x => x.CaseId!).Index(x => x.InfectedBy!).Index(x => x.ClusterId!);
         options.Schema.For<CellRecord>().Index(x => x.County);
         // One number, one alert: two ledger activations overlapping in a fail-over cannot both use a number (AlertSequence).
         options.Schema.For<AlertRecord>().Duplicate(x => x.Seq, configure: index => index.IsUnique = true).Index(x => x.County);

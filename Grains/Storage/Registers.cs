@@ -26,16 +26,20 @@ public sealed class CaseRecord
     /// <summary>When in the world the status last changed (null: as reported, or a record from before it was kept).</summary>
     public DateTimeOffset? StatusAt { get; set; }
     public long Version { get; set; }
+    /// <summary>The case that infected this one, when known (issue 16).</summary>
+    public string? InfectedBy { get; set; }
+    /// <summary>The person the case is, when a report named one (their keyed reference).</summary>
+    public string? PersonRef { get; set; }
 
-    public static CaseRecord From(CaseFact f, string county) => new()
+    public static CaseRecord From(CaseFact f, string county, string? personRef = null) => new()
     {
         Id = IdOf(county, f.CaseId), CaseId = f.CaseId, CellId = f.CellId, County = county, Kind = f.Kind, Local = f.Local, ClusterId = f.ClusterId,
-        OccurredAt = f.OccurredAt, Status = f.Status, StatusAt = f.StatusAt, Version = f.Version,
+        OccurredAt = f.OccurredAt, Status = f.Status, StatusAt = f.StatusAt, Version = f.Version, InfectedBy = f.InfectedBy, PersonRef = personRef,
     };
 
     public static string IdOf(string county, string caseId) => county + ":" + caseId;
 
-    public CaseFact ToFact() => new(CaseId ?? Id, CellId, Kind, Local, ClusterId, OccurredAt, Status, Version, StatusAt);
+    public CaseFact ToFact() => new(CaseId ?? Id, CellId, Kind, Local, ClusterId, OccurredAt, Status, Version, StatusAt, InfectedBy);
 }
 
 /// <summary>A registered cell and its running tallies. Id = cell id.</summary>

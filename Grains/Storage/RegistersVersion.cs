@@ -9,8 +9,11 @@ namespace EpiGrid.Grains.Storage;
 /// </summary>
 public static class RegistersVersion
 {
-    /// <summary>1: cells, cases (ids scoped by county), persons and alerts rebuilt from their streams.</summary>
-    public const int Current = 1;
+    /// <summary>
+    /// 1: cells, cases (ids scoped by county), persons and alerts rebuilt from their streams. 2: cases carry their person
+    /// and the case that infected them; persons include their cases and contacts (issue 16).
+    /// </summary>
+    public const int Current = 2;
 
     public const string Table = MartenSetup.Schema + ".registers_version";
 

@@ -22,6 +22,9 @@ public record CountyTotals
     public int Died { get; init; }
     public int Travellers { get; init; }
     public double DailyNewPer100kAvg7 { get; init; }
+    /// <summary>New confirmed cases of the last 14 days with a known source (infecting case or cluster), and their share (null: none new).</summary>
+    public int LinkedLast14Days { get; init; }
+    public double? LinkedShareLast14Days { get; init; }
 
     public static CountyTotals From(CountyIndicators i, int travellers) => new()
     {
@@ -30,6 +33,7 @@ public record CountyTotals
         LocalConfirmed = i.LocalConfirmed, ImportedConfirmed = i.ImportedConfirmed, LocalShare = i.LocalShare,
         Suspected = i.Suspected, Asymptomatic = i.Asymptomatic, Active = i.Active, Hospitalised = i.Hospitalised,
         Recovered = i.Recovered, Died = i.Died, Travellers = travellers, DailyNewPer100kAvg7 = i.DailyNewPer100kAvg7,
+        LinkedLast14Days = i.LinkedLast14Days, LinkedShareLast14Days = i.LinkedShareLast14Days,
     };
 
     /// <summary>Counts add up; the share and the rate are recomputed for the whole, and the quiet days are the shortest.</summary>
@@ -47,6 +51,8 @@ public record CountyTotals
             Active = counties.Sum(c => c.Active), Hospitalised = counties.Sum(c => c.Hospitalised),
             Recovered = counties.Sum(c => c.Recovered), Died = counties.Sum(c => c.Died), Travellers = counties.Sum(c => c.Travellers),
             DailyNewPer100kAvg7 = population <= 0 ? 0 : new7 / 7.0 / population * 100_000,
+            LinkedLast14Days = counties.Sum(c => c.LinkedLast14Days),
+            LinkedShareLast14Days = counties.Sum(c => c.NewLast14Days) is var new14 and > 0 ? (double)counties.Sum(c => c.LinkedLast14Days) / new14 : null,
         };
     }
 }

@@ -17,6 +17,8 @@ public sealed record ReportCaseRequest
     public string? IdNumber { get; init; }
     /// <summary>Or the reference of a person already on record (as answered for an arrival or a case).</summary>
     public string? PersonRef { get; init; }
+    /// <summary>The case that infected this one, when the investigation knows it (a case id of the same county, or unique in another).</summary>
+    public string? InfectedBy { get; init; }
 
     /// <param name="protector">The keyed hashing of identity numbers; null when this host has no key (identity numbers refused).</param>
     public ReportCase? ToCommand(Provenance by, DateTimeOffset now, FieldErrors errors, PersonalDataProtector? protector)
@@ -29,7 +31,9 @@ public sealed record ReportCaseRequest
         var clusterId = Fields.Id(errors, "clusterId", ClusterId, required: false);
         var occurredAt = Fields.Moment(errors, "occurredAt", OccurredAt, now);
         var (personRef, maskedId) = Person(now, errors, protector);
-        return errors.Any ? null : new ReportCase(by, caseId!, kind, Local!.Value, clusterId, occurredAt!.Value, personRef, maskedId);
+        var infectedBy = Fields.Id(errors, "infectedBy", InfectedBy, required: false);
+        if (infectedBy is not null && infectedBy == caseId) errors.Add("infectedBy", "A case cannot infect itself.");
+        return errors.Any ? null : new ReportCase(by, caseId!, kind, Local!.Value, clusterId, occurredAt!.Value, personRef, maskedId, infectedBy);
     }
 
     /// <summary>The person the case is: by identity number (hashed here) or by a reference on record; neither is fine.</summary>

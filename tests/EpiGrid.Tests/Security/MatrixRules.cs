@@ -80,6 +80,9 @@ public static class MatrixRules
         E("POST /api/v1/cells/{cellId}/cases",                                      "ok/403 ok/403   403      403     ok     ok    401", Post((_, s) => $"/api/v1/cells/{Cell(s)}/cases", (w, _) => Json(Case(w)))),
         E("POST /api/v1/cells/{cellId}/cases/{caseId}/status",                      "ok/403 ok/403   403      403     ok     ok    401", ChangeStatus),
         E("POST /api/v1/cases/{caseId}/contacts",                                   "ok/403 ok/403   403      403     ok     ok    401", Contacts, note: "(the case's cell)"),
+        E("GET /api/v1/cases/{caseId}/chain",                                       "ok/403 ok/403   ok       ok      403    ok    401", CaseThen((w, s, caseId, _) => Get((_, _) => $"/api/v1/cases/{caseId}/chain")), note: "(the case's cell)"),
+        E("GET /api/v1/clusters/{clusterId}",                                       "403    ok/404   ok       ok      403    ok    401", CaseThen((w, s, _, clusterId) => Get((_, _) => $"/api/v1/clusters/{clusterId}")), note: "(a county official: clusters reaching their county)"),
+        E("GET /api/v1/counties/{code}/unlinked-cases",                             "403    ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/counties/{County(s)}/unlinked-cases")),
         E("POST /api/v1/cells/{cellId}/travellers",                                 "ok/403 ok/403   403      403     ok     ok    401", Post((_, s) => $"/api/v1/cells/{Cell(s)}/travellers", (w, _) => Json(Traveller(w)))),
         E("POST /api/v1/reports:batch",                                             "ok/403 ok/403   403      403     ok     ok    401", Post((_, _) => "/api/v1/reports:batch", (w, s) => Json(new { items = new[] { BatchCase(w, s) } }), BatchItem), note: "(per item)"),
 
@@ -214,6 +217,19 @@ public static class MatrixRules
         return await Post((_, _) => $"/api/v1/cells/{Cell(s)}/cases/{caseId}/status",
             (_, _) => Json(new { status = "hospitalised", occurredAt = Time(Start.AddHours(-1)) }))(w, caller, s);
     }
+
+    /// <summary>Reports a case in a cluster (as admin) for this call alone, then makes the call about it (case id, cluster id).</summary>
+    static HttpCall CaseThen(Func<MatrixWorld, Scope, string, string, HttpCall> call) => async (w, caller, s) =>
+    {
+        var n = w.Next();
+        var (caseId, clusterId) = ($"mx-chain-{n}", $"mx-cluster-{n}");
+        var admin = w.Client(Caller.Roles.Single(c => c.Role == Roles.Admin));
+        (await admin.PostAsJsonAsync($"/api/v1/cells/{Cell(s)}/cases", new
+        {
+            caseId, kind = "confirmed", local = true, clusterId, occurredAt = Time(Start.AddHours(-3)),
+        })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        return await call(w, s, caseId, clusterId)(w, caller, s);
+    };
 
     /// <summary>Reports a case (as admin) for this call alone, then one close contact of it as the caller.</summary>
     static async Task<Outcome> Contacts(MatrixWorld w, Caller caller, Scope s)

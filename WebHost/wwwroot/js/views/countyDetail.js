@@ -7,7 +7,8 @@ import { swatch } from '../map.js';
 const esc = s => String(s ?? '').replace(/[&<>"]/g, ch => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]);
 export { esc };
 
-const TOTALS = ['confirmedTotal', 'newLast14Days', 'newLast7Days', 'clustersLast14Days', 'daysSinceLastNewCase', 'localShare', 'active', 'travellers', 'population'];
+const TOTALS = ['confirmedTotal', 'newLast14Days', 'newLast7Days', 'clustersLast14Days', 'daysSinceLastNewCase', 'localShare', 'linkedShareLast14Days', 'active', 'travellers', 'population'];
+const SHARES = new Set(['localShare', 'linkedShareLast14Days']);
 
 export async function loadCountyDetail(code) {
   const [county, trend, open] = await Promise.all([
@@ -21,7 +22,7 @@ export async function loadCountyDetail(code) {
 }
 
 export function renderCountyDetail(aside, { county, trend, overdue }, offset) {
-  const value = k => k === 'localShare' ? `${Math.round(county[k] * 100)}%` : county[k] ?? '—';
+  const value = k => SHARES.has(k) ? (county[k] == null ? '—' : `${Math.round(county[k] * 100)}%`) : county[k] ?? '—';
   aside.innerHTML = `
     <h2>${esc(nameOf(county))} <span class="muted">${esc(county.code)} · ${esc(nameOf(county.city))}</span></h2>
     <h3>${t('totals')}</h3>
