@@ -20,6 +20,17 @@ public sealed class Replay(IEventHistory history, Province province, RuleBook ru
         return applied ? state.ToView() : null;
     }
 
+    /// <summary>A person as they stood at the moment: their events folded with the live <see cref="PersonState"/>, judged by the same code rules.</summary>
+    public async Task<EpiGrid.People.PersonCodeHistory?> PersonCode(string personRef, Moment moment, CancellationToken cancellationToken)
+    {
+        var state = new EpiGrid.People.PersonState(personRef);
+        await foreach (var e in history.Stream(StreamKeys.Person(personRef), cancellationToken))
+            if (e.Data is not null && moment.Includes(e.Data)) state.Apply(e.Data, e.Version);
+        if (state.View(moment.AsOf, province.Options.UtcOffset) is not { } code) return null;
+        return new EpiGrid.People.PersonCodeHistory(personRef, code.MaskedId, state.CellId, moment.AsOf, moment.KnownAt, code.Colour, code.Reason,
+            code.ValidUntil, code.RuleVersion, code.RequiredDays, code.NormalDaysInARow, EpiGrid.People.PersonCodeHistory.FactsOf(state, province.Options.UtcOffset));
+    }
+
     public async Task<CountyView> County(string code, Moment moment, CancellationToken cancellationToken)
     {
         var replays = await Load(code, moment.KnownAt, cancellationToken);

@@ -25,6 +25,9 @@ public static class AuditApi
         audit.MapGet("/counties/{code}/colours/{ruleSet}", Why).WithName("explainCountyColour").WithSummary(
             "Why a county had its colour under a rule set at a moment: the decision, its inputs, and what moved them across the threshold.")
             .ProducesProblems(400, 403, 404);
+        audit.MapGet("/persons/{personRef}/code", PersonCode).WithName("getPersonCodeAsOf").WithSummary(
+            "A person's health code as it stood at a moment (asOf: in the world; knownAt: with what was known then; default now), with every fact the code rules judged. Masked identity; recorded as an audit query.")
+            .ProducesProblems(400, 403, 404);
         audit.MapAuditWhatIfApi().MapAuditExportApi().MapAuditDigestsApi();
         return api;
     }
@@ -73,6 +76,23 @@ public static class AuditApi
         if (Moments.Refusal(at, knownAt, clock.GetUtcNow(), asOfField: "at") is { } badMoment) return badMoment.ToResult(http);
         await records.Record(http, "why");
         return TypedResults.Ok(await grains.GetGrain<IHistoryGrain>(0).Explain(code, ruleSet, Moment.From(at, knownAt, clock.GetUtcNow()), http.RequestAborted));
+    }
+
+    static async Task<Results<Ok<EpiGrid.People.PersonCodeHistory>, ProblemHttpResult>> PersonCode(
+        string personRef, HttpContext http, IGrainFactory grains, QueryRecords records,
+        [FromKeyedServices(Clocks.Domain)] TimeProvider clock, DateTimeOffset? asOf, DateTimeOffset? knownAt)
+    {
+        if (!PersonsApi.PersonRefPattern(personRef)) return Problems.Invalid("personRef", "Must be a person reference such as p3f2a...").ToResult(http);
+        // The person's history is their county's: read with the county's audit rights (where the person stays now).
+        if (await grains.GetGrain<EpiGrid.People.IPersonGrain>(personRef).CellOf() is not { } cell)
+            return Problems.NotFound($"No person {personRef} on record.").ToResult(http);
+        if (AuditAccess.Of(http).Refusal(Province.CountyOfCell(cell)) is { } refused) return refused.ToResult(http);
+        var now = clock.GetUtcNow();
+        if (Moments.Refusal(asOf, knownAt, now) is { } badMoment) return badMoment.ToResult(http);
+        await records.Record(http, "person-code");
+        return await grains.GetGrain<IHistoryGrain>(0).PersonCode(personRef, Moment.From(asOf, knownAt, now), http.RequestAborted) is { } code
+            ? TypedResults.Ok(code)
+            : Problems.NotFound($"No person {personRef} on record at that moment.").ToResult(http);
     }
 
     /// <summary>

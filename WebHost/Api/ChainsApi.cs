@@ -29,16 +29,11 @@ public static class ChainsApi
 
     static async Task<IResult> Chain(string caseId, string? county, HttpContext http, IClusterClient grains, Province province)
     {
-        if (Fields.Id(new FieldErrors(), "caseId", caseId) is null) return Problems.Invalid("caseId", "Must be a case id.").ToResult(http);
-        if (county is not null && province.Find(county) is null) return Problems.Invalid("county", $"There is no county {county}.").ToResult(http);
-        var history = grains.GetGrain<IHistoryGrain>(0);
-        var found = (await history.FindCase(caseId, http.RequestAborted)).Where(c => county is null || c.County == county).ToList();
-        if (found.Count == 0) return Problems.NotFound($"No case {caseId} on record{(county is null ? "" : $" in county {county}")}.").ToResult(http);
-        if (found.Count > 1)
-            return Problems.Invalid("county", $"Case id {caseId} is used in counties {string.Join(", ", found.Select(c => c.County))}: name one with ?county=.").ToResult(http);
+        var (theCase, notFound) = await CaseLookup.Find(grains, province, caseId, county, http.RequestAborted);
+        if (theCase is null) return notFound!.ToResult(http);
         // A chain is the case's: those who may read its cell (its grid workers, its county's officials, the province).
-        if (CellTarget.Check(found[0].CellId, CellAccess.Read, Jurisdiction.Of(http.User), province) is { } refused) return refused.ToResult(http);
-        return await history.Chain(found[0].County, caseId, http.RequestAborted) is { } chain
+        if (CellTarget.Check(theCase.CellId, CellAccess.Read, Jurisdiction.Of(http.User), province) is { } refused) return refused.ToResult(http);
+        return await grains.GetGrain<IHistoryGrain>(0).Chain(theCase.County, caseId, http.RequestAborted) is { } chain
             ? TypedResults.Ok(chain)
             : Problems.NotFound($"No case {caseId} on record.").ToResult(http);
     }

@@ -52,13 +52,8 @@ public static class ContactsApi
         Province province, IdentityHashing identityHashing, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
     {
         var caller = Jurisdiction.Of(http.User);
-        if (Fields.Id(new FieldErrors(), "caseId", caseId) is null) return Problems.Invalid("caseId", "Must be a case id (letters, digits, - _ . :).").ToResult(http);
-        if (county is not null && province.Find(county) is null) return Problems.Invalid("county", $"There is no county {county}.").ToResult(http);
-        var found = (await grains.GetGrain<IHistoryGrain>(0).FindCase(caseId, http.RequestAborted)).Where(c => county is null || c.County == county).ToList();
-        if (found.Count == 0) return Problems.NotFound($"No case {caseId} on record{(county is null ? "" : $" in county {county}")}.", "caseId").ToResult(http);
-        if (found.Count > 1)
-            return Problems.Invalid("county", $"Case id {caseId} is used in counties {string.Join(", ", found.Select(c => c.County))}: name one with ?county=.").ToResult(http);
-        var theCase = found[0];
+        var (theCase, notFound) = await CaseLookup.Find(grains, province, caseId, county, http.RequestAborted);
+        if (theCase is null) return notFound!.ToResult(http);
         // Reporting a case's contacts is writing about that case: those who may write to its cell.
         if (CellTarget.Check(theCase.CellId, CellAccess.Write, caller, province) is { } refused) return refused.ToResult(http);
         if (RequestProvenance.TryRead(http, caller, out var by) is { } badSource) return badSource.ToResult(http);

@@ -89,6 +89,22 @@ public sealed class PersonCaseTests(PersonCaseApp app) : IClassFixture<PersonCas
         kinds.ShouldContain("person_case_recorded");
         var codes = events.Where(e => e!["kind"]!.GetValue<string>() == "health_code_changed").Select(e => e!["data"]!["colour"]!.GetValue<string>()).ToList();
         codes.ShouldBe(["green", "red", "green"]);
+        // As of any moment, the code as it stood and the facts that decided it (the same PersonState and rules, replayed).
+        async Task<JsonObject> AsOf(DateTimeOffset at) => (await auditor.GetFromJsonAsync<JsonObject>(
+            $"/api/v1/audit/persons/{personRef}/code?asOf={Uri.EscapeDataString(at.ToString("O"))}"))!;
+        var whileOpen = await AsOf(app.Clock.GetUtcNow().AddMinutes(-30));
+        whileOpen["colour"]!.GetValue<string>().ShouldBe("red");
+        whileOpen["reason"]!.GetValue<string>().ShouldContain("Confirmed case pc-case-1");
+        whileOpen["facts"]!.AsArray().Select(f => f!["kind"]!.GetValue<string>()).ShouldContain("case");
+        whileOpen["maskedId"]!.GetValue<string>().ShouldContain("*");
+        var before = await AsOf(app.Clock.GetUtcNow().AddHours(-2));
+        before["colour"]!.GetValue<string>().ShouldBe("green");
+        before["facts"]!.AsArray().Select(f => f!["kind"]!.GetValue<string>()).ShouldNotContain("case");
+        (await AsOf(app.Clock.GetUtcNow()))["colour"]!.GetValue<string>().ShouldBe("green", "ruled out");
+        (await official.GetAsync($"/api/v1/audit/persons/{personRef}/code")).StatusCode.ShouldBe(HttpStatusCode.OK, "the person's county's official");
+        using var elsewhere = app.As(Roles.CountyOfficial, "330110");
+        (await elsewhere.GetAsync($"/api/v1/audit/persons/{personRef}/code")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+
         await Task.Delay(500);
         otherWorker.Alerts.ShouldNotContain(r => r.Kind == "person-case");
     }

@@ -97,6 +97,7 @@ public static class MatrixRules
 
         // History: read-only, and every read is itself recorded.
         E("GET /api/v1/audit/events",                                               "403    ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/audit/events?county={County(s)}"), confined: true),
+        E("GET /api/v1/audit/persons/{personRef}/code",                             "403    ok/403   ok       ok      403    ok    401", Get((w, s) => $"/api/v1/audit/persons/{w.Person(s)}/code")),
         E("GET /api/v1/audit/counties/{code}/colours/{ruleSet}",                    "403    ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/audit/counties/{County(s)}/colours/{RuleSet}")),
         E("POST /api/v1/audit/what-if",                                             "403    403      ok       ok      403    ok    401", Post((_, _) => "/api/v1/audit/what-if", (_, _) => Json(new { ruleSet = RuleSet, from = Start.AddDays(-1), to = Start }))),
         E("GET /api/v1/audit/export",                                               "403    ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/audit/export?county={County(s)}"), confined: true),

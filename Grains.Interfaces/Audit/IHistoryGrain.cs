@@ -1,0 +1,69 @@
+using EpiGrid.Contracts;
+using EpiGrid.Rules;
+
+namespace EpiGrid.Audit;
+
+/// <summary>
+/// The history, read in the silo: replays of cells, counties and the province at a <see cref="Moment"/>, what-if runs,
+/// colour explanations, event pages, the chain's verification and the digests. Stateless: any silo runs it (one
+/// activation per silo per concurrent call, up to the processor count) over the event store. Nothing is written;
+/// who asked is recorded by the caller (<see cref="IQueryRecordGrain"/>) before the answer is given.
+/// </summary>
+public interface IHistoryGrain : IGrainWithIntegerKey
+{
+    Task<CellView?> Cell(string cellId, Moment moment, CancellationToken cancellationToken = default);
+
+    [ResponseTimeout("00:10:00")]
+    Task<CountyView> County(string code, Moment moment, CancellationToken cancellationToken = default);
+
+    [ResponseTimeout("00:10:00")]
+    Task<ProvinceView> Province(Moment moment, CancellationToken cancellationToken = default);
+
+    /// <summary>Why <paramref name="county"/> had its colour under the configured rule set <paramref name="ruleSet"/>.</summary>
+    [ResponseTimeout("00:10:00")]
+    Task<ColourExplanation> Explain(string county, string ruleSet, Moment moment, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Each county's colour timeline over [from, to] under the configured rule set <paramref name="ruleSet"/>, or, with
+    /// <paramref name="parameters"/>, zhejiang-5 with other weights and cut-offs; judged with what was known at <paramref name="knownAt"/>.
+    /// </summary>
+    [ResponseTimeout("00:10:00")]
+    Task<WhatIfResponse> WhatIf(string ruleSet, Zhejiang5Parameters? parameters, DateTimeOffset from, DateTimeOffset to,
+        DateTimeOffset knownAt, CancellationToken cancellationToken = default);
+
+    /// <summary>Up to <paramref name="limit"/> events of the filter after skipping <paramref name="offset"/>, in sequence order, within <paramref name="timeout"/>.</summary>
+    [ResponseTimeout("01:00:00")]
+    Task<IReadOnlyList<StoredRow>> Events(EventFilter filter, long offset, int limit, TimeSpan timeout, CancellationToken cancellationToken = default);
+
+    /// <summary>A person's code as it stood at a moment, with the facts that decided it; null: nobody of that reference known then.</summary>
+    Task<EpiGrid.People.PersonCodeHistory?> PersonCode(string personRef, Moment moment, CancellationToken cancellationToken = default);
+
+    /// <summary>Where cases with this id are (one per county that used it), from the case register.</summary>
+    Task<IReadOnlyList<EpiGrid.People.CaseLocation>> FindCase(string caseId, CancellationToken cancellationToken = default);
+
+    /// <summary>A case's transmission chain (issue 16), from the case register and the contacts recorded; null: no such case.</summary>
+    Task<EpiGrid.People.CaseChain?> Chain(string county, string caseId, CancellationToken cancellationToken = default);
+
+    /// <summary>A cluster's cases, cells, counties, first and last report; null: no case names it.</summary>
+    Task<EpiGrid.People.ClusterView?> Cluster(string clusterId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A county's cases that occurred in the 14 local days up to <paramref name="now"/> with neither an infecting case nor
+    /// a cluster (and not ruled out): the hidden sources grid workers are sent to find.
+    /// </summary>
+    Task<IReadOnlyList<EpiGrid.People.CaseNode>> Unlinked(string county, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>New confirmed cases per local day of occurrence in [from, to], from the case register.</summary>
+    Task<IReadOnlyList<DailyCount>> NewConfirmedPerDay(string county, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+
+    /// <summary>Recomputes the hash chain of every stream and the province digests within <paramref name="timeout"/>.</summary>
+    [ResponseTimeout("01:00:00")]
+    Task<VerifyResponse> Verify(TimeSpan timeout, CancellationToken cancellationToken = default);
+
+    /// <summary>Every province digest, signed, as a file auditors keep outside the platform.</summary>
+    Task<DigestFile> Digests(CancellationToken cancellationToken = default);
+
+    /// <summary>The claimed digests the store no longer folds to, as breaks of the province-digest stream.</summary>
+    [ResponseTimeout("01:00:00")]
+    Task<IReadOnlyList<ChainBreak>> CheckDigests(IReadOnlyList<CheckedDigestClaim> claims, TimeSpan timeout, CancellationToken cancellationToken = default);
+}
