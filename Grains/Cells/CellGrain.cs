@@ -95,6 +95,7 @@ public sealed class CellGrain(
     /// </summary>
     async Task TellPersons(IReadOnlyList<CellCommand> commands, CommandResult[] results)
     {
+        if (!commands.Any(c => c is ReportCase or ChangeCaseStatus)) return;
         List<(int Index, string Person, PersonCaseLink Link)>? links = null;
         for (var i = 0; i < commands.Count; i++)
         {
@@ -117,7 +118,10 @@ public sealed class CellGrain(
                 CommandResult told;
                 try
                 {
-                    (told, _) = await GrainFactory.GetGrain<IPersonGrain>(personRef).RecordCase(link);
+                    // Bounded well below a grain call's 30 s: a person busy registering an arrival with this very cell waits for
+                    // this cell, which waits for them. Past the bound the cell's turn ends (the answer is "not yet known"), the
+                    // person's call to the cell goes through, and the person still takes this link once free.
+                    (told, _) = await GrainFactory.GetGrain<IPersonGrain>(personRef).RecordCase(link).WaitAsync(PersonCallTimeout);
                 }
                 catch (Exception e)
                 {
@@ -130,6 +134,9 @@ public sealed class CellGrain(
             }
         }));
     }
+
+    /// <summary>How long a cell waits for a person to take one of their cases (<see cref="TellPersons"/>).</summary>
+    static readonly TimeSpan PersonCallTimeout = TimeSpan.FromSeconds(5);
 
     sealed record Changes(CellChanged ForCounty, IReadOnlyList<AlertDraft> Alerts, CellSummary Summary);
 
