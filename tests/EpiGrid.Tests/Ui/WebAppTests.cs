@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Net.Http.Json;
 using System.Diagnostics;
 using System.Net;
@@ -98,7 +99,11 @@ public sealed class WebAppTests(UiApp app) : IClassFixture<UiApp>
         (await Colour(page, county)).ShouldBe("green");
 
         await ReportOutbreak(cell, "ruian-ui", 12, app.Clock.GetUtcNow());
-        var api = await app.County(county);
+        // The county hears its cells' cases through a stream: compare the map with the county once it has all twelve (read
+        // at once, the API could show a colour of the first few cases while the map had moved on: a CI run saw exactly that).
+        JsonObject api = null!;
+        await Eventually.True(async () => (api = await app.County(county))["confirmedTotal"]!.GetValue<int>() == 12, TimeSpan.FromSeconds(10),
+            "the county holds the twelve cases");
         await page.WaitForSelectorAsync($"[data-county='{county}'][data-colour='{api.ColourUnder("zhejiang-5")}']", new() { Timeout = 5_000 });
         foreach (var ruleSet in new[] { "national-3", "harvard-4", "zhejiang-5" })
         {
