@@ -24,7 +24,7 @@ public sealed record AlertOptions
 /// </summary>
 public static class AlertRules
 {
-    public const string Version = "2020-02-10.2";
+    public const string Version = "2020-02-10.3";
 
     public static IEnumerable<AlertDraft> ForCellEvent(IEpiEvent e, AlertOptions o) => e switch
     {
@@ -57,6 +57,14 @@ public static class AlertRules
             + $"({c.MaskedId ?? "on record"}): isolate, trace close contacts / 本网格人员为{(c.Kind == CaseKind.Confirmed ? "确诊病例" : c.Kind == CaseKind.Suspected ? "疑似病例" : "无症状感染者")}：隔离、追踪密接",
             c.Meta.RecordedAt, c.Meta.RecordedAt + o.UrgentAcknowledgeWithin, c.PersonRef)],
         // A close contact staying in the cell: find them and put them under quarantine (the cell's workers, the county's officials).
+        ContactRecorded { Degree: > 1 } c => [Person($"contact:{c.PersonRef}:{c.From.Source}:{c.From.RecordId}", "contact-trace", Severities.Task, cellId, county,
+            $"Contact of close contact {c.ContactOf} ({c.MaskedId}, {c.Setting}; case {c.CaseId}): inform and watch, yellow code for {HealthCodeRules.YellowDays} days "
+            + $"(EpiGrid's reading) / 次密接：告知并居家观察", c.Meta.RecordedAt, c.Meta.RecordedAt + o.VisitWithin, c.PersonRef)],
+        // Spatial screening: a person of the cell stayed in a county that is (or was then) red, orange or yellow. One task per
+        // stay and level of risk: a county going from orange to red raises no second task for the same stay.
+        PlaceRiskNoted p => [Person($"place:{p.PersonRef}:{p.County}:{p.StayFrom.UtcTicks}:{(p.Colour == "yellow" ? "medium" : "high")}", "place-risk", Severities.Task, cellId, county,
+            $"A person of this cell stayed in {p.CountyName} ({p.StayFrom:yyyy-MM-dd}–{p.StayTo:yyyy-MM-dd}), {p.Colour} under {p.RuleSet}: verify and "
+            + $"watch as the code says / 本网格人员到访{(p.Colour == "yellow" ? "中" : "高")}风险地区：核实并落实管控", p.Meta.RecordedAt, p.Meta.RecordedAt + o.VisitWithin, p.PersonRef)],
         ContactRecorded c => [Person($"contact:{c.PersonRef}:{c.From.Source}:{c.From.RecordId}", "contact-trace", Severities.Task, cellId, county,
             $"Close contact of case {c.CaseId} ({c.MaskedId}, {c.Setting}): trace and quarantine within {o.ContactTraceWithin.TotalHours:0} hours "
             + $"/ 密切接触者：{o.ContactTraceWithin.TotalHours:0}小时内追踪并隔离", c.Meta.RecordedAt, c.Meta.RecordedAt + o.ContactTraceWithin, c.PersonRef)],
@@ -74,6 +82,8 @@ public static class AlertRules
         HealthCodeChanged g => g.CellId,
         PersonCaseRecorded c => c.CellId,
         ContactRecorded c => c.CellId,
+        PlaceRiskNoted p => p.CellId,
+        StayRecorded s => s.CellId,
         _ => null,
     };
 

@@ -39,6 +39,8 @@ public static class StoredEvents
         (typeof(CasePersonLinked), "case_person_linked"),
         (typeof(PersonCaseRecorded), "person_case_recorded"),
         (typeof(ContactRecorded), "contact_recorded"),
+        (typeof(StayRecorded), "stay_recorded"),
+        (typeof(PlaceRiskNoted), "place_risk_noted"),
     ];
 
     static readonly Dictionary<Type, string> ByType = All.ToDictionary(e => e.Type, e => e.Name);

@@ -17,9 +17,14 @@ public sealed record CaseNode(
 [GenerateSerializer, Immutable, Alias("epigrid.contact-node")]
 public sealed record ContactNode(
     [property: Id(0)] string PersonRef, [property: Id(1)] string MaskedId, [property: Id(2)] string CellId, [property: Id(3)] string County,
-    [property: Id(4)] DateTimeOffset LastContactAt, [property: Id(5)] string Setting, [property: Id(6)] string CaseKey);
+    [property: Id(4)] DateTimeOffset LastContactAt, [property: Id(5)] string Setting, [property: Id(6)] string CaseKey,
+    // 1: a close contact of the case; 2: a contact of the close contact ContactOf (次密接).
+    [property: Id(7)] int Degree = 1, [property: Id(8)] string? ContactOf = null);
 
-/// <summary>"infected" from the infecting case to the case it infected (by their keys), "contact" from a case to a person.</summary>
+/// <summary>
+/// "infected" from the infecting case to the case it infected (by their keys), "contact" from a case to a person,
+/// "secondary-contact" from a close contact (person reference) to their contact.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("epigrid.chain-edge")]
 public sealed record ChainEdge([property: Id(0)] string From, [property: Id(1)] string To, [property: Id(2)] string Kind);
 

@@ -3,7 +3,16 @@ namespace EpiGrid.People;
 /// <summary>Something that puts a person under watch: an arrival from a risk area, close contact, or symptoms.</summary>
 public sealed record Exposure(DateTimeOffset At, ExposureKind Kind, string Detail);
 
-public enum ExposureKind { ArrivalFromHighRisk, ArrivalFromMediumRisk, CloseContact, SymptomsDeclared, PostDischarge }
+public enum ExposureKind
+{
+    ArrivalFromHighRisk, ArrivalFromMediumRisk, CloseContact, SymptomsDeclared, PostDischarge,
+    /// <summary>A stay in a county that was red or orange (spatial screening, <see cref="SpatialScreening"/>).</summary>
+    PlaceHighRisk,
+    /// <summary>A stay in a county that was yellow.</summary>
+    PlaceMediumRisk,
+    /// <summary>A contact of a close contact (次密接).</summary>
+    SecondaryContact,
+}
 
 /// <summary>A daily check-in (打卡): the person's own report of temperature and symptoms, at its true time.</summary>
 public sealed record CheckIn(DateTimeOffset At, decimal TemperatureCelsius, IReadOnlyList<string> Symptoms)
@@ -34,10 +43,15 @@ public sealed record HealthCode(
 /// normal check-ins as for any red code). Published practice was 14 days of isolation or medical observation after
 /// discharge; that the code is red during it, and counts like any red code, is EpiGrid's reading (docs/rules.md).
 /// </para>
+/// <para>
+/// Where the person has been (issue 16, 空间筛查): a stay in a county that was red or orange under the default rule set
+/// counts as an arrival from a high-risk area (red, 14 days), yellow as from a medium-risk area (yellow, 7 days); see
+/// <see cref="SpatialScreening"/>. A contact of a close contact (次密接) is yellow for 7 days. Both are EpiGrid's reading.
+/// </para>
 /// </summary>
 public static class HealthCodeRules
 {
-    public const string Version = "hangzhou-2020-02-11.2";
+    public const string Version = "hangzhou-2020-02-11.3";
     public const int RedDays = 14, YellowDays = 7;
     /// <summary>Days of observation after a case recovers (EpiGrid's reading of the post-discharge rule; see above).</summary>
     public const int PostDischargeDays = 14;
@@ -84,8 +98,7 @@ public static class HealthCodeRules
         foreach (var (at, exposure, checkIn) in timeline)
         {
             if (exposure is not null)
-                Watch(exposure.Kind == ExposureKind.ArrivalFromMediumRisk ? "yellow" : "red",
-                    exposure.Kind == ExposureKind.ArrivalFromMediumRisk ? YellowDays : RedDays, Describe(exposure));
+                Watch(IsMedium(exposure.Kind) ? "yellow" : "red", IsMedium(exposure.Kind) ? YellowDays : RedDays, Describe(exposure));
             else if (!checkIn!.IsNormal)
                 Watch("red", RedDays, $"Abnormal check-in on {Day(at):yyyy-MM-dd}: {checkIn.TemperatureCelsius} °C"
                     + (checkIn.Symptoms.Count > 0 ? ", " + string.Join(", ", checkIn.Symptoms) : "") + " / 打卡异常");
@@ -107,8 +120,15 @@ public static class HealthCodeRules
         return new HealthCode(colour, reason, validUntil, required, run, Version);
     }
 
+    /// <summary>The exposures that make a code yellow (7 days) rather than red (14 days).</summary>
+    public static bool IsMedium(ExposureKind kind) =>
+        kind is ExposureKind.ArrivalFromMediumRisk or ExposureKind.PlaceMediumRisk or ExposureKind.SecondaryContact;
+
     static string Describe(Exposure e) => e.Kind switch
     {
+        ExposureKind.PlaceHighRisk => $"Stayed in {e.Detail} (EpiGrid's spatial screening) / 到访高风险地区",
+        ExposureKind.PlaceMediumRisk => $"Stayed in {e.Detail} (EpiGrid's spatial screening) / 到访中风险地区",
+        ExposureKind.SecondaryContact => $"Contact of a close contact ({e.Detail}), {YellowDays} days (EpiGrid's reading) / 次密接",
         ExposureKind.ArrivalFromHighRisk => $"Arrived from high-risk area {e.Detail} / 来自高风险地区",
         ExposureKind.ArrivalFromMediumRisk => $"Arrived from medium-risk area {e.Detail} / 来自中风险地区",
         ExposureKind.CloseContact => $"Close contact of a confirmed case ({e.Detail}) / 密切接触者",

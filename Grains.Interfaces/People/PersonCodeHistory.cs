@@ -24,8 +24,13 @@ public sealed record PersonCodeHistory(
                 ExposureKind.ArrivalFromMediumRisk => "arrival-medium-risk",
                 ExposureKind.CloseContact => "close-contact",
                 ExposureKind.SymptomsDeclared => "symptoms-declared",
+                ExposureKind.PlaceHighRisk => "place-high-risk",
+                ExposureKind.PlaceMediumRisk => "place-medium-risk",
+                ExposureKind.SecondaryContact => "secondary-contact",
                 _ => "post-discharge",
             }, e.Detail))
+            .Concat(state.Stays.Select(s => new CodeFact(s.Stay.From, "stay",
+                $"{s.Stay.Place}, {s.Stay.From:O} to {s.Stay.To:O} ({s.From.Source} record {s.From.RecordId})")))
             .Concat(state.Cases.Values.Select(c => new CodeFact(c.StatusAt, "case", $"{c.CaseId}: {c.Kind.Name()}, {c.Status.Name()}")))
             .Concat(state.Cases.Values.Where(c => c.Status == CaseStatus.Recovered).Select(c => new CodeFact(c.StatusAt, "post-discharge", c.CaseId)))
             .Concat(state.CheckIns.Select(c => new CodeFact(c.At, c.IsNormal ? "check-in" : "check-in-abnormal",

@@ -36,7 +36,13 @@ public sealed record ReportContact(
     [property: Id(0)] Provenance By, [property: Id(1)] string CaseId, [property: Id(2)] string CaseCounty,
     [property: Id(3)] string MaskedId, [property: Id(4)] string? Name, [property: Id(5)] string? MaskedPhone,
     [property: Id(6)] string? PhoneHash, [property: Id(7)] string CellId, [property: Id(8)] DateTimeOffset LastContactAt,
-    [property: Id(9)] string Setting, [property: Id(10)] ReportSource From);
+    [property: Id(9)] string Setting, [property: Id(10)] ReportSource From,
+    // A contact of this close contact (a person reference; 次密接) rather than of the case itself.
+    [property: Id(11)] string? ContactOf = null);
+
+/// <summary>An itinerary: the places a person stayed, from one source record (issue 16).</summary>
+[GenerateSerializer, Immutable, Alias("epigrid.report-stays")]
+public sealed record ReportStays([property: Id(0)] Provenance By, [property: Id(1)] ReportSource From, [property: Id(2)] IReadOnlyList<Stay> Stays);
 
 [GenerateSerializer, Immutable, Alias("epigrid.code-view")]
 public sealed record CodeView(
@@ -68,6 +74,16 @@ public interface IPersonGrain : IGrainWithStringKey
     /// their code turns red until 14 normal days after the last contact, and that cell's workers get a tracing task.
     /// </summary>
     Task<(CommandResult Result, CodeView? Code)> ReportContact(ReportContact report);
+    /// <summary>
+    /// An itinerary (idempotent per source record): its stays, screened against the colour history of their counties; the
+    /// person's code changes at once when a county was red, orange or yellow within 14 days of a stay.
+    /// </summary>
+    Task<(CommandResult Result, CodeView? Code)> RecordStays(ReportStays report);
+    /// <summary>A county the person stayed in changed colour (from the county's place screening; idempotent).</summary>
+    Task<CommandResult> PlaceTurned(ColourSpell spell);
+    /// <summary>Whether the person is a close contact (degree 1) of a case: whose contacts may be registered as 次密接.</summary>
+    [AlwaysInterleave]
+    Task<ContactOfCase?> CloseContactOf();
     /// <summary>The code as of now; null when nobody of that reference is on record.</summary>
     Task<CodeView?> GetCode();
     /// <summary>
@@ -79,6 +95,10 @@ public interface IPersonGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<string?> CellOf();
 }
+
+/// <summary>The case a close contact was named by, and its county.</summary>
+[GenerateSerializer, Immutable, Alias("epigrid.contact-of-case")]
+public sealed record ContactOfCase([property: Id(0)] string CaseId, [property: Id(1)] string CaseCounty, [property: Id(2)] string CellId);
 
 /// <summary>One row of a bulk arrivals import: the person's reference and the report.</summary>
 [GenerateSerializer, Immutable, Alias("epigrid.imported-arrival")]
@@ -128,3 +148,24 @@ public sealed record CheckInsDue([property: Id(0)] DateOnly Today, [property: Id
 public sealed record WatchEntry(
     [property: Id(0)] string PersonRef, [property: Id(1)] string CellId, [property: Id(2)] string Colour,
     [property: Id(3)] DateOnly CoveredThrough, [property: Id(4)] string MaskedId = "");
+
+/// <summary>
+/// A county's spatial screening (key: county code; issue 16): the county's colour history under the default rule set, and
+/// the persons who stayed there within the last 14 days. When the county records a colour change that is red, orange or
+/// yellow, each such person hears of it at once (<see cref="IPersonGrain.PlaceTurned"/>). Rebuilt from the store when it
+/// wakes (the county's stream and the persons' records), so no visit is forgotten by a restart.
+/// </summary>
+public interface IPlaceScreeningGrain : IGrainWithStringKey
+{
+    /// <summary>The county's colours under the default rule set, oldest first.</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<ColourSpell>> Timeline();
+
+    /// <summary>A person recorded stays here; <paramref name="seenVersion"/> is the newest spell they were screened against.</summary>
+    [OneWay]
+    Task Visited(string personRef, IReadOnlyList<Stay> stays, long seenVersion);
+
+    /// <summary>The county recorded colour changes (any rule set), the first at <paramref name="firstVersion"/> of its stream.</summary>
+    [OneWay]
+    Task ColoursRecorded(IReadOnlyList<EpiGrid.Events.CountyColourChanged> changes, long firstVersion);
+}

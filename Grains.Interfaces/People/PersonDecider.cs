@@ -98,10 +98,55 @@ public static class PersonDecider
         var cell = state.CellId ?? r.CellId;
         var meta = new EventMeta(r.By.Actor, r.By.Source, r.LastContactAt, now,
             $"close contact of case {r.CaseId} ({r.Setting}); {r.From.Source} record {r.From.RecordId}", r.By.CorrelationId);
+        if (r.ContactOf is not null)
+            meta = meta with { Reason = $"contact of close contact {r.ContactOf} (case {r.CaseId}, {r.Setting}); {r.From.Source} record {r.From.RecordId}" };
         return new([new ContactRecorded(state.PersonRef, r.CaseId, r.CaseCounty, state.MaskedId ?? r.MaskedId, r.Name, r.MaskedPhone, r.PhoneHash,
-                cell, state.County ?? EpiGrid.Geography.Province.CountyOfCell(cell), r.Setting, r.From, meta)],
+                cell, state.County ?? EpiGrid.Geography.Province.CountyOfCell(cell), r.Setting, r.From, meta, r.ContactOf is null ? 1 : 2, r.ContactOf)],
             new CommandResult(Outcome.Created, state.PersonRef), null, false, false);
     }
+
+    /// <summary>
+    /// An itinerary (issue 16): its stays recorded once per source record, and what spatial screening finds of them against
+    /// the colour history of their counties (<paramref name="spells"/>, the default rule set's).
+    /// </summary>
+    public static Decision Stays(PersonState state, ReportStays r, IReadOnlyList<ColourSpell> spells, Func<string, string> countyName, DateTimeOffset now)
+    {
+        if (!state.Known)
+            return new([], CommandResult.Rejected(Outcome.NotFound, "personRef", $"No person {state.PersonRef} on record"), null, false, false);
+        if (state.StaysFrom(r.From))
+            return new([], new CommandResult(Outcome.Unchanged, state.PersonRef, Version: state.Version), null, false, false);
+        var events = new List<IEpiEvent>();
+        foreach (var stay in r.Stays)
+            events.Add(new StayRecorded(state.PersonRef, stay, r.From, state.CellId!, state.County!,
+                new EventMeta(r.By.Actor, r.By.Source, stay.From, now, $"stay in {stay.Place}; {r.From.Source} record {r.From.RecordId}", r.By.CorrelationId),
+                spells.Where(x => x.County == stay.County).Select(x => x.Version).DefaultIfEmpty(0).Max()));
+        var noted = new HashSet<(string, long, DateTimeOffset)>();
+        foreach (var stay in r.Stays)
+            foreach (var (spell, at) in SpatialScreening.Screen(stay, spells))
+                if (!state.Noted(spell.County, spell.Version, stay.From) && noted.Add((spell.County, spell.Version, stay.From)))
+                    events.Add(Noted(state, spell, stay, at, countyName(spell.County), r.By, now));
+        return new(events, new CommandResult(Outcome.Created, state.PersonRef), null, false, false);
+    }
+
+    /// <summary>A county the person stayed in changed colour: what spatial screening finds of it against their stays.</summary>
+    public static Decision PlaceTurned(PersonState state, ColourSpell spell, string countyName, DateTimeOffset now)
+    {
+        var by = new Provenance("epigrid", "spatial-screening");
+        var events = state.Stays.Select(s => s.Stay).Distinct()
+            .SelectMany(stay => SpatialScreening.Screen(stay, [spell]).Select(x => (Stay: stay, x.At)))
+            .Where(x => !state.Noted(spell.County, spell.Version, x.Stay.From))
+            .Select(x => (IEpiEvent)Noted(state, spell, x.Stay, x.At, countyName, by, now))
+            .ToList();
+        return new(events, new CommandResult(events.Count == 0 ? Outcome.Unchanged : Outcome.Created, state.PersonRef, Version: state.Version),
+            null, false, false);
+    }
+
+    static PlaceRiskNoted Noted(PersonState state, ColourSpell spell, Stay stay, DateTimeOffset at, string countyName, Provenance by, DateTimeOffset now) =>
+        new(state.PersonRef, spell.County, countyName, spell.Colour, spell.Since, spell.RuleSet, spell.RuleVersion, spell.Version,
+            stay.From, stay.To, state.CellId!,
+            new EventMeta(by.Actor, by.Source, at, now,
+                $"stayed in {countyName} ({spell.County}) {stay.From:yyyy-MM-dd}–{stay.To:yyyy-MM-dd}; the county was {spell.Colour} under {spell.RuleSet} from {spell.Since:O} (spatial screening)",
+                by.CorrelationId));
 
     /// <summary>A new code event when the colour (or its rule version) changed since the last one recorded.</summary>
     public static HealthCodeChanged? CodeChange(PersonState state, DateTimeOffset now, TimeSpan utcOffset, EventMeta meta)

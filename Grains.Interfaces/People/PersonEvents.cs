@@ -71,7 +71,33 @@ public sealed record ContactRecorded(
     [property: Id(0)] string PersonRef, [property: Id(1)] string CaseId, [property: Id(2)] string CaseCounty,
     [property: Id(3)] string MaskedId, [property: Id(4)] string? Name, [property: Id(5)] string? MaskedPhone,
     [property: Id(6)] string? PhoneHash, [property: Id(7)] string CellId, [property: Id(8)] string County,
-    [property: Id(9)] string Setting, [property: Id(10)] ReportSource From, [property: Id(11)] EventMeta Meta) : IEpiEvent;
+    [property: Id(9)] string Setting, [property: Id(10)] ReportSource From, [property: Id(11)] EventMeta Meta,
+    // 1: a close contact of the case; 2: a contact of the close contact ContactOf (次密接), watched for less.
+    [property: Id(12)] int Degree = 1, [property: Id(13)] string? ContactOf = null) : IEpiEvent;
+
+/// <summary>
+/// A place the person stayed (issue 16): from their itinerary, self-declared or reported by a source (<see cref="From"/>,
+/// the idempotency key of the whole itinerary). Meta.OccurredAt is the stay's first moment. <see cref="CellId"/> and
+/// <see cref="County"/> are the person's.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("epigrid.stay-recorded")]
+public sealed record StayRecorded(
+    [property: Id(0)] string PersonRef, [property: Id(1)] Stay Stay, [property: Id(2)] ReportSource From,
+    [property: Id(3)] string CellId, [property: Id(4)] string County, [property: Id(5)] EventMeta Meta,
+    // The county stream's version of the newest colour change the stay was screened against when recorded.
+    [property: Id(6)] long ScreenedThrough = 0) : IEpiEvent;
+
+/// <summary>
+/// Spatial screening found that a county the person stayed in was (or turned) red, orange or yellow under the default
+/// rule set within 14 days of their stay (<see cref="SpatialScreening"/>): the fact the code is judged on. One per stay and
+/// colour change of the county (<see cref="CountyVersion"/>). Meta.OccurredAt is the moment the exposure counts from.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("epigrid.place-risk-noted")]
+public sealed record PlaceRiskNoted(
+    [property: Id(0)] string PersonRef, [property: Id(1)] string County, [property: Id(2)] string CountyName,
+    [property: Id(3)] string Colour, [property: Id(4)] DateTimeOffset ColourSince, [property: Id(5)] string RuleSet,
+    [property: Id(6)] string RuleVersion, [property: Id(7)] long CountyVersion, [property: Id(8)] DateTimeOffset StayFrom,
+    [property: Id(9)] DateTimeOffset StayTo, [property: Id(10)] string CellId, [property: Id(11)] EventMeta Meta) : IEpiEvent;
 
 [GenerateSerializer, Immutable, Alias("epigrid.health-code-changed")]
 public sealed record HealthCodeChanged(

@@ -28,6 +28,8 @@ public sealed class PersonState(string personRef)
     readonly HashSet<ReportSource> notApplied = [];
     readonly Dictionary<string, PersonCase> cases = new(StringComparer.Ordinal);
     readonly List<ContactRecorded> contacts = [];
+    readonly List<StayRecorded> stays = [];
+    readonly List<PlaceRiskNoted> placeRisks = [];
 
     public string PersonRef { get; } = personRef;
     public string? MaskedId { get; private set; }
@@ -39,16 +41,31 @@ public sealed class PersonState(string personRef)
     public IReadOnlySet<DateOnly> MissedDays => missed;
     public HealthCodeChanged? LastCode { get; private set; }
     public IReadOnlyDictionary<string, PersonCase> Cases => cases;
-    /// <summary>On record: reported arriving, or named by a case.</summary>
+    /// <summary>On record: reported arriving, named by a case, or named as a contact.</summary>
     public bool Known => arrivals.Count > 0 || cases.Count > 0 || contacts.Count > 0;
     public IReadOnlyList<ContactRecorded> Contacts => contacts;
+    /// <summary>Where the person has been, from their itineraries (issue 16).</summary>
+    public IReadOnlyList<StayRecorded> Stays => stays;
+    /// <summary>What spatial screening found of their stays.</summary>
+    public IReadOnlyList<PlaceRiskNoted> PlaceRisks => placeRisks;
+
+    /// <summary>Whether an itinerary from this source record is on record (the idempotency of itineraries).</summary>
+    public bool StaysFrom(ReportSource source) => stays.Any(s => s.From == source);
+
+    /// <summary>Whether screening already noted this colour change of the county against this stay.</summary>
+    public bool Noted(string county, long countyVersion, DateTimeOffset stayFrom) =>
+        placeRisks.Any(p => p.County == county && p.CountyVersion == countyVersion && p.StayFrom == stayFrom);
 
     /// <summary>The contact recorded from this source record, if any (the idempotency of contact reports).</summary>
     public ContactRecorded? ContactFrom(ReportSource source) => contacts.FirstOrDefault(c => c.From == source);
 
     public IReadOnlyList<Exposure> Exposures => arrivals
         .SelectMany(a => Arrival.ExposuresOf(a.ArrivedAt, a.OriginArea, a.OriginRisk, a.CloseContactOf, a.Symptoms))
-        .Concat(contacts.Select(c => new Exposure(c.Meta.OccurredAt, ExposureKind.CloseContact, c.CaseId)))
+        .Concat(contacts.Select(c => c.Degree > 1
+            ? new Exposure(c.Meta.OccurredAt, ExposureKind.SecondaryContact, $"{c.ContactOf}, of case {c.CaseId}")
+            : new Exposure(c.Meta.OccurredAt, ExposureKind.CloseContact, c.CaseId)))
+        .Concat(placeRisks.Select(p => new Exposure(p.Meta.OccurredAt, SpatialScreening.RiskOf(p.Colour) ?? ExposureKind.PlaceMediumRisk,
+            $"{p.CountyName} ({p.County}), {p.Colour} under {p.RuleSet} from {p.ColourSince:yyyy-MM-dd HH:mm}Z")))
         .ToList();
 
     public Arrival? ArrivalFrom(ReportSource source) => arrivals.FirstOrDefault(a => a.Sources.Contains(source));
@@ -65,6 +82,8 @@ public sealed class PersonState(string personRef)
         copy.notApplied.UnionWith(notApplied);
         foreach (var (id, c) in cases) copy.cases[id] = c;
         copy.contacts.AddRange(contacts);
+        copy.stays.AddRange(stays);
+        copy.placeRisks.AddRange(placeRisks);
         return copy;
     }
 
@@ -94,6 +113,12 @@ public sealed class PersonState(string personRef)
             case ContactRecorded e:
                 contacts.Add(e);
                 (MaskedId, CellId, County) = (MaskedId ?? e.MaskedId, CellId ?? e.CellId, County ?? e.County);
+                break;
+            case StayRecorded e:
+                stays.Add(e);
+                break;
+            case PlaceRiskNoted e:
+                placeRisks.Add(e);
                 break;
             case PersonCaseRecorded e:
                 cases[e.CaseId] = new PersonCase(e.CaseId, e.CaseCellId, e.Kind, e.Status, e.ReportedAt, e.Meta.OccurredAt);

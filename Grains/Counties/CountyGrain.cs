@@ -1,5 +1,6 @@
 using EpiGrid.Alerts;
 using EpiGrid.Geography;
+using EpiGrid.People;
 using EpiGrid.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -156,6 +157,11 @@ public sealed class CountyGrain(
                 .Select((e, i) => AlertRules.ForColourChange(e, streamVersion + i + 1, rules.Default.Name))
                 .OfType<AlertDraft>().ToList();
             if (alerts.Count > 0) _ = GrainFactory.GetGrain<IAlertLedgerGrain>(0).Raise(alerts);
+            // Spatial screening hears of every default colour that is, or ends, a red, orange or yellow spell.
+            var recordedChanges = changes.Cast<CountyColourChanged>().ToList();
+            if (recordedChanges.Any(c => c.RuleSet == rules.Default.Name
+                                         && (SpatialScreening.RiskOf(c.Colour) is not null || c.FromColour is { } from && SpatialScreening.RiskOf(from) is not null)))
+                _ = GrainFactory.GetGrain<IPlaceScreeningGrain>(Code).ColoursRecorded(recordedChanges, streamVersion + 1);
             streamVersion += changes.Count;
             foreach (var d in decisions.Values) recorded[d.RuleSet] = d;
         }

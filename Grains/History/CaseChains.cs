@@ -52,10 +52,13 @@ public sealed class CaseChains(IDocumentStore store, Province province)
         var (startCase, startCounty) = (start.CaseId ?? start.Id, start.County);
         var contacts = (await session.Events.QueryRawEventDataOnly<ContactRecorded>()
                 .Where(c => c.CaseId == startCase && c.CaseCounty == startCounty).ToListAsync(cancellationToken))
-            .GroupBy(c => c.PersonRef).Select(g => g.MaxBy(c => c.Meta.OccurredAt)!)
-            .Select(c => new ContactNode(c.PersonRef, c.MaskedId, c.CellId, c.County, c.Meta.OccurredAt, c.Setting, start.Id))
-            .OrderBy(c => c.LastContactAt).ToList();
-        edges.AddRange(contacts.Select(c => new ChainEdge(start.Id, c.PersonRef, "contact")));
+            // A person named both as a close contact and as a contact's contact is shown as the closer one, at their last contact.
+            .GroupBy(c => c.PersonRef).Select(g => g.OrderBy(c => c.Degree).ThenByDescending(c => c.Meta.OccurredAt).First())
+            .Select(c => new ContactNode(c.PersonRef, c.MaskedId, c.CellId, c.County, c.Meta.OccurredAt, c.Setting, start.Id, c.Degree, c.ContactOf))
+            .OrderBy(c => c.Degree).ThenBy(c => c.LastContactAt).ToList();
+        edges.AddRange(contacts.Select(c => c.Degree > 1 && c.ContactOf is { } of
+            ? new ChainEdge(of, c.PersonRef, "secondary-contact")
+            : new ChainEdge(start.Id, c.PersonRef, "contact")));
 
         var masked = await MaskedIds(session, [start, .. ancestors, .. descendants], cancellationToken);
         return new CaseChain(Node(start, masked), ancestors.Select(a => Node(a, masked)).ToList(),

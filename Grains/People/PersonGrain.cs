@@ -114,6 +114,39 @@ public sealed class PersonGrain(
         return (decision.Result with { Version = state.Version }, state.View(now, Offset));
     }
 
+    public async Task<(CommandResult Result, CodeView? Code)> RecordStays(ReportStays report)
+    {
+        await RefreshIfUnknown();
+        var counties = report.Stays.Select(s => s.County).OfType<string>().Distinct().ToList();
+        // The colour history of every county of the itinerary, read before deciding (the places' grains answer from memory).
+        var timelines = await Task.WhenAll(counties.Select(c => GrainFactory.GetGrain<IPlaceScreeningGrain>(c).Timeline()));
+        var spells = timelines.SelectMany(t => t).ToList();
+        var now = clock.GetUtcNow();
+        var decision = PersonDecider.Stays(state, report, spells, CountyName, now);
+        if (decision.Events.Count == 0) return (decision.Result, decision.Result.Succeeded ? state.View(now, Offset) : null);
+        if (await Commit(decision.Events, now, report.By) is { } failure) return (failure, null);
+        // Each county now watches the person's stays there, and tells them of any colour recorded since its timeline was read.
+        foreach (var (county, timeline) in counties.Zip(timelines))
+            _ = GrainFactory.GetGrain<IPlaceScreeningGrain>(county).Visited(state.PersonRef,
+                report.Stays.Where(s => s.County == county).ToList(), timeline.Count == 0 ? 0 : timeline[^1].Version);
+        return (decision.Result with { Version = state.Version }, state.View(now, Offset));
+    }
+
+    public async Task<CommandResult> PlaceTurned(ColourSpell spell)
+    {
+        await RefreshIfUnknown();
+        var now = clock.GetUtcNow();
+        var decision = PersonDecider.PlaceTurned(state, spell, CountyName(spell.County), now);
+        if (decision.Events.Count == 0) return decision.Result;
+        return await Commit(decision.Events, now, new Provenance("epigrid", "spatial-screening")) ?? decision.Result with { Version = state.Version };
+    }
+
+    string CountyName(string code) => province.Find(code) is { } c ? $"{c.NameZh} {c.NameEn}" : code;
+
+    public Task<ContactOfCase?> CloseContactOf() =>
+        // Interleaves with the other calls: reads the state as it stands, never awaits.
+        Task.FromResult(state.Contacts.FirstOrDefault(c => c.Degree == 1) is { } c ? new ContactOfCase(c.CaseId, c.CaseCounty, state.CellId!) : null);
+
     public async Task<CodeView?> GetCode()
     {
         await RefreshIfUnknown();

@@ -45,6 +45,10 @@ public static class ContactsApi
             .WithSummary($"Report up to {MaxItems} close contacts of a case (county: which county's case, when its id is used in several). "
                 + "Each becomes a person under watch in the cell where they stay (any county): red code, quarantine until 14 normal days after the last contact, a tracing task to that cell. Answered in order; a record sent again changes nothing.")
             .Produces<ContactsAnswer>(StatusCodes.Status201Created).Produces<ContactsAnswer>().ProducesProblems(400, 403, 404, 503);
+        api.MapPost("/persons/{personRef}/contacts", ReportOfContact).WithTags("Cases").WithName("reportContactsOfContact")
+            .WithSummary($"Report up to {MaxItems} contacts of a close contact (次密接; the same items). Each becomes a person under watch where they stay: "
+                + "yellow code for 7 days after the last contact (EpiGrid's reading), a task to that cell. A record sent again changes nothing.")
+            .Produces<ContactsAnswer>(StatusCodes.Status201Created).Produces<ContactsAnswer>().ProducesProblems(400, 403, 404, 503);
         return api;
     }
 
@@ -59,11 +63,30 @@ public static class ContactsApi
         if (RequestProvenance.TryRead(http, caller, out var by) is { } badSource) return badSource.ToResult(http);
         if (identityHashing.Protector is not { } protector) return identityHashing.NotConfigured.ToResult(http);
 
-        var now = clock.GetUtcNow();
         var errors = new FieldErrors();
-        var reports = Read(body, caseId, theCase, by, now, province, protector, errors);
-        if (reports is null) return errors.ToProblem().ToResult(http);
+        var reports = Read(body, caseId, theCase.County, null, by, clock.GetUtcNow(), province, protector, errors);
+        return reports is null ? errors.ToProblem().ToResult(http) : await Send(reports, caller, http, grains);
+    }
 
+    /// <summary>Contacts of a close contact (次密接): the same items, each watched for less (a yellow code for 7 days).</summary>
+    static async Task<IResult> ReportOfContact(string personRef, ContactsRequest? body, HttpContext http, IClusterClient grains,
+        Province province, IdentityHashing identityHashing, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
+    {
+        var caller = Jurisdiction.Of(http.User);
+        if (!PersonsApi.PersonRefPattern(personRef)) return Problems.Invalid("personRef", "Must be a person reference such as p3f2a...").ToResult(http);
+        if (await grains.GetGrain<IPersonGrain>(personRef).CloseContactOf() is not { } contact)
+            return Problems.NotFound($"No close contact {personRef} on record: contacts of contacts are registered for close contacts of a case.").ToResult(http);
+        // Those who may write about the close contact: their cell's workers, their county's officials.
+        if (CellTarget.Check(contact.CellId, CellAccess.Write, caller, province) is { } refused) return refused.ToResult(http);
+        if (RequestProvenance.TryRead(http, caller, out var by) is { } badSource) return badSource.ToResult(http);
+        if (identityHashing.Protector is not { } protector) return identityHashing.NotConfigured.ToResult(http);
+        var errors = new FieldErrors();
+        var reports = Read(body, contact.CaseId, contact.CaseCounty, personRef, by, clock.GetUtcNow(), province, protector, errors);
+        return reports is null ? errors.ToProblem().ToResult(http) : await Send(reports, caller, http, grains);
+    }
+
+    static async Task<IResult> Send(List<ValidContact> reports, Jurisdiction caller, HttpContext http, IClusterClient grains)
+    {
         // One person's records in order (the same person may be named twice); different persons at once.
         var answers = new (CommandResult Result, CodeView? Code)[reports.Count];
         await Parallel.ForEachAsync(reports.Select((r, i) => (r, i)).GroupBy(x => x.r.PersonRef),
@@ -89,8 +112,9 @@ public static class ContactsApi
     sealed record ValidContact(string PersonRef, ReportContact Report);
 
     /// <summary>Every item checked field by field ("items[i].field"); nothing is sent unless all are valid.</summary>
-    static List<ValidContact>? Read(ContactsRequest? body, string caseId, CaseLocation theCase, Provenance by, DateTimeOffset now, Province province,
-        PersonalDataProtector protector, FieldErrors errors)
+    /// <param name="contactOf">The close contact whose contacts these are (次密接), or null for the case's own.</param>
+    static List<ValidContact>? Read(ContactsRequest? body, string caseId, string caseCounty, string? contactOf, Provenance by, DateTimeOffset now,
+        Province province, PersonalDataProtector protector, FieldErrors errors)
     {
         if (body?.Items is not { Count: > 0 } items)
         {
@@ -122,12 +146,14 @@ public static class ContactsApi
             var setting = Fields.OneOf(at, "setting", item.Setting, Settings);
             var source = Fields.Id(at, "source", item.Source);
             var record = Fields.Id(at, "sourceRecordId", item.SourceRecordId);
+            var personRef = at.Any ? null : protector.PersonRef(item.IdNumber!);
+            if (personRef is not null && personRef == contactOf) at.Add("idNumber", "A person is not their own contact.");
             errors.AddAll(at);
             if (at.Any) continue;
             var phone = string.IsNullOrWhiteSpace(item.Phone) ? null : item.Phone;
-            valid.Add(new ValidContact(protector.PersonRef(item.IdNumber!), new ReportContact(by with { Source = source! }, caseId, theCase.County,
+            valid.Add(new ValidContact(personRef!, new ReportContact(by with { Source = source! }, caseId, caseCounty,
                 ResidentId.Mask(item.IdNumber!), name, phone is null ? null : PhoneNumber.Mask(phone), phone is null ? null : protector.PhoneHash(phone),
-                cellId!, last!.Value, setting!, new ReportSource(source!, record!))));
+                cellId!, last!.Value, setting!, new ReportSource(source!, record!), contactOf)));
         }
         return errors.Any ? null : valid;
     }

@@ -58,6 +58,18 @@ public sealed class HostileInputTests(HostileApp app, ITestOutputHelper output) 
                 ["setting"] = "household", ["source"] = "hostile", ["sourceRecordId"] = "hc-1",
             }),
         }, ["items"]);
+        yield return new("POST", "/api/v1/persons/{personRef}/contacts", BodyShape.Batch, new()
+        {
+            ["items"] = new JsonArray(new JsonObject
+            {
+                ["idNumber"] = EpiGrid.Tests.People.ResidentIdTests.Make(330106, new DateOnly(1976, 6, 1), 8), ["cellId"] = Cell, ["lastContactAt"] = At,
+                ["setting"] = "household", ["source"] = "hostile", ["sourceRecordId"] = "hcc-1",
+            }),
+        }, ["items"]);
+        yield return new("POST", "/api/v1/persons/{personRef}/itinerary", BodyShape.Object, new()
+        {
+            ["items"] = new JsonArray(new JsonObject { ["county"] = County, ["from"] = At, ["to"] = At }), ["source"] = "hostile", ["sourceRecordId"] = "hi-1",
+        }, ["items", "source", "sourceRecordId"]);
         yield return new("POST", "/api/v1/persons/{personRef}/check-ins", BodyShape.Object,
             new() { ["occurredAt"] = At, ["temperature"] = 36.6, ["symptoms"] = new JsonArray("cough") }, ["occurredAt", "temperature"]);
         yield return new("POST", "/api/v1/imports/arrivals", BodyShape.Csv, new(), []);
@@ -149,6 +161,13 @@ public sealed class HostileInputTests(HostileApp app, ITestOutputHelper output) 
         });
         arrival.StatusCode.ShouldBe(HttpStatusCode.Created, await arrival.Content.ReadAsStringAsync());
         var personRef = (await arrival.Body())["personRef"]!.GetValue<string>();
+        // The person is a close contact of the case too, so the contacts of a contact have someone to be the contacts of.
+        var contact = await admin.PostAsJsonAsync($"/api/v1/cases/{CaseId}/contacts", new
+        {
+            items = new[] { new { idNumber = ResidentIdTests.Make(420106, new DateOnly(1985, 3, 4), 7), cellId = Cell, lastContactAt = At, setting = "work",
+                source = "police", sourceRecordId = "hostile-contact-1" } },
+        });
+        contact.StatusCode.ShouldBe(HttpStatusCode.Created, await contact.Content.ReadAsStringAsync());
         var enterprise = await admin.PutAsJsonAsync($"/api/v1/enterprises/{EnterpriseId}", new { county = County, name = "Seed works", industry = "textiles", baselineKwhPerDay = 1000 });
         enterprise.IsSuccessStatusCode.ShouldBeTrue(await enterprise.Content.ReadAsStringAsync());
         string? alertId = null;

@@ -80,6 +80,7 @@ public static class MatrixRules
         E("POST /api/v1/cells/{cellId}/cases",                                      "ok/403 ok/403   403      403     ok     ok    401", Post((_, s) => $"/api/v1/cells/{Cell(s)}/cases", (w, _) => Json(Case(w)))),
         E("POST /api/v1/cells/{cellId}/cases/{caseId}/status",                      "ok/403 ok/403   403      403     ok     ok    401", ChangeStatus),
         E("POST /api/v1/cases/{caseId}/contacts",                                   "ok/403 ok/403   403      403     ok     ok    401", Contacts, note: "(the case's cell)"),
+        E("POST /api/v1/persons/{personRef}/contacts",                              "ok/403 ok/403   403      403     ok     ok    401", ContactsOfContact, note: "(the close contact's cell)"),
         E("GET /api/v1/cases/{caseId}/chain",                                       "ok/403 ok/403   ok       ok      403    ok    401", CaseThen((w, s, caseId, _) => Get((_, _) => $"/api/v1/cases/{caseId}/chain")), note: "(the case's cell)"),
         E("GET /api/v1/clusters/{clusterId}",                                       "403    ok/404   ok       ok      403    ok    401", CaseThen((w, s, _, clusterId) => Get((_, _) => $"/api/v1/clusters/{clusterId}")), note: "(a county official: clusters reaching their county)"),
         E("GET /api/v1/counties/{code}/unlinked-cases",                             "403    ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/counties/{County(s)}/unlinked-cases")),
@@ -114,6 +115,10 @@ public static class MatrixRules
 
         // People: identities are hashed at the edge; the code scan shows a masked id only.
         E("POST /api/v1/persons/{personRef}/check-ins",                             "ok/403 ok/403   403      403     ok     ok    401", Post((w, s) => $"/api/v1/persons/{w.Person(s)}/check-ins", (w, _) => Json(CheckIn(w)))),
+        E("POST /api/v1/persons/{personRef}/itinerary",                             "ok/403 ok/403   403      403     ok     ok    401", Post((w, s) => $"/api/v1/persons/{w.Person(s)}/itinerary", (w, _) => Json(new
+        {
+            items = new[] { new { county = InCounty, from = Time(Start.AddDays(-3)), to = Time(Start.AddDays(-2)) } }, source = "matrix", sourceRecordId = $"mx-trip-{w.Next()}",
+        }))),
         E("GET /api/v1/codes/{personRef}",                                          "ok     ok       ok       ok      ok     ok    401", Get((w, s) => $"/api/v1/codes/{w.Person(s)}"), note: "(a checkpoint scan)"),
         E("POST /api/v1/imports/arrivals",                                          "403    ok/403   403      403     ok     ok    401", Post((_, _) => "/api/v1/imports/arrivals", ArrivalsCsv, Rows("imported", "cellId")), note: "(per row)"),
 
@@ -253,6 +258,27 @@ public static class MatrixRules
                 },
             },
         }))(w, caller, s);
+    }
+
+    /// <summary>Reports a case and a close contact of it (as admin) for this call alone, then a contact of that contact as the caller.</summary>
+    static async Task<Outcome> ContactsOfContact(MatrixWorld w, Caller caller, Scope s)
+    {
+        var n = w.Next();
+        var caseId = $"mx-cc-{n}";
+        var admin = w.Client(Caller.Roles.Single(c => c.Role == Roles.Admin));
+        (await admin.PostAsJsonAsync($"/api/v1/cells/{Cell(s)}/cases", new
+        {
+            caseId, kind = "confirmed", local = true, occurredAt = Time(Start.AddHours(-3)),
+        })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        object Item(int region, string record) => new
+        {
+            idNumber = ResidentIdTests.Make(region, new DateOnly(1972, 1, 1).AddDays(n), n % 1000), cellId = Cell(s),
+            lastContactAt = Time(Start.AddHours(-2)), setting = "household", source = "matrix", sourceRecordId = record,
+        };
+        var contact = await admin.PostAsJsonAsync($"/api/v1/cases/{caseId}/contacts", new { items = new[] { Item(330783, $"mx-cc-{n}") } });
+        contact.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var personRef = (await contact.Content.ReadFromJsonAsync<JsonObject>())!["items"]![0]!["personRef"]!.GetValue<string>();
+        return await Post((_, _) => $"/api/v1/persons/{personRef}/contacts", (_, _) => Json(new { items = new[] { Item(330784, $"mx-ccc-{n}") } }))(w, caller, s);
     }
 
     // ---- calls ----
