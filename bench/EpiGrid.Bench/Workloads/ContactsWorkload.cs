@@ -8,6 +8,7 @@ using EpiGrid.Grains.Storage;
 using EpiGrid.People;
 using EpiGrid.Simulator.Runner;
 using Marten;
+using Microsoft.AspNetCore.SignalR.Client;
 using Npgsql;
 
 namespace EpiGrid.Bench.Workloads;
@@ -132,6 +133,10 @@ public sealed class ContactsWorkload(PushWorkload push) : IWorkload
         var raisedToArrival = new ConcurrentDictionary<string, TimeSpan>();
         var repeats = 0;
         var workers = new List<GridClient>();
+        // The first county's worker also has a bare hub connection (a second device): when an alert reaches the hub
+        // client, before the GridClient orders it and holds live alerts back while it catches up (after a gap, once a minute).
+        var atHub = new ConcurrentDictionary<string, long>();
+        HubConnection? bare = null;
         try
         {
             foreach (var (county, cells) in plan.Watched)
@@ -147,6 +152,13 @@ public sealed class ContactsWorkload(PushWorkload push) : IWorkload
                 };
                 workers.Add(worker);
                 await worker.StartAsync();
+                if (bare is not null) continue;
+                bare = LiveClients.Connection(new Uri(platform.BaseAddress, "/hubs/grid"), token);
+                bare.On<Alert>("alert", a =>
+                {
+                    if (a.Kind == "contact-trace" && a.Subject.TryGetValue("personRef", out var person)) atHub.TryAdd(person, Stopwatch.GetTimestamp());
+                });
+                await bare.StartAsync();
             }
 
             // The cases (not measured), then an unmeasured warm-up of a few cases' contacts.
@@ -221,6 +233,7 @@ public sealed class ContactsWorkload(PushWorkload push) : IWorkload
             var fromAck = new Latency();
             var fromSend = new Latency();
             var fromRaised = new Latency();
+            var hubFromAck = new Latency();
             long received = 0, beforeAck = 0, lastArrival = lastAck;
             foreach (var (person, sentAt, ackAt) in sent)
             {
@@ -229,6 +242,7 @@ public sealed class ContactsWorkload(PushWorkload push) : IWorkload
                 if (at < ackAt) beforeAck++;
                 fromAck.Record(ackAt, at);
                 fromSend.Record(sentAt, at);
+                if (atHub.TryGetValue(person, out var hubAt)) hubFromAck.Record(ackAt, hubAt);
                 if (raisedToArrival.TryGetValue(person, out var path)) fromRaised.Record(0, (long)(path.TotalSeconds * Stopwatch.Frequency));
                 lastArrival = Math.Max(lastArrival, at);
             }
@@ -252,6 +266,9 @@ public sealed class ContactsWorkload(PushWorkload push) : IWorkload
             figures.Add("contactAlertMaxMs", fromAck.MaxMs, "ms");
             figures.Add("contactAlertFromSendP50Ms", fromSend.PercentileMs(50), "ms");
             figures.Add("contactAlertFromSendP99Ms", fromSend.PercentileMs(99), "ms");
+            figures.Add("hubAlertP50Ms", hubFromAck.PercentileMs(50), "ms");
+            figures.Add("hubAlertP99Ms", hubFromAck.PercentileMs(99), "ms");
+            figures.Add("hubAlertCount", hubFromAck.Count, "alerts");
             figures.Add("raisedToArrivalP50Ms", fromRaised.PercentileMs(50), "ms");
             figures.Add("raisedToArrivalP99Ms", fromRaised.PercentileMs(99), "ms");
             figures.Add("alertsBeforeAckShare", received == 0 ? 0 : (double)beforeAck / received, "share");
@@ -268,12 +285,14 @@ public sealed class ContactsWorkload(PushWorkload push) : IWorkload
                 + (firstProblem is null ? "" : $", first: {firstProblem}") + $"); {stored:N0} stored; alerts {received:N0} of {acknowledged:N0} "
                 + $"({repeats} twice), ack → alert p50 {fromAck.PercentileMs(50):0.0} ms, p99 {fromAck.PercentileMs(99):0.0} ms, max {fromAck.MaxMs:0} ms "
                 + $"({100.0 * beforeAck / Math.Max(1, received):0}% before the ack); send → alert p99 {fromSend.PercentileMs(99):0.0} ms; raised → "
-                + $"arrival p50 {fromRaised.PercentileMs(50):0.0} ms, p99 {fromRaised.PercentileMs(99):0.0} ms; last alert "
+                + $"arrival p50 {fromRaised.PercentileMs(50):0.0} ms, p99 {fromRaised.PercentileMs(99):0.0} ms; ack → hub client (one worker, "
+                + $"{hubFromAck.Count:N0} alerts) p50 {hubFromAck.PercentileMs(50):0.0} ms, p99 {hubFromAck.PercentileMs(99):0.0} ms; last alert "
                 + $"{LiveClients.Ms(lastAck, lastArrival):0} ms after the last ack; cases {casesPerSecond:N0}/s; warm-up {warmedUp} contacts");
         }
         finally
         {
             foreach (var worker in workers) await worker.DisposeAsync();
+            if (bare is not null) await bare.DisposeAsync();
         }
     }
 
@@ -310,7 +329,7 @@ public sealed class ContactsWorkload(PushWorkload push) : IWorkload
         {
             ["status"] = "measured",
             ["epigrid"] = figures.ToJson("contactsPerSecond", "requestP50Ms", "requestP99Ms", "contactAlertP50Ms", "contactAlertP99Ms",
-                "contactAlertMaxMs", "contactAlertFromSendP50Ms", "contactAlertFromSendP99Ms", "raisedToArrivalP50Ms", "raisedToArrivalP99Ms", "alertsBeforeAckShare", "lastAlertAfterLastAckMs",
+                "contactAlertMaxMs", "contactAlertFromSendP50Ms", "contactAlertFromSendP99Ms", "hubAlertP50Ms", "hubAlertP99Ms", "hubAlertCount", "raisedToArrivalP50Ms", "raisedToArrivalP99Ms", "alertsBeforeAckShare", "lastAlertAfterLastAckMs",
                 "contactsAcknowledged", "alertsReceived", "alertsMissing", "alertsTwice", "contactsStored", "failedRequests", "caseReportsPerSecond"),
             ["baseline"] = figures.ToJson("martenContactsPerSecond", "martenEventsPerSecond", "martenSaveP50Ms", "martenSaveP99Ms",
                 "signalrEchoP50Ms", "signalrEchoP99Ms", "postgresCommitP50Ms", "postgresCommitP99Ms"),
@@ -329,7 +348,8 @@ public sealed class ContactsWorkload(PushWorkload push) : IWorkload
                 + $"names and phones, staying in cells of the case's county and the next two), all in {CountiesUsed * CellsPerWorker} watched "
                 + $"cells ({CellsPerWorker} a county), one grid worker's GridClient a county; alert latency from the acknowledgement of the "
                 + $"request carrying the contact (an earlier arrival counts as 0), from its send, and from the alert's raisedAt (the person "
-                + $"grain's decision; wall clocks of one machine); baseline, platform stopped: Marten "
+                + $"grain's decision; wall clocks of one machine); the first county's worker also on a bare hub connection (hubAlert: "
+                + $"from the acknowledgement to the hub client's handler, before the GridClient's ordering and catch-ups); baseline, platform stopped: Marten "
                 + $"storing each new person's ContactRecorded and HealthCodeChanged (the platform's decider) on a new stream and its "
                 + $"PersonRecord, {ContactsPerCase} persons a save, {Clients} saves in flight, fresh database each run; bare hops "
                 + $"(SignalR echo + PostgreSQL commit) {(hopsFrom == "push" ? "of the push workload" : "measured by this workload")}",
