@@ -29,6 +29,19 @@ public sealed class PushWorkload(IngestWorkload ingest) : IWorkload
 
     public async Task Baseline(BenchContext ctx, int run)
     {
+        await BareHops(ctx, figures);
+        BenchContext.Log($"push baselines run {run}: SignalR echo p50 {figures["signalrEchoP50Ms"].Values[^1]:0.00} ms, p99 "
+            + $"{figures["signalrEchoP99Ms"].Values[^1]:0.00} ms; PostgreSQL commit p50 {figures["postgresCommitP50Ms"].Values[^1]:0.00} ms, "
+            + $"p99 {figures["postgresCommitP99Ms"].Values[^1]:0.00} ms");
+    }
+
+    /// <summary>
+    /// The two hops every alert needs at least, platform stopped: a bare SignalR echo round trip and a bare PostgreSQL
+    /// commit, added to <paramref name="into"/> as signalrEchoP50Ms/P99Ms and postgresCommitP50Ms/P99Ms. Also measured by
+    /// the contacts workload itself when push is not in the run.
+    /// </summary>
+    public static async Task BareHops(BenchContext ctx, Figures into)
+    {
         await using (var bare = await BareSignalR.Launch(ctx.HttpPort + 1))
         {
             await using var connection = LiveClients.Connection(bare.HubUrl, null);
@@ -46,8 +59,8 @@ public sealed class PushWorkload(IngestWorkload ingest) : IWorkload
                 await pending.Task.WaitAsync(TimeSpan.FromSeconds(10));
                 if (i >= 0) echo.Record(started);
             }
-            figures.Add("signalrEchoP50Ms", echo.PercentileMs(50), "ms");
-            figures.Add("signalrEchoP99Ms", echo.PercentileMs(99), "ms");
+            into.Add("signalrEchoP50Ms", echo.PercentileMs(50), "ms");
+            into.Add("signalrEchoP99Ms", echo.PercentileMs(99), "ms");
         }
 
         await using var pg = new NpgsqlConnection(ctx.Database("postgres"));
@@ -67,10 +80,8 @@ public sealed class PushWorkload(IngestWorkload ingest) : IWorkload
             await tx.CommitAsync();
             if (i >= 0) commit.Record(started);
         }
-        figures.Add("postgresCommitP50Ms", commit.PercentileMs(50), "ms");
-        figures.Add("postgresCommitP99Ms", commit.PercentileMs(99), "ms");
-        BenchContext.Log($"push baselines run {run}: SignalR echo p50 {figures["signalrEchoP50Ms"].Values[^1]:0.00} ms, p99 "
-            + $"{figures["signalrEchoP99Ms"].Values[^1]:0.00} ms; PostgreSQL commit p50 {commit.PercentileMs(50):0.00} ms, p99 {commit.PercentileMs(99):0.00} ms");
+        into.Add("postgresCommitP50Ms", commit.PercentileMs(50), "ms");
+        into.Add("postgresCommitP99Ms", commit.PercentileMs(99), "ms");
     }
 
     public async Task Measure(BenchContext ctx, PlatformUnderTest platform, int run)
