@@ -22,9 +22,15 @@ public sealed class PersonGrain(
     [FromKeyedServices(Clocks.Domain)] TimeProvider clock) : Grain, IPersonGrain
 {
     PersonState state = null!;
+    /// <summary>The state was read for the call now running (by the activation): no second read for it.</summary>
+    bool justRead;
     TimeSpan Offset => province.Options.UtcOffset;
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken) => state = await Read(cancellationToken);
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        state = await Read(cancellationToken);
+        justRead = true;
+    }
 
     async Task<PersonState> Read(CancellationToken cancellationToken = default)
     {
@@ -37,11 +43,13 @@ public sealed class PersonGrain(
 
     /// <summary>
     /// A person not on record when this activation read the stream may have been recorded since by a bulk import
-    /// (<see cref="ArrivalImportGrain"/> writes new persons' streams without activating them): read it again.
+    /// (<see cref="ArrivalImportGrain"/> writes new persons' streams without activating them): read it again, unless the
+    /// activation read it for this very call (a new contact or case person would be read twice, one query per person).
     /// </summary>
     async Task RefreshIfUnknown()
     {
-        if (!state.Known) state = await Read();
+        if (!state.Known && !justRead) state = await Read();
+        justRead = false;
     }
 
     public async Task<ArrivalResult> ReportArrival(ReportArrival report)
@@ -143,9 +151,13 @@ public sealed class PersonGrain(
 
     string CountyName(string code) => province.Find(code) is { } c ? $"{c.NameZh} {c.NameEn}" : code;
 
-    public Task<ContactOfCase?> CloseContactOf() =>
-        // Interleaves with the other calls: reads the state as it stands, never awaits.
-        Task.FromResult(state.Contacts.FirstOrDefault(c => c.Degree == 1) is { } c ? new ContactOfCase(c.CaseId, c.CaseCounty, state.CellId!) : null);
+    public Task<ContactOfCase?> CloseContactOf()
+    {
+        // Interleaves with the other calls: reads the state as it stands, never awaits. The activation's read was not for
+        // the call that follows, which reads again if the person is still unknown.
+        justRead = false;
+        return Task.FromResult(state.Contacts.FirstOrDefault(c => c.Degree == 1) is { } c ? new ContactOfCase(c.CaseId, c.CaseCounty, state.CellId!) : null);
+    }
 
     public async Task<CodeView?> GetCode()
     {
@@ -155,7 +167,8 @@ public sealed class PersonGrain(
 
     public async Task<string?> CellOf()
     {
-        // Interleaves with the other calls: reads without touching the state.
+        // Interleaves with the other calls: reads without touching the state (the activation's read was not for the next call).
+        justRead = false;
         return state.Known ? state.CellId : (await Read()).CellId;
     }
 
