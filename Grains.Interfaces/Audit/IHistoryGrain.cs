@@ -41,8 +41,11 @@ public interface IHistoryGrain : IGrainWithIntegerKey
     /// <summary>Where cases with this id are (one per county that used it), from the case register.</summary>
     Task<IReadOnlyList<EpiGrid.People.CaseLocation>> FindCase(string caseId, CancellationToken cancellationToken = default);
 
-    /// <summary>A case's transmission chain (issue 16), from the case register and the contacts recorded; null: no such case.</summary>
-    Task<EpiGrid.People.CaseChain?> Chain(string county, string caseId, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// A case's transmission chain (issue 16), from the case register and the contacts recorded, or as it was known at a
+    /// moment (from the events); null: no such case (then).
+    /// </summary>
+    Task<EpiGrid.People.CaseChain?> Chain(string county, string caseId, Moment? moment = null, CancellationToken cancellationToken = default);
 
     /// <summary>A cluster's cases, cells, counties, first and last report; null: no case names it.</summary>
     Task<EpiGrid.People.ClusterView?> Cluster(string clusterId, CancellationToken cancellationToken = default);

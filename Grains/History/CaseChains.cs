@@ -1,4 +1,6 @@
+using EpiGrid.Audit;
 using EpiGrid.Geography;
+using EpiGrid.Grains.Cells;
 using EpiGrid.Grains.People;
 using EpiGrid.Grains.Storage;
 using EpiGrid.People;
@@ -11,22 +13,28 @@ namespace EpiGrid.Grains.History;
 /// the infecting case and the cluster) and the contacts recorded on persons' streams. Case ids are a county's own: a case
 /// names its source by id, which is the case of that id in its own county, or else the only case of that id in the province.
 /// </summary>
-public sealed class CaseChains(IDocumentStore store, Province province)
+public sealed class CaseChains(IDocumentStore store, IEventHistory history, Province province)
 {
     /// <summary>Bounds a chain's reading (an outbreak's tree can be large; a cycle of bad reports must end).</summary>
     public const int MaxUpstream = 100, MaxDownstream = 2_000;
 
-    public async Task<CaseChain?> Chain(string county, string caseId, CancellationToken cancellationToken)
+    /// <summary>
+    /// A case's chain: live from the case register, or (with <paramref name="moment"/>) as it was known then, from the events
+    /// alone: every cell's case events as of the moment folded with the live <see cref="CellState"/>, and the contacts recorded
+    /// by then (auditors: what the investigators could see).
+    /// </summary>
+    public async Task<CaseChain?> Chain(string county, string caseId, Moment? moment, CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
-        if (await Load(session, county, caseId, cancellationToken) is not { } start) return null;
+        ICaseSource cases = moment is { } m ? await CasesAsOf(m, cancellationToken) : new RegisterCases(session);
+        if (await cases.Load(county, caseId, cancellationToken) is not { } start) return null;
         var seen = new HashSet<string>(StringComparer.Ordinal) { start.Id };
         var edges = new List<ChainEdge>();
 
         var ancestors = new List<CaseRecord>();
         for (var child = start; child.InfectedBy is { } source && ancestors.Count < MaxUpstream;)
         {
-            if (await Resolve(session, child.County, source, cancellationToken) is not { } parent || !seen.Add(parent.Id)) break;
+            if (await Resolve(cases, child.County, source, cancellationToken) is not { } parent || !seen.Add(parent.Id)) break;
             edges.Add(new ChainEdge(parent.Id, child.Id, "infected"));
             ancestors.Add(parent);
             child = parent;
@@ -35,12 +43,11 @@ public sealed class CaseChains(IDocumentStore store, Province province)
         var descendants = new List<CaseRecord>();
         for (var frontier = new List<CaseRecord> { start }; frontier.Count > 0 && descendants.Count < MaxDownstream;)
         {
-            var ids = frontier.Select(f => f.CaseId ?? f.Id).Distinct().ToArray();
-            var named = await session.Query<CaseRecord>().Where(c => c.InfectedBy.IsOneOf(ids)).ToListAsync(cancellationToken);
+            var named = await cases.InfectedByAny(frontier.Select(f => f.CaseId ?? f.Id).Distinct().ToArray(), cancellationToken);
             var next = new List<CaseRecord>();
             foreach (var child in named)
             {
-                if (await Resolve(session, child.County, child.InfectedBy!, cancellationToken) is not { } parent
+                if (await Resolve(cases, child.County, child.InfectedBy!, cancellationToken) is not { } parent
                     || !frontier.Any(f => f.Id == parent.Id) || !seen.Add(child.Id)) continue;
                 edges.Add(new ChainEdge(parent.Id, child.Id, "infected"));
                 next.Add(child);
@@ -52,6 +59,7 @@ public sealed class CaseChains(IDocumentStore store, Province province)
         var (startCase, startCounty) = (start.CaseId ?? start.Id, start.County);
         var contacts = (await session.Events.QueryRawEventDataOnly<ContactRecorded>()
                 .Where(c => c.CaseId == startCase && c.CaseCounty == startCounty).ToListAsync(cancellationToken))
+            .Where(c => moment is not { } at || at.Includes(c))
             // A person named both as a close contact and as a contact's contact is shown as the closer one, at their last contact.
             .GroupBy(c => c.PersonRef).Select(g => g.OrderBy(c => c.Degree).ThenByDescending(c => c.Meta.OccurredAt).First())
             .Select(c => new ContactNode(c.PersonRef, c.MaskedId, c.CellId, c.County, c.Meta.OccurredAt, c.Setting, start.Id, c.Degree, c.ContactOf))
@@ -63,6 +71,19 @@ public sealed class CaseChains(IDocumentStore store, Province province)
         var masked = await MaskedIds(session, [start, .. ancestors, .. descendants], cancellationToken);
         return new CaseChain(Node(start, masked), ancestors.Select(a => Node(a, masked)).ToList(),
             descendants.Select(d => Node(d, masked)).ToList(), contacts, edges);
+    }
+
+    /// <summary>Every case of the province as of the moment, from the cells' events (as a replay reads them).</summary>
+    async Task<ICaseSource> CasesAsOf(Moment moment, CancellationToken cancellationToken)
+    {
+        var cells = new Dictionary<string, CellState>(StringComparer.Ordinal);
+        await foreach (var e in history.CountyInputs(null, cancellationToken))
+        {
+            if (e.Data is null || !moment.Includes(e.Data) || StreamKeys.IdOf(e.Stream, StreamKind.Cell) is not { } cellId) continue;
+            if (!cells.TryGetValue(cellId, out var state)) cells[cellId] = state = new CellState(cellId);
+            state.Apply(e.Data, e.Version);
+        }
+        return new CasesInMemory(cells.Values.SelectMany(CellWrites.CaseRecordsOf).ToList());
     }
 
     public async Task<ClusterView?> Cluster(string clusterId, CancellationToken cancellationToken)
@@ -91,15 +112,49 @@ public sealed class CaseChains(IDocumentStore store, Province province)
         return cases.Select(c => Node(c, masked)).ToList();
     }
 
-    static Task<CaseRecord?> Load(IQuerySession session, string county, string caseId, CancellationToken cancellationToken) =>
-        session.LoadAsync<CaseRecord>(CaseRecord.IdOf(county, caseId), cancellationToken);
-
     /// <summary>The case a case of <paramref name="county"/> names as its source: that county's, else the province's only one.</summary>
-    static async Task<CaseRecord?> Resolve(IQuerySession session, string county, string caseId, CancellationToken cancellationToken)
+    static async Task<CaseRecord?> Resolve(ICaseSource cases, string county, string caseId, CancellationToken cancellationToken)
     {
-        if (await Load(session, county, caseId, cancellationToken) is { } own) return own;
-        var elsewhere = await session.Query<CaseRecord>().Where(c => c.CaseId == caseId).Take(2).ToListAsync(cancellationToken);
+        if (await cases.Load(county, caseId, cancellationToken) is { } own) return own;
+        var elsewhere = await cases.WithId(caseId, cancellationToken);
         return elsewhere.Count == 1 ? elsewhere[0] : null;
+    }
+
+    /// <summary>Where a chain's cases are read from: the register (live), or the cases as of a moment.</summary>
+    interface ICaseSource
+    {
+        Task<CaseRecord?> Load(string county, string caseId, CancellationToken cancellationToken);
+        /// <summary>Cases of that id in any county (at most two: one is enough to know it is not the only one).</summary>
+        Task<IReadOnlyList<CaseRecord>> WithId(string caseId, CancellationToken cancellationToken);
+        Task<IReadOnlyList<CaseRecord>> InfectedByAny(string[] caseIds, CancellationToken cancellationToken);
+    }
+
+    sealed class RegisterCases(IQuerySession session) : ICaseSource
+    {
+        public Task<CaseRecord?> Load(string county, string caseId, CancellationToken cancellationToken) =>
+            session.LoadAsync<CaseRecord>(CaseRecord.IdOf(county, caseId), cancellationToken);
+
+        public async Task<IReadOnlyList<CaseRecord>> WithId(string caseId, CancellationToken cancellationToken) =>
+            await session.Query<CaseRecord>().Where(c => c.CaseId == caseId).Take(2).ToListAsync(cancellationToken);
+
+        public async Task<IReadOnlyList<CaseRecord>> InfectedByAny(string[] caseIds, CancellationToken cancellationToken) =>
+            await session.Query<CaseRecord>().Where(c => c.InfectedBy.IsOneOf(caseIds)).ToListAsync(cancellationToken);
+    }
+
+    sealed class CasesInMemory(IReadOnlyList<CaseRecord> all) : ICaseSource
+    {
+        readonly Dictionary<string, CaseRecord> byKey = all.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        readonly ILookup<string, CaseRecord> byId = all.ToLookup(c => c.CaseId ?? c.Id, StringComparer.Ordinal);
+        readonly ILookup<string, CaseRecord> bySource = all.Where(c => c.InfectedBy is not null).ToLookup(c => c.InfectedBy!, StringComparer.Ordinal);
+
+        public Task<CaseRecord?> Load(string county, string caseId, CancellationToken cancellationToken) =>
+            Task.FromResult(byKey.GetValueOrDefault(CaseRecord.IdOf(county, caseId)));
+
+        public Task<IReadOnlyList<CaseRecord>> WithId(string caseId, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<CaseRecord>>(byId[caseId].Take(2).ToList());
+
+        public Task<IReadOnlyList<CaseRecord>> InfectedByAny(string[] caseIds, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<CaseRecord>>(caseIds.SelectMany(id => bySource[id]).ToList());
     }
 
     static async Task<IReadOnlyDictionary<string, string>> MaskedIds(IQuerySession session, IReadOnlyCollection<CaseRecord> cases, CancellationToken cancellationToken)

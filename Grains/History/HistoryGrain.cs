@@ -71,8 +71,8 @@ public sealed class HistoryGrain(
         return found.Select(c => new EpiGrid.People.CaseLocation(c.County, c.CellId)).OrderBy(c => c.County).ToList();
     }
 
-    public Task<EpiGrid.People.CaseChain?> Chain(string county, string caseId, CancellationToken cancellationToken) =>
-        chains.Chain(county, caseId, cancellationToken);
+    public Task<EpiGrid.People.CaseChain?> Chain(string county, string caseId, Moment? moment, CancellationToken cancellationToken) =>
+        chains.Chain(county, caseId, moment, cancellationToken);
 
     public Task<EpiGrid.People.ClusterView?> Cluster(string clusterId, CancellationToken cancellationToken) =>
         chains.Cluster(clusterId, cancellationToken);

@@ -27,15 +27,38 @@ public static class ChainsApi
         return api;
     }
 
-    static async Task<IResult> Chain(string caseId, string? county, HttpContext http, IClusterClient grains, Province province)
+    static async Task<IResult> Chain(string caseId, string? county, HttpContext http, IClusterClient grains, Province province, QueryRecords records,
+        HeavyReadGate heavy, [FromKeyedServices(Clocks.Domain)] TimeProvider clock, DateTimeOffset? asOf, DateTimeOffset? knownAt)
     {
         var (theCase, notFound) = await CaseLookup.Find(grains, province, caseId, county, http.RequestAborted);
         if (theCase is null) return notFound!.ToResult(http);
-        // A chain is the case's: those who may read its cell (its grid workers, its county's officials, the province).
-        if (CellTarget.Check(theCase.CellId, CellAccess.Read, Jurisdiction.Of(http.User), province) is { } refused) return refused.ToResult(http);
-        return await grains.GetGrain<IHistoryGrain>(0).Chain(theCase.County, caseId, http.RequestAborted) is { } chain
-            ? TypedResults.Ok(chain)
-            : Problems.NotFound($"No case {caseId} on record.").ToResult(http);
+        if (asOf is null && knownAt is null)
+        {
+            // A chain is the case's: those who may read its cell (its grid workers, its county's officials, the province).
+            if (CellTarget.Check(theCase.CellId, CellAccess.Read, Jurisdiction.Of(http.User), province) is { } refused) return refused.ToResult(http);
+            return await grains.GetGrain<IHistoryGrain>(0).Chain(theCase.County, caseId, null, http.RequestAborted) is { } chain
+                ? TypedResults.Ok(chain)
+                : Problems.NotFound($"No case {caseId} on record.").ToResult(http);
+        }
+        // As it was known at a moment: a replay of every cell's cases, so the history's readers (audit rights over the county),
+        // a few at a time, and recorded as an audit query.
+        if (AuditAccess.Of(http).Refusal(theCase.County) is { } notAuditor) return notAuditor.ToResult(http);
+        var now = clock.GetUtcNow();
+        if (Moments.Refusal(asOf, knownAt, now) is { } badMoment) return badMoment.ToResult(http);
+        var (read, busy) = heavy.Enter(http, HeavyRead.Replay);
+        if (busy is not null) return busy.ToResult(http);
+        using var _ = read;
+        CaseChain? then;
+        try
+        {
+            then = await grains.GetGrain<IHistoryGrain>(0).Chain(theCase.County, caseId, Moment.From(asOf, knownAt, now), read!.Token);
+        }
+        catch (Exception e) when (read!.TimedOut(e))
+        {
+            return read.TimedOutProblem().ToResult(http);
+        }
+        await records.Record(http, "case-chain");
+        return then is not null ? TypedResults.Ok(then) : Problems.NotFound($"No case {caseId} on record at that moment.").ToResult(http);
     }
 
     static async Task<IResult> Cluster(string clusterId, HttpContext http, IClusterClient grains)

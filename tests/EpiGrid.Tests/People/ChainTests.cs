@@ -60,6 +60,23 @@ public sealed class ChainTests(ChainApp app) : IClassFixture<ChainApp>
         chain["ancestors"]![0]!["maskedId"]!.GetValue<string>().ShouldContain("*", Case.Sensitive, "the person of case A, masked");
         (await official.GetFromJsonAsync<JsonObject>("/api/v1/cases/ch-A/chain"))!["descendants"]!.AsArray().Count.ShouldBe(3, "B, then C and D");
 
+        // Auditors: the chain as it stood at a moment, from the events alone. Nine hours ago C had been infected, D not yet;
+        // 25 hours ago B was not yet a case. Recorded as an audit query; grid workers may not replay.
+        using var auditor = app.As(Roles.Auditor);
+        string AsOf(int hoursAgo) => Uri.EscapeDataString(app.Clock.GetUtcNow().AddHours(-hoursAgo).ToString("O"));
+        var queries = await app.Database.Scalar<long>("select count(*) from epigrid.mt_events where type = 'audit_queried'");
+        var then = (await auditor.GetFromJsonAsync<JsonObject>($"/api/v1/cases/ch-B/chain?asOf={AsOf(9)}"))!;
+        Keys(then["ancestors"]).ShouldBe([$"{County}:ch-A"]);
+        Keys(then["descendants"]).ShouldBe([$"{County}:ch-C"], "D was infected 8 hours ago");
+        then["ancestors"]![0]!["maskedId"]!.GetValue<string>().ShouldContain("*");
+        (await auditor.GetAsync($"/api/v1/cases/ch-B/chain?asOf={AsOf(25)}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        Keys((await auditor.GetFromJsonAsync<JsonObject>($"/api/v1/cases/ch-B/chain?knownAt={Uri.EscapeDataString(app.Clock.GetUtcNow().ToString("O"))}"))!["descendants"])
+            .ShouldBe(Keys(chain["descendants"]), "as known now: the live chain");
+        (await app.Database.Scalar<long>("select count(*) from epigrid.mt_events where type = 'audit_queried'")).ShouldBe(queries + 3);
+        using var cellWorker = app.As(Roles.GridWorker, null, CellA);
+        (await cellWorker.GetAsync("/api/v1/cases/ch-B/chain")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await cellWorker.GetAsync($"/api/v1/cases/ch-B/chain?asOf={AsOf(9)}")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+
         var cluster = (await official.GetFromJsonAsync<JsonObject>("/api/v1/clusters/ch-wedding"))!;
         Keys(cluster["cases"]).ShouldBe([$"{County}:ch-A", $"{County}:ch-B", $"{County}:ch-C", $"{County}:ch-G"]);
         cluster["cells"]!.AsArray().Select(c => c!.GetValue<string>()).ShouldBe([CellA, CellB]);
