@@ -182,3 +182,46 @@ public sealed class SpatialScreeningTests(ScreeningApp app) : IClassFixture<Scre
             && e["from"]!.GetValue<string>() == contact && e["to"]!.GetValue<string>() == secondary);
     }
 }
+
+public sealed class ScreeningRestartApp : EpiGridApp;
+
+/// <summary>A county's spatial screening forgets no visitor when the silo restarts: it reads them from the persons' records.</summary>
+public sealed class SpatialScreeningRestartTests(ScreeningRestartApp app) : IClassFixture<ScreeningRestartApp>
+{
+    const string HomeCell = "330106-403-001", Yongkang = "330784";
+
+    [Fact]
+    public async Task After_a_restart_a_county_turning_red_still_reaches_the_persons_who_stayed_there()
+    {
+        await app.RegisterCell(HomeCell);
+        using var ingest = app.As(Roles.Ingest);
+        var arrival = await ingest.PostAsJsonAsync($"/api/v1/cells/{HomeCell}/travellers", new
+        {
+            idNumber = ResidentIdTests.Make(330106, new DateOnly(1981, 7, 8), 1), name = "王五", phone = "13812345679",
+            origin = new { area = "宁波 Ningbo", risk = "low" }, arrivedAt = app.Clock.GetUtcNow().AddDays(-30).ToString("O"), mode = "car",
+            source = "police", sourceRecordId = "ssr-arrival-1",
+        });
+        arrival.StatusCode.ShouldBe(HttpStatusCode.Created, await arrival.Content.ReadAsStringAsync());
+        var person = (await arrival.Body())["personRef"]!.GetValue<string>();
+        var stay = await ingest.PostAsJsonAsync($"/api/v1/persons/{person}/itinerary", new
+        {
+            items = new[] { new { county = Yongkang, from = app.Clock.GetUtcNow().AddDays(-3).ToString("O"), to = app.Clock.GetUtcNow().AddDays(-2).ToString("O") } },
+            source = "transport", sourceRecordId = "ssr-trip-1",
+        });
+        stay.StatusCode.ShouldBe(HttpStatusCode.Created, await stay.Content.ReadAsStringAsync());
+
+        // Every grain starts again from the store: the county's screening holds no visitor in memory any more.
+        await app.RestartSilo();
+        var cells = Enumerable.Range(1, 3).Select(i => $"{Yongkang}-403-{i:D3}").ToList();
+        foreach (var cell in cells) await app.RegisterCell(cell);
+        for (var i = 0; i < 30; i++)
+            (await app.ReportCase(ingest, cells[i % 3], $"yk-case-{i}", clusterId: $"yk-cluster-{i % 3}",
+                occurredAt: app.Clock.GetUtcNow().AddDays(-(i % 5)))).StatusCode.ShouldBe(HttpStatusCode.Created);
+        await Eventually.True(async () => (await app.County(Yongkang)).ColourUnder("zhejiang-5") == "red", TimeSpan.FromSeconds(20), "Yongkang red");
+
+        using var worker = app.As(Roles.GridWorker, null, HomeCell);
+        await Eventually.True(async () => (await worker.GetFromJsonAsync<JsonObject>($"/api/v1/codes/{person}"))!["colour"]!.GetValue<string>() == "red",
+            TimeSpan.FromSeconds(10), "the visitor, read back from the store, hears of it");
+        (await worker.GetFromJsonAsync<JsonObject>($"/api/v1/codes/{person}"))!["reason"]!.GetValue<string>().ShouldContain("永康市");
+    }
+}
