@@ -216,11 +216,7 @@ public static class MatrixRules
     static async Task<Outcome> ChangeStatus(MatrixWorld w, Caller caller, Scope s)
     {
         var caseId = $"mx-status-{w.Next()}";
-        var admin = w.Client(Caller.Roles.Single(c => c.Role == Roles.Admin));
-        (await admin.PostAsJsonAsync($"/api/v1/cells/{Cell(s)}/cases", new
-        {
-            caseId, kind = "suspected", local = true, occurredAt = Time(Start.AddHours(-3)),
-        })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        await ReportCase(w, s, caseId, kind: "suspected");
         return await Post((_, _) => $"/api/v1/cells/{Cell(s)}/cases/{caseId}/status",
             (_, _) => Json(new { status = "hospitalised", occurredAt = Time(Start.AddHours(-1)) }))(w, caller, s);
     }
@@ -230,24 +226,27 @@ public static class MatrixRules
     {
         var n = w.Next();
         var (caseId, clusterId) = ($"mx-chain-{n}", $"mx-cluster-{n}");
+        await ReportCase(w, s, caseId, clusterId);
+        return await call(w, s, caseId, clusterId)(w, caller, s);
+    };
+
+    /// <summary>Reports a case in the scope's cell, as admin; the admin's client.</summary>
+    static async Task<HttpClient> ReportCase(MatrixWorld w, Scope s, string caseId, string? clusterId = null, string kind = "confirmed")
+    {
         var admin = w.Client(Caller.Roles.Single(c => c.Role == Roles.Admin));
         (await admin.PostAsJsonAsync($"/api/v1/cells/{Cell(s)}/cases", new
         {
-            caseId, kind = "confirmed", local = true, clusterId, occurredAt = Time(Start.AddHours(-3)),
+            caseId, kind, local = true, clusterId, occurredAt = Time(Start.AddHours(-3)),
         })).StatusCode.ShouldBe(HttpStatusCode.Created);
-        return await call(w, s, caseId, clusterId)(w, caller, s);
-    };
+        return admin;
+    }
 
     /// <summary>Reports a case (as admin) for this call alone, then one close contact of it as the caller.</summary>
     static async Task<Outcome> Contacts(MatrixWorld w, Caller caller, Scope s)
     {
         var n = w.Next();
         var caseId = $"mx-contacts-{n}";
-        var admin = w.Client(Caller.Roles.Single(c => c.Role == Roles.Admin));
-        (await admin.PostAsJsonAsync($"/api/v1/cells/{Cell(s)}/cases", new
-        {
-            caseId, kind = "confirmed", local = true, occurredAt = Time(Start.AddHours(-3)),
-        })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        await ReportCase(w, s, caseId);
         return await Post((_, _) => $"/api/v1/cases/{caseId}/contacts", (_, _) => Json(new
         {
             items = new[]
@@ -266,11 +265,7 @@ public static class MatrixRules
     {
         var n = w.Next();
         var caseId = $"mx-cc-{n}";
-        var admin = w.Client(Caller.Roles.Single(c => c.Role == Roles.Admin));
-        (await admin.PostAsJsonAsync($"/api/v1/cells/{Cell(s)}/cases", new
-        {
-            caseId, kind = "confirmed", local = true, occurredAt = Time(Start.AddHours(-3)),
-        })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var admin = await ReportCase(w, s, caseId);
         object Item(int region, string record) => new
         {
             idNumber = ResidentIdTests.Make(region, new DateOnly(1972, 1, 1).AddDays(n), n % 1000), cellId = Cell(s),
