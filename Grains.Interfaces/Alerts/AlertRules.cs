@@ -68,7 +68,9 @@ public static class AlertRules
         ContactRecorded c => [Person($"contact:{c.PersonRef}:{c.From.Source}:{c.From.RecordId}", "contact-trace", Severities.Task, cellId, county,
             $"Close contact of case {c.CaseId} ({c.MaskedId}, {c.Setting}): trace and quarantine within {o.ContactTraceWithin.TotalHours:0} hours "
             + $"/ 密切接触者：{o.ContactTraceWithin.TotalHours:0}小时内追踪并隔离", c.Meta.RecordedAt, c.Meta.RecordedAt + o.ContactTraceWithin, c.PersonRef)],
-        HealthCodeChanged { Colour: "green" } g => [Person($"release:{g.PersonRef}:{g.Meta.RecordedAt.UtcTicks}", "quarantine-release",
+        // Only a code that was red or yellow is a release: a person green from the start, or green again under a new rule
+        // version, was never under quarantine.
+        HealthCodeChanged { Colour: "green", FromColour: "red" or "yellow" } g => [Person($"release:{g.PersonRef}:{g.Meta.RecordedAt.UtcTicks}", "quarantine-release",
             Severities.Task, cellId, county, $"Quarantine complete: release / 隔离期满，解除隔离", g.Meta.RecordedAt,
             g.Meta.RecordedAt + o.VisitWithin, g.PersonRef)],
         _ => [],

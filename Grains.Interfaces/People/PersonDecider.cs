@@ -154,6 +154,7 @@ public static class PersonDecider
         var code = state.Code(now, utcOffset);
         return state.LastCode is { } last && last.Colour == code.Colour && last.RuleVersion == code.RuleVersion
             ? null
-            : new HealthCodeChanged(state.PersonRef, code.Colour, code.Reason, code.ValidUntil, code.RequiredDays, code.RuleVersion, state.CellId ?? "", meta);
+            : new HealthCodeChanged(state.PersonRef, code.Colour, code.Reason, code.ValidUntil, code.RequiredDays, code.RuleVersion, state.CellId ?? "", meta,
+                state.LastCode?.Colour);
     }
 }

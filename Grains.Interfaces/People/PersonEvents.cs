@@ -103,4 +103,6 @@ public sealed record PlaceRiskNoted(
 public sealed record HealthCodeChanged(
     [property: Id(0)] string PersonRef, [property: Id(1)] string Colour, [property: Id(2)] string Reason,
     [property: Id(3)] DateTimeOffset ValidUntil, [property: Id(4)] int RequiredDays, [property: Id(5)] string RuleVersion,
-    [property: Id(6)] string CellId, [property: Id(7)] EventMeta Meta) : IEpiEvent;
+    [property: Id(6)] string CellId, [property: Id(7)] EventMeta Meta,
+    // The colour before this change (null: the person's first code, or an event recorded before this field existed).
+    [property: Id(8)] string? FromColour = null) : IEpiEvent;

@@ -185,10 +185,17 @@ public class AlertRulesTests
     public void A_normal_check_in_just_below_the_fever_threshold_raises_nothing() =>
         AlertRules.ForPersonEvent(new CheckInRecorded("p-1", CheckIn.FeverFrom - 0.1m, [], Meta), CellId, County, Defaults).ShouldBeEmpty();
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("green")]
+    public void A_code_that_was_never_red_or_yellow_is_no_release(string? from) =>
+        AlertRules.ForPersonEvent(new HealthCodeChanged("p-1", "green", "No exposure", Recorded.AddDays(1), 0, "hc-2", CellId, Meta, FromColour: from),
+            CellId, County, Defaults).ShouldBeEmpty();
+
     [Fact]
     public void A_green_health_code_is_a_release_task_for_the_cell_and_the_county_officials_within_a_day()
     {
-        var green = new HealthCodeChanged("p-1", "green", "14 days without symptoms", Recorded.AddDays(1), 0, "hc-1", CellId, Meta);
+        var green = new HealthCodeChanged("p-1", "green", "14 days without symptoms", Recorded.AddDays(1), 0, "hc-1", CellId, Meta, FromColour: "red");
 
         var task = Single(AlertRules.ForPersonEvent(green, CellId, County, Defaults));
 

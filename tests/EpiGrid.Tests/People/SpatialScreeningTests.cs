@@ -130,6 +130,10 @@ public sealed class SpatialScreeningTests(ScreeningApp app) : IClassFixture<Scre
         });
         outside.StatusCode.ShouldBe(HttpStatusCode.Created, await outside.Content.ReadAsStringAsync());
         (await outside.Body())["code"]!["colour"]!.GetValue<string>().ShouldBe("green", "an area outside the province has no colour history to screen");
+        // Nobody was released: a person green from the start (and green again under a new rule version) asks no release task.
+        using var official = app.As(Roles.CountyOfficial, "330106");
+        (await official.GetFromJsonAsync<JsonArray>("/api/v1/alerts?county=330106"))!
+            .ShouldNotContain(a => a!["kind"]!.GetValue<string>() == "quarantine-release" && a["subject"]!["personRef"]!.GetValue<string>() == person);
         using var elsewhere = app.As(Roles.GridWorker, cells: FarCell);
         (await Itinerary(elsewhere, person, "ss-other-1", 3, 2)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await Itinerary(ingest, "p" + new string('0', 24), "ss-none", 3, 2)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
