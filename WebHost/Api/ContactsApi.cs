@@ -136,9 +136,7 @@ public static class ContactsApi
                 errors.Add($"items[{i}]", "Required: a contact.");
                 continue;
             }
-            if (ResidentId.Problem(item.IdNumber, today) is { } badId) at.Add("idNumber", badId);
-            var name = Fields.Text(at, "name", item.Name, maxLength: 50, required: false);
-            if (PhoneNumber.Problem(item.Phone) is { } badPhone) at.Add("phone", badPhone);
+            var person = PersonIdentity.Read(at, item.IdNumber, item.Name, item.Phone, today, protector);
             var cellId = Fields.Id(at, "cellId", item.CellId);
             if (cellId is not null && (!Province.IsCellId(cellId) || province.Find(Province.CountyOfCell(cellId)) is null))
                 at.Add("cellId", "Must be a grid cell id of the province, such as 330782-001-001.");
@@ -146,14 +144,11 @@ public static class ContactsApi
             var setting = Fields.OneOf(at, "setting", item.Setting, Settings);
             var source = Fields.Id(at, "source", item.Source);
             var record = Fields.Id(at, "sourceRecordId", item.SourceRecordId);
-            var personRef = at.Any ? null : protector.PersonRef(item.IdNumber!);
-            if (personRef is not null && personRef == contactOf) at.Add("idNumber", "A person is not their own contact.");
+            if (person is not null && person.PersonRef == contactOf) at.Add("idNumber", "A person is not their own contact.");
             errors.AddAll(at);
             if (at.Any) continue;
-            var phone = string.IsNullOrWhiteSpace(item.Phone) ? null : item.Phone;
-            valid.Add(new ValidContact(personRef!, new ReportContact(by with { Source = source! }, caseId, caseCounty,
-                ResidentId.Mask(item.IdNumber!), name, phone is null ? null : PhoneNumber.Mask(phone), phone is null ? null : protector.PhoneHash(phone),
-                cellId!, last!.Value, setting!, new ReportSource(source!, record!), contactOf)));
+            valid.Add(new ValidContact(person!.PersonRef, new ReportContact(by with { Source = source! }, caseId, caseCounty,
+                person.MaskedId, person.Name, person.MaskedPhone, person.PhoneHash, cellId!, last!.Value, setting!, new ReportSource(source!, record!), contactOf)));
         }
         return errors.Any ? null : valid;
     }

@@ -10,6 +10,9 @@ public sealed class FieldErrors(string prefix = "")
 
     public bool Any => errors.Count > 0;
 
+    /// <summary>How many messages were collected: a part of a request checked its own fields when this grew.</summary>
+    public int Count => errors.Values.Sum(m => m.Count);
+
     public void Add(string field, string message)
     {
         var key = prefix + field;

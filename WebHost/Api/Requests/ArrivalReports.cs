@@ -14,10 +14,7 @@ public static class ArrivalReports
         PersonalDataProtector protector, FieldErrors errors,
         string? quarantine = null, string? closeContactOf = null, IReadOnlyList<string>? symptoms = null)
     {
-        var today = now.LocalDay(utcOffset);
-        if (ResidentId.Problem(idNumber, today) is { } badId) errors.Add("idNumber", badId);
-        var cleanName = Fields.Text(errors, "name", name, maxLength: 50, required: false);
-        if (PhoneNumber.Problem(phone) is { } badPhone) errors.Add("phone", badPhone);
+        var person = PersonIdentity.Read(errors, idNumber, name, phone, now.LocalDay(utcOffset), protector);
         var area = Fields.Text(errors, "origin.area", originArea, maxLength: 100);
         var risk = Fields.OneOf(errors, "origin.risk", originRisk, RegisterTravellerRequest.Risks);
         var at = Fields.Moment(errors, "arrivedAt", arrivedAt, now);
@@ -29,10 +26,8 @@ public static class ArrivalReports
         if (symptoms is { } declared && (declared.Count > 10 || declared.Any(s => string.IsNullOrWhiteSpace(s) || s.Length > 50)))
             errors.Add("symptoms", "At most 10 symptoms of 1-50 characters each.");
         if (errors.Any) return null;
-        var phoneDigits = string.IsNullOrWhiteSpace(phone) ? null : phone;
-        return new ValidArrival(protector.PersonRef(idNumber!), new ReportArrival(
-            by with { Source = from! }, ResidentId.Mask(idNumber!), cleanName,
-            phoneDigits is null ? null : PhoneNumber.Mask(phoneDigits), phoneDigits is null ? null : protector.PhoneHash(phoneDigits),
+        return new ValidArrival(person!.PersonRef, new ReportArrival(
+            by with { Source = from! }, person.MaskedId, person.Name, person.MaskedPhone, person.PhoneHash,
             area!, risk!, at!.Value, how, cellId, new ReportSource(from!, record!),
             place, contact, symptoms is { Count: > 0 } ? symptoms.Select(s => s.Trim()).ToList() : null));
     }
