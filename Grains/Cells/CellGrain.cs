@@ -95,7 +95,6 @@ public sealed class CellGrain(
     /// </summary>
     async Task TellPersons(IReadOnlyList<CellCommand> commands, CommandResult[] results)
     {
-        if (!commands.Any(c => c is ReportCase or ChangeCaseStatus)) return;
         List<(int Index, string Person, PersonCaseLink Link)>? links = null;
         for (var i = 0; i < commands.Count; i++)
         {
