@@ -16,9 +16,10 @@ public sealed record PersonRecord
     /// <summary>Every day of the watch up to this one has a check-in or a recorded miss: the watch goes on from the next.</summary>
     public DateOnly CoveredThrough { get; init; }
     public long Version { get; init; }
-    /// <summary>The counties of the person's stays (issue 16), for the place screening of each county to find its visitors.</summary>
-    public string[] StayCounties { get; init; } = [];
-    /// <summary>The stays in counties of the province, and the newest colour change of the county each was screened against.</summary>
+    /// <summary>
+    /// The stays in counties of the province (issue 16), and the newest colour change of the county each was screened
+    /// against: the place screening of each county finds its visitors here.
+    /// </summary>
     public List<StayRecord> Stays { get; init; } = [];
 
     public static PersonRecord Of(PersonState s, TimeSpan utcOffset)
@@ -33,7 +34,6 @@ public sealed record PersonRecord
         {
             Id = s.PersonRef, County = s.County ?? "", CellId = s.CellId ?? "", MaskedId = s.MaskedId ?? "",
             Colour = s.LastCode?.Colour ?? "green", CoveredThrough = covered, Version = s.Version,
-            StayCounties = [.. s.Stays.Select(x => x.Stay.County).OfType<string>().Distinct().Order(StringComparer.Ordinal)],
             Stays = [.. s.Stays.Where(x => x.Stay.County is not null).GroupBy(x => x.Stay).Select(g => new StayRecord(g.Key.County!, g.Key.From, g.Key.To,
                 s.PlaceRisks.Where(p => p.County == g.Key.County && p.StayFrom == g.Key.From).Select(p => p.CountyVersion)
                     .Concat(g.Select(x => x.ScreenedThrough)).Max()))],

@@ -52,7 +52,7 @@ public sealed class PlaceScreeningGrain(
         if (visitorsLoaded) return;
         await using var session = store.QuerySession();
         var code = Code;
-        var records = await session.Query<PersonRecord>().Where(r => r.StayCounties.Contains(code)).ToListAsync(cancellationToken);
+        var records = await session.Query<PersonRecord>().Where(r => r.Stays.Any(s => s.County == code)).ToListAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var missed = new List<(string, ColourSpell)>();
         foreach (var record in records)
