@@ -38,6 +38,20 @@ public sealed class SpatialScreeningTests(ScreeningApp app) : IClassFixture<Scre
             source = "transport", sourceRecordId = record,
         });
 
+    /// <summary>
+    /// Turns a county red under the default rule set: thirty local confirmed cases in three clusters this week, in three cells
+    /// of the given street (<paramref name="street"/>), then waits for the county to say so.
+    /// </summary>
+    internal static async Task TurnRed(EpiGridApp app, HttpClient ingest, string county, string street, TimeSpan within)
+    {
+        var cells = Enumerable.Range(1, 3).Select(i => $"{county}-{street}-{i:D3}").ToList();
+        foreach (var cell in cells) await app.RegisterCell(cell);
+        for (var i = 0; i < 30; i++)
+            (await app.ReportCase(ingest, cells[i % 3], $"{county}-case-{i}", clusterId: $"{county}-cluster-{i % 3}",
+                occurredAt: app.Clock.GetUtcNow().AddDays(-(i % 5)))).StatusCode.ShouldBe(HttpStatusCode.Created);
+        await Eventually.True(async () => (await app.County(county)).ColourUnder("zhejiang-5") == "red", within, $"{county} red");
+    }
+
     async Task<string> Colour(HttpClient client, string personRef) =>
         (await client.GetFromJsonAsync<JsonObject>($"/api/v1/codes/{personRef}"))!["colour"]!.GetValue<string>();
 
@@ -59,13 +73,7 @@ public sealed class SpatialScreeningTests(ScreeningApp app) : IClassFixture<Scre
         var beforeTheTurn = app.Clock.GetUtcNow();
         app.Clock.Advance(TimeSpan.FromMinutes(1));
 
-        // Dongyang turns red under the default rule set: thirty local confirmed cases in three clusters this week.
-        var cells = Enumerable.Range(1, 3).Select(i => $"{Dongyang}-402-{i:D3}").ToList();
-        foreach (var cell in cells) await app.RegisterCell(cell);
-        for (var i = 0; i < 30; i++)
-            (await app.ReportCase(ingest, cells[i % 3], $"dy-case-{i}", clusterId: $"dy-cluster-{i % 3}",
-                occurredAt: app.Clock.GetUtcNow().AddDays(-(i % 5)))).StatusCode.ShouldBe(HttpStatusCode.Created);
-        await Eventually.True(async () => (await app.County(Dongyang)).ColourUnder("zhejiang-5") == "red", TimeSpan.FromSeconds(15), "Dongyang red");
+        await TurnRed(app, ingest, Dongyang, "402", TimeSpan.FromSeconds(15));
 
         await Eventually.True(async () => await Colour(worker, near) == "red", TimeSpan.FromSeconds(5), "the visitor's code turns red at once");
         var code = (await worker.GetFromJsonAsync<JsonObject>($"/api/v1/codes/{near}"))!;
@@ -216,12 +224,7 @@ public sealed class SpatialScreeningRestartTests(ScreeningRestartApp app) : ICla
 
         // Every grain starts again from the store: the county's screening holds no visitor in memory any more.
         await app.RestartSilo();
-        var cells = Enumerable.Range(1, 3).Select(i => $"{Yongkang}-403-{i:D3}").ToList();
-        foreach (var cell in cells) await app.RegisterCell(cell);
-        for (var i = 0; i < 30; i++)
-            (await app.ReportCase(ingest, cells[i % 3], $"yk-case-{i}", clusterId: $"yk-cluster-{i % 3}",
-                occurredAt: app.Clock.GetUtcNow().AddDays(-(i % 5)))).StatusCode.ShouldBe(HttpStatusCode.Created);
-        await Eventually.True(async () => (await app.County(Yongkang)).ColourUnder("zhejiang-5") == "red", TimeSpan.FromSeconds(20), "Yongkang red");
+        await SpatialScreeningTests.TurnRed(app, ingest, Yongkang, "403", TimeSpan.FromSeconds(20));
 
         using var worker = app.As(Roles.GridWorker, null, HomeCell);
         await Eventually.True(async () => (await worker.GetFromJsonAsync<JsonObject>($"/api/v1/codes/{person}"))!["colour"]!.GetValue<string>() == "red",
