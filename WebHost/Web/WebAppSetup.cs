@@ -30,6 +30,8 @@ public static class WebAppSetup
                 file.Context.Request.Path.StartsWithSegments("/lib") ? "public, max-age=31536000, immutable" : "no-cache",
         });
         app.MapFallbackToFile("/public", "index.html");
+        // The citizen's own page (issue 16): self-declaration and the health code's QR, without an account.
+        app.MapFallbackToFile("/public/code", "code.html");
         app.MapHub<PublicHub>(PublicHub.Path).AllowAnonymous();
         api.MapWebAppApi();
         return app;
