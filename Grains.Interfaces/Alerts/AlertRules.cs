@@ -24,7 +24,7 @@ public sealed record AlertOptions
 /// </summary>
 public static class AlertRules
 {
-    public const string Version = "2020-02-10.3";
+    public const string Version = "2020-02-10.4";
 
     public static IEnumerable<AlertDraft> ForCellEvent(IEpiEvent e, AlertOptions o) => e switch
     {
@@ -68,6 +68,17 @@ public static class AlertRules
         ContactRecorded c => [Person($"contact:{c.PersonRef}:{c.From.Source}:{c.From.RecordId}", "contact-trace", Severities.Task, cellId, county,
             $"Close contact of case {c.CaseId} ({c.MaskedId}, {c.Setting}): trace and quarantine within {o.ContactTraceWithin.TotalHours:0} hours "
             + $"/ 密切接触者：{o.ContactTraceWithin.TotalHours:0}小时内追踪并隔离", c.Meta.RecordedAt, c.Meta.RecordedAt + o.ContactTraceWithin, c.PersonRef)],
+        // A citizen declared symptoms or a contact with a case (issue 16): verify and arrange a test or quarantine.
+        SelfDeclared d when d.Symptoms.Count > 0 || d.ContactWithCase => [Person($"declared:{d.PersonRef}:{d.Meta.RecordedAt.UtcTicks}", "self-declared-risk",
+            d.Symptoms.Count > 0 ? Severities.Urgent : Severities.Task, cellId, county,
+            $"{d.MaskedId} declared {(d.Symptoms.Count > 0 ? "symptoms (" + string.Join(", ", d.Symptoms) + ")" : "")}{(d.Symptoms.Count > 0 && d.ContactWithCase ? " and " : "")}"
+            + $"{(d.ContactWithCase ? "contact with a case" : "")}: verify and arrange testing or quarantine / 本网格人员自述{(d.Symptoms.Count > 0 ? "症状" : "")}"
+            + $"{(d.ContactWithCase ? "接触病例" : "")}：请核实并安排检测或隔离", d.Meta.RecordedAt,
+            d.Meta.RecordedAt + (d.Symptoms.Count > 0 ? o.UrgentAcknowledgeWithin : o.VisitWithin), d.PersonRef)],
+        // The identity number of a person of the cell was declared from another phone than the first: who holds it?
+        SelfDeclarationDisputed d => [Person($"declaration:{d.PersonRef}:{d.PhoneHash[..Math.Min(16, d.PhoneHash.Length)]}", "declaration-verify",
+            Severities.Task, cellId, county, $"A self-declaration for {d.MaskedId} came from phone {d.MaskedPhone}, not {d.FirstMaskedPhone} as the first: "
+            + "verify who holds this identity number / 同一身份证号由其他手机号申报：请核实本人", d.Meta.RecordedAt, d.Meta.RecordedAt + o.VisitWithin, d.PersonRef)],
         // Only a code that was red or yellow is a release: a person green from the start, or green again under a new rule
         // version, was never under quarantine.
         HealthCodeChanged { Colour: "green", FromColour: "red" or "yellow" } g => [Person($"release:{g.PersonRef}:{g.Meta.RecordedAt.UtcTicks}", "quarantine-release",
@@ -86,6 +97,8 @@ public static class AlertRules
         ContactRecorded c => c.CellId,
         PlaceRiskNoted p => p.CellId,
         StayRecorded s => s.CellId,
+        SelfDeclared d => d.CellId,
+        SelfDeclarationDisputed d => d.CellId,
         _ => null,
     };
 

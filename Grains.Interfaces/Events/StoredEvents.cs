@@ -41,6 +41,8 @@ public static class StoredEvents
         (typeof(ContactRecorded), "contact_recorded"),
         (typeof(StayRecorded), "stay_recorded"),
         (typeof(PlaceRiskNoted), "place_risk_noted"),
+        (typeof(SelfDeclared), "self_declared"),
+        (typeof(SelfDeclarationDisputed), "self_declaration_disputed"),
     ];
 
     static readonly Dictionary<Type, string> ByType = All.ToDictionary(e => e.Type, e => e.Name);

@@ -31,6 +31,9 @@ public sealed record PersonCodeHistory(
             }, e.Detail))
             .Concat(state.Stays.Select(s => new CodeFact(s.Stay.From, "stay",
                 $"{s.Stay.Place}, {s.Stay.From:O} to {s.Stay.To:O} ({s.From.Source} record {s.From.RecordId})")))
+            .Concat(state.Declarations.Select(d => new CodeFact(d.Meta.OccurredAt, "self-declaration",
+                $"from phone {d.MaskedPhone}, staying in {d.DeclaredCellId}" + (d.Symptoms.Count > 0 ? $"; symptoms {string.Join(", ", d.Symptoms)}" : "")
+                + (d.ContactWithCase ? "; contact with a case" : ""))))
             .Concat(state.Cases.Values.Select(c => new CodeFact(c.StatusAt, "case", $"{c.CaseId}: {c.Kind.Name()}, {c.Status.Name()}")))
             .Concat(state.Cases.Values.Where(c => c.Status == CaseStatus.Recovered).Select(c => new CodeFact(c.StatusAt, "post-discharge", c.CaseId)))
             .Concat(state.CheckIns.Select(c => new CodeFact(c.At, c.IsNormal ? "check-in" : "check-in-abnormal",

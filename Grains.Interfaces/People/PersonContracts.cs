@@ -44,6 +44,17 @@ public sealed record ReportContact(
 [GenerateSerializer, Immutable, Alias("epigrid.report-stays")]
 public sealed record ReportStays([property: Id(0)] Provenance By, [property: Id(1)] ReportSource From, [property: Id(2)] IReadOnlyList<Stay> Stays);
 
+/// <summary>
+/// A citizen's own declaration (issue 16), the identity already turned into a reference: where they stay, their symptoms, a
+/// contact with a case, their itinerary. <see cref="DeclarationId"/> names it (the itinerary's source record).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("epigrid.declaration")]
+public sealed record Declaration(
+    [property: Id(0)] Provenance By, [property: Id(1)] string DeclarationId, [property: Id(2)] string MaskedId,
+    [property: Id(3)] string? Name, [property: Id(4)] string MaskedPhone, [property: Id(5)] string PhoneHash,
+    [property: Id(6)] string CellId, [property: Id(7)] IReadOnlyList<string> Symptoms, [property: Id(8)] bool ContactWithCase,
+    [property: Id(9)] IReadOnlyList<Stay> Stays);
+
 [GenerateSerializer, Immutable, Alias("epigrid.code-view")]
 public sealed record CodeView(
     [property: Id(0)] string PersonRef, [property: Id(1)] string Colour, [property: Id(2)] string Reason,
@@ -79,6 +90,12 @@ public interface IPersonGrain : IGrainWithStringKey
     /// person's code changes at once when a county was red, orange or yellow within 14 days of a stay.
     /// </summary>
     Task<(CommandResult Result, CodeView? Code)> RecordStays(ReportStays report);
+    /// <summary>
+    /// The person's own declaration: recorded (with its itinerary, screened as any) when it comes from the phone the identity
+    /// number was first declared from, or is the first; from another phone it replaces nothing, changes no code, and raises a
+    /// task for the cell's workers to verify (<c>Disputed</c>, no code answered).
+    /// </summary>
+    Task<(CommandResult Result, CodeView? Code, bool Disputed)> Declare(Declaration declaration);
     /// <summary>A county the person stayed in changed colour (from the county's place screening; idempotent).</summary>
     Task<CommandResult> PlaceTurned(ColourSpell spell);
     /// <summary>Whether the person is a close contact (degree 1) of a case: whose contacts may be registered as 次密接.</summary>

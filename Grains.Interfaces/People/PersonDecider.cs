@@ -128,6 +128,42 @@ public static class PersonDecider
         return new(events, new CommandResult(Outcome.Created, state.PersonRef), null, false, false);
     }
 
+    /// <summary>
+    /// A citizen's own declaration (issue 16). The first, or one from the phone of the first, is recorded with its itinerary
+    /// (screened as any itinerary is); its facts only add to the code. One from another phone is kept for the cell's workers
+    /// to verify, once per phone, and changes nothing else (<c>Disputed</c>).
+    /// </summary>
+    public static (Decision Decision, bool Disputed) Declare(PersonState state, Declaration d, IReadOnlyList<ColourSpell> spells,
+        Func<string, string> countyName, DateTimeOffset now)
+    {
+        var meta = new EventMeta(d.By.Actor, d.By.Source, now, now, $"self-declaration {d.DeclarationId}", d.By.CorrelationId);
+        var cell = state.CellId ?? d.CellId;
+        var county = state.County ?? EpiGrid.Geography.Province.CountyOfCell(cell);
+        if (state.DeclaredPhone is { } first && first != d.PhoneHash)
+        {
+            if (state.DisputedFrom(d.PhoneHash))
+                return (new([], new CommandResult(Outcome.Unchanged, state.PersonRef, Version: state.Version), null, false, false), true);
+            var firstPhone = state.Declarations[0].MaskedPhone;
+            return (new([new SelfDeclarationDisputed(state.PersonRef, state.MaskedId ?? d.MaskedId, d.MaskedPhone, d.PhoneHash, firstPhone, cell, county,
+                    d.CellId, d.Symptoms, d.ContactWithCase, d.Stays.Count,
+                    meta with { Reason = $"{meta.Reason}: from another phone than the first declaration's ({firstPhone}); kept for the cell's workers to verify" })],
+                new CommandResult(Outcome.Created, state.PersonRef), null, false, false), true);
+        }
+        var declared = new SelfDeclared(state.PersonRef, state.MaskedId ?? d.MaskedId, d.Name, d.MaskedPhone, d.PhoneHash, cell, county, d.CellId,
+            d.Symptoms, d.ContactWithCase, meta);
+        var events = new List<IEpiEvent> { declared };
+        if (d.Stays.Count > 0)
+        {
+            var declaredState = state.Clone();
+            declaredState.Apply(declared, declaredState.Version + 1);
+            events.AddRange(Stays(declaredState, new ReportStays(d.By, new ReportSource(SelfDeclarationSource, d.DeclarationId), d.Stays), spells, countyName, now).Events);
+        }
+        return (new(events, new CommandResult(Outcome.Created, state.PersonRef), null, false, false), false);
+    }
+
+    /// <summary>The source of what citizens declare themselves: an itinerary's source record is the declaration.</summary>
+    public const string SelfDeclarationSource = "self-declaration";
+
     /// <summary>A county the person stayed in changed colour: what spatial screening finds of it against their stays.</summary>
     public static Decision PlaceTurned(PersonState state, ColourSpell spell, string countyName, DateTimeOffset now)
     {

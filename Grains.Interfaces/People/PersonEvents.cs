@@ -99,6 +99,31 @@ public sealed record PlaceRiskNoted(
     [property: Id(6)] string RuleVersion, [property: Id(7)] long CountyVersion, [property: Id(8)] DateTimeOffset StayFrom,
     [property: Id(9)] DateTimeOffset StayTo, [property: Id(10)] string CellId, [property: Id(11)] EventMeta Meta) : IEpiEvent;
 
+/// <summary>
+/// The person's own declaration (issue 16, 个人自述), made without an account on the public page by whoever holds the phone it
+/// names. It only adds facts about its holder (declared symptoms, contact with a case, the places of its itinerary as
+/// <see cref="StayRecorded"/> events beside it): nothing in it can lower a code. <see cref="CellId"/> and <see cref="County"/>
+/// are the person's (a person new to the platform is watched where they declared they stay, <see cref="DeclaredCellId"/>).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("epigrid.self-declared")]
+public sealed record SelfDeclared(
+    [property: Id(0)] string PersonRef, [property: Id(1)] string MaskedId, [property: Id(2)] string? Name,
+    [property: Id(3)] string MaskedPhone, [property: Id(4)] string PhoneHash, [property: Id(5)] string CellId,
+    [property: Id(6)] string County, [property: Id(7)] string DeclaredCellId, [property: Id(8)] IReadOnlyList<string> Symptoms,
+    [property: Id(9)] bool ContactWithCase, [property: Id(10)] EventMeta Meta) : IEpiEvent;
+
+/// <summary>
+/// A declaration for this identity number came from another phone than the one it was first declared from (issue 16):
+/// anyone can type anyone's identity number, so it replaces nothing and changes no code; the cell's workers verify who holds
+/// it. What it declared is kept for them. One per other phone.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("epigrid.self-declaration-disputed")]
+public sealed record SelfDeclarationDisputed(
+    [property: Id(0)] string PersonRef, [property: Id(1)] string MaskedId, [property: Id(2)] string MaskedPhone,
+    [property: Id(3)] string PhoneHash, [property: Id(4)] string FirstMaskedPhone, [property: Id(5)] string CellId,
+    [property: Id(6)] string County, [property: Id(7)] string DeclaredCellId, [property: Id(8)] IReadOnlyList<string> Symptoms,
+    [property: Id(9)] bool ContactWithCase, [property: Id(10)] int Stays, [property: Id(11)] EventMeta Meta) : IEpiEvent;
+
 [GenerateSerializer, Immutable, Alias("epigrid.health-code-changed")]
 public sealed record HealthCodeChanged(
     [property: Id(0)] string PersonRef, [property: Id(1)] string Colour, [property: Id(2)] string Reason,

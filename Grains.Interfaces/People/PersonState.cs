@@ -30,6 +30,8 @@ public sealed class PersonState(string personRef)
     readonly List<ContactRecorded> contacts = [];
     readonly List<StayRecorded> stays = [];
     readonly List<PlaceRiskNoted> placeRisks = [];
+    readonly List<SelfDeclared> declarations = [];
+    readonly HashSet<string> disputedPhones = new(StringComparer.Ordinal);
 
     public string PersonRef { get; } = personRef;
     public string? MaskedId { get; private set; }
@@ -41,8 +43,15 @@ public sealed class PersonState(string personRef)
     public IReadOnlySet<DateOnly> MissedDays => missed;
     public HealthCodeChanged? LastCode { get; private set; }
     public IReadOnlyDictionary<string, PersonCase> Cases => cases;
-    /// <summary>On record: reported arriving, named by a case, or named as a contact.</summary>
-    public bool Known => arrivals.Count > 0 || cases.Count > 0 || contacts.Count > 0;
+    /// <summary>On record: reported arriving, named by a case, named as a contact, or self-declared.</summary>
+    public bool Known => arrivals.Count > 0 || cases.Count > 0 || contacts.Count > 0 || declarations.Count > 0;
+    /// <summary>The person's own declarations (issue 16), from the phone of the first.</summary>
+    public IReadOnlyList<SelfDeclared> Declarations => declarations;
+    /// <summary>The keyed hash of the phone the identity number was first declared from; null when never declared.</summary>
+    public string? DeclaredPhone => declarations.Count > 0 ? declarations[0].PhoneHash : null;
+
+    /// <summary>Whether a declaration from this other phone was already kept for verification.</summary>
+    public bool DisputedFrom(string phoneHash) => disputedPhones.Contains(phoneHash);
     public IReadOnlyList<ContactRecorded> Contacts => contacts;
     /// <summary>Where the person has been, from their itineraries (issue 16).</summary>
     public IReadOnlyList<StayRecorded> Stays => stays;
@@ -66,7 +75,15 @@ public sealed class PersonState(string personRef)
             : new Exposure(c.Meta.OccurredAt, ExposureKind.CloseContact, c.CaseId)))
         .Concat(placeRisks.Select(p => new Exposure(p.Meta.OccurredAt, SpatialScreening.RiskOf(p.Colour) ?? ExposureKind.PlaceMediumRisk,
             $"{p.CountyName} ({p.County}), {p.Colour} under {p.RuleSet} from {p.ColourSince:yyyy-MM-dd HH:mm}Z")))
+        .Concat(declarations.SelectMany(d => Declared(d)))
         .ToList();
+
+    /// <summary>What a declaration adds: the symptoms and the contact with a case its holder declared, from the moment of declaring.</summary>
+    static IEnumerable<Exposure> Declared(SelfDeclared d)
+    {
+        if (d.Symptoms.Count > 0) yield return new Exposure(d.Meta.OccurredAt, ExposureKind.SymptomsDeclared, $"self-declared: {string.Join(", ", d.Symptoms)}");
+        if (d.ContactWithCase) yield return new Exposure(d.Meta.OccurredAt, ExposureKind.CloseContact, "self-declared");
+    }
 
     public Arrival? ArrivalFrom(ReportSource source) => arrivals.FirstOrDefault(a => a.Sources.Contains(source));
 
@@ -84,6 +101,8 @@ public sealed class PersonState(string personRef)
         copy.contacts.AddRange(contacts);
         copy.stays.AddRange(stays);
         copy.placeRisks.AddRange(placeRisks);
+        copy.declarations.AddRange(declarations);
+        copy.disputedPhones.UnionWith(disputedPhones);
         return copy;
     }
 
@@ -119,6 +138,13 @@ public sealed class PersonState(string personRef)
                 break;
             case PlaceRiskNoted e:
                 placeRisks.Add(e);
+                break;
+            case SelfDeclared e:
+                declarations.Add(e);
+                (MaskedId, CellId, County) = (MaskedId ?? e.MaskedId, CellId ?? e.CellId, County ?? e.County);
+                break;
+            case SelfDeclarationDisputed e:
+                disputedPhones.Add(e.PhoneHash);
                 break;
             case PersonCaseRecorded e:
                 cases[e.CaseId] = new PersonCase(e.CaseId, e.CaseCellId, e.Kind, e.Status, e.ReportedAt, e.Meta.OccurredAt);

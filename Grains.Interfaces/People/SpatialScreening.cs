@@ -6,9 +6,11 @@ namespace EpiGrid.People;
 /// </summary>
 [GenerateSerializer, Immutable, Alias("epigrid.stay")]
 public sealed record Stay([property: Id(0)] string? County, [property: Id(1)] string? Area, [property: Id(2)] DateTimeOffset From,
-    [property: Id(3)] DateTimeOffset To)
+    [property: Id(3)] DateTimeOffset To,
+    // The named place within the county, when one is known: the checkpoint where the person's code was scanned.
+    [property: Id(4)] string? Site = null)
 {
-    public string Place => County ?? Area ?? "";
+    public string Place => Site is null ? County ?? Area ?? "" : $"{Site}, {County ?? Area}";
 }
 
 /// <summary>

@@ -125,19 +125,51 @@ public sealed class PersonGrain(
     public async Task<(CommandResult Result, CodeView? Code)> RecordStays(ReportStays report)
     {
         await RefreshIfUnknown();
-        var counties = report.Stays.Select(s => s.County).OfType<string>().Distinct().ToList();
-        // The colour history of every county of the itinerary, read before deciding (the places' grains answer from memory).
-        var timelines = await Task.WhenAll(counties.Select(c => GrainFactory.GetGrain<IPlaceScreeningGrain>(c).Timeline()));
-        var spells = timelines.SelectMany(t => t).ToList();
+        var places = await Places(report.Stays);
         var now = clock.GetUtcNow();
-        var decision = PersonDecider.Stays(state, report, spells, CountyName, now);
+        var decision = PersonDecider.Stays(state, report, places.Spells, CountyName, now);
         if (decision.Events.Count == 0) return (decision.Result, decision.Result.Succeeded ? state.View(now, Offset) : null);
         if (await Commit(decision.Events, now, report.By) is { } failure) return (failure, null);
-        // Each county now watches the person's stays there, and tells them of any colour recorded since its timeline was read.
-        foreach (var (county, timeline) in counties.Zip(timelines))
-            _ = GrainFactory.GetGrain<IPlaceScreeningGrain>(county).Visited(state.PersonRef,
-                report.Stays.Where(s => s.County == county).ToList(), timeline.Count == 0 ? 0 : timeline[^1].Version);
+        places.Visited(GrainFactory, state.PersonRef, report.Stays);
         return (decision.Result with { Version = state.Version }, state.View(now, Offset));
+    }
+
+    public async Task<(CommandResult Result, CodeView? Code, bool Disputed)> Declare(Declaration declaration)
+    {
+        await RefreshIfUnknown();
+        var places = await Places(declaration.Stays);
+        var now = clock.GetUtcNow();
+        var (decision, disputed) = PersonDecider.Declare(state, declaration, places.Spells, CountyName, now);
+        // A declaration from another phone answers no code: the code is its holder's, and this may not be them.
+        CodeView? Code() => disputed ? null : state.View(now, Offset);
+        if (decision.Events.Count == 0) return (decision.Result, Code(), disputed);
+        // A person new to the platform is watched in the cell they declared: it must exist.
+        if (!state.Known && !await GrainFactory.GetGrain<ICellGrain>(declaration.CellId).IsRegistered())
+            return (CommandResult.Rejected(Outcome.NotFound, "cellId", $"Cell {declaration.CellId} is not registered"), null, disputed);
+        if (await Commit(decision.Events, now, declaration.By) is { } failure) return (failure, null, disputed);
+        if (!disputed) places.Visited(GrainFactory, state.PersonRef, declaration.Stays);
+        return (decision.Result with { Version = state.Version }, Code(), disputed);
+    }
+
+    /// <summary>The colour history of every county of an itinerary, read before deciding (the places' grains answer from memory).</summary>
+    async Task<ScreenedPlaces> Places(IReadOnlyList<Stay> stays)
+    {
+        var counties = stays.Select(s => s.County).OfType<string>().Distinct().ToList();
+        var timelines = await Task.WhenAll(counties.Select(c => GrainFactory.GetGrain<IPlaceScreeningGrain>(c).Timeline()));
+        return new ScreenedPlaces(counties, timelines);
+    }
+
+    sealed record ScreenedPlaces(IReadOnlyList<string> Counties, IReadOnlyList<ColourSpell>[] Timelines)
+    {
+        public IReadOnlyList<ColourSpell> Spells => Timelines.SelectMany(t => t).ToList();
+
+        /// <summary>Each county now watches the person's stays there, and tells them of any colour recorded since its timeline was read.</summary>
+        public void Visited(IGrainFactory grains, string personRef, IReadOnlyList<Stay> stays)
+        {
+            foreach (var (county, timeline) in Counties.Zip(Timelines))
+                _ = grains.GetGrain<IPlaceScreeningGrain>(county).Visited(personRef,
+                    stays.Where(s => s.County == county).ToList(), timeline.Count == 0 ? 0 : timeline[^1].Version);
+        }
     }
 
     public async Task<CommandResult> PlaceTurned(ColourSpell spell)

@@ -25,8 +25,8 @@ public sealed record PersonRecord
     public static PersonRecord Of(PersonState s, TimeSpan utcOffset)
     {
         DateOnly Day(DateTimeOffset t) => t.LocalDay(utcOffset);
-        // The day of arrival (or of the latest exposure or case status) asks no check-in: the watch covers it from the start.
-        var marks = s.Exposures.Select(e => e.At).Concat(s.Cases.Values.Select(c => c.StatusAt)).ToList();
+        // The day of arrival (or of the latest exposure, case status or self-declaration) asks no check-in: the watch covers it from the start.
+        var marks = s.Exposures.Select(e => e.At).Concat(s.Cases.Values.Select(c => c.StatusAt)).Concat(s.Declarations.Select(d => d.Meta.OccurredAt)).ToList();
         var covered = marks.Count == 0 ? Day(s.Arrivals[^1].ArrivedAt) : Day(marks.Max());
         var checkedIn = s.CheckIns.Select(c => Day(c.At)).ToHashSet();
         while (checkedIn.Contains(covered.AddDays(1)) || s.MissedDays.Contains(covered.AddDays(1))) covered = covered.AddDays(1);

@@ -3,7 +3,7 @@ namespace EpiGrid.WebHost.Api;
 public sealed record DevTokenRequest
 {
     public string? Role { get; init; }
-    /// <summary>Required for county-official: a county of the geography.</summary>
+    /// <summary>Required for county-official and checkpoint: a county of the geography.</summary>
     public string? County { get; init; }
     /// <summary>Required (at least one) for grid-worker.</summary>
     public List<string>? Cells { get; init; }
@@ -35,7 +35,7 @@ public static class DevTokensApi
         if (role is null) errors.Add("role", $"Required: one of {string.Join(", ", Roles.All)}.");
 
         if (body.County is not null && province.Find(body.County) is null) errors.Add("county", $"No county {body.County} in the geography.");
-        else if (body.County is null && role == Roles.CountyOfficial) errors.Add("county", "Required for a county-official.");
+        else if (body.County is null && role is Roles.CountyOfficial or Roles.Checkpoint) errors.Add("county", $"Required for a {role}.");
 
         var cells = body.Cells ?? [];
         if (cells.Count == 0 && role == Roles.GridWorker) errors.Add("cells", "At least one cell is required for a grid-worker.");

@@ -21,7 +21,7 @@ public sealed class IdentityHashing(IConfiguration config)
     public ProblemDetails NotConfigured => Problems.Unavailable(
         "Reports with identity numbers are disabled: PersonalData:HashKey (at least 32 bytes) is not configured.");
 
-    static string? KeyOf(IConfiguration config) => config.GetSection(PersonalDataOptions.Section).Get<PersonalDataOptions>()?.HashKey;
+    internal static string? KeyOf(IConfiguration config) => config.GetSection(PersonalDataOptions.Section).Get<PersonalDataOptions>()?.HashKey;
 }
 
 public static class IdentityHashingSetup
@@ -35,6 +35,11 @@ public static class IdentityHashingSetup
     {
         services.AddOptions<PersonalDataOptions>().BindConfiguration(PersonalDataOptions.Section).ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<PersonalDataOptions>, HashKeyValidation>();
+        services.AddOptions<CodeTokenOptions>().BindConfiguration(CodeTokenOptions.Section)
+            .Validate(o => o.Lifetime >= TimeSpan.FromSeconds(5) && o.Lifetime <= TimeSpan.FromHours(1), $"{CodeTokenOptions.Section}:Lifetime: between 00:00:05 and 01:00:00.")
+            .ValidateOnStart();
+        services.AddSingleton<CodeTokens>(s => new CodeTokens(s.GetRequiredService<IConfiguration>(),
+            s.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<CodeTokenOptions>>()));
         return services.AddSingleton<IdentityHashing>();
     }
 

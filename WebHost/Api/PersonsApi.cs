@@ -76,6 +76,9 @@ public static class PersonsApi
     {
         if (!PersonRefPattern(personRef)) return Problems.Invalid("personRef", "Must be a person reference such as p3f2a...").ToResult(http);
         var caller = Jurisdiction.Of(http.User);
+        // A checkpoint learns a code only from the token its holder shows (POST /codes:scan), never by reference.
+        if (caller.Role == Roles.Checkpoint)
+            return Problems.Forbidden("A checkpoint scans the holder's code token (POST /api/v1/codes:scan); it does not look codes up by reference.").ToResult(http);
         var view = await grains.GetGrain<IPersonGrain>(personRef).GetCode();
         var code = ToResponse(view, caller);
         await records.RecordCodeLookup(http, personRef, found: code is not null, reasonsShown: code?.Reason is not null);

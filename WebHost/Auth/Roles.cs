@@ -9,8 +9,10 @@ public static class Roles
     public const string Auditor = "auditor";
     public const string Ingest = "ingest";
     public const string Admin = "admin";
+    /// <summary>A checkpoint's scanner (a station exit, a community gate; issue 16): scans health codes, in the county its token names.</summary>
+    public const string Checkpoint = "checkpoint";
 
-    public static readonly IReadOnlyList<string> All = [GridWorker, CountyOfficial, ProvinceOfficial, Auditor, Ingest, Admin];
+    public static readonly IReadOnlyList<string> All = [GridWorker, CountyOfficial, ProvinceOfficial, Auditor, Ingest, Admin, Checkpoint];
 }
 
 /// <summary>Claim names as they appear in EpiGrid tokens (inbound claim mapping is off, so they stay short).</summary>
@@ -18,7 +20,7 @@ public static class ClaimNames
 {
     public const string Subject = "sub";
     public const string Role = "role";
-    /// <summary>The county of a county official: a 6-digit division code.</summary>
+    /// <summary>The county of a county official or a checkpoint: a 6-digit division code.</summary>
     public const string County = "county";
     /// <summary>One claim per cell a grid worker looks after.</summary>
     public const string Cell = "cell";

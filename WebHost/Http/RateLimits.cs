@@ -38,6 +38,12 @@ public sealed record RateLimitOptions
     /// <summary>Per remote address: the public map, the public hub, sign-in and every request without a valid token.</summary>
     public RatePolicy Anonymous { get; init; } = new() { Burst = 300, PerSecond = 30 };
 
+    /// <summary>
+    /// Self-declarations per remote address (issue 16), on top of <see cref="Anonymous"/>: each one may create a person, so far
+    /// fewer than page loads. Many phones share one address behind a carrier's NAT, so it is a bucket, not a ban.
+    /// </summary>
+    public RatePolicy Declarations { get; init; } = new() { Burst = 20, PerSecond = 1 };
+
     public static bool IsMachine(string role) => role is Roles.Ingest or Roles.Admin;
 }
 
@@ -49,8 +55,8 @@ public static class RateLimits
     public static IServiceCollection AddEpiGridRateLimits(this IServiceCollection services)
     {
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section)
-            .Validate(o => new[] { o.Human, o.Machine, o.Anonymous }.All(p => p.Burst > 0 && p.PerSecond > 0),
-                "RateLimits: Burst and PerSecond must be above 0 for Human, Machine and Anonymous.");
+            .Validate(o => new[] { o.Human, o.Machine, o.Anonymous, o.Declarations }.All(p => p.Burst > 0 && p.PerSecond > 0),
+                "RateLimits: Burst and PerSecond must be above 0 for Human, Machine, Anonymous and Declarations.");
         services.AddRateLimiter(_ => { });
         // Configured from options at first use, not at registration, so a test host's settings apply.
         services.AddOptions<RateLimiterOptions>().Configure<IOptionsMonitor<RateLimitOptions>>((limiter, limits) =>
@@ -58,6 +64,8 @@ public static class RateLimits
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => Partition(http, limits.CurrentValue));
             limiter.OnRejected = Reject;
+            limiter.AddPolicy(EpiGrid.WebHost.Api.DeclarationsApi.RateLimitPolicy, http => RateLimitPartition.GetTokenBucketLimiter(
+                "declarations:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown"), _ => limits.CurrentValue.Declarations.Bucket()));
         });
         return services;
     }

@@ -22,6 +22,8 @@ public sealed class HostileApp : EpiGridApp
     {
         ["RateLimits:Machine:Burst"] = "1000000",
         ["RateLimits:Machine:PerSecond"] = "1000000",
+        ["RateLimits:Declarations:Burst"] = "1000000",
+        ["RateLimits:Declarations:PerSecond"] = "1000000",
     };
 }
 
@@ -83,6 +85,16 @@ public sealed class HostileInputTests(HostileApp app, ITestOutputHelper output) 
         yield return new("POST", "/api/v1/enterprises", BodyShape.JsonArray,
             new() { ["id"] = "he-1", ["county"] = County, ["name"] = "Hostile works", ["industry"] = "textiles", ["baselineKwhPerDay"] = 100 }, []);
         yield return new("POST", "/api/v1/enterprises/readings", BodyShape.Readings, new() { ["enterpriseId"] = EnterpriseId, ["day"] = "2020-02-19", ["kwh"] = 900 }, []);
+        yield return new("POST", "/api/v1/public/declarations", BodyShape.Object, new()
+        {
+            ["idNumber"] = EpiGrid.Tests.People.ResidentIdTests.Make(330106, new DateOnly(1977, 6, 1), 9), ["name"] = "张三", ["phone"] = "13912345678",
+            ["cellId"] = Cell, ["itinerary"] = new JsonArray(new JsonObject { ["county"] = County, ["from"] = At, ["to"] = At }),
+            ["symptoms"] = new JsonArray("fever"), ["contactWithCase"] = false,
+        }, ["idNumber", "name", "phone", "cellId"]);
+        // Any token the generator makes is one this platform never issued: refused whatever else is wrong.
+        yield return new("POST", "/api/v1/public/codes:refresh", BodyShape.Object, new() { ["token"] = "c1." + new string('A', 92) }, ["token"]);
+        yield return new("POST", "/api/v1/codes:scan", BodyShape.Object,
+            new() { ["token"] = "c1." + new string('A', 92), ["place"] = "Hostile gate", ["county"] = County }, ["token", "place"]);
         yield return new("POST", "/api/v1/dev/tokens", BodyShape.Object,
             new() { ["role"] = "grid-worker", ["cells"] = new JsonArray(Cell), ["subject"] = "hostile", ["lifetimeMinutes"] = 30 }, ["role"]);
     }

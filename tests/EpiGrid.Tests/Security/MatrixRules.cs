@@ -42,7 +42,7 @@ public sealed record HubEntry(Rule Rule, HubArguments Arguments, bool Confined =
 
 /// <summary>
 /// The authorization matrix: one line per endpoint and hub method. Columns, in order: grid-worker (looks after
-/// cell 330782-601-001), county-official (county 330782), province-official, auditor, ingest, admin, anonymous.
+/// cell 330782-601-001), county-official (county 330782), province-official, auditor, ingest, admin, checkpoint (county 330782), anonymous.
 /// "ok/403" reads inside/outside the caller's jurisdiction: inside is cell 330782-601-001 or county 330782 (or
 /// what lives there: its alert, person, enterprise), outside is the same in county 330110. A single answer holds
 /// for both. Every call carries a valid request, so "ok" is a success and a refusal is authorization, not validation.
@@ -52,95 +52,101 @@ public static class MatrixRules
 {
     public static IReadOnlyList<HttpEntry> Http { get; } =
     [
-        //                                                                         worker official province auditor ingest admin anonymous
+        //                                                                         worker official province auditor ingest admin checkpoint anonymous
         // Public: the process, the API description, the public map, the static web app.
-        E("GET /health/live",                                                       "ok     ok       ok       ok      ok     ok    ok ", Get((_, _) => "/health/live")),
-        E("GET /health/ready",                                                      "ok     ok       ok       ok      ok     ok    ok ", Get((_, _) => "/health/ready")),
-        E("GET /openapi/{documentName}.json",                                       "ok     ok       ok       ok      ok     ok    ok ", Get((_, _) => "/openapi/v1.json")),
-        E("GET /scalar/{documentName?}",                                            "ok     ok       ok       ok      ok     ok    ok ", Get((_, _) => "/scalar/v1")),
-        E("GET /scalar/scalar.js",                                                  "ok     ok       ok       ok      ok     ok    ok ", Get((_, _) => "/scalar/scalar.js")),
-        E("GET /scalar/scalar.aspnetcore.js",                                       "ok     ok       ok       ok      ok     ok    ok ", Get((_, _) => "/scalar/scalar.aspnetcore.js")),
-        E("GET /scalar/favicon.svg",                                                "ok     ok       ok       ok      ok     ok    ok ", Get((_, _) => "/scalar/favicon.svg")),
-        E("ANY /metrics",                                                           "ok     ok       ok       ok      ok     ok    ok ", Get((_, _) => "/metrics"), note: "(cluster network only: the ingress does not route it)"),
-        E("GET /api/v1/public/map",                                                 "ok     ok       ok       ok      ok     ok    ok ", Get((_, _) => "/api/v1/public/map")),
-        E("GET /api/v1/public/boundaries",                                          "404    404      404      404     404    404   404", Get((_, _) => "/api/v1/public/boundaries"), note: "(404: no boundary file configured)"),
-        E("GET /public",                                                            "ok     ok       ok       ok      ok     ok    ok ", Get((_, _) => "/public")),
-        E("HEAD /public",                                                           "ok     ok       ok       ok      ok     ok    ok ", Send(HttpMethod.Head, (_, _) => "/public", null, null)),
-        E("GET /",                                                                  "ok     ok       ok       ok      ok     ok    ok ", Get((_, _) => "/"), note: "(static files)"),
-        E("GET /app.css",                                                           "ok     ok       ok       ok      ok     ok    ok ", Get((_, _) => "/app.css"), note: "(static files)"),
-        E("POST /api/v1/dev/tokens",                                                "ok     ok       ok       ok      ok     ok    ok ", Post((_, _) => "/api/v1/dev/tokens", (_, _) => Json(new { role = Roles.Auditor })), note: "(Development only)"),
-        E("CONNECT /hubs/public",                                                   "ok     ok       ok       ok      ok     ok    ok ", Connect("/hubs/public")),
-        E("CONNECT /hubs/grid",                                                     "ok     ok       ok       ok      ok     ok    401", Connect("/hubs/grid")),
+        E("GET /health/live",                                                       "ok     ok       ok       ok      ok     ok    ok     ok ", Get((_, _) => "/health/live")),
+        E("GET /health/ready",                                                      "ok     ok       ok       ok      ok     ok    ok     ok ", Get((_, _) => "/health/ready")),
+        E("GET /openapi/{documentName}.json",                                       "ok     ok       ok       ok      ok     ok    ok     ok ", Get((_, _) => "/openapi/v1.json")),
+        E("GET /scalar/{documentName?}",                                            "ok     ok       ok       ok      ok     ok    ok     ok ", Get((_, _) => "/scalar/v1")),
+        E("GET /scalar/scalar.js",                                                  "ok     ok       ok       ok      ok     ok    ok     ok ", Get((_, _) => "/scalar/scalar.js")),
+        E("GET /scalar/scalar.aspnetcore.js",                                       "ok     ok       ok       ok      ok     ok    ok     ok ", Get((_, _) => "/scalar/scalar.aspnetcore.js")),
+        E("GET /scalar/favicon.svg",                                                "ok     ok       ok       ok      ok     ok    ok     ok ", Get((_, _) => "/scalar/favicon.svg")),
+        E("ANY /metrics",                                                           "ok     ok       ok       ok      ok     ok    ok     ok ", Get((_, _) => "/metrics"), note: "(cluster network only: the ingress does not route it)"),
+        E("GET /api/v1/public/map",                                                 "ok     ok       ok       ok      ok     ok    ok     ok ", Get((_, _) => "/api/v1/public/map")),
+        E("GET /api/v1/public/boundaries",                                          "404    404      404      404     404    404   404    404", Get((_, _) => "/api/v1/public/boundaries"), note: "(404: no boundary file configured)"),
+        E("GET /public",                                                            "ok     ok       ok       ok      ok     ok    ok     ok ", Get((_, _) => "/public")),
+        E("HEAD /public",                                                           "ok     ok       ok       ok      ok     ok    ok     ok ", Send(HttpMethod.Head, (_, _) => "/public", null, null)),
+        E("GET /public/code",                                                       "ok     ok       ok       ok      ok     ok    ok     ok ", Get((_, _) => "/public/code")),
+        E("HEAD /public/code",                                                      "ok     ok       ok       ok      ok     ok    ok     ok ", Send(HttpMethod.Head, (_, _) => "/public/code", null, null)),
+        E("GET /api/v1/public/declarations/form",                                   "ok     ok       ok       ok      ok     ok    ok     ok ", Get((_, _) => "/api/v1/public/declarations/form")),
+        E("POST /api/v1/public/declarations",                                       "ok     ok       ok       ok      ok     ok    ok     ok ", Post((_, _) => "/api/v1/public/declarations", (w, s) => Json(Declaration(w.Next(), s))), note: "(rate-limited per address)"),
+        E("POST /api/v1/public/codes:refresh",                                      "ok     ok       ok       ok      ok     ok    ok     ok ", Refresh, note: "(a live code token is the credential)"),
+        E("GET /",                                                                  "ok     ok       ok       ok      ok     ok    ok     ok ", Get((_, _) => "/"), note: "(static files)"),
+        E("GET /app.css",                                                           "ok     ok       ok       ok      ok     ok    ok     ok ", Get((_, _) => "/app.css"), note: "(static files)"),
+        E("POST /api/v1/dev/tokens",                                                "ok     ok       ok       ok      ok     ok    ok     ok ", Post((_, _) => "/api/v1/dev/tokens", (_, _) => Json(new { role = Roles.Auditor })), note: "(Development only)"),
+        E("CONNECT /hubs/public",                                                   "ok     ok       ok       ok      ok     ok    ok     ok ", Connect("/hubs/public")),
+        E("CONNECT /hubs/grid",                                                     "ok     ok       ok       ok      ok     ok    ok     401", Connect("/hubs/grid")),
 
         // Cells, cases, travellers.
-        E("PUT /api/v1/cells/{cellId}",                                             "403    403      403      403     403    ok    401", Put((_, s) => $"/api/v1/cells/{Cell(s)}", (_, s) => Json(new { name = "Matrix " + Cell(s), households = 300 }))),
-        E("GET /api/v1/cells/{cellId}",                                             "ok/403 ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/cells/{Cell(s)}")),
-        E("GET /api/v1/cells/{cellId}/check-ins-due",                               "ok/403 ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/cells/{Cell(s)}/check-ins-due")),
-        E("GET /api/v1/cells/{cellId} ?asOf",                                       "403    ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/cells/{Cell(s)}?asOf={Past}"), note: Replay),
-        E("POST /api/v1/cells/{cellId}/cases",                                      "ok/403 ok/403   403      403     ok     ok    401", Post((_, s) => $"/api/v1/cells/{Cell(s)}/cases", (w, _) => Json(Case(w)))),
-        E("POST /api/v1/cells/{cellId}/cases/{caseId}/status",                      "ok/403 ok/403   403      403     ok     ok    401", ChangeStatus),
-        E("POST /api/v1/cases/{caseId}/contacts",                                   "ok/403 ok/403   403      403     ok     ok    401", Contacts, note: "(the case's cell)"),
-        E("POST /api/v1/persons/{personRef}/contacts",                              "ok/403 ok/403   403      403     ok     ok    401", ContactsOfContact, note: "(the close contact's cell)"),
-        E("GET /api/v1/cases/{caseId}/chain",                                       "ok/403 ok/403   ok       ok      403    ok    401", CaseThen((w, s, caseId, _) => Get((_, _) => $"/api/v1/cases/{caseId}/chain")), note: "(the case's cell)"),
-        E("GET /api/v1/cases/{caseId}/chain ?asOf",                                 "403    ok/403   ok       ok      403    ok    401", CaseThen((w, s, caseId, _) => Get((_, _) => $"/api/v1/cases/{caseId}/chain?asOf={Uri.EscapeDataString(Time(Start))}")), note: "(as it was known then: a replay, so the history's readers)"),
-        E("GET /api/v1/clusters/{clusterId}",                                       "403    ok/404   ok       ok      403    ok    401", CaseThen((w, s, _, clusterId) => Get((_, _) => $"/api/v1/clusters/{clusterId}")), note: "(a county official: clusters reaching their county)"),
-        E("GET /api/v1/counties/{code}/unlinked-cases",                             "403    ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/counties/{County(s)}/unlinked-cases")),
-        E("POST /api/v1/cells/{cellId}/travellers",                                 "ok/403 ok/403   403      403     ok     ok    401", Post((_, s) => $"/api/v1/cells/{Cell(s)}/travellers", (w, _) => Json(Traveller(w)))),
-        E("POST /api/v1/reports:batch",                                             "ok/403 ok/403   403      403     ok     ok    401", Post((_, _) => "/api/v1/reports:batch", (w, s) => Json(new { items = new[] { BatchCase(w, s) } }), BatchItem), note: "(per item)"),
+        E("PUT /api/v1/cells/{cellId}",                                             "403    403      403      403     403    ok    403    401", Put((_, s) => $"/api/v1/cells/{Cell(s)}", (_, s) => Json(new { name = "Matrix " + Cell(s), households = 300 }))),
+        E("GET /api/v1/cells/{cellId}",                                             "ok/403 ok/403   ok       ok      403    ok    403    401", Get((_, s) => $"/api/v1/cells/{Cell(s)}")),
+        E("GET /api/v1/cells/{cellId}/check-ins-due",                               "ok/403 ok/403   ok       ok      403    ok    403    401", Get((_, s) => $"/api/v1/cells/{Cell(s)}/check-ins-due")),
+        E("GET /api/v1/cells/{cellId} ?asOf",                                       "403    ok/403   ok       ok      403    ok    403    401", Get((_, s) => $"/api/v1/cells/{Cell(s)}?asOf={Past}"), note: Replay),
+        E("POST /api/v1/cells/{cellId}/cases",                                      "ok/403 ok/403   403      403     ok     ok    403    401", Post((_, s) => $"/api/v1/cells/{Cell(s)}/cases", (w, _) => Json(Case(w)))),
+        E("POST /api/v1/cells/{cellId}/cases/{caseId}/status",                      "ok/403 ok/403   403      403     ok     ok    403    401", ChangeStatus),
+        E("POST /api/v1/cases/{caseId}/contacts",                                   "ok/403 ok/403   403      403     ok     ok    403    401", Contacts, note: "(the case's cell)"),
+        E("POST /api/v1/persons/{personRef}/contacts",                              "ok/403 ok/403   403      403     ok     ok    403    401", ContactsOfContact, note: "(the close contact's cell)"),
+        E("GET /api/v1/cases/{caseId}/chain",                                       "ok/403 ok/403   ok       ok      403    ok    403    401", CaseThen((w, s, caseId, _) => Get((_, _) => $"/api/v1/cases/{caseId}/chain")), note: "(the case's cell)"),
+        E("GET /api/v1/cases/{caseId}/chain ?asOf",                                 "403    ok/403   ok       ok      403    ok    403    401", CaseThen((w, s, caseId, _) => Get((_, _) => $"/api/v1/cases/{caseId}/chain?asOf={Uri.EscapeDataString(Time(Start))}")), note: "(as it was known then: a replay, so the history's readers)"),
+        E("GET /api/v1/clusters/{clusterId}",                                       "403    ok/404   ok       ok      403    ok    403    401", CaseThen((w, s, _, clusterId) => Get((_, _) => $"/api/v1/clusters/{clusterId}")), note: "(a county official: clusters reaching their county)"),
+        E("GET /api/v1/counties/{code}/unlinked-cases",                             "403    ok/403   ok       ok      403    ok    403    401", Get((_, s) => $"/api/v1/counties/{County(s)}/unlinked-cases")),
+        E("POST /api/v1/cells/{cellId}/travellers",                                 "ok/403 ok/403   403      403     ok     ok    403    401", Post((_, s) => $"/api/v1/cells/{Cell(s)}/travellers", (w, _) => Json(Traveller(w)))),
+        E("POST /api/v1/reports:batch",                                             "ok/403 ok/403   403      403     ok     ok    403    401", Post((_, _) => "/api/v1/reports:batch", (w, s) => Json(new { items = new[] { BatchCase(w, s) } }), BatchItem), note: "(per item)"),
 
         // Counties and the province: the map everyone works from.
-        E("GET /api/v1/counties",                                                   "ok     ok       ok       ok      ok     ok    401", Get((_, _) => "/api/v1/counties")),
-        E("GET /api/v1/counties/{code}",                                            "ok     ok       ok       ok      ok     ok    401", Get((_, s) => $"/api/v1/counties/{County(s)}")),
-        E("GET /api/v1/counties/{code} ?asOf",                                      "403    ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/counties/{County(s)}?asOf={Past}"), note: Replay),
-        E("GET /api/v1/province",                                                   "ok     ok       ok       ok      ok     ok    401", Get((_, _) => "/api/v1/province")),
-        E("GET /api/v1/province ?asOf",                                             "403    403      ok       ok      403    ok    401", Get((_, _) => $"/api/v1/province?asOf={Past}"), note: Replay),
-        E("GET /api/v1/rules",                                                      "ok     ok       ok       ok      ok     ok    401", Get((_, _) => "/api/v1/rules")),
-        E("GET /api/v1/web/counties/{code}/trend",                                  "ok     ok       ok       ok      ok     ok    401", Get((_, s) => $"/api/v1/web/counties/{County(s)}/trend")),
+        E("GET /api/v1/counties",                                                   "ok     ok       ok       ok      ok     ok    ok     401", Get((_, _) => "/api/v1/counties")),
+        E("GET /api/v1/counties/{code}",                                            "ok     ok       ok       ok      ok     ok    ok     401", Get((_, s) => $"/api/v1/counties/{County(s)}")),
+        E("GET /api/v1/counties/{code} ?asOf",                                      "403    ok/403   ok       ok      403    ok    403    401", Get((_, s) => $"/api/v1/counties/{County(s)}?asOf={Past}"), note: Replay),
+        E("GET /api/v1/province",                                                   "ok     ok       ok       ok      ok     ok    ok     401", Get((_, _) => "/api/v1/province")),
+        E("GET /api/v1/province ?asOf",                                             "403    403      ok       ok      403    ok    403    401", Get((_, _) => $"/api/v1/province?asOf={Past}"), note: Replay),
+        E("GET /api/v1/rules",                                                      "ok     ok       ok       ok      ok     ok    ok     401", Get((_, _) => "/api/v1/rules")),
+        E("GET /api/v1/web/counties/{code}/trend",                                  "ok     ok       ok       ok      ok     ok    ok     401", Get((_, s) => $"/api/v1/web/counties/{County(s)}/trend")),
 
         // History: read-only, and every read is itself recorded.
-        E("GET /api/v1/audit/events",                                               "403    ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/audit/events?county={County(s)}"), confined: true),
-        E("GET /api/v1/audit/persons/{personRef}/code",                             "403    ok/403   ok       ok      403    ok    401", Get((w, s) => $"/api/v1/audit/persons/{w.Person(s)}/code")),
-        E("GET /api/v1/audit/counties/{code}/colours/{ruleSet}",                    "403    ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/audit/counties/{County(s)}/colours/{RuleSet}")),
-        E("POST /api/v1/audit/what-if",                                             "403    403      ok       ok      403    ok    401", Post((_, _) => "/api/v1/audit/what-if", (_, _) => Json(new { ruleSet = RuleSet, from = Start.AddDays(-1), to = Start }))),
-        E("GET /api/v1/audit/export",                                               "403    ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/audit/export?county={County(s)}"), confined: true),
-        E("GET /api/v1/audit/verify",                                               "403    403      403      ok      403    ok    401", Get((_, _) => "/api/v1/audit/verify")),
-        E("GET /api/v1/audit/digests",                                              "403    403      403      ok      403    ok    401", Get((_, _) => "/api/v1/audit/digests")),
-        E("POST /api/v1/audit/verify/digests",                                      "403    403      403      ok      403    ok    401", Post((_, _) => "/api/v1/audit/verify/digests",
+        E("GET /api/v1/audit/events",                                               "403    ok/403   ok       ok      403    ok    403    401", Get((_, s) => $"/api/v1/audit/events?county={County(s)}"), confined: true),
+        E("GET /api/v1/audit/persons/{personRef}/code",                             "403    ok/403   ok       ok      403    ok    403    401", Get((w, s) => $"/api/v1/audit/persons/{w.Person(s)}/code")),
+        E("GET /api/v1/audit/counties/{code}/colours/{ruleSet}",                    "403    ok/403   ok       ok      403    ok    403    401", Get((_, s) => $"/api/v1/audit/counties/{County(s)}/colours/{RuleSet}")),
+        E("POST /api/v1/audit/what-if",                                             "403    403      ok       ok      403    ok    403    401", Post((_, _) => "/api/v1/audit/what-if", (_, _) => Json(new { ruleSet = RuleSet, from = Start.AddDays(-1), to = Start }))),
+        E("GET /api/v1/audit/export",                                               "403    ok/403   ok       ok      403    ok    403    401", Get((_, s) => $"/api/v1/audit/export?county={County(s)}"), confined: true),
+        E("GET /api/v1/audit/verify",                                               "403    403      403      ok      403    ok    403    401", Get((_, _) => "/api/v1/audit/verify")),
+        E("GET /api/v1/audit/digests",                                              "403    403      403      ok      403    ok    403    401", Get((_, _) => "/api/v1/audit/digests")),
+        E("POST /api/v1/audit/verify/digests",                                      "403    403      403      ok      403    ok    403    401", Post((_, _) => "/api/v1/audit/verify/digests",
             (_, _) => Json(new { digests = new[] { new { uptoSeq = 1L, fromSeq = 0L, events = 1L, prevDigest = "", digest = new string('0', 64) } } }))),
-        E("GET /api/v1/web/replay",                                                 "403    403      ok       ok      403    ok    401", Get((_, _) => "/api/v1/web/replay")),
+        E("GET /api/v1/web/replay",                                                 "403    403      ok       ok      403    ok    403    401", Get((_, _) => "/api/v1/web/replay")),
 
         // Alerts: one's own groups; another jurisdiction's alert does not exist for the caller (404).
-        E("GET /api/v1/alerts",                                                     "ok     ok       ok       ok      403    ok    401", Get((_, s) => $"/api/v1/alerts?county={County(s)}"), confined: true, note: "(filtered to the caller's groups)"),
-        E("GET /api/v1/alerts/{alertId}",                                           "ok/404 ok/404   ok       ok      404    ok    401", Get((w, s) => $"/api/v1/alerts/{w.Alert(s)}")),
-        E("POST /api/v1/alerts/{alertId}/ack",                                      "ok/404 ok/404   ok       403     404    ok    401", Post((w, s) => $"/api/v1/alerts/{w.Alert(s)}/ack", (_, _) => Json(new { note = "matrix" }))),
+        E("GET /api/v1/alerts",                                                     "ok     ok       ok       ok      403    ok    403    401", Get((_, s) => $"/api/v1/alerts?county={County(s)}"), confined: true, note: "(filtered to the caller's groups)"),
+        E("GET /api/v1/alerts/{alertId}",                                           "ok/404 ok/404   ok       ok      404    ok    404    401", Get((w, s) => $"/api/v1/alerts/{w.Alert(s)}")),
+        E("POST /api/v1/alerts/{alertId}/ack",                                      "ok/404 ok/404   ok       403     404    ok    404    401", Post((w, s) => $"/api/v1/alerts/{w.Alert(s)}/ack", (_, _) => Json(new { note = "matrix" }))),
 
         // People: identities are hashed at the edge; the code scan shows a masked id only.
-        E("POST /api/v1/persons/{personRef}/check-ins",                             "ok/403 ok/403   403      403     ok     ok    401", Post((w, s) => $"/api/v1/persons/{w.Person(s)}/check-ins", (w, _) => Json(CheckIn(w)))),
-        E("POST /api/v1/persons/{personRef}/itinerary",                             "ok/403 ok/403   403      403     ok     ok    401", Post((w, s) => $"/api/v1/persons/{w.Person(s)}/itinerary", (w, _) => Json(new
+        E("POST /api/v1/persons/{personRef}/check-ins",                             "ok/403 ok/403   403      403     ok     ok    403    401", Post((w, s) => $"/api/v1/persons/{w.Person(s)}/check-ins", (w, _) => Json(CheckIn(w)))),
+        E("POST /api/v1/persons/{personRef}/itinerary",                             "ok/403 ok/403   403      403     ok     ok    403    401", Post((w, s) => $"/api/v1/persons/{w.Person(s)}/itinerary", (w, _) => Json(new
         {
             items = new[] { new { county = InCounty, from = Time(Start.AddDays(-3)), to = Time(Start.AddDays(-2)) } }, source = "matrix", sourceRecordId = $"mx-trip-{w.Next()}",
         }))),
-        E("GET /api/v1/codes/{personRef}",                                          "ok     ok       ok       ok      ok     ok    401", Get((w, s) => $"/api/v1/codes/{w.Person(s)}"), note: "(a checkpoint scan)"),
-        E("POST /api/v1/imports/arrivals",                                          "403    ok/403   403      403     ok     ok    401", Post((_, _) => "/api/v1/imports/arrivals", ArrivalsCsv, Rows("imported", "cellId")), note: "(per row)"),
+        E("GET /api/v1/codes/{personRef}",                                          "ok     ok       ok       ok      ok     ok    403    401", Get((w, s) => $"/api/v1/codes/{w.Person(s)}"), note: "(by reference: a checkpoint scans code tokens instead)"),
+        E("POST /api/v1/codes:scan",                                                "403    403      403      403     ok     ok    ok     401", Scan, note: "(anyone's code: people travel)"),
+        E("POST /api/v1/imports/arrivals",                                          "403    ok/403   403      403     ok     ok    403    401", Post((_, _) => "/api/v1/imports/arrivals", ArrivalsCsv, Rows("imported", "cellId")), note: "(per row)"),
 
         // The resumption index: every role reads it; ingest, admins and the county's officials write.
-        E("GET /api/v1/counties/{code}/resumption",                                 "ok     ok       ok       ok      ok     ok    401", Get((_, s) => $"/api/v1/counties/{County(s)}/resumption")),
-        E("GET /api/v1/counties/{code}/resumption/history",                         "ok     ok       ok       ok      ok     ok    401", Get((_, s) => $"/api/v1/counties/{County(s)}/resumption/history")),
-        E("GET /api/v1/counties/{code}/resumption/history ?knownAt",                "403    ok/403   ok       ok      403    ok    401", Get((_, s) => $"/api/v1/counties/{County(s)}/resumption/history?knownAt={Past}"), note: IndexKnownAt),
-        E("GET /api/v1/province/resumption",                                        "ok     ok       ok       ok      ok     ok    401", Get((_, _) => "/api/v1/province/resumption")),
-        E("GET /api/v1/province/resumption/history",                                "ok     ok       ok       ok      ok     ok    401", Get((_, _) => "/api/v1/province/resumption/history")),
-        E("GET /api/v1/province/resumption/history ?knownAt",                       "403    403      ok       ok      403    ok    401", Get((_, _) => $"/api/v1/province/resumption/history?knownAt={Past}"), note: IndexKnownAt),
-        E("PUT /api/v1/enterprises/{id}",                                           "403    403      403      403     ok     ok    401", Put((w, _) => $"/api/v1/enterprises/mx-put-{w.Next()}", (_, s) => Json(Enterprise(County(s))))),
-        E("GET /api/v1/enterprises/{id}",                                           "403    ok/403   ok       ok      ok     ok    401", Get((w, s) => $"/api/v1/enterprises/{w.Enterprise(s)}")),
-        E("POST /api/v1/enterprises/{id}/staff",                                    "403    ok/403   403      403     ok     ok    401", Post((w, s) => $"/api/v1/enterprises/{w.Enterprise(s)}/staff", (w, _) => Json(new { day = Day(w), staffAtWork = 10 }))),
-        E("POST /api/v1/enterprises",                                               "403    403      403      403     ok     ok    401", Post((_, _) => "/api/v1/enterprises", (w, s) => Json(new[] { Bulk(w, s) }), Rows("created", "county")), note: "(per item)"),
-        E("POST /api/v1/enterprises/readings",                                      "403    ok/403   403      403     ok     ok    401", Post((_, _) => "/api/v1/enterprises/readings", (w, s) => Json(new[] { new { enterpriseId = w.Enterprise(s), day = Day(w), kwh = 500.0 } }), Rows("applied", "enterpriseId")), note: "(per row)"),
+        E("GET /api/v1/counties/{code}/resumption",                                 "ok     ok       ok       ok      ok     ok    ok     401", Get((_, s) => $"/api/v1/counties/{County(s)}/resumption")),
+        E("GET /api/v1/counties/{code}/resumption/history",                         "ok     ok       ok       ok      ok     ok    ok     401", Get((_, s) => $"/api/v1/counties/{County(s)}/resumption/history")),
+        E("GET /api/v1/counties/{code}/resumption/history ?knownAt",                "403    ok/403   ok       ok      403    ok    403    401", Get((_, s) => $"/api/v1/counties/{County(s)}/resumption/history?knownAt={Past}"), note: IndexKnownAt),
+        E("GET /api/v1/province/resumption",                                        "ok     ok       ok       ok      ok     ok    ok     401", Get((_, _) => "/api/v1/province/resumption")),
+        E("GET /api/v1/province/resumption/history",                                "ok     ok       ok       ok      ok     ok    ok     401", Get((_, _) => "/api/v1/province/resumption/history")),
+        E("GET /api/v1/province/resumption/history ?knownAt",                       "403    403      ok       ok      403    ok    403    401", Get((_, _) => $"/api/v1/province/resumption/history?knownAt={Past}"), note: IndexKnownAt),
+        E("PUT /api/v1/enterprises/{id}",                                           "403    403      403      403     ok     ok    403    401", Put((w, _) => $"/api/v1/enterprises/mx-put-{w.Next()}", (_, s) => Json(Enterprise(County(s))))),
+        E("GET /api/v1/enterprises/{id}",                                           "403    ok/403   ok       ok      ok     ok    403    401", Get((w, s) => $"/api/v1/enterprises/{w.Enterprise(s)}")),
+        E("POST /api/v1/enterprises/{id}/staff",                                    "403    ok/403   403      403     ok     ok    403    401", Post((w, s) => $"/api/v1/enterprises/{w.Enterprise(s)}/staff", (w, _) => Json(new { day = Day(w), staffAtWork = 10 }))),
+        E("POST /api/v1/enterprises",                                               "403    403      403      403     ok     ok    403    401", Post((_, _) => "/api/v1/enterprises", (w, s) => Json(new[] { Bulk(w, s) }), Rows("created", "county")), note: "(per item)"),
+        E("POST /api/v1/enterprises/readings",                                      "403    ok/403   403      403     ok     ok    403    401", Post((_, _) => "/api/v1/enterprises/readings", (w, s) => Json(new[] { new { enterpriseId = w.Enterprise(s), day = Day(w), kwh = 500.0 } }), Rows("applied", "enterpriseId")), note: "(per row)"),
 
         // Operations: admins only.
-        E("GET /api/v1/cluster",                                                    "403    403      403      403     403    ok    401", Get((_, _) => "/api/v1/cluster")),
-        E("POST /api/v1/admin/registers:rebuild",                                   "403    403      403      403     403    ok    401", Send(HttpMethod.Post, (_, _) => "/api/v1/admin/registers:rebuild", null, null)),
-        E("GET /dashboard/signin",                                                  "ok     ok       ok       ok      ok     ok    ok ", Get((_, _) => "/dashboard/signin?token=not-a-token"), note: "(keeps the token in a cookie; the dashboard checks it)"),
-        W("GET /dashboard/**",                                                      "403    403      403      403     403    ok    401", pattern => Send(HttpMethod.Get, (w, _) => w.DashboardUrl(pattern), null, null, headersOnly: true), note: "(the Orleans dashboard: each of its endpoints)"),
+        E("GET /api/v1/cluster",                                                    "403    403      403      403     403    ok    403    401", Get((_, _) => "/api/v1/cluster")),
+        E("POST /api/v1/admin/registers:rebuild",                                   "403    403      403      403     403    ok    403    401", Send(HttpMethod.Post, (_, _) => "/api/v1/admin/registers:rebuild", null, null)),
+        E("GET /dashboard/signin",                                                  "ok     ok       ok       ok      ok     ok    ok     ok ", Get((_, _) => "/dashboard/signin?token=not-a-token"), note: "(keeps the token in a cookie; the dashboard checks it)"),
+        W("GET /dashboard/**",                                                      "403    403      403      403     403    ok    403    401", pattern => Send(HttpMethod.Get, (w, _) => w.DashboardUrl(pattern), null, null, headersOnly: true), note: "(the Orleans dashboard: each of its endpoints)"),
     ];
 
     /// <summary>
@@ -149,10 +155,10 @@ public static class MatrixRules
     /// </summary>
     public static IReadOnlyList<HubEntry> Hub { get; } =
     [
-        //                                              worker official province auditor ingest admin  anonymous
-        H("GridHub.Join",                               "ok/403 ok/403   ok/403   ok/403  403    ok/403 401", (_, c, s) => [GroupOf(c, s)], note: "(only the groups joined on connecting)"),
-        H("GridHub.Ack",                                "ok/404 ok/404   ok       403     404    ok     401", (w, _, s) => [w.Alert(s), "matrix"]),
-        H("GridHub.CatchUp",                            "ok     ok       ok       ok      ok     ok     401", (_, _, _) => [0L], confined: true, note: "(the caller's groups only)"),
+        //                                              worker official province auditor ingest admin  checkpoint anonymous
+        H("GridHub.Join",                               "ok/403 ok/403   ok/403   ok/403  403    ok/403 403    401", (_, c, s) => [GroupOf(c, s)], note: "(only the groups joined on connecting)"),
+        H("GridHub.Ack",                                "ok/404 ok/404   ok       403     404    ok     404    401", (w, _, s) => [w.Alert(s), "matrix"]),
+        H("GridHub.CatchUp",                            "ok     ok       ok       ok      ok     ok     ok     401", (_, _, _) => [0L], confined: true, note: "(the caller's groups only)"),
     ];
 
     const string Replay = "(a replay at a past moment, asOf or knownAt, is history)";
@@ -239,6 +245,33 @@ public static class MatrixRules
             caseId, kind, local = true, clusterId, occurredAt = Time(Start.AddHours(-3)),
         })).StatusCode.ShouldBe(HttpStatusCode.Created);
         return admin;
+    }
+
+    static object Declaration(int n, Scope s) => new
+    {
+        idNumber = ResidentIdTests.Make(330782, new DateOnly(1975, 1, 1).AddDays(n), n % 1000), name = "Matrix", phone = "13912345678", cellId = Cell(s),
+    };
+
+    /// <summary>A citizen declares (anonymously) in the cell of the scope, for this call alone: the code token of the answer.</summary>
+    static async Task<string> DeclaredToken(MatrixWorld w, Scope s)
+    {
+        var response = await w.Client(Caller.Anonymous).PostAsJsonAsync("/api/v1/public/declarations", Declaration(w.Next(), s));
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["token"]!.GetValue<string>();
+    }
+
+    static async Task<Outcome> Refresh(MatrixWorld w, Caller caller, Scope s)
+    {
+        var token = await DeclaredToken(w, s);
+        return await Post((_, _) => "/api/v1/public/codes:refresh", (_, _) => Json(new { token }))(w, caller, s);
+    }
+
+    /// <summary>A checkpoint scans in the county its token names; a source system or an admin names the county.</summary>
+    static async Task<Outcome> Scan(MatrixWorld w, Caller caller, Scope s)
+    {
+        var token = await DeclaredToken(w, s);
+        object body = caller.Role == Roles.Checkpoint ? new { token, place = "Matrix gate" } : new { token, place = "Matrix gate", county = County(s) };
+        return await Post((_, _) => "/api/v1/codes:scan", (_, _) => Json(body))(w, caller, s);
     }
 
     /// <summary>Reports a case (as admin) for this call alone, then one close contact of it as the caller.</summary>

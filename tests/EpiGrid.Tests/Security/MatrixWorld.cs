@@ -29,6 +29,8 @@ public sealed class MatrixWorld : EpiGridApp, IAsyncLifetime
     {
         ["RateLimits:Anonymous:Burst"] = "1000000",
         ["RateLimits:Anonymous:PerSecond"] = "1000000",
+        ["RateLimits:Declarations:Burst"] = "1000000",
+        ["RateLimits:Declarations:PerSecond"] = "1000000",
         ["HeavyReads:Events:MaxConcurrent"] = "100",
         ["HeavyReads:Export:MaxConcurrent"] = "100",
         ["HeavyReads:Verify:MaxConcurrent"] = "100",
@@ -76,6 +78,7 @@ public sealed class MatrixWorld : EpiGridApp, IAsyncLifetime
             .Issue("test-admin", caller.Role!).Token,
         { Role: Roles.GridWorker } => Token(Roles.GridWorker, cells: InCell),
         { Role: Roles.CountyOfficial } => Token(Roles.CountyOfficial, InCounty),
+        { Role: Roles.Checkpoint } => Token(Roles.Checkpoint, InCounty),
         _ => Token(caller.Role!),
     };
 
