@@ -2,6 +2,8 @@
 // form's data (the server's domain clock, the province's offset, symptoms, counties), sends one declaration and
 // shows the health code it answers with; the code's token lives only in this module's memory and is refreshed
 // before it expires. The identity number never outlives the request: the form is reset once the server answers.
+// Two clocks: the form's dates follow the server's domain clock (`now` of the form, which tests set in 2020); a
+// token's expiry is on the wall clock, measured against the Date header of the answer that brought it.
 
 const dict = {
   zh: {
@@ -67,11 +69,11 @@ const els = {
 let lang = readLang();
 let form = null;                              // GET /api/v1/public/declarations/form
 let offsetMinutes = 480, offsetText = '+08:00';
-let clock = { server: 0, local: 0 };          // the server's domain clock when the form was read, and performance.now() then
+let clock = { server: 0 };                    // the server's domain clock when the form was read
 let notice = null;                            // { key, vars, kind }: re-drawn on a language switch
 let sending = false;
 // The code being shown. The token is held here only: never written to the page or to storage.
-let current = null;                           // { token, expiresAt, code }
+let current = null;                           // { token, deadline (performance.now() scale), code }
 let generation = 0;                           // bumped whenever the shown code is dropped: late answers are ignored
 let refreshTimer = 0, tickTimer = 0, refreshAt = 0, refreshState = 'waiting', refreshCount = 0;
 
@@ -90,9 +92,6 @@ function parseOffset(text) {
   const m = /^([+-])(\d{2}):?(\d{2})$/.exec(text ?? '');
   return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 480;
 }
-
-/** The server's domain clock now, as well as this page can tell (it is read with the form). */
-const domainNow = () => clock.server + (performance.now() - clock.local);
 
 /** "YYYY-MM-DDTHH:mm:ss" of an instant in the province's offset. */
 const local = ms => new Date(Math.floor(ms / 1000) * 1000 + offsetMinutes * 60_000).toISOString().slice(0, 19);
@@ -140,11 +139,24 @@ async function call(method, path, payload) {
       method, headers, body: payload === undefined ? undefined : JSON.stringify(payload),
       cache: 'no-store', credentials: 'omit', signal: abort.signal,
     });
+    const at = performance.now();
     const json = await response.json().catch(() => null);
-    return { status: response.status, ok: response.ok, json, retryAfter: retryAfter(response) };
+    return { status: response.status, ok: response.ok, json, retryAfter: retryAfter(response), serverTime: serverTime(response), at };
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The server's wall clock from the Date header (whole seconds: the later end of that second), or this phone's. */
+function serverTime(response) {
+  const date = Date.parse(response.headers.get('date') ?? '');
+  return Number.isNaN(date) ? Date.now() : date + 1000;
+}
+
+/** When a token runs out, on this page's monotonic clock: its expiry less the server's time when it answered. */
+function deadlineOf(answer) {
+  const expiresAt = Date.parse(answer.json.tokenExpiresAt ?? '');
+  return Number.isNaN(expiresAt) ? NaN : answer.at + (expiresAt - answer.serverTime);
 }
 
 function retryAfter(response) {
@@ -171,7 +183,7 @@ async function loadForm() {
   }
   form = answer.json;
   form.loadedAt = performance.now();
-  clock = { server: Date.parse(form.now), local: performance.now() };
+  clock = { server: Date.parse(form.now) };
   offsetText = /^[+-]\d{2}:\d{2}$/.test(form.utcOffset ?? '') ? form.utcOffset : '+08:00';
   offsetMinutes = parseOffset(offsetText);
   form.maxItineraryDays = Math.max(1, Number(form.maxItineraryDays) || 60);
@@ -393,7 +405,7 @@ els.form.addEventListener('submit', async event => {
   if (!answer) { mark($('form-error'), t('network'), null); return; }
   const json = answer.json;
   if (answer.status === 202 || json?.status === 'verification-pending') pending();
-  else if (answer.ok && json?.code && json.token) accepted(json);
+  else if (answer.ok && json?.code && json.token) accepted(json, deadlineOf(answer));
   else if (answer.status === 400 || answer.status === 422) showProblem(json);
   else if (answer.status === 429) setNotice('tooMany', { n: answer.retryAfter ?? 60 }, 'warning');
   else mark($('form-error'), t('failed', { status: answer.status }), null);
@@ -409,13 +421,13 @@ function pending() {
   window.scrollTo(0, 0);
 }
 
-function accepted(answer) {
+function accepted(answer, deadline) {
   dropCode();
   wipeForm();
   setNotice(null);
   refreshCount = 0;
   delete body.dataset.refreshed;
-  current = { token: answer.token, expiresAt: Date.parse(answer.tokenExpiresAt), code: answer.code };
+  current = { token: answer.token, deadline, code: answer.code };
   drawCode(answer.code, answer.qr);
   els.formView.hidden = true;
   els.result.hidden = false;
@@ -470,8 +482,8 @@ $('again').addEventListener('click', async () => {
 
 function scheduleRefresh(delayMs) {
   clearTimeout(refreshTimer);
-  if (!current || Number.isNaN(current.expiresAt)) return;
-  const remaining = current.expiresAt - domainNow();
+  if (!current || Number.isNaN(current.deadline)) return;
+  const remaining = current.deadline - performance.now();
   // 30 s before expiry or at 80% of the remaining lifetime, whichever comes first; at least 1 s; within a timer's range.
   const delay = delayMs ?? Math.min(2 ** 31 - 1, Math.max(1000, Math.min(remaining - 30_000, remaining * 0.8)));
   refreshAt = performance.now() + delay;
@@ -499,7 +511,7 @@ async function refresh() {
   if (mine !== generation || !current) return;  // the reader left this code meanwhile
   refreshState = 'waiting';
   if (answer?.ok && answer.json?.code && answer.json.token) {
-    current = { token: answer.json.token, expiresAt: Date.parse(answer.json.tokenExpiresAt), code: answer.json.code };
+    current = { token: answer.json.token, deadline: deadlineOf(answer), code: answer.json.code };
     drawCode(answer.json.code, answer.json.qr);
     body.dataset.refreshed = String(++refreshCount);
     scheduleRefresh();
