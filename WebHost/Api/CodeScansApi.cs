@@ -38,6 +38,8 @@ public static class CodeScansApi
         var caller = Jurisdiction.Of(http.User);
         if (caller.Role is not (Roles.Checkpoint or Roles.Ingest or Roles.Admin))
             return Problems.Forbidden($"Role '{caller.Role}' may not scan health codes: checkpoints and source systems do.").ToResult(http);
+        if (caller.Role == Roles.Checkpoint && caller.County is null)
+            return Problems.Forbidden("This checkpoint's token names no county (claim 'county'): a scan is recorded in the checkpoint's county.").ToResult(http);
         if (RequestProvenance.TryRead(http, caller, out var by) is { } badSource) return badSource.ToResult(http);
         if (!tokens.Configured) return identityHashing.NotConfigured.ToResult(http);
         var errors = new FieldErrors();

@@ -92,7 +92,7 @@ public static class DeclarationsApi
             errors.Add("cellId", "Must be a grid cell id of the province, such as 330782-001-001 / 请填写本省网格编号");
         var stays = body?.Itinerary is { Count: > 0 } itinerary ? ItineraryApi.Read(itinerary, now, province, errors, "itinerary") : [];
         var symptoms = ReadSymptoms(body?.Symptoms, errors);
-        if (errors.Any) return errors.ToProblem().ToResult(http);
+        if (errors.Any) return Bilingual(errors.ToProblem()).ToResult(http);
 
         // Who declared: the holder of the phone (its keyed hash), not an account.
         var by = new Provenance($"citizen:{person!.PhoneHash![..16]}", DeclarationSource, Activity.Current?.Id ?? http.TraceIdentifier);
@@ -124,6 +124,26 @@ public static class DeclarationsApi
         return new DeclarationAnswer("accepted", new PublicCode(code.Colour, code.ValidUntil, code.MaskedId), token.Token, token.ExpiresAt,
             CodeTokens.Qr(token.Token, code.Colour));
     }
+
+    /// <summary>Citizens read these messages on the public page: a message that came in English only gets its Chinese half.</summary>
+    static ProblemDetails Bilingual(ProblemDetails problem)
+    {
+        if (problem is HttpValidationProblemDetails validation)
+            foreach (var field in validation.Errors.Keys.ToList())
+                validation.Errors[field] = validation.Errors[field].Select(m => m.Any(c => c is >= '\u4e00' and <= '\u9fff') ? m : $"{m} / {ChineseFor(field)}").ToArray();
+        return problem;
+    }
+
+    static string ChineseFor(string field) => field switch
+    {
+        "idNumber" => "身份证号码有误，请核对",
+        "name" => "姓名有误",
+        "phone" => "手机号码有误，请核对",
+        "cellId" => "网格编号有误",
+        _ when field.StartsWith("itinerary", StringComparison.Ordinal) => "行程有误，请核对地点和日期",
+        _ when field.StartsWith("symptoms", StringComparison.Ordinal) => "症状选项有误",
+        _ => "填写有误",
+    };
 
     static List<string>? ReadSymptoms(List<string?>? symptoms, FieldErrors errors)
     {

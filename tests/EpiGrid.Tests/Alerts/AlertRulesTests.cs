@@ -286,6 +286,8 @@ public class AlertRulesTests
     {
         // Changing what an event raises means a new version: alerts keep the version that raised them.
         // .2 (issue 16): a person's own case (person-case) and a close contact (contact-trace) raise alerts to the person's cell.
-        AlertRules.Version.ShouldBe("2020-02-10.3");
+        // .4 (issue 16): a self-declaration with symptoms or a contact (self-declared-risk), and one from another phone
+        // (declaration-verify), raise alerts to the person's cell.
+        AlertRules.Version.ShouldBe("2020-02-10.4");
     }
 }

@@ -94,10 +94,10 @@ public sealed class SelfDeclarationTests(DeclarationApp app) : IClassFixture<Dec
         scanned["maskedId"]!.GetValue<string>().ShouldBe(masked);
         scanned["checkedAt"]!.GetValue<DateTimeOffset>().ShouldBe(app.Clock.GetUtcNow());
         // The scan is a place in the itinerary, once: the same QR read again at the same checkpoint adds nothing.
-        const string Scans = "select count(*) from epigrid.mt_events where type = 'stay_recorded' and data::text like '%code-scan%'";
-        (await app.Database.Scalar<long>(Scans)).ShouldBe(1);
+        var scans = $"select count(*) from epigrid.mt_events where stream_id = 'person:{personRef}' and type = 'stay_recorded' and data::text like '%code-scan%'";
+        (await app.Database.Scalar<long>(scans)).ShouldBe(1);
         (await Scan(checkpoint, token)).StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await app.Database.Scalar<long>(Scans)).ShouldBe(1);
+        (await app.Database.Scalar<long>(scans)).ShouldBe(1);
         using var auditor = app.As(Roles.Auditor);
         var facts = (await auditor.GetFromJsonAsync<JsonObject>($"/api/v1/audit/persons/{personRef}/code"))!["facts"]!.AsArray();
         facts.ShouldContain(f => f!["kind"]!.GetValue<string>() == "stay" && f["detail"]!.GetValue<string>().Contains("Hangzhou East exit 3"));
@@ -110,6 +110,29 @@ public sealed class SelfDeclarationTests(DeclarationApp app) : IClassFixture<Dec
         await elsewhere.ShouldBeProblem(HttpStatusCode.BadRequest, "county");
         await (await ingest.PostAsJsonAsync("/api/v1/codes:scan", new { token, place = "Gate" })).ShouldBeProblem(HttpStatusCode.BadRequest, "county");
         (await ingest.PostAsJsonAsync("/api/v1/codes:scan", new { token, place = "Rail gate", county = Yiwu })).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_scan_is_a_place_in_the_itinerary_screened_like_any_a_checkpoint_in_a_county_at_risk_turns_the_code()
+    {
+        const string Xiaoshan = "330109", Spot = "330109-403-001";
+        await app.RegisterCell(Cell);
+        await app.RegisterCell(Spot);
+        using var ingest = app.As(Roles.Ingest);
+        (await app.ReportCase(ingest, Spot, "sd-xiaoshan-1")).StatusCode.ShouldBe(HttpStatusCode.Created);
+        string colour = "green";
+        // A confirmed local case makes a county yellow or worse under zhejiang-5 (docs/rules.md).
+        await Eventually.True(async () => (colour = (await app.County(Xiaoshan)).ColourUnder("zhejiang-5")) is "yellow" or "orange" or "red",
+            TimeSpan.FromSeconds(10), "Xiaoshan at risk");
+        using var anonymous = Citizen("10.0.0.7");
+        var declared = await Declare(anonymous, 9);
+        (await declared.Body())["code"]!["colour"]!.GetValue<string>().ShouldBe("green");
+        var token = (await declared.Body())["token"]!.GetValue<string>();
+
+        using var checkpoint = app.As(Roles.Checkpoint, Xiaoshan);
+        var scan = await Scan(checkpoint, token, "Xiaoshan bus station");
+        scan.StatusCode.ShouldBe(HttpStatusCode.OK, await scan.Content.ReadAsStringAsync());
+        (await scan.Body())["colour"]!.GetValue<string>().ShouldBe(colour == "yellow" ? "yellow" : "red", $"a stay in a {colour} county, now");
     }
 
     [Fact]
@@ -212,6 +235,9 @@ public sealed class SelfDeclarationTests(DeclarationApp app) : IClassFixture<Dec
         });
         var text = await bad.ShouldBeProblem(HttpStatusCode.BadRequest, "idNumber");
         foreach (var field in new[] { "name", "phone", "cellId", "symptoms[1]", "itinerary[0].county", "itinerary[0].to" }) text.ShouldContain($"\"{field}\"");
+        // Citizens read these on the public page: every message has its Chinese half.
+        var messages = JsonNode.Parse(text)!["errors"]!.AsObject().SelectMany(e => e.Value!.AsArray().Select(m => m!.GetValue<string>())).ToList();
+        messages.ShouldAllBe(m => m.Any(c => c >= '\u4e00' && c <= '\u9fff'));
         await (await Declare(anonymous, 8, cell: "330106-403-099")).ShouldBeProblem(HttpStatusCode.BadRequest, "cellId");
         (await app.Database.Scalar<long>("select count(*) from epigrid.mt_events")).ShouldBe(before);
         var form = (await anonymous.GetFromJsonAsync<JsonObject>("/api/v1/public/declarations/form"))!;
