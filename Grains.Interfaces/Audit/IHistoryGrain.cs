@@ -47,6 +47,13 @@ public interface IHistoryGrain : IGrainWithIntegerKey
     /// </summary>
     Task<EpiGrid.People.CaseChain?> Chain(string county, string caseId, Moment? moment = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// A page of a line list (issue 17): the cases of the query in key order after its cursor, live from the case register, or
+    /// (with <paramref name="moment"/>) as the cells' events had them then.
+    /// </summary>
+    [ResponseTimeout("00:10:00")]
+    Task<EpiGrid.People.CaseListPage> Cases(EpiGrid.People.CaseListQuery query, Moment? moment = null, CancellationToken cancellationToken = default);
+
     /// <summary>A cluster's cases, cells, counties, first and last report; null: no case names it.</summary>
     Task<EpiGrid.People.ClusterView?> Cluster(string clusterId, CancellationToken cancellationToken = default);
 

@@ -5,6 +5,7 @@ using EpiGrid.Grains.People;
 using EpiGrid.Grains.Storage;
 using EpiGrid.People;
 using Marten;
+using Marten.Linq.MatchesSql;
 
 namespace EpiGrid.Grains.History;
 
@@ -73,8 +74,48 @@ public sealed class CaseChains(IDocumentStore store, IEventHistory history, Prov
             descendants.Select(d => Node(d, masked)).ToList(), contacts, edges);
     }
 
+    /// <summary>
+    /// A page of a line list (issue 17): live, one query on the case register ordered by its key (county and case id) along
+    /// the primary key, so paging never repeats nor skips a case while others are reported; as of a moment, the province's
+    /// cases folded from the cells' events (as a chain as of a moment reads them), filtered and ordered (ordinally) in memory.
+    /// </summary>
+    public async Task<CaseListPage> Cases(CaseListQuery query, Moment? moment, CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        List<CaseRecord> found;
+        if (moment is { } m)
+            found = (await AllAsOf(m, cancellationToken))
+                .Where(c => query.Matches(c.Id, c.County, c.Kind, c.Status, c.OccurredAt, c.CellId, c.ClusterId, c.InfectedBy))
+                .OrderBy(c => c.Id, StringComparer.Ordinal).Take(query.Limit + 1).ToList();
+        else
+        {
+            var cases = session.Query<CaseRecord>().AsQueryable();
+            if (query.County is { } county) cases = cases.Where(c => c.County == county);
+            if (query.Kind is { } kind) cases = cases.Where(c => c.Kind == kind);
+            if (query.Status is { } status) cases = cases.Where(c => c.Status == status);
+            if (query.From is { } from) cases = cases.Where(c => c.OccurredAt >= from);
+            if (query.To is { } to) cases = cases.Where(c => c.OccurredAt <= to);
+            if (query.CellId is { } cell) cases = cases.Where(c => c.CellId == cell);
+            if (query.ClusterId is { } cluster) cases = cases.Where(c => c.ClusterId == cluster);
+            if (query.Linked == true) cases = cases.Where(c => c.InfectedBy != null || c.ClusterId != null);
+            if (query.Linked == false) cases = cases.Where(c => c.InfectedBy == null && c.ClusterId == null);
+            // The cursor and the order compare keys the same way (the database's collation), along the primary key's index.
+            if (query.After is { } after) cases = cases.Where(c => c.MatchesSql("d.id > ?", after));
+            found = (await cases.OrderBy(c => c.Id).Take(query.Limit + 1).ToListAsync(cancellationToken)).ToList();
+        }
+        var page = found.Take(query.Limit).ToList();
+        var masked = await MaskedIds(session, page, cancellationToken);
+        return new CaseListPage(page.Select(c => Line(c, masked)).ToList(), found.Count > query.Limit ? page[^1].Id : null);
+    }
+
+    static CaseLine Line(CaseRecord r, IReadOnlyDictionary<string, string> masked) =>
+        new(r.CaseId ?? r.Id, r.County, r.CellId, r.Kind.Name(), r.Status.Name(), r.Local, r.OccurredAt, r.StatusAt, r.ClusterId,
+            r.InfectedBy, r.InfectedBy is not null || r.ClusterId is not null, r.PersonRef is { } p ? masked.GetValueOrDefault(p) : null);
+
     /// <summary>Every case of the province as of the moment, from the cells' events (as a replay reads them).</summary>
-    async Task<ICaseSource> CasesAsOf(Moment moment, CancellationToken cancellationToken)
+    async Task<ICaseSource> CasesAsOf(Moment moment, CancellationToken cancellationToken) => new CasesInMemory(await AllAsOf(moment, cancellationToken));
+
+    async Task<List<CaseRecord>> AllAsOf(Moment moment, CancellationToken cancellationToken)
     {
         var cells = new Dictionary<string, CellState>(StringComparer.Ordinal);
         await foreach (var e in history.CountyInputs(null, cancellationToken))
@@ -83,7 +124,7 @@ public sealed class CaseChains(IDocumentStore store, IEventHistory history, Prov
             if (!cells.TryGetValue(cellId, out var state)) cells[cellId] = state = new CellState(cellId);
             state.Apply(e.Data, e.Version);
         }
-        return new CasesInMemory(cells.Values.SelectMany(CellWrites.CaseRecordsOf).ToList());
+        return cells.Values.SelectMany(CellWrites.CaseRecordsOf).ToList();
     }
 
     public async Task<ClusterView?> Cluster(string clusterId, CancellationToken cancellationToken)

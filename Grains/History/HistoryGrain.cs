@@ -74,6 +74,9 @@ public sealed class HistoryGrain(
     public Task<EpiGrid.People.CaseChain?> Chain(string county, string caseId, Moment? moment, CancellationToken cancellationToken) =>
         chains.Chain(county, caseId, moment, cancellationToken);
 
+    public Task<EpiGrid.People.CaseListPage> Cases(EpiGrid.People.CaseListQuery query, Moment? moment, CancellationToken cancellationToken) =>
+        Bounded(() => chains.Cases(query, moment, cancellationToken));
+
     public Task<EpiGrid.People.ClusterView?> Cluster(string clusterId, CancellationToken cancellationToken) =>
         chains.Cluster(clusterId, cancellationToken);
 

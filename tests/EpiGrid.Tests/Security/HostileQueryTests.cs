@@ -34,7 +34,12 @@ public sealed class HostileQueryTests(EpiGridApp app) : IClassFixture<EpiGridApp
         "/api/v1/counties/330782/resumption/history?format={v}", "/api/v1/enterprises/{v}", "/api/v1/province?asOf={v}",
         "/api/v1/province?knownAt={v}", "/api/v1/province/resumption?day={v}", "/api/v1/province/resumption/history?from={v}",
         "/api/v1/province/resumption/history?knownAt={v}", "/api/v1/web/counties/{v}/trend", "/api/v1/web/counties/330782/trend?days={v}",
-        "/api/v1/web/replay?asOf={v}", "/api/v1/web/replay?knownAt={v}");
+        "/api/v1/web/replay?asOf={v}", "/api/v1/web/replay?knownAt={v}",
+        "/api/v1/counties/{v}/cases", "/api/v1/counties/330782/cases?kind={v}", "/api/v1/counties/330782/cases?status={v}",
+        "/api/v1/counties/330782/cases?from={v}", "/api/v1/counties/330782/cases?to={v}", "/api/v1/counties/330782/cases?cell={v}",
+        "/api/v1/counties/330782/cases?cluster={v}", "/api/v1/counties/330782/cases?linked={v}", "/api/v1/counties/330782/cases?limit={v}",
+        "/api/v1/counties/330782/cases?cursor={v}", "/api/v1/counties/330782/cases?format={v}", "/api/v1/counties/330782/cases?knownAt={v}",
+        "/api/v1/province/cases?cursor={v}", "/api/v1/province/cases?asOf={v}");
 
     [Theory, MemberData(nameof(Targets))]
     public async Task Hostile_values_in_a_query_or_path_are_answered_4xx_problem_json_never_500(string target)
