@@ -54,6 +54,12 @@ public interface IHistoryGrain : IGrainWithIntegerKey
     [ResponseTimeout("00:10:00")]
     Task<EpiGrid.People.CaseListPage> Cases(EpiGrid.People.CaseListQuery query, Moment? moment = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// An epidemic curve (issue 17) of a county (null: the province) over local days [from, to], by report or by onset, from the
+    /// case register (cases ruled out are not counted).
+    /// </summary>
+    Task<EpiGrid.People.EpiCurve> EpiCurve(string? county, DateOnly from, DateOnly to, bool byOnset, CancellationToken cancellationToken = default);
+
     /// <summary>A cluster's cases, cells, counties, first and last report; null: no case names it.</summary>
     Task<EpiGrid.People.ClusterView?> Cluster(string clusterId, CancellationToken cancellationToken = default);
 

@@ -25,7 +25,8 @@ public sealed record ReportCase(
     // The person the case is, when the report names one (issue 16), and their masked identity number for their code.
     [property: Id(5)] string? PersonRef = null,
     [property: Id(6)] string? MaskedId = null,
-    [property: Id(7)] string? InfectedBy = null) : CellCommand(By);
+    [property: Id(7)] string? InfectedBy = null,
+    [property: Id(8)] DateTimeOffset? OnsetAt = null) : CellCommand(By);
 
 [GenerateSerializer, Immutable, Alias("epigrid.change-case-status")]
 public sealed record ChangeCaseStatus(

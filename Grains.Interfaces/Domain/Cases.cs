@@ -25,7 +25,9 @@ public sealed record CaseFact(
     [property: Id(8)] DateTimeOffset? StatusAt = null,
     // The case that infected this one, when known (issue 16: transmission chains); a case id of the same county, or of
     // another county where that id is unique.
-    [property: Id(9)] string? InfectedBy = null)
+    [property: Id(9)] string? InfectedBy = null,
+    // When the symptoms began, when the report gave it (issue 17).
+    [property: Id(10)] DateTimeOffset? OnsetAt = null)
 {
     /// <summary>A known source: the infecting case or a cluster.</summary>
     public bool Linked => InfectedBy is not null || ClusterId is not null;

@@ -36,7 +36,7 @@ public static class CellDecider
         if (state.Cases.TryGetValue(c.CaseId, out var known))
         {
             if (known.Kind != c.Kind || known.Local != c.Local || known.ClusterId != c.ClusterId || known.OccurredAt != c.OccurredAt
-                || (c.InfectedBy is not null && known.InfectedBy != c.InfectedBy))
+                || (c.InfectedBy is not null && known.InfectedBy != c.InfectedBy) || (c.OnsetAt is not null && known.OnsetAt != c.OnsetAt))
                 return Reject(Outcome.Conflict, "caseId", $"Case {c.CaseId} was already reported with different details");
             // The person is part of the case once named: a repeat may name them for the first time, never another one.
             return (state.PersonOf(c.CaseId), c.PersonRef) switch
@@ -51,7 +51,7 @@ public static class CellDecider
             };
         }
         return Accept(Outcome.Created, c.CaseId,
-            new CaseReported(c.CaseId, state.CellId, state.County, c.Kind, c.Local, c.ClusterId, meta, c.PersonRef, c.InfectedBy));
+            new CaseReported(c.CaseId, state.CellId, state.County, c.Kind, c.Local, c.ClusterId, meta, c.PersonRef, c.InfectedBy, c.OnsetAt));
     }
 
     static CellDecision DecideStatus(CellState state, ChangeCaseStatus c, EventMeta meta)

@@ -56,7 +56,7 @@ public sealed class CellState(string cellId)
                 break;
             case CaseReported e:
                 cases[e.CaseId] = new CaseFact(e.CaseId, CellId, e.Kind, e.Local, e.ClusterId, e.Meta.OccurredAt,
-                    CaseStatus.Active, version, InfectedBy: e.InfectedBy);
+                    CaseStatus.Active, version, InfectedBy: e.InfectedBy, OnsetAt: e.OnsetAt);
                 if (e.PersonRef is { } person) casePersons[e.CaseId] = person;
                 break;
             case CasePersonLinked e:

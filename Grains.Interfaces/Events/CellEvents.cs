@@ -20,7 +20,9 @@ public sealed record CaseReported(
     // The person the case is (issue 16): their keyed reference, never the identity number. Null: reported without one.
     [property: Id(7)] string? PersonRef = null,
     // The case that infected this one, when the investigation knows it (issue 16).
-    [property: Id(8)] string? InfectedBy = null) : IEpiEvent;
+    [property: Id(8)] string? InfectedBy = null,
+    // When the symptoms began, when known (issue 17: epidemic curves by onset).
+    [property: Id(9)] DateTimeOffset? OnsetAt = null) : IEpiEvent;
 
 /// <summary>A case reported without a person is later said to be this person's (the same report, repeated with the identity).</summary>
 [GenerateSerializer, Immutable, Alias("epigrid.case-person-linked")]

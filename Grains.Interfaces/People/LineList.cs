@@ -31,7 +31,9 @@ public sealed record CaseLine(
     [property: Id(1)] string CaseId, [property: Id(2)] string County, [property: Id(3)] string CellId,
     [property: Id(4)] string Kind, [property: Id(5)] string Status, [property: Id(6)] bool Local, [property: Id(7)] DateTimeOffset OccurredAt,
     [property: Id(8)] DateTimeOffset? StatusAt, [property: Id(9)] string? ClusterId, [property: Id(10)] string? InfectedBy,
-    [property: Id(11)] bool Linked, [property: Id(12)] string? MaskedId);
+    [property: Id(11)] bool Linked, [property: Id(12)] string? MaskedId,
+    // When the symptoms began, when the report gave it (the last column: added after the others).
+    [property: Id(13)] DateTimeOffset? OnsetAt = null);
 
 /// <summary>
 /// A page of a line list; <see cref="NextKey"/> is the key ("county:caseId", case ids being a county's own) the next page

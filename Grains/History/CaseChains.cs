@@ -110,7 +110,7 @@ public sealed class CaseChains(IDocumentStore store, IEventHistory history, Prov
 
     static CaseLine Line(CaseRecord r, IReadOnlyDictionary<string, string> masked) =>
         new(r.CaseId ?? r.Id, r.County, r.CellId, r.Kind.Name(), r.Status.Name(), r.Local, r.OccurredAt, r.StatusAt, r.ClusterId,
-            r.InfectedBy, r.InfectedBy is not null || r.ClusterId is not null, r.PersonRef is { } p ? masked.GetValueOrDefault(p) : null);
+            r.InfectedBy, r.InfectedBy is not null || r.ClusterId is not null, r.PersonRef is { } p ? masked.GetValueOrDefault(p) : null, r.OnsetAt);
 
     /// <summary>Every case of the province as of the moment, from the cells' events (as a replay reads them).</summary>
     async Task<ICaseSource> CasesAsOf(Moment moment, CancellationToken cancellationToken) => new CasesInMemory(await AllAsOf(moment, cancellationToken));

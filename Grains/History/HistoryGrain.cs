@@ -62,6 +62,25 @@ public sealed class HistoryGrain(
         return occurred.GroupBy(t => t.LocalDay(offset)).OrderBy(g => g.Key).Select(g => new DailyCount(g.Key, g.Count())).ToList();
     }
 
+    public async Task<EpiGrid.People.EpiCurve> EpiCurve(string? county, DateOnly from, DateOnly to, bool byOnset, CancellationToken cancellationToken)
+    {
+        var offset = province.Options.UtcOffset;
+        DateTimeOffset Midnight(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), offset);
+        // Six days before the first: each day's 7-day mean counts them.
+        var (low, high) = (Midnight(from.AddDays(1 - EpiGrid.People.EpiCurves.AverageDays)), Midnight(to.AddDays(1)));
+        await using var session = store.QuerySession();
+        var cases = session.Query<CaseRecord>().Where(c => c.Status != CaseStatus.RuledOut);
+        if (county is not null) cases = cases.Where(c => c.County == county);
+        var rows = byOnset
+            ? await cases.Where(c => c.OnsetAt != null && c.OnsetAt >= low && c.OnsetAt < high)
+                .Select(c => new { At = c.OnsetAt!.Value, c.Kind }).ToListAsync(cancellationToken)
+            : await cases.Where(c => c.OccurredAt >= low && c.OccurredAt < high).Select(c => new { At = c.OccurredAt, c.Kind }).ToListAsync(cancellationToken);
+        var (first, end) = (Midnight(from), high);
+        var withoutOnset = await cases.Where(c => c.OnsetAt == null && c.OccurredAt >= first && c.OccurredAt < end).CountAsync(cancellationToken);
+        return new EpiGrid.People.EpiCurve(county, byOnset ? "onset" : "report", from, to,
+            EpiGrid.People.EpiCurves.Days(rows.Select(r => (r.At.LocalDay(offset), r.Kind)), from, to), withoutOnset);
+    }
+
     public async Task<IReadOnlyList<EpiGrid.People.CaseLocation>> FindCase(string caseId, CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();

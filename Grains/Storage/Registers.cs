@@ -30,16 +30,19 @@ public sealed class CaseRecord
     public string? InfectedBy { get; set; }
     /// <summary>The person the case is, when a report named one (their keyed reference).</summary>
     public string? PersonRef { get; set; }
+    /// <summary>When the symptoms began, when the report gave it (issue 17).</summary>
+    public DateTimeOffset? OnsetAt { get; set; }
 
     public static CaseRecord From(CaseFact f, string county, string? personRef = null) => new()
     {
         Id = IdOf(county, f.CaseId), CaseId = f.CaseId, CellId = f.CellId, County = county, Kind = f.Kind, Local = f.Local, ClusterId = f.ClusterId,
         OccurredAt = f.OccurredAt, Status = f.Status, StatusAt = f.StatusAt, Version = f.Version, InfectedBy = f.InfectedBy, PersonRef = personRef,
+        OnsetAt = f.OnsetAt,
     };
 
     public static string IdOf(string county, string caseId) => county + ":" + caseId;
 
-    public CaseFact ToFact() => new(CaseId ?? Id, CellId, Kind, Local, ClusterId, OccurredAt, Status, Version, StatusAt, InfectedBy);
+    public CaseFact ToFact() => new(CaseId ?? Id, CellId, Kind, Local, ClusterId, OccurredAt, Status, Version, StatusAt, InfectedBy, OnsetAt);
 }
 
 /// <summary>A registered cell and its running tallies. Id = cell id.</summary>

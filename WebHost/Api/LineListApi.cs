@@ -24,7 +24,7 @@ public static class LineListApi
     const int MaxCsvRowsAsOf = 1_000_000;
 
     static readonly string[] Columns =
-        ["caseId", "county", "cellId", "kind", "status", "local", "occurredAt", "statusAt", "clusterId", "infectedBy", "linked", "maskedId"];
+        ["caseId", "county", "cellId", "kind", "status", "local", "occurredAt", "statusAt", "clusterId", "infectedBy", "linked", "maskedId", "onsetAt"];
 
     public static RouteGroupBuilder MapLineListApi(this RouteGroupBuilder api)
     {
@@ -121,7 +121,8 @@ public static class LineListApi
                 foreach (var c in page.Items)
                     await writer.WriteAsync(CsvCells.Line([
                         c.CaseId, c.County, c.CellId, c.Kind, c.Status, c.Local ? "true" : "false", c.OccurredAt.ToString("O", CultureInfo.InvariantCulture),
-                        c.StatusAt?.ToString("O", CultureInfo.InvariantCulture), c.ClusterId, c.InfectedBy, c.Linked ? "true" : "false", c.MaskedId]) + "\n");
+                        c.StatusAt?.ToString("O", CultureInfo.InvariantCulture), c.ClusterId, c.InfectedBy, c.Linked ? "true" : "false", c.MaskedId,
+                        c.OnsetAt?.ToString("O", CultureInfo.InvariantCulture)]) + "\n");
                 await writer.FlushAsync(http.RequestAborted);
                 after = page.NextKey;
             } while (after is not null);

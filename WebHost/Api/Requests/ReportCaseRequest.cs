@@ -19,6 +19,8 @@ public sealed record ReportCaseRequest
     public string? PersonRef { get; init; }
     /// <summary>The case that infected this one, when the investigation knows it (a case id of the same county, or unique in another).</summary>
     public string? InfectedBy { get; init; }
+    /// <summary>When the symptoms began (issue 17), ISO-8601 with offset; not after occurredAt.</summary>
+    public string? OnsetAt { get; init; }
 
     /// <param name="protector">The keyed hashing of identity numbers; null when this host has no key (identity numbers refused).</param>
     public ReportCase? ToCommand(Provenance by, DateTimeOffset now, FieldErrors errors, PersonalDataProtector? protector)
@@ -33,7 +35,9 @@ public sealed record ReportCaseRequest
         var (personRef, maskedId) = Person(now, errors, protector);
         var infectedBy = Fields.Id(errors, "infectedBy", InfectedBy, required: false);
         if (infectedBy is not null && infectedBy == caseId) errors.Add("infectedBy", "A case cannot infect itself.");
-        return errors.Any ? null : new ReportCase(by, caseId!, kind, Local!.Value, clusterId, occurredAt!.Value, personRef, maskedId, infectedBy);
+        var onsetAt = OnsetAt is null ? null : Fields.Moment(errors, "onsetAt", OnsetAt, now);
+        if (onsetAt > occurredAt) errors.Add("onsetAt", "Symptoms begin before the case is reported: must not be after occurredAt.");
+        return errors.Any ? null : new ReportCase(by, caseId!, kind, Local!.Value, clusterId, occurredAt!.Value, personRef, maskedId, infectedBy, onsetAt);
     }
 
     /// <summary>The person the case is: by identity number (hashed here) or by a reference on record; neither is fine.</summary>

@@ -1,0 +1,57 @@
+using System.Globalization;
+using EpiGrid.People;
+
+namespace EpiGrid.WebHost.Api;
+
+/// <summary>
+/// Epidemic curves (issue 17): new cases per local day and kind, with each kind's 7-day mean, of a county or the province, by
+/// the day they were reported or the day their symptoms began (cases reported with <c>onsetAt</c>). Counts only, no person:
+/// every role that reads the counties reads them.
+/// </summary>
+public static class EpiCurveApi
+{
+    public const int DefaultDays = 28, MaxDays = 366;
+
+    public static RouteGroupBuilder MapEpiCurveApi(this RouteGroupBuilder api)
+    {
+        const string Parameters = " from and to: local days (yyyy-MM-dd; default the last 28 days), by=report (default) or onset.";
+        api.MapGet("/counties/{code}/epicurve", County).WithTags("Line lists").WithName("getCountyEpiCurve")
+            .WithSummary("The county's epidemic curve: new cases per day and kind, with 7-day means; cases ruled out are not counted." + Parameters)
+            .Produces<EpiCurve>().ProducesProblems(400, 403, 404);
+        api.MapGet("/province/epicurve", ProvinceCurve).WithTags("Line lists").WithName("getProvinceEpiCurve")
+            .WithSummary("The province's epidemic curve." + Parameters).Produces<EpiCurve>().ProducesProblems(400, 403);
+        return api;
+    }
+
+    static Task<IResult> County(string code, HttpContext http, IClusterClient grains, Province province, [FromKeyedServices(Clocks.Domain)] TimeProvider clock) =>
+        province.Find(code) is null
+            ? Task.FromResult<IResult>(Problems.NotFound($"There is no county {code} in {province.Options.ProvinceNameEn}.").ToResult(http))
+            : Curve(code, http, grains, province, clock);
+
+    static Task<IResult> ProvinceCurve(HttpContext http, IClusterClient grains, Province province, [FromKeyedServices(Clocks.Domain)] TimeProvider clock) =>
+        Curve(null, http, grains, province, clock);
+
+    static async Task<IResult> Curve(string? county, HttpContext http, IClusterClient grains, Province province, TimeProvider clock)
+    {
+        var caller = Jurisdiction.Of(http.User);
+        if (!caller.MayReadCounties) return Problems.Forbidden($"Role '{caller.Role}' may not read the counties.").ToResult(http);
+        var query = http.Request.Query;
+        var errors = new FieldErrors();
+        var today = province.LocalDay(clock.GetUtcNow());
+        DateOnly? Day(string name)
+        {
+            if (query[name].Count == 0) return null;
+            if (query[name].Count == 1 && DateOnly.TryParseExact(query[name][0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)) return day;
+            errors.Add(name, "Must be one local day, yyyy-MM-dd.");
+            return null;
+        }
+        var to = Day("to") ?? today;
+        var from = Day("from") ?? to.AddDays(1 - DefaultDays);
+        if (from > to) errors.Add("from", "Must not be after to.");
+        else if (to.DayNumber - from.DayNumber + 1 > MaxDays) errors.Add("from", $"At most {MaxDays} days.");
+        var by = query["by"].ToString();
+        if (by is not ("" or "report" or "onset")) errors.Add("by", "Must be report (the day the case was reported, the default) or onset (the day symptoms began).");
+        if (errors.Any) return errors.ToProblem().ToResult(http);
+        return TypedResults.Ok(await grains.GetGrain<IHistoryGrain>(0).EpiCurve(county, from, to, by == "onset", http.RequestAborted));
+    }
+}
