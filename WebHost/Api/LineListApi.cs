@@ -83,7 +83,8 @@ public static class LineListApi
         var history = grains.GetGrain<IHistoryGrain>(0);
         if (!historical)
         {
-            if (csv) return Csv(http, county, async (after, token) => await history.Cases(query with { After = after, Limit = MaxLimit }, null, token));
+            // From the cursor when one is given (the rest of a list), then page after page.
+            if (csv) return Csv(http, county, async (after, token) => await history.Cases(query with { After = after ?? query.After, Limit = MaxLimit }, null, token));
             var page = await history.Cases(query, null, http.RequestAborted);
             return TypedResults.Ok(new CaseListAnswer(page.Items, Cursor(page.NextKey)));
         }
