@@ -31,6 +31,13 @@ public interface IHistoryGrain : IGrainWithIntegerKey
     Task<WhatIfResponse> WhatIf(string ruleSet, Zhejiang5Parameters? parameters, DateTimeOffset from, DateTimeOffset to,
         DateTimeOffset knownAt, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The map's history (issue 17): under the configured rule set, each county's colour at the end of each local day of
+    /// [from, to] and the counts per colour, from the events (a replay, as known now), with the counts published in 2020.
+    /// </summary>
+    [ResponseTimeout("00:10:00")]
+    Task<EpiGrid.Rules.ColourHistory> ColourHistory(string ruleSet, DateOnly from, DateOnly to, CancellationToken cancellationToken = default);
+
     /// <summary>Up to <paramref name="limit"/> events of the filter after skipping <paramref name="offset"/>, in sequence order, within <paramref name="timeout"/>.</summary>
     [ResponseTimeout("01:00:00")]
     Task<IReadOnlyList<StoredRow>> Events(EventFilter filter, long offset, int limit, TimeSpan timeout, CancellationToken cancellationToken = default);

@@ -3,6 +3,7 @@ using EpiGrid.Geography;
 using EpiGrid.Grains.Audit;
 using EpiGrid.Grains.Storage;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
 
 namespace EpiGrid.Grains.History;
@@ -15,7 +16,8 @@ namespace EpiGrid.Grains.History;
 [StatelessWorker, Reentrant]
 public sealed class HistoryGrain(
     Replay replay, ColourExplanations explanations, WhatIf whatIf, ChainVerifier verifier, DigestArchive digests, CaseChains chains,
-    IEventHistory history, IDocumentStore store, Province province, RuleBook rules) : Grain, IHistoryGrain
+    IEventHistory history, IDocumentStore store, Province province, RuleBook rules,
+    [FromKeyedServices(Clocks.Domain)] TimeProvider clock) : Grain, IHistoryGrain
 {
     public Task<CellView?> Cell(string cellId, Moment moment, CancellationToken cancellationToken) =>
         replay.Cell(cellId, moment, cancellationToken);
@@ -40,6 +42,16 @@ public sealed class HistoryGrain(
             : configured is Zhejiang5RuleSet ? new Zhejiang5RuleSet(parameters)
             : throw new ArgumentException($"{ruleSet} has no parameters to change.", nameof(parameters));
         return whatIf.Run(judged, from, to, knownAt, cancellationToken);
+    }
+
+    public async Task<EpiGrid.Rules.ColourHistory> ColourHistory(string ruleSet, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var offset = province.Options.UtcOffset;
+        var now = clock.GetUtcNow();
+        var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), offset);
+        var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), offset).AddTicks(-1);
+        var timelines = await whatIf.Run(Configured(ruleSet), start, end < now ? end : now, now, cancellationToken);
+        return EpiGrid.Rules.ColourHistory.Of(timelines, from, to, offset, now);
     }
 
     public Task<IReadOnlyList<StoredRow>> Events(EventFilter filter, long offset, int limit, TimeSpan timeout, CancellationToken cancellationToken) =>
