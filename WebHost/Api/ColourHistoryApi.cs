@@ -1,4 +1,4 @@
-using System.Globalization;
+using EpiGrid.WebHost.Api.Requests;
 using EpiGrid.WebHost.Audit;
 
 namespace EpiGrid.WebHost.Api;
@@ -29,20 +29,7 @@ public static class ColourHistoryApi
             return Problems.Forbidden($"Role '{caller.Role}' may not replay the map's history: officials, auditors and admins do.").ToResult(http);
         var query = http.Request.Query;
         var errors = new FieldErrors();
-        var today = province.LocalDay(clock.GetUtcNow());
-        DateOnly? Day(string name)
-        {
-            if (query[name].Count == 0) return null;
-            if (query[name].Count == 1 && DateOnly.TryParseExact(query[name][0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)) return day;
-            errors.Add(name, "Must be one local day, yyyy-MM-dd.");
-            return null;
-        }
-        var to = Day("to") ?? today;
-        var from = Day("from") ?? to.AddDays(1 - DefaultDays);
-        if (to > today) errors.Add("to", $"Must not be after today ({today:yyyy-MM-dd}).");
-        if (from > to) errors.Add("from", "Must not be after to.");
-        else if (to.DayNumber - from.DayNumber + 1 > MaxDays) errors.Add("from", $"At most {MaxDays} days.");
-        else if (from < DateOnly.FromDateTime(Moment.Earliest.UtcDateTime)) errors.Add("from", $"Must not be before {Moment.Earliest:yyyy-MM-dd}.");
+        var (from, to) = DayRange.Read(query, province.LocalDay(clock.GetUtcNow()), DefaultDays, MaxDays, errors, notAfterToday: true);
         var ruleSet = query["ruleSet"].Count == 0 ? rules.Default.Name : query["ruleSet"].ToString();
         if (rules.Find(ruleSet) is null) errors.Add("ruleSet", $"Must be one of {string.Join(", ", rules.RuleSets.Select(r => r.Name))}.");
         if (errors.Any) return errors.ToProblem().ToResult(http);

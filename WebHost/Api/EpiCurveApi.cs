@@ -1,5 +1,5 @@
-using System.Globalization;
 using EpiGrid.People;
+using EpiGrid.WebHost.Api.Requests;
 
 namespace EpiGrid.WebHost.Api;
 
@@ -37,18 +37,7 @@ public static class EpiCurveApi
         if (!caller.MayReadCounties) return Problems.Forbidden($"Role '{caller.Role}' may not read the counties.").ToResult(http);
         var query = http.Request.Query;
         var errors = new FieldErrors();
-        var today = province.LocalDay(clock.GetUtcNow());
-        DateOnly? Day(string name)
-        {
-            if (query[name].Count == 0) return null;
-            if (query[name].Count == 1 && DateOnly.TryParseExact(query[name][0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)) return day;
-            errors.Add(name, "Must be one local day, yyyy-MM-dd.");
-            return null;
-        }
-        var to = Day("to") ?? today;
-        var from = Day("from") ?? to.AddDays(1 - DefaultDays);
-        if (from > to) errors.Add("from", "Must not be after to.");
-        else if (to.DayNumber - from.DayNumber + 1 > MaxDays) errors.Add("from", $"At most {MaxDays} days.");
+        var (from, to) = DayRange.Read(query, province.LocalDay(clock.GetUtcNow()), DefaultDays, MaxDays, errors);
         var by = query["by"].ToString();
         if (by is not ("" or "report" or "onset")) errors.Add("by", "Must be report (the day the case was reported, the default) or onset (the day symptoms began).");
         if (errors.Any) return errors.ToProblem().ToResult(http);
