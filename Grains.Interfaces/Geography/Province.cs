@@ -41,6 +41,9 @@ public sealed partial class Province
 
     public static string CountyOfCell(string cellId) => cellId[..6];
 
+    /// <summary>Whether this is a cell id of a county of this province (not whether the cell is registered).</summary>
+    public bool HasCell(string? cellId) => IsCellId(cellId) && Find(CountyOfCell(cellId!)) is not null;
+
     // [0-9], not \d (which takes any script's digits), and \z, not $ (which lets a final line break through).
     [GeneratedRegex(@"^[0-9]{6}-[0-9]{3}-[0-9]{3}\z", RegexOptions.CultureInvariant)]
     private static partial Regex CellIdPattern();

@@ -67,7 +67,7 @@ public static class HealthCodeRules
             .Select(c => new Exposure(c.StatusAt, ExposureKind.PostDischarge, c.CaseId))).ToList(), checkIns, now, utcOffset);
         if (known.Where(IsOpen).OrderByDescending(c => c.ReportedAt).FirstOrDefault() is not { } open) return code;
         // An open case: red until it is closed, re-judged every day (valid until the next local midnight).
-        var tomorrow = new DateTimeOffset(now.LocalDay(utcOffset).AddDays(1).ToDateTime(TimeOnly.MinValue), utcOffset);
+        var tomorrow = now.LocalDay(utcOffset).AddDays(1).Start(utcOffset);
         return new HealthCode("red", DescribeCase(open), tomorrow, RedDays, 0, Version);
     }
 
@@ -116,7 +116,7 @@ public static class HealthCodeRules
         if (colour != "green" && lastNormal is { } latest && today > latest.AddDays(1)) run = 0;
         // Green at the earliest after the remaining days, counting today if today's check-in is still to come.
         var greenOn = colour == "green" ? today : today.AddDays(required - run - (lastNormal == today ? 0 : 1));
-        var validUntil = new DateTimeOffset(greenOn.AddDays(1).ToDateTime(TimeOnly.MinValue), utcOffset);
+        var validUntil = greenOn.AddDays(1).Start(utcOffset);
         return new HealthCode(colour, reason, validUntil, required, run, Version);
     }
 

@@ -13,11 +13,11 @@ public sealed record CaseListQuery(
     [property: Id(3)] DateTimeOffset? From, [property: Id(4)] DateTimeOffset? To, [property: Id(5)] string? CellId,
     [property: Id(6)] string? ClusterId, [property: Id(7)] bool? Linked, [property: Id(8)] string? After, [property: Id(9)] int Limit)
 {
-    public bool Matches(string key, string county, CaseKind kind, CaseStatus status, DateTimeOffset occurredAt, string cellId, string? clusterId,
-        string? infectedBy) =>
-        (County is null || county == County) && (Kind is null || kind == Kind) && (Status is null || status == Status)
-        && (From is null || occurredAt >= From) && (To is null || occurredAt <= To) && (CellId is null || cellId == CellId)
-        && (ClusterId is null || clusterId == ClusterId) && (Linked is null || (infectedBy is not null || clusterId is not null) == Linked)
+    /// <summary>Whether the case of <paramref name="key"/> ("county:caseId") in <paramref name="county"/> is on the list (in memory).</summary>
+    public bool Matches(string key, string county, CaseFact c) =>
+        (County is null || county == County) && (Kind is null || c.Kind == Kind) && (Status is null || c.Status == Status)
+        && (From is null || c.OccurredAt >= From) && (To is null || c.OccurredAt <= To) && (CellId is null || c.CellId == CellId)
+        && (ClusterId is null || c.ClusterId == ClusterId) && (Linked is null || c.Linked == Linked)
         && (After is null || string.CompareOrdinal(key, After) > 0);
 }
 

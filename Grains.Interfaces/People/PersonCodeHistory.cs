@@ -38,6 +38,6 @@ public sealed record PersonCodeHistory(
             .Concat(state.Cases.Values.Where(c => c.Status == CaseStatus.Recovered).Select(c => new CodeFact(c.StatusAt, "post-discharge", c.CaseId)))
             .Concat(state.CheckIns.Select(c => new CodeFact(c.At, c.IsNormal ? "check-in" : "check-in-abnormal",
                 $"{c.TemperatureCelsius} °C" + (c.Symptoms.Count > 0 ? ", " + string.Join(", ", c.Symptoms) : ""))))
-            .Concat(state.MissedDays.Select(d => new CodeFact(new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), utcOffset), "check-in-missed", $"{d:yyyy-MM-dd}")))
+            .Concat(state.MissedDays.Select(d => new CodeFact(d.Start(utcOffset), "check-in-missed", $"{d:yyyy-MM-dd}")))
             .DistinctBy(f => (f.At, f.Kind, f.Detail)).OrderBy(f => f.At).ToList();
 }

@@ -51,7 +51,7 @@ public sealed record ColourHistory(
         var dates = Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(from.AddDays).ToList();
         DateTimeOffset EndOf(DateOnly day)
         {
-            var end = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), utcOffset).AddTicks(-1);
+            var end = day.AddDays(1).Start(utcOffset).AddTicks(-1);
             return end < now ? end : now;
         }
         var counties = timelines.Counties.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c =>

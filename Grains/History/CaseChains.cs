@@ -85,7 +85,7 @@ public sealed class CaseChains(IDocumentStore store, IEventHistory history, Prov
         List<CaseRecord> found;
         if (moment is { } m)
             found = (await AllAsOf(m, cancellationToken))
-                .Where(c => query.Matches(c.Id, c.County, c.Kind, c.Status, c.OccurredAt, c.CellId, c.ClusterId, c.InfectedBy))
+                .Where(c => query.Matches(c.Id, c.County, c.ToFact()))
                 .OrderBy(c => c.Id, StringComparer.Ordinal).Take(query.Limit + 1).ToList();
         else
         {
@@ -108,9 +108,12 @@ public sealed class CaseChains(IDocumentStore store, IEventHistory history, Prov
         return new CaseListPage(page.Select(c => Line(c, masked)).ToList(), found.Count > query.Limit ? page[^1].Id : null);
     }
 
-    static CaseLine Line(CaseRecord r, IReadOnlyDictionary<string, string> masked) =>
-        new(r.CaseId ?? r.Id, r.County, r.CellId, r.Kind.Name(), r.Status.Name(), r.Local, r.OccurredAt, r.StatusAt, r.ClusterId,
-            r.InfectedBy, r.InfectedBy is not null || r.ClusterId is not null, r.PersonRef is { } p ? masked.GetValueOrDefault(p) : null, r.OnsetAt);
+    static CaseLine Line(CaseRecord r, IReadOnlyDictionary<string, string> masked)
+    {
+        var c = r.ToFact();
+        return new(c.CaseId, r.County, c.CellId, c.Kind.Name(), c.Status.Name(), c.Local, c.OccurredAt, c.StatusAt, c.ClusterId, c.InfectedBy,
+            c.Linked, r.PersonRef is { } p ? masked.GetValueOrDefault(p) : null, c.OnsetAt);
+    }
 
     /// <summary>Every case of the province as of the moment, from the cells' events (as a replay reads them).</summary>
     async Task<ICaseSource> CasesAsOf(Moment moment, CancellationToken cancellationToken) => new CasesInMemory(await AllAsOf(moment, cancellationToken));
@@ -143,7 +146,7 @@ public sealed class CaseChains(IDocumentStore store, IEventHistory history, Prov
     {
         // The same 14 local days as "new in the last 14 days" (CountyIndicators): a case of day D counts on days D..D+13.
         var offset = province.Options.UtcOffset;
-        var from = new DateTimeOffset(now.LocalDay(offset).AddDays(1 - EpiGrid.Rules.CountyIndicators.WindowDays).ToDateTime(TimeOnly.MinValue), offset);
+        var from = now.LocalDay(offset).AddDays(1 - EpiGrid.Rules.CountyIndicators.WindowDays).Start(offset);
         await using var session = store.QuerySession();
         var cases = await session.Query<CaseRecord>()
             .Where(c => c.County == county && c.InfectedBy == null && c.ClusterId == null && c.Status != CaseStatus.RuledOut

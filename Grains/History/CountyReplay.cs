@@ -63,9 +63,7 @@ public sealed class CountyReplay
     IEnumerable<DateTimeOffset> Midnights(DateTimeOffset from, DateTimeOffset to)
     {
         var day = from.LocalDay(utcOffset).AddDays(1);
-        for (var t = Midnight(day); t <= to; day = day.AddDays(1), t = Midnight(day))
+        for (var t = day.Start(utcOffset); t <= to; day = day.AddDays(1), t = day.Start(utcOffset))
             yield return t;
     }
-
-    DateTimeOffset Midnight(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), utcOffset);
 }

@@ -48,8 +48,8 @@ public sealed class HistoryGrain(
     {
         var offset = province.Options.UtcOffset;
         var now = clock.GetUtcNow();
-        var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), offset);
-        var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), offset).AddTicks(-1);
+        var start = from.Start(offset);
+        var end = to.AddDays(1).Start(offset).AddTicks(-1);
         var timelines = await whatIf.Run(Configured(ruleSet), start, end < now ? end : now, now, cancellationToken);
         return EpiGrid.Rules.ColourHistory.Of(timelines, from, to, offset, now);
     }
@@ -77,9 +77,8 @@ public sealed class HistoryGrain(
     public async Task<EpiGrid.People.EpiCurve> EpiCurve(string? county, DateOnly from, DateOnly to, bool byOnset, CancellationToken cancellationToken)
     {
         var offset = province.Options.UtcOffset;
-        DateTimeOffset Midnight(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), offset);
         // Six days before the first: each day's 7-day mean counts them.
-        var (low, high) = (Midnight(from.AddDays(1 - EpiGrid.People.EpiCurves.AverageDays)), Midnight(to.AddDays(1)));
+        var (low, high) = (from.AddDays(1 - EpiGrid.People.EpiCurves.AverageDays).Start(offset), to.AddDays(1).Start(offset));
         await using var session = store.QuerySession();
         var cases = session.Query<CaseRecord>().Where(c => c.Status != CaseStatus.RuledOut);
         if (county is not null) cases = cases.Where(c => c.County == county);
@@ -87,8 +86,8 @@ public sealed class HistoryGrain(
             ? await cases.Where(c => c.OnsetAt != null && c.OnsetAt >= low && c.OnsetAt < high)
                 .Select(c => new { At = c.OnsetAt!.Value, c.Kind }).ToListAsync(cancellationToken)
             : await cases.Where(c => c.OccurredAt >= low && c.OccurredAt < high).Select(c => new { At = c.OccurredAt, c.Kind }).ToListAsync(cancellationToken);
-        var (first, end) = (Midnight(from), high);
-        var withoutOnset = await cases.Where(c => c.OnsetAt == null && c.OccurredAt >= first && c.OccurredAt < end).CountAsync(cancellationToken);
+        var first = from.Start(offset);
+        var withoutOnset = await cases.Where(c => c.OnsetAt == null && c.OccurredAt >= first && c.OccurredAt < high).CountAsync(cancellationToken);
         return new EpiGrid.People.EpiCurve(county, byOnset ? "onset" : "report", from, to,
             EpiGrid.People.EpiCurves.Days(rows.Select(r => (r.At.LocalDay(offset), r.Kind)), from, to), withoutOnset);
     }

@@ -138,7 +138,7 @@ public static class ContactsApi
             }
             var person = PersonIdentity.Read(at, item.IdNumber, item.Name, item.Phone, today, protector);
             var cellId = Fields.Id(at, "cellId", item.CellId);
-            if (cellId is not null && (!Province.IsCellId(cellId) || province.Find(Province.CountyOfCell(cellId)) is null))
+            if (cellId is not null && !province.HasCell(cellId))
                 at.Add("cellId", "Must be a grid cell id of the province, such as 330782-001-001.");
             var last = Fields.Moment(at, "lastContactAt", item.LastContactAt, now);
             var setting = Fields.OneOf(at, "setting", item.Setting, Settings);

@@ -88,14 +88,14 @@ public static class DeclarationsApi
         if (string.IsNullOrWhiteSpace(body?.Name)) errors.Add("name", "Required / 请填写姓名");
         if (string.IsNullOrWhiteSpace(body?.Phone)) errors.Add("phone", "Required: the mobile number you can be reached at / 请填写手机号");
         var cellId = Fields.Id(errors, "cellId", body?.CellId);
-        if (cellId is not null && (!Province.IsCellId(cellId) || province.Find(Province.CountyOfCell(cellId)) is null))
+        if (cellId is not null && !province.HasCell(cellId))
             errors.Add("cellId", "Must be a grid cell id of the province, such as 330782-001-001 / 请填写本省网格编号");
         var stays = body?.Itinerary is { Count: > 0 } itinerary ? ItineraryApi.Read(itinerary, now, province, errors, "itinerary") : [];
         var symptoms = ReadSymptoms(body?.Symptoms, errors);
         if (errors.Any) return Bilingual(errors.ToProblem()).ToResult(http);
 
         // Who declared: the holder of the phone (its keyed hash), not an account.
-        var by = new Provenance($"citizen:{person!.PhoneHash![..16]}", DeclarationSource, Activity.Current?.Id ?? http.TraceIdentifier);
+        var by = new Provenance($"citizen:{person!.PhoneHash![..16]}", PersonDecider.SelfDeclarationSource, Activity.Current?.Id ?? http.TraceIdentifier);
         var declaration = new Declaration(by, Guid.NewGuid().ToString("N"), person.MaskedId, person.Name, person.MaskedPhone!, person.PhoneHash,
             cellId!, symptoms!, body!.ContactWithCase ?? false, stays!);
         var (result, code, disputed) = await grains.GetGrain<IPersonGrain>(person.PersonRef).Declare(declaration);
@@ -115,8 +115,6 @@ public static class DeclarationsApi
             return Problems.Invalid("token", "No code is on record for this token / 无此健康码").ToResult(http);
         return TypedResults.Ok(Answer(code, tokens));
     }
-
-    public const string DeclarationSource = PersonDecider.SelfDeclarationSource;
 
     static DeclarationAnswer Answer(CodeView code, CodeTokens tokens)
     {

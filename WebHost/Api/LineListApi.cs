@@ -167,7 +167,7 @@ public static class LineListApi
         var (from, to) = (Time("from"), Time("to"));
         if (from > to) errors.Add("to", "Must not be before from.");
         var cell = One("cell");
-        if (cell is not null && (!Province.IsCellId(cell) || province.Find(Province.CountyOfCell(cell)) is null))
+        if (cell is not null && !province.HasCell(cell))
             errors.Add("cell", "Must be a grid cell id such as 330782-001-001.");
         else if (cell is not null && county is not null && Province.CountyOfCell(cell) != county)
             errors.Add("cell", $"Cell {cell} is not in county {county}.");

@@ -62,7 +62,7 @@ public static class WebAppApi
         var offset = province.Options.UtcOffset;
         var today = now.LocalDay(offset);
         var first = today.AddDays(1 - (days ?? 14));
-        var from = new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), offset);
+        var from = first.Start(offset);
 
         var perDay = (await grains.GetGrain<IHistoryGrain>(0).NewConfirmedPerDay(code, from, now, http.RequestAborted))
             .ToDictionary(d => d.Day, d => d.Count);
