@@ -107,9 +107,12 @@ public static class AlertRules
         id, kind, severity, cellId, county, message, at, due, new Dictionary<string, string> { ["personRef"] = personRef },
         [AlertGroups.Cell(cellId), AlertGroups.CountyOfficials(county)], Version);
 
-    /// <summary>A change of the default rule set's colour, to everyone in the county and to the province.</summary>
+    /// <summary>
+    /// A change of the default rule set's colour, to everyone in the county and to the province. A new version of the
+    /// rules that keeps the colour is recorded (the event names the version) but alerts nobody.
+    /// </summary>
     public static AlertDraft? ForColourChange(CountyColourChanged e, long eventVersion, string defaultRuleSet) =>
-        e.RuleSet != defaultRuleSet || e.FromColour is null ? null : new AlertDraft(
+        e.RuleSet != defaultRuleSet || e.FromColour is null || e.FromColour == e.Colour ? null : new AlertDraft(
             $"colour:{e.County}:{eventVersion}", "county-colour-changed", e.Level > (e.FromLevel ?? RiskLevel.Low) ? Severities.High : Severities.Info,
             null, e.County,
             $"County {e.County} is now {e.Colour} (was {e.FromColour}) under {e.RuleSet} / 风险等级由{ColourZh(e.FromColour)}调整为{ColourZh(e.Colour)}",

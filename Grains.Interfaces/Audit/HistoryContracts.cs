@@ -27,7 +27,9 @@ public sealed record StoredRow(
     [property: Id(4)] string Data, [property: Id(5)] DateTimeOffset StoredAt);
 
 [GenerateSerializer, Immutable, Alias("epigrid.colour-at")]
-public sealed record ColourAt([property: Id(0)] DateTimeOffset At, [property: Id(1)] string Level, [property: Id(2)] string Colour);
+/// <param name="RuleVersion">The version of the rule set that decided this colour (the one in force that day, or the one asked for).</param>
+public sealed record ColourAt([property: Id(0)] DateTimeOffset At, [property: Id(1)] string Level, [property: Id(2)] string Colour,
+    [property: Id(3)] string RuleVersion);
 
 [GenerateSerializer, Immutable, Alias("epigrid.what-if-response")]
 public sealed record WhatIfResponse(
@@ -49,7 +51,8 @@ public sealed record DecisionAt(
 /// <summary>
 /// Why a county had a colour: the decision (rule set, version, reasons, inputs), since when it held, what it was
 /// before, and what moved the inputs across the threshold: the events applied at that moment, or, when there are
-/// none, the calendar ("time": a 7- or 14-day window closed at midnight). <see cref="Recorded"/> is the colour
+/// none, a new version of the rule set taking effect that day ("rules"), or else the calendar ("time": a quiet-day
+/// count or a 7- or 14-day window moved at midnight). <see cref="Recorded"/> is the colour
 /// change the live county recorded for this rule set, with its own explanation, as it was known then.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("epigrid.colour-explanation")]

@@ -24,11 +24,13 @@ public interface IHistoryGrain : IGrainWithIntegerKey
     Task<ColourExplanation> Explain(string county, string ruleSet, Moment moment, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Each county's colour timeline over [from, to] under the configured rule set <paramref name="ruleSet"/>, or, with
-    /// <paramref name="parameters"/>, zhejiang-5 with other weights and cut-offs; judged with what was known at <paramref name="knownAt"/>.
+    /// Each county's colour timeline over [from, to] under the configured rule set <paramref name="ruleSet"/>, each day
+    /// judged by its version in force that day; or by one <paramref name="ruleVersion"/> throughout; or, with
+    /// <paramref name="parameters"/>, zhejiang-5 (the version asked for, else the latest) with other weights and
+    /// cut-offs throughout. Judged with what was known at <paramref name="knownAt"/>.
     /// </summary>
     [ResponseTimeout("00:10:00")]
-    Task<WhatIfResponse> WhatIf(string ruleSet, Zhejiang5Parameters? parameters, DateTimeOffset from, DateTimeOffset to,
+    Task<WhatIfResponse> WhatIf(string ruleSet, string? ruleVersion, Zhejiang5Parameters? parameters, DateTimeOffset from, DateTimeOffset to,
         DateTimeOffset knownAt, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -17,12 +17,15 @@ public static class CountyProjection
     public static CountyIndicators Indicators(County county, IEnumerable<CaseFact> cases, DateTimeOffset at, TimeSpan utcOffset) =>
         CountyIndicators.Compute(new CountySnapshot(county.Code, county.Population, cases as IReadOnlyCollection<CaseFact> ?? cases.ToList(), at, utcOffset));
 
-    /// <summary>The county as every rule set judges it at <paramref name="at"/>; no cases: a county nothing was reported in.</summary>
+    /// <summary>
+    /// The county as every rule set judges it at <paramref name="at"/>, each by its version in force on that local day;
+    /// no cases: a county nothing was reported in.
+    /// </summary>
     public static CountyView View(County county, IEnumerable<CaseFact> cases, int travellers, DateTimeOffset at, TimeSpan utcOffset,
         RuleBook rules, IReadOnlyList<CellActivity>? busiest = null)
     {
         var indicators = Indicators(county, cases, at, utcOffset);
-        return new CountyView(county.Code, indicators, travellers, rules.EvaluateAll(indicators), rules.Default.Name, at, busiest ?? []);
+        return new CountyView(county.Code, indicators, travellers, rules.EvaluateAll(indicators, at.LocalDay(utcOffset)), rules.Default.Name, at, busiest ?? []);
     }
 
     /// <summary>How many of these counties have each colour under each rule set (every colour listed, 0 included).</summary>

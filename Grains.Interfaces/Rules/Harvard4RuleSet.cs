@@ -9,6 +9,8 @@ public sealed class Harvard4RuleSet : IColourRuleSet
     public const string RuleSetName = "harvard-4";
 
     public string Name => RuleSetName;
+    /// <summary>The Key Metrics were published in July 2020; applied to earlier days for comparison.</summary>
+    public static readonly DateOnly EffectiveFrom = new(2020, 7, 1);
     public string Version => "2020-07-01.1";
 
     public ColourDecision Evaluate(CountyIndicators i)

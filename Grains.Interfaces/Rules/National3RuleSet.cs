@@ -10,6 +10,8 @@ public sealed class National3RuleSet : IColourRuleSet
     public const int HighCaseThreshold = 50;
 
     public string Name => RuleSetName;
+    /// <summary>The State Council guidance of 17 February 2020.</summary>
+    public static readonly DateOnly EffectiveFrom = new(2020, 2, 17);
     public string Version => "2020-02-17.1";
 
     public ColourDecision Evaluate(CountyIndicators i)

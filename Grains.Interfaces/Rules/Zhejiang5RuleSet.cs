@@ -5,8 +5,9 @@ using System.Text;
 namespace EpiGrid.Rules;
 
 /// <summary>
-/// Weights and cut-offs of the Zhejiang five-colour map. The official values were never published:
-/// these defaults are illustrative and documented in the README; deployments set their own.
+/// Weights and cut-offs of the Zhejiang five-colour map. The official values were never published: these defaults
+/// are illustrative and documented in docs/rules.md; deployments set their own. The defaults are the 12 February 2020
+/// version's; <see cref="February9"/> holds the first version's.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("epigrid.zhejiang5-parameters")]
 public sealed record Zhejiang5Parameters
@@ -26,6 +27,24 @@ public sealed record Zhejiang5Parameters
     /// <summary>Quiet days that step a county down one level, and two levels.</summary>
     [Id(10)] public int StepDownOneAfterQuietDays { get; init; } = 3;
     [Id(11)] public int StepDownTwoAfterQuietDays { get; init; } = 7;
+    /// <summary>
+    /// Quiet days after which a county with cases is green; null: only a county without a confirmed case is green.
+    /// Our reading of the published counts (docs/rules.md): on 9 February only the counties without a case were green,
+    /// from 12 February a county without a new case in the past week was.
+    /// </summary>
+    [Id(12)] public int? GreenAfterQuietDays { get; init; } = 7;
+
+    /// <summary>The version re-assessed from 12 February 2020: new cases in the past week weigh in, a quiet week is green.</summary>
+    public static Zhejiang5Parameters February12 { get; } = new();
+
+    /// <summary>
+    /// The first version, of 9 February 2020: cumulative cases, the local share and clusters only (the new-cases weight
+    /// spread over them in proportion), 3 and 7 quiet days step down, and only a county without a case is green.
+    /// </summary>
+    public static Zhejiang5Parameters February9 { get; } = new()
+    {
+        ConfirmedWeight = 0.45, LocalShareWeight = 0.25, ClusterWeight = 0.30, NewCasesWeight = 0, GreenAfterQuietDays = null,
+    };
 
     /// <summary>A short fingerprint of these values, part of the rule version so history records which weights decided.</summary>
     public string Fingerprint()
@@ -34,6 +53,7 @@ public sealed record Zhejiang5Parameters
         {
             ConfirmedWeight, ConfirmedSaturation, LocalShareWeight, ClusterWeight, ClusterSaturation, NewCasesWeight,
             NewCasesSaturation, RedFrom, OrangeFrom, YellowFrom, StepDownOneAfterQuietDays, StepDownTwoAfterQuietDays,
+            GreenAfterQuietDays ?? -1,
         }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..8];
     }
@@ -41,20 +61,30 @@ public sealed record Zhejiang5Parameters
 
 /// <summary>
 /// Zhejiang's five-colour county map (县域疫情风险五色图, from 9 February 2020): a weighted score over cumulative
-/// confirmed cases, the share of local infections, clusters and recent new cases gives red, orange, yellow or
-/// blue; 3 and 7 consecutive days without a new case step a county down one and two levels (never below blue);
-/// a county with no confirmed case, or none new for 14 days, is green.
+/// confirmed cases, the share of local infections, clusters and (from 12 February) new cases in the past week gives
+/// red, orange, yellow or blue; 3 and 7 consecutive days without a new case step a county down one and two levels
+/// (never below blue); a county with no confirmed case is green, and from 12 February one quiet for
+/// <see cref="Zhejiang5Parameters.GreenAfterQuietDays"/> days too. One instance is one version: the
+/// <see cref="RuleBook"/> holds the versions with the day each took effect.
 /// </summary>
-public sealed class Zhejiang5RuleSet(Zhejiang5Parameters parameters) : IColourRuleSet
+public sealed class Zhejiang5RuleSet(Zhejiang5Parameters parameters, string baseVersion) : IColourRuleSet
 {
     public const string RuleSetName = "zhejiang-5";
-    const string BaseVersion = "2020-02-12.1";
+    public const string February9Version = "2020-02-09.1";
+    public const string February12Version = "2020-02-12.2";
+    public static readonly DateOnly February9 = new(2020, 2, 9);
+    public static readonly DateOnly February12 = new(2020, 2, 12);
 
-    public Zhejiang5RuleSet() : this(new Zhejiang5Parameters()) { }
+    /// <summary>The 12 February version with the default parameters.</summary>
+    public Zhejiang5RuleSet() : this(Zhejiang5Parameters.February12, February12Version) { }
+
+    /// <summary>The 12 February version with these parameters.</summary>
+    public Zhejiang5RuleSet(Zhejiang5Parameters parameters) : this(parameters, February12Version) { }
 
     public Zhejiang5Parameters Parameters => parameters;
+    public string BaseVersion => baseVersion;
     public string Name => RuleSetName;
-    public string Version { get; } = $"{BaseVersion}+{parameters.Fingerprint()}";
+    public string Version { get; } = $"{baseVersion}+{parameters.Fingerprint()}";
 
     public ColourDecision Evaluate(CountyIndicators i)
     {
@@ -77,8 +107,9 @@ public sealed class Zhejiang5RuleSet(Zhejiang5Parameters parameters) : IColourRu
 
         if (i.ConfirmedTotal == 0)
             return Decide(RiskLevel.Low, inputs, ["No confirmed case / 无确诊病例"]);
-        if (i.NewLast14Days == 0)
-            return Decide(RiskLevel.Low, inputs, [$"{i.DaysSinceLastNewCase} days without a new case (>= 14) / 连续14天无新增"]);
+        if (p.GreenAfterQuietDays is { } greenAfter && i.DaysSinceLastNewCase >= greenAfter)
+            return Decide(RiskLevel.Low, inputs,
+                [$"{i.DaysSinceLastNewCase} days without a new case (>= {greenAfter}) / 连续{i.DaysSinceLastNewCase}天无新增（≥{greenAfter}天）"]);
 
         var reasons = new List<string>
         {

@@ -6,28 +6,30 @@ namespace EpiGrid.Grains.History;
 /// <summary>Why a county had its colour (<see cref="ColourExplanation"/>), replayed from the events.</summary>
 public sealed class ColourExplanations(Replay replay, IEventHistory history)
 {
-    public async Task<ColourExplanation> Explain(string code, IColourRuleSet ruleSet, Moment moment, CancellationToken cancellationToken)
+    public async Task<ColourExplanation> Explain(string code, RuleSetVersions ruleSet, Moment moment, CancellationToken cancellationToken)
     {
         var county = (await replay.Load(code, moment.KnownAt, cancellationToken))[code];
         var start = county.Events.Count == 0 ? moment.AsOf : county.Events[0].Data!.Meta.OccurredAt.AddTicks(-1);
         county.AdvanceTo(start);
-        var current = ruleSet.Evaluate(county.Indicators(start));
+        var current = county.Judge(ruleSet, start);
         DateTimeOffset? since = null;
         DecisionAt? before = null;
         IReadOnlyList<StoredEvent> movedBy = [];
+        var newRules = false;
         foreach (var at in county.ChangePoints(start, moment.AsOf))
         {
             var applied = county.AdvanceTo(at);
-            var decision = ruleSet.Evaluate(county.Indicators(at));
+            var decision = county.Judge(ruleSet, at);
             if (decision.Level == current.Level && decision.Colour == current.Colour) { current = decision; continue; }
             (since, before, movedBy) = (at, new DecisionAt(at, current.Level.Name(), current.Colour, current.Inputs), applied);
+            newRules = decision.RuleVersion != current.RuleVersion;
             current = decision;
         }
         county.AdvanceTo(moment.AsOf);
-        var final = ruleSet.Evaluate(county.Indicators(moment.AsOf));
+        var final = county.Judge(ruleSet, moment.AsOf);
         return new ColourExplanation(code, final.RuleSet, final.RuleVersion, moment.AsOf, moment.KnownAt,
             final.Level.Name(), final.Colour, final.Reasons, final.Inputs, since, before,
-            since is null ? "nothing: the county never had another colour" : movedBy.Count > 0 ? "events" : "time",
+            since is null ? "nothing: the county never had another colour" : movedBy.Count > 0 ? "events" : newRules ? "rules" : "time",
             movedBy.Select(Describe).ToList(), await Recorded(code, ruleSet.Name, moment, cancellationToken));
     }
 

@@ -46,6 +46,9 @@ public sealed class CountyReplay
 
     public CountyIndicators Indicators(DateTimeOffset now) => CountyProjection.Indicators(County, Cases, now, utcOffset);
 
+    /// <summary>The decision at <paramref name="at"/> of the version of <paramref name="ruleSet"/> in force that local day.</summary>
+    public ColourDecision Judge(RuleSetVersions ruleSet, DateTimeOffset at) => ruleSet.InForce(at.LocalDay(utcOffset)).Evaluate(Indicators(at));
+
     /// <summary>The county as it stood at <paramref name="at"/>, the events up to it applied (<see cref="AdvanceTo"/>).</summary>
     public CountyView View(DateTimeOffset at, RuleBook rules) => CountyProjection.View(County, Cases, Travellers, at, utcOffset, rules);
 

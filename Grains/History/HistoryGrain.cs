@@ -34,13 +34,17 @@ public sealed class HistoryGrain(
     public Task<ColourExplanation> Explain(string county, string ruleSet, Moment moment, CancellationToken cancellationToken) =>
         explanations.Explain(county, Configured(ruleSet), moment, cancellationToken);
 
-    public Task<WhatIfResponse> WhatIf(string ruleSet, Zhejiang5Parameters? parameters, DateTimeOffset from, DateTimeOffset to,
-        DateTimeOffset knownAt, CancellationToken cancellationToken)
+    public Task<WhatIfResponse> WhatIf(string ruleSet, string? ruleVersion, Zhejiang5Parameters? parameters, DateTimeOffset from,
+        DateTimeOffset to, DateTimeOffset knownAt, CancellationToken cancellationToken)
     {
         var configured = Configured(ruleSet);
-        var judged = parameters is null ? configured
-            : configured is Zhejiang5RuleSet ? new Zhejiang5RuleSet(parameters)
-            : throw new ArgumentException($"{ruleSet} has no parameters to change.", nameof(parameters));
+        var version = ruleVersion is null ? null
+            : configured.Find(ruleVersion) ?? throw new ArgumentException($"{ruleSet} has no version {ruleVersion}.", nameof(ruleVersion));
+        var judged = parameters is not null
+            ? RuleSetVersions.Fixed((version ?? configured.Latest) is Zhejiang5RuleSet z ? new Zhejiang5RuleSet(parameters, z.BaseVersion)
+                : throw new ArgumentException($"{ruleSet} has no parameters to change.", nameof(parameters)))
+            : version is not null ? RuleSetVersions.Fixed(version)
+            : configured;
         return whatIf.Run(judged, from, to, knownAt, cancellationToken);
     }
 
@@ -121,7 +125,7 @@ public sealed class HistoryGrain(
     public Task<IReadOnlyList<ChainBreak>> CheckDigests(IReadOnlyList<CheckedDigestClaim> claims, TimeSpan timeout, CancellationToken cancellationToken) =>
         Bounded(() => digests.Check(claims, timeout, cancellationToken));
 
-    IColourRuleSet Configured(string ruleSet) =>
+    RuleSetVersions Configured(string ruleSet) =>
         rules.Find(ruleSet) ?? throw new ArgumentException($"There is no rule set {ruleSet}.", nameof(ruleSet));
 
     /// <summary>The read, with PostgreSQL's statement timeout answered as the read's bound rather than as a fault.</summary>

@@ -28,8 +28,8 @@ public static class AuditWhatIfApi
         if (errors.Any) return errors.ToProblem().ToResult(http);
 
         await records.Record(http, "what-if");
-        var (name, parameters) = ruleSet!.Value;
-        return TypedResults.Ok(await grains.GetGrain<IHistoryGrain>(0).WhatIf(name, parameters, request.From!.Value, request.To!.Value,
+        var (name, version, parameters) = ruleSet!.Value;
+        return TypedResults.Ok(await grains.GetGrain<IHistoryGrain>(0).WhatIf(name, version, parameters, request.From!.Value, request.To!.Value,
             request.KnownAt ?? clock.GetUtcNow(), http.RequestAborted));
     }
 }

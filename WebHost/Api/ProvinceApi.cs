@@ -8,7 +8,13 @@ public sealed record ProvinceResponse(
     IReadOnlyDictionary<string, int> ColourCount,
     CountyTotals Totals, DateTimeOffset EvaluatedAt);
 
-public sealed record RuleSetResponse(string Name, string Version, bool Default);
+/// <param name="Version">The version in force today (the domain clock's local day).</param>
+/// <param name="EffectiveFrom">The day that version took effect.</param>
+/// <param name="Versions">Every version, oldest first, each with the local day it took effect.</param>
+public sealed record RuleSetResponse(string Name, string Version, bool Default, string EffectiveFrom, IReadOnlyList<RuleVersionResponse> Versions);
+
+/// <param name="Parameters">zhejiang-5's weights and cut-offs (illustrative defaults: docs/rules.md); null for the others.</param>
+public sealed record RuleVersionResponse(string Version, string EffectiveFrom, bool InForce, Zhejiang5Parameters? Parameters);
 
 public sealed record RulesResponse(string DefaultRuleSet, IReadOnlyList<RuleSetResponse> RuleSets);
 
@@ -19,7 +25,7 @@ public static class ProvinceApi
     {
         api.MapGet("/province", Get).WithTags("Province").WithName("getProvince")
             .WithSummary("How many counties have each colour, and the province's totals; asOf/knownAt replay it at a past moment.").ProducesProblems(400, 403);
-        api.MapGet("/rules", Rules).WithTags("Province").WithName("listRuleSets").WithSummary("The colour rule sets evaluated side by side.");
+        api.MapGet("/rules", Rules).WithTags("Province").WithName("listRuleSets").WithSummary("The colour rule sets evaluated side by side, each with its versions and the day each took effect.");
         return api;
     }
 
@@ -41,7 +47,17 @@ public static class ProvinceApi
             CountyTotals.Sum(totals, province.Population), view.EvaluatedAt));
     }
 
-    static Ok<RulesResponse> Rules(RuleBook rules) => TypedResults.Ok(new RulesResponse(
-        rules.Default.Name,
-        rules.RuleSets.Select(r => new RuleSetResponse(r.Name, r.Version, r == rules.Default)).ToList()));
+    static Ok<RulesResponse> Rules(RuleBook rules, Province province, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
+    {
+        var today = province.LocalDay(clock.GetUtcNow());
+        return TypedResults.Ok(new RulesResponse(rules.Default.Name, rules.RuleSets.Select(r =>
+        {
+            var inForce = r.InForce(today);
+            var versions = r.Versions.Select(v => new RuleVersionResponse(v.Rule.Version, Day(v.EffectiveFrom), v.Rule == inForce,
+                (v.Rule as Zhejiang5RuleSet)?.Parameters)).ToList();
+            return new RuleSetResponse(r.Name, inForce.Version, r == rules.Default, versions.Single(v => v.InForce).EffectiveFrom, versions);
+        }).ToList()));
+    }
+
+    static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }

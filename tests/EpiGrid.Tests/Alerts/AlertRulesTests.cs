@@ -261,6 +261,13 @@ public class AlertRulesTests
     }
 
     [Fact]
+    public void A_new_version_of_the_rules_that_keeps_the_colour_alerts_nobody()
+    {
+        AlertRules.ForColourChange(ColourChange(Zhejiang5RuleSet.RuleSetName, RiskLevel.FairlyLow, "blue", RiskLevel.FairlyLow, "blue"), 4,
+            Zhejiang5RuleSet.RuleSetName).ShouldBeNull();
+    }
+
+    [Fact]
     public void An_overdue_alert_escalates_to_the_county_officials_only_naming_the_first()
     {
         var overdue = Single(AlertRules.ForCellEvent(Traveller("high"), Defaults));

@@ -121,9 +121,12 @@ public class DayCountingTests
     {
         var indicators = CountyIndicators.Compute(county.Snapshot);
         var national = new National3RuleSet().Evaluate(indicators);
-        var zhejiang = new Zhejiang5RuleSet().Evaluate(indicators);
+        // zhejiang-5 with the 12 February weights but green only after 14 quiet days, like the national rule.
+        var zhejiang = new Zhejiang5RuleSet(new Zhejiang5Parameters { GreenAfterQuietDays = 14 }).Evaluate(indicators);
+        var week = new Zhejiang5RuleSet().Evaluate(indicators);
 
         indicators.DaysSinceLastNewCase.ShouldBe(county.QuietDays);
+        (week.Colour == "green").ShouldBe(county.QuietDays >= 7, "from 12 February a quiet week is green");
         if (county.QuietDays <= 13)
         {
             indicators.NewLast14Days.ShouldBeGreaterThan(0);

@@ -40,7 +40,8 @@ public class Zhejiang5PropertyTests
         var atMore = rules.Evaluate(county.Indicators with { DaysSinceLastNewCase = q2 });
 
         ((int)atMore.Level).ShouldBeLessThanOrEqualTo((int)atFewer.Level);
-        atMore.Level.ShouldNotBe(RiskLevel.Low, "a county with a new case within 14 days is never green");
+        if (county.Parameters.GreenAfterQuietDays is not { } greenAfter || q2 < greenAfter)
+            atMore.Level.ShouldNotBe(RiskLevel.Low, "a county with a case is green only after its quiet days");
     }
 
     [Property]
@@ -76,12 +77,14 @@ public static class Zhejiang5Generators
         from cutOffs in Gen.ArrayOf(Gen.Choose(0, 100), 3).Select(c => c.OrderBy(x => x).ToArray())
         from stepOne in Gen.Choose(1, 6)
         from stepTwo in Gen.Choose(stepOne, 14)
+        from greenAfter in Gen.Choose(0, 21)
         select new Zhejiang5Parameters
         {
             ConfirmedWeight = weights[0], LocalShareWeight = weights[1], ClusterWeight = weights[2], NewCasesWeight = weights[3],
             ConfirmedSaturation = saturations[0], ClusterSaturation = saturations[1], NewCasesSaturation = saturations[2],
             YellowFrom = cutOffs[0], OrangeFrom = cutOffs[1], RedFrom = cutOffs[2],
             StepDownOneAfterQuietDays = stepOne, StepDownTwoAfterQuietDays = stepTwo,
+            GreenAfterQuietDays = greenAfter == 0 ? null : greenAfter, // null: the 9 February reading
         };
 
     static readonly Gen<CountyIndicators> CountyWithANewCaseToday =
@@ -102,7 +105,7 @@ public static class Zhejiang5Generators
         };
 
     public static Arbitrary<ZhejiangCounty> Counties() => Arb.From(
-        from parameters in Gen.Frequency((1, Gen.Constant(new Zhejiang5Parameters())), (3, Parameters))
+        from parameters in Gen.Frequency((1, Gen.Constant(new Zhejiang5Parameters())), (1, Gen.Constant(Zhejiang5Parameters.February9)), (3, Parameters))
         from indicators in CountyWithANewCaseToday
         select new ZhejiangCounty(parameters, indicators));
 }

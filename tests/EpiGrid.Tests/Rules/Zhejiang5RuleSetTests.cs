@@ -13,12 +13,15 @@ namespace EpiGrid.Tests.Rules;
 /// </summary>
 public class Zhejiang5RuleSetTests
 {
+    /// <summary>The version in force from 12 February 2020, with the default parameters.</summary>
     static readonly Zhejiang5RuleSet Rules = new();
+    static readonly Zhejiang5RuleSet February9 = new(Zhejiang5Parameters.February9, Zhejiang5RuleSet.February9Version);
 
     /// <summary>Weights that make the score equal the confirmed total (up to 100), so cut-offs can be hit exactly.</summary>
     static readonly Zhejiang5Parameters ScoreIsConfirmedTotal = new()
     {
         ConfirmedWeight = 1, ConfirmedSaturation = 100, LocalShareWeight = 0, ClusterWeight = 0, NewCasesWeight = 0,
+        GreenAfterQuietDays = null,
     };
 
     static CountyIndicators Indicators(int confirmed, double localShare = 1, int clusters = 0, int newLast7Days = 0,
@@ -42,18 +45,38 @@ public class Zhejiang5RuleSetTests
     }
 
     [Fact]
-    public void Green_when_nothing_new_was_confirmed_for_14_days_however_many_cases_before()
+    public void From_12_February_green_when_nothing_new_was_confirmed_for_7_days_however_many_cases_before()
     {
-        var decision = County.Today().Confirmed(300, daysAgo: 14, cluster: "factory").EvaluatedBy(Rules);
+        var decision = County.Today().Confirmed(300, daysAgo: 7, cluster: "factory").EvaluatedBy(Rules);
 
         decision.Colour.ShouldBe("green");
-        decision.Reasons.ShouldHaveSingleItem().ShouldContain("14 days");
+        decision.Reasons.ShouldHaveSingleItem().ShouldContain("7 days without a new case (>= 7)");
+    }
+
+    [Theory]
+    [InlineData(7)]
+    [InlineData(14)]
+    [InlineData(60)]
+    public void On_9_February_only_a_county_without_a_case_is_green(int quietDays)
+    {
+        County.Today().Confirmed(1, daysAgo: quietDays, local: false).EvaluatedBy(February9).Colour.ShouldBe("blue");
+        County.Today().Suspected(3).EvaluatedBy(February9).Colour.ShouldBe("green");
     }
 
     [Fact]
-    public void Blue_at_least_when_one_imported_case_was_confirmed_within_14_days()
+    public void Blue_at_least_when_one_imported_case_was_confirmed_within_7_days()
     {
-        County.Today().Confirmed(1, daysAgo: 13, local: false).EvaluatedBy(Rules).Colour.ShouldBe("blue");
+        County.Today().Confirmed(1, daysAgo: 6, local: false).EvaluatedBy(Rules).Colour.ShouldBe("blue");
+    }
+
+    [Fact]
+    public void On_9_February_new_cases_of_the_week_do_not_weigh()
+    {
+        var quiet = Indicators(confirmed: 10, localShare: 0.5, newLast7Days: 0, daysSinceLastNewCase: 0);
+        var busy = quiet with { NewLast7Days = 10, NewLast14Days = 10 };
+
+        February9.Evaluate(busy).Inputs["score"].ShouldBe(February9.Evaluate(quiet).Inputs["score"]);
+        Rules.Evaluate(busy).Inputs["score"].ShouldBeGreaterThan(Rules.Evaluate(quiet).Inputs["score"]);
     }
 
     [Theory]
@@ -106,8 +129,7 @@ public class Zhejiang5RuleSetTests
     [InlineData(2, "red")]
     [InlineData(3, "orange")]
     [InlineData(6, "orange")]
-    [InlineData(7, "yellow")] // two levels down from red: the 7-day new-case term also dropped out (score 80)
-    [InlineData(13, "yellow")]
+    [InlineData(7, "green")] // a quiet week
     [InlineData(14, "green")]
     public void A_red_county_cools_down_as_local_days_pass_without_a_new_case(int daysSinceLastCase, string colour)
     {
@@ -118,6 +140,23 @@ public class Zhejiang5RuleSetTests
             .Confirmed(2, daysAgo: daysSinceLastCase, cluster: "c");
 
         county.EvaluatedBy(Rules).Colour.ShouldBe(colour);
+    }
+
+    [Theory]
+    [InlineData(0, "red")]
+    [InlineData(3, "orange")]
+    [InlineData(7, "yellow")]  // two levels down from red
+    [InlineData(14, "yellow")] // the clusters have left the 14-day window: score 70, red two levels down
+    [InlineData(40, "yellow")] // never green while it has had a case
+    public void Under_the_9_February_version_a_red_county_cools_down_but_never_to_green(int daysSinceLastCase, string colour)
+    {
+        var county = County.Today()
+            .Confirmed(94, daysAgo: daysSinceLastCase)
+            .Confirmed(2, daysAgo: daysSinceLastCase, cluster: "a")
+            .Confirmed(2, daysAgo: daysSinceLastCase, cluster: "b")
+            .Confirmed(2, daysAgo: daysSinceLastCase, cluster: "c");
+
+        county.EvaluatedBy(February9).Colour.ShouldBe(colour);
     }
 
     [Fact]
@@ -154,7 +193,8 @@ public class Zhejiang5RuleSetTests
     [Fact]
     public void Version_is_the_base_version_plus_a_fingerprint_of_the_parameters()
     {
-        Rules.Version.ShouldBe($"2020-02-12.1+{new Zhejiang5Parameters().Fingerprint()}");
+        Rules.Version.ShouldBe($"2020-02-12.2+{new Zhejiang5Parameters().Fingerprint()}");
+        February9.Version.ShouldBe($"2020-02-09.1+{Zhejiang5Parameters.February9.Fingerprint()}");
         new Zhejiang5RuleSet(new Zhejiang5Parameters()).Version.ShouldBe(Rules.Version);
         Rules.Evaluate(Indicators(confirmed: 3)).RuleVersion.ShouldBe(Rules.Version);
     }
@@ -173,6 +213,8 @@ public class Zhejiang5RuleSetTests
         { "YellowFrom", new() { YellowFrom = 21 } },
         { "StepDownOneAfterQuietDays", new() { StepDownOneAfterQuietDays = 4 } },
         { "StepDownTwoAfterQuietDays", new() { StepDownTwoAfterQuietDays = 8 } },
+        { "GreenAfterQuietDays", new() { GreenAfterQuietDays = 8 } },
+        { "GreenAfterQuietDays null", new() { GreenAfterQuietDays = null } },
     };
 
     [Theory]
