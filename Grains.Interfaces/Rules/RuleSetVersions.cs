@@ -44,6 +44,14 @@ public sealed class RuleSetVersions
         return rule;
     }
 
+    /// <summary>The versions in force on some day of [<paramref name="from"/>, <paramref name="to"/>], oldest first.</summary>
+    public IReadOnlyList<IColourRuleSet> InForceBetween(DateOnly from, DateOnly to)
+    {
+        var first = InForce(from);
+        return Versions.Select(v => v.Rule).SkipWhile(r => r != first)
+            .TakeWhile(r => r == first || Versions.First(v => v.Rule == r).EffectiveFrom <= to).ToList();
+    }
+
     /// <summary>The version with this name, in full ("2020-02-09.1+ab12cd34") or without its parameters' fingerprint.</summary>
     public IColourRuleSet? Find(string version) =>
         Versions.Select(v => v.Rule).FirstOrDefault(r => r.Version == version || r.Version.Split('+')[0] == version);

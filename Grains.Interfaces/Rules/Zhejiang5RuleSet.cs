@@ -39,11 +39,14 @@ public sealed record Zhejiang5Parameters
 
     /// <summary>
     /// The first version, of 9 February 2020: cumulative cases, the local share and clusters only (the new-cases weight
-    /// spread over them in proportion), 3 and 7 quiet days step down, and only a county without a case is green.
+    /// spread over them in proportion), 3 and 7 quiet days step down, and only a county without a case is green. The
+    /// confirmed-case saturation (150) and the red cut-off (80) are calibrated against the published map of 9 February
+    /// with the simulator's February cases (docs/rules.md); still illustrative.
     /// </summary>
     public static Zhejiang5Parameters February9 { get; } = new()
     {
-        ConfirmedWeight = 0.45, LocalShareWeight = 0.25, ClusterWeight = 0.30, NewCasesWeight = 0, GreenAfterQuietDays = null,
+        ConfirmedWeight = 0.45, ConfirmedSaturation = 150, LocalShareWeight = 0.25, ClusterWeight = 0.30, NewCasesWeight = 0,
+        RedFrom = 80, GreenAfterQuietDays = null,
     };
 
     /// <summary>A short fingerprint of these values, part of the rule version so history records which weights decided.</summary>

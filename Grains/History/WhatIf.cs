@@ -7,15 +7,18 @@ namespace EpiGrid.Grains.History;
 /// configured rule set judges each moment by its version in force that day; a version or parameters asked for judge
 /// every moment (<see cref="RuleSetVersions.Fixed"/>). Pure replay: nothing is written and no live grain is touched.
 /// </summary>
-public sealed class WhatIf(Replay replay)
+public sealed class WhatIf(Replay replay, EpiGrid.Geography.Province province)
 {
     public async Task<WhatIfResponse> Run(RuleSetVersions ruleSet, DateTimeOffset from, DateTimeOffset to, DateTimeOffset knownAt,
         CancellationToken cancellationToken)
     {
         var replays = await replay.Load(null, knownAt, cancellationToken);
         var counties = replays.ToDictionary(r => r.Key, r => Timeline(r.Value, ruleSet, from, to), StringComparer.Ordinal);
-        var versions = ruleSet.Versions.Count == 1 ? ruleSet.Latest.Version
-            : string.Join(", ", ruleSet.Versions.Select(v => $"{v.Rule.Version} from {v.EffectiveFrom:yyyy-MM-dd}"));
+        // The one version that judged the period, or each with the day it took effect when the period spans a change.
+        var offset = province.Options.UtcOffset;
+        var used = ruleSet.InForceBetween(from.LocalDay(offset), to.LocalDay(offset));
+        var versions = used.Count == 1 ? used[0].Version
+            : string.Join(", ", used.Select(r => $"{r.Version} from {ruleSet.Versions.First(v => v.Rule == r).EffectiveFrom:yyyy-MM-dd}"));
         return new WhatIfResponse(ruleSet.Name, versions, from, to, knownAt, counties);
     }
 

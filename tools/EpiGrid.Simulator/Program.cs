@@ -1,14 +1,15 @@
 using EpiGrid.Simulator.Outbreak;
 using EpiGrid.Simulator.Runner;
 
-// EpiGrid.Simulator run     --url http://127.0.0.1:8080 [--seed 2020] [--days 14] [--travellers 300000] [--cells 85000]
+// EpiGrid.Simulator run     --url http://127.0.0.1:8080 [--seed 2020] [--days 38] [--travellers 300000] [--cells 85000] [--concentration 1.0]
 //                           [--day-seconds 4] [--batch 1000] [--lanes 4] [--check-ins]
 // EpiGrid.Simulator preview [same outbreak options]   prints the sequence's fingerprint and the colours it should produce
 var args_ = Arguments.Parse(args);
 var outbreak = new OutbreakOptions
 {
     Seed = args_.Long("seed", 2020),
-    Days = (int)args_.Long("days", 14),
+    Days = (int)args_.Long("days", 38),
+    CountyConcentration = args_.Double("concentration", 1.0),
     Travellers = (int)args_.Long("travellers", 300_000),
     Cells = (int)args_.Long("cells", 85_000),
     CheckIns = args_.Flag("check-ins"),
@@ -23,10 +24,12 @@ if (args_.Command == "preview")
     for (var day = 1; day <= outbreak.Days; day++)
     {
         var counts = OutbreakPreview.ColourCounts(reports, counties, TimeSpan.FromDays(day) - TimeSpan.FromSeconds(1));
-        Console.WriteLine($"  day {day,2} ({OutbreakPreview.NominalStart.AddDays(day - 1):dd MMM}): "
-            + string.Join(" ", new[] { "red", "orange", "yellow", "blue", "green" }.Select(c => $"{c} {counts.GetValueOrDefault(c)}")));
+        var date = OutbreakModel.Start.AddDays(day - 1);
+        var published = OutbreakPreview.Published.GetValueOrDefault(date);
+        Console.WriteLine($"  day {day,2} ({date:dd MMM}): "
+            + string.Join(" ", new[] { "red", "orange", "yellow", "blue", "green" }.Select(c => $"{c} {counts.GetValueOrDefault(c)}"))
+            + (published is null ? "" : $"   published {string.Join("/", published)}"));
     }
-    Console.WriteLine("  published 9 Feb 2020: red 1 orange 12 yellow 12 blue 53 green 12");
     return 0;
 }
 

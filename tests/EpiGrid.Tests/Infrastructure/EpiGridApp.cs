@@ -25,7 +25,12 @@ public class EpiGridApp : IAsyncLifetime
     public string SigningKey { get; } = Convert.ToBase64String(Guid.NewGuid().ToByteArray().Concat(Guid.NewGuid().ToByteArray()).ToArray());
     WebApplicationFactory<Program> web = null!;
 
-    public FakeTimeProvider Clock { get; } = new(Start);
+    public FakeTimeProvider Clock { get; }
+
+    /// <summary>Where the domain clock starts: <see cref="Start"/> unless a fixture needs another day.</summary>
+    protected virtual DateTimeOffset ClockStart => Start;
+
+    public EpiGridApp() => Clock = new FakeTimeProvider(ClockStart);
     /// <summary>Every log line of the silo and the web hosts.</summary>
     public LogCapture Logs { get; } = new();
     public TestDatabase Database { get; private set; } = null!;

@@ -143,11 +143,11 @@ public class Zhejiang5RuleSetTests
     }
 
     [Theory]
-    [InlineData(0, "red")]
+    [InlineData(0, "red")]     // 100 × (0.45 × 100/150 + 0.25 + 0.30) = 85
     [InlineData(3, "orange")]
     [InlineData(7, "yellow")]  // two levels down from red
-    [InlineData(14, "yellow")] // the clusters have left the 14-day window: score 70, red two levels down
-    [InlineData(40, "yellow")] // never green while it has had a case
+    [InlineData(14, "blue")]   // the clusters have left the 14-day window: score 55, orange two levels down
+    [InlineData(40, "blue")]   // never green while it has had a case
     public void Under_the_9_February_version_a_red_county_cools_down_but_never_to_green(int daysSinceLastCase, string colour)
     {
         var county = County.Today()

@@ -77,7 +77,7 @@ public sealed class HostileInputTests(HostileApp app, ITestOutputHelper output) 
         yield return new("POST", "/api/v1/imports/arrivals", BodyShape.Csv, new(), []);
         yield return new("POST", "/api/v1/alerts/{alertId}/ack", BodyShape.Object, new() { ["note"] = "Visited, family isolated" }, []);
         yield return new("POST", "/api/v1/audit/what-if", BodyShape.Object,
-            new() { ["ruleSet"] = "zhejiang-5", ["from"] = "2020-02-01T00:00:00+08:00", ["to"] = "2020-02-10T00:00:00+08:00" }, ["from", "to"]);
+            new() { ["ruleSet"] = "zhejiang-5", ["ruleVersion"] = "2020-02-09.1", ["from"] = "2020-02-01T00:00:00+08:00", ["to"] = "2020-02-10T00:00:00+08:00" }, ["from", "to"]);
         yield return new("PUT", "/api/v1/enterprises/{id}", BodyShape.Object,
             new() { ["county"] = County, ["cellId"] = Cell, ["name"] = "杭州 Textiles", ["industry"] = "textiles", ["baselineKwhPerDay"] = 1200.5 },
             ["county", "name", "industry", "baselineKwhPerDay"]);

@@ -2,9 +2,11 @@
 namespace EpiGrid.Simulator.Outbreak;
 
 /// <summary>
-/// A seeded outbreak over the province: arrivals from risk areas, imported cases among them, local cases in
-/// clusters, suspected cases mostly ruled out, hospitalisations and recoveries. Pure: options and counties
-/// in, the ordered reports out; no clock, no I/O.
+/// A seeded outbreak over the province from 21 January 2020: each city's confirmed cases on the days its published
+/// curve gives them (<see cref="PublishedCityTotals"/>), spread over its counties unevenly; arrivals from risk areas,
+/// imported cases among them, local cases in clusters, suspected cases mostly ruled out, hospitalisations and
+/// recoveries. The simulator never picks a county's colour: the rules make the map from these cases. Pure: options
+/// and counties in, the ordered reports out; no clock, no I/O.
 /// </summary>
 public static class OutbreakModel
 {
@@ -14,17 +16,45 @@ public static class OutbreakModel
     {
         var random = new SeededRandom(options.Seed);
         var cells = new CellDirectory(counties, options);
-        var tiers = CountyTiers.Assign(counties, options.EndingTiers, random.Fork());
+        var caseDays = CaseDays(options, counties, random.Fork());
         var reports = new List<SimReport>();
 
         var arrivals = Arrivals(options, counties, cells, random.Fork(), reports);
         foreach (var county in counties)
-            new CountyOutbreak(county, tiers[county.Code], options, cells, arrivals[county.Code], random.Fork(), reports).Generate();
+            new CountyOutbreak(county, caseDays[county.Code], cells, arrivals[county.Code], random.Fork(), reports).Generate();
         if (options.CheckIns) CheckIns(options, reports, random.Fork());
 
         // Stable: reports at the same second keep the order they were made in (a case before its status).
         return reports.Where(r => r.At < Day * options.Days).OrderBy(r => r.At).ToList();
     }
+
+    /// <summary>The day of each confirmed case of each county: the city's published new cases of the day, each to a county drawn by weight.</summary>
+    static Dictionary<string, List<int>> CaseDays(OutbreakOptions o, IReadOnlyList<County> counties, SeededRandom random)
+    {
+        var days = counties.ToDictionary(c => c.Code, _ => new List<int>(), StringComparer.Ordinal);
+        foreach (var city in counties.GroupBy(c => c.CityCode).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var members = city.OrderBy(c => c.Code, StringComparer.Ordinal).ToList();
+            var weights = members.Select(c => c.Population * Math.Exp(o.CountyConcentration * random.NextGaussian())).ToList();
+            var daily = PublishedCityTotals.DailyNew(city.Key, Start, o.Days);
+            for (var d = 0; d < o.Days; d++)
+                for (var i = 0; i < daily[d]; i++)
+                    days[members[random.Pick(weights)].Code].Add(d);
+        }
+        return days;
+    }
+
+    /// <summary>Day 0 of the outbreak.</summary>
+    public static readonly DateOnly Start = new(2020, 1, 21);
+
+    /// <summary>Wenzhou (many residents worked in Wuhan) was hit hardest in Zhejiang, then Taizhou, Hangzhou and Ningbo.</summary>
+    static double Hotspot(County county) => county.CityCode switch
+    {
+        "3303" => 4.0,
+        "3310" => 2.0,
+        "3301" or "3302" => 1.5,
+        _ => 1.0,
+    };
 
     /// <summary>Arrivals, spread over the days (fewer as controls tightened) and counties; high-risk ones per county for imported cases.</summary>
     static Dictionary<string, List<TravellerArrival>> Arrivals(
@@ -32,7 +62,7 @@ public static class OutbreakModel
     {
         var days = Enumerable.Range(0, o.Days).Select(d => 1.2 - 0.4 * d / o.Days).ToList();
         var anyWeights = counties.Select(c => (double)c.Population).ToList();
-        var riskyWeights = counties.Select(c => c.Population * CountyTiers.Hotspot(c)).ToList();
+        var riskyWeights = counties.Select(c => c.Population * Hotspot(c)).ToList();
         var origins = Origin.All.Select(x => x.Share).ToList();
         var modes = Origin.Modes.Select(x => x.Share).ToList();
         var byCounty = counties.ToDictionary(c => c.Code, _ => new List<TravellerArrival>(), StringComparer.Ordinal);

@@ -4,8 +4,8 @@ namespace EpiGrid.Simulator.Outbreak;
 public sealed record OutbreakOptions
 {
     public long Seed { get; init; } = 2020;
-    /// <summary>Length of the outbreak; the default two weeks end on the state published on 9 February 2020.</summary>
-    public int Days { get; init; } = 14;
+    /// <summary>Length of the outbreak from 21 January 2020; the default 38 days end on 27 February, the last map of February.</summary>
+    public int Days { get; init; } = 38;
     /// <summary>Arrivals over the whole outbreak (Zhejiang registered hundreds of thousands in February 2020).</summary>
     public int Travellers { get; init; } = 300_000;
     /// <summary>Cells seeded by the platform (Seeding:Cells) and communities per town, so ids match the seeded cells.</summary>
@@ -15,8 +15,9 @@ public sealed record OutbreakOptions
     public bool CheckIns { get; init; }
     public double MissedCheckInRate { get; init; } = 0.04;
     /// <summary>
-    /// Counties ending red, orange, yellow, blue, green: the counts published on 9 February 2020 (1/12/12/53/12).
-    /// Each county's cases are drawn to land in its tier under the zhejiang-5 rule set.
+    /// How unevenly a city's cases fall on its counties: each county's share is its population times e^(σ·z), z drawn
+    /// once per county from a standard normal. Calibrated (docs/rules.md) so that the rules, not the simulator, give
+    /// colour counts close to the published maps.
     /// </summary>
-    public IReadOnlyList<int> EndingTiers { get; init; } = [1, 12, 12, 53, 12];
+    public double CountyConcentration { get; init; } = 1.0;
 }

@@ -8,15 +8,28 @@ namespace EpiGrid.Simulator.Outbreak;
 /// </summary>
 public static class OutbreakPreview
 {
-    /// <summary>Day 0 of the default outbreak: two weeks ending on 9 February 2020, the first published map.</summary>
-    public static readonly DateTimeOffset NominalStart = new(2020, 1, 27, 0, 0, 0, TimeSpan.FromHours(8));
+    /// <summary>Day 0 of the outbreak, 21 January 2020, at local midnight.</summary>
+    public static readonly DateTimeOffset NominalStart = OutbreakModel.Start.Start(TimeSpan.FromHours(8));
 
-    /// <summary>Counties per colour under the rule set, as of <paramref name="elapsed"/> into the outbreak.</summary>
-    public static IReadOnlyDictionary<string, int> ColourCounts(
-        IReadOnlyList<SimReport> reports, IReadOnlyList<County> counties, TimeSpan elapsed, IColourRuleSet? ruleSet = null)
+    /// <summary>The counts of the maps published in February 2020 (red, orange, yellow, blue, green), by day.</summary>
+    public static readonly IReadOnlyDictionary<DateOnly, int[]> Published = new Dictionary<DateOnly, int[]>
     {
-        ruleSet ??= new Zhejiang5RuleSet();
+        [new(2020, 2, 9)] = [1, 12, 12, 53, 12],
+        [new(2020, 2, 12)] = [1, 11, 13, 17, 48],
+        [new(2020, 2, 19)] = [0, 7, 7, 9, 67],
+        [new(2020, 2, 27)] = [0, 0, 0, 2, 88],
+    };
+
+    /// <summary>
+    /// Counties per colour under the rule set (default: zhejiang-5 as configured by default), as of
+    /// <paramref name="elapsed"/> into the outbreak, judged by the version in force that day.
+    /// </summary>
+    public static IReadOnlyDictionary<string, int> ColourCounts(
+        IReadOnlyList<SimReport> reports, IReadOnlyList<County> counties, TimeSpan elapsed, RuleSetVersions? ruleSet = null)
+    {
+        ruleSet ??= new RuleBook(new RuleOptions()).Default;
         var now = NominalStart + elapsed;
+        var rule = ruleSet.InForce(now.LocalDay(TimeSpan.FromHours(8)));
         var cases = new Dictionary<string, CaseFact>(StringComparer.Ordinal);
         var version = 0L;
         foreach (var r in reports.TakeWhile(r => r.At <= elapsed))
@@ -29,7 +42,7 @@ public static class OutbreakPreview
         }
         var byCounty = cases.Values.ToLookup(c => c.CellId[..6]);
         return counties
-            .Select(c => ruleSet.Evaluate(CountyProjection.Indicators(c, byCounty[c.Code], now, TimeSpan.FromHours(8))).Colour)
+            .Select(c => rule.Evaluate(CountyProjection.Indicators(c, byCounty[c.Code], now, TimeSpan.FromHours(8))).Colour)
             .GroupBy(colour => colour).ToDictionary(g => g.Key, g => g.Count());
     }
 }

@@ -31,6 +31,9 @@ public sealed class SeededRandom
 
     public bool Chance(double p) => NextDouble() < p;
 
+    /// <summary>A standard normal draw (Box–Muller).</summary>
+    public double NextGaussian() => Math.Sqrt(-2 * Math.Log(1 - NextDouble())) * Math.Cos(2 * Math.PI * NextDouble());
+
     /// <summary>An index drawn with probability proportional to its weight.</summary>
     public int Pick(IReadOnlyList<double> weights)
     {
