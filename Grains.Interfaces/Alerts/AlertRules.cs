@@ -1,5 +1,6 @@
 using EpiGrid.Events;
 using EpiGrid.People;
+using EpiGrid.Rules;
 
 namespace EpiGrid.Alerts;
 
@@ -24,7 +25,7 @@ public sealed record AlertOptions
 /// </summary>
 public static class AlertRules
 {
-    public const string Version = "2020-02-10.4";
+    public const string Version = "2020-02-10.6";
 
     public static IEnumerable<AlertDraft> ForCellEvent(IEpiEvent e, AlertOptions o) => e switch
     {
@@ -108,17 +109,28 @@ public static class AlertRules
         [AlertGroups.Cell(cellId), AlertGroups.CountyOfficials(county)], Version);
 
     /// <summary>
-    /// A change of the default rule set's colour, to everyone in the county and to the province. A new version of the
-    /// rules that keeps the colour is recorded (the event names the version) but alerts nobody.
+    /// A change of the default rule set's colour, to everyone in the county and to the province, naming the measures
+    /// that now apply (<see cref="MeasureTable"/>). A new version of the rules that keeps the colour is recorded (the
+    /// event names the version) but alerts nobody.
     /// </summary>
-    public static AlertDraft? ForColourChange(CountyColourChanged e, long eventVersion, string defaultRuleSet) =>
-        e.RuleSet != defaultRuleSet || e.FromColour is null || e.FromColour == e.Colour ? null : new AlertDraft(
+    public static AlertDraft? ForColourChange(CountyColourChanged e, long eventVersion, string defaultRuleSet, MeasureTable measures)
+    {
+        if (e.RuleSet != defaultRuleSet || e.FromColour is null || e.FromColour == e.Colour) return null;
+        var now = measures.For(e.RuleSet, e.Colour);
+        var en = now.Items.Count == 0 ? "" : $". Measures now: {string.Join("; ", now.Items.Select(m => m.En))}";
+        var zh = now.Items.Count == 0 ? "" : $"。现行措施：{string.Join("；", now.Items.Select(m => m.Zh))}";
+        var subject = new Dictionary<string, string>
+        {
+            ["ruleSet"] = e.RuleSet, ["from"] = e.FromColour, ["to"] = e.Colour, ["ruleVersion"] = e.RuleVersion,
+            ["measures"] = string.Join("; ", now.Items.Select(m => m.En)), ["measuresVersion"] = now.Version,
+        };
+        return new AlertDraft(
             $"colour:{e.County}:{eventVersion}", "county-colour-changed", e.Level > (e.FromLevel ?? RiskLevel.Low) ? Severities.High : Severities.Info,
             null, e.County,
-            $"County {e.County} is now {e.Colour} (was {e.FromColour}) under {e.RuleSet} / 风险等级由{ColourZh(e.FromColour)}调整为{ColourZh(e.Colour)}",
-            e.Meta.RecordedAt, null,
-            new Dictionary<string, string> { ["ruleSet"] = e.RuleSet, ["from"] = e.FromColour, ["to"] = e.Colour },
+            $"County {e.County} is now {e.Colour} (was {e.FromColour}) under {e.RuleSet}{en} / 风险等级由{ColourZh(e.FromColour)}调整为{ColourZh(e.Colour)}{zh}",
+            e.Meta.RecordedAt, null, subject,
             [AlertGroups.County(e.County), AlertGroups.Province], Version);
+    }
 
     static string ColourZh(string colour) => colour switch
     {

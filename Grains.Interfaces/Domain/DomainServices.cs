@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace EpiGrid.Domain;
 
-/// <summary>The reference data, the rule book and the domain clock: one registration for silos and web hosts.</summary>
+/// <summary>The reference data, the rule book, the measures table and the domain clock: one registration for silos and web hosts.</summary>
 public static class DomainServices
 {
     public static IServiceCollection AddEpiGridDomain(this IServiceCollection services)
@@ -16,6 +16,8 @@ public static class DomainServices
 
         services.AddOptions<RuleOptions>().BindConfiguration(RuleOptions.Section);
         services.AddSingleton(sp => new RuleBook(sp.GetRequiredService<IOptions<RuleOptions>>().Value));
+        services.AddOptions<MeasureOptions>().BindConfiguration(MeasureOptions.Section);
+        services.AddSingleton(sp => new MeasureTable(sp.GetRequiredService<IOptions<MeasureOptions>>().Value));
 
         // Tests replace this with a FakeTimeProvider; Orleans keeps the unkeyed system clock (see Clocks).
         services.TryAddKeyedSingleton<TimeProvider>(Clocks.Domain, TimeProvider.System);

@@ -17,7 +17,7 @@ namespace EpiGrid.Grains.Alerts;
 /// transaction was still in flight then is not skipped; and the ledger moves the checkpoint on (<see cref="Advance"/>)
 /// only once every alert found has been committed, so a raise that fails is looked for again.
 /// </summary>
-public sealed class AlertSweep(IDocumentStore store, RuleBook rules, IOptions<AlertOptions> options)
+public sealed class AlertSweep(IDocumentStore store, RuleBook rules, MeasureTable measures, IOptions<AlertOptions> options)
 {
     const int PageSize = 5000;
 
@@ -70,7 +70,7 @@ public sealed class AlertSweep(IDocumentStore store, RuleBook rules, IOptions<Al
             switch (e.Data)
             {
                 case CountyColourChanged c:
-                    if (AlertRules.ForColourChange(c, e.Version, rules.Default.Name) is { } d) drafts.Add(d);
+                    if (AlertRules.ForColourChange(c, e.Version, rules.Default.Name, measures) is { } d) drafts.Add(d);
                     break;
                 case AlertEscalated x:
                     escalations.Add(x);

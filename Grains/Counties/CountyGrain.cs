@@ -18,6 +18,7 @@ namespace EpiGrid.Grains.Counties;
 public sealed class CountyGrain(
     Province province,
     RuleBook rules,
+    MeasureTable measures,
     CountyRecords records,
     IEventLog eventLog,
     IOptions<CountyOptions> options,
@@ -154,7 +155,7 @@ public sealed class CountyGrain(
         {
             await eventLog.AppendAsync(new StreamWrite(StreamKeys.County(Code), streamVersion, changes, [], [], WriteLane.Urgent));
             var alerts = changes.Cast<CountyColourChanged>()
-                .Select((e, i) => AlertRules.ForColourChange(e, streamVersion + i + 1, rules.Default.Name))
+                .Select((e, i) => AlertRules.ForColourChange(e, streamVersion + i + 1, rules.Default.Name, measures))
                 .OfType<AlertDraft>().ToList();
             if (alerts.Count > 0) _ = GrainFactory.GetGrain<IAlertLedgerGrain>(0).Raise(alerts);
             // Spatial screening hears of every default colour that is, or ends, a red, orange or yellow spell.

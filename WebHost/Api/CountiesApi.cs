@@ -25,7 +25,7 @@ public static partial class CountiesApi
     }
 
     static async Task<Results<Ok<CountyResponse>, ProblemHttpResult>> Get(
-        string code, HttpContext http, IClusterClient grains, Province province,
+        string code, HttpContext http, IClusterClient grains, Province province, MeasureTable measures,
         History history, DateTimeOffset? asOf, DateTimeOffset? knownAt)
     {
         if (!Jurisdiction.Of(http.User).MayReadCounties) return Problems.Forbidden("This role may not read counties.").ToResult(http);
@@ -34,7 +34,7 @@ public static partial class CountiesApi
         var (view, notRead) = await history.Read(http, code, "county", asOf, knownAt,
             () => grains.GetGrain<ICountyGrain>(code).GetView(), (replay, moment, ct) => replay.County(code, moment, ct));
         if (notRead is not null) return notRead.ToResult(http);
-        return TypedResults.Ok(CountyResponse.From(county, view!, detailed: true));
+        return TypedResults.Ok(CountyResponse.From(county, view!, detailed: true, measures));
     }
 
     /// <summary>

@@ -86,9 +86,11 @@ public sealed record CountyResponse : CountyTotals
     [JsonPropertyOrder(-1)] public required IReadOnlyDictionary<string, ColourResponse> Colours { get; init; }
     public DateTimeOffset EvaluatedAt { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<CellActivity>? BusiestCells { get; init; }
+    /// <summary>The control measures that follow the default rule set's colour (single-county view).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public MeasuresInForce? Measures { get; init; }
 
-    /// <summary>The list view leaves out inputs and busiest cells; the single-county view has them.</summary>
-    public static CountyResponse From(County county, CountyView view, bool detailed) => new(CountyTotals.From(view.Indicators, view.Travellers))
+    /// <summary>The list view leaves out inputs, busiest cells and measures; the single-county view has them.</summary>
+    public static CountyResponse From(County county, CountyView view, bool detailed, MeasureTable? measures = null) => new(CountyTotals.From(view.Indicators, view.Travellers))
     {
         Code = county.Code, NameZh = county.NameZh, NameEn = county.NameEn,
         City = new CityResponse(county.CityCode, county.CityZh, county.CityEn),
@@ -98,5 +100,7 @@ public sealed record CountyResponse : CountyTotals
         Colours = view.Colours.ToDictionary(c => c.Key, c => ColourResponse.From(c.Value, detailed)),
         EvaluatedAt = view.EvaluatedAt,
         BusiestCells = detailed ? view.BusiestCells : null,
+        Measures = detailed && measures is not null && view.Colours.GetValueOrDefault(view.DefaultRuleSet) is { } colour
+            ? measures.For(view.DefaultRuleSet, colour.Colour) : null,
     };
 }

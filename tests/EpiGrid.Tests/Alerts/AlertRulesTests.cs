@@ -17,6 +17,7 @@ public class AlertRulesTests
     const string CellId = "330102-001-001", County = "330102";
     static readonly DateTimeOffset Recorded = new(2020, 2, 10, 8, 0, 0, TimeSpan.FromHours(8));
     static readonly AlertOptions Defaults = new();
+    static readonly MeasureTable Measures = new(new MeasureOptions());
     static readonly EventMeta Meta = new("ingest", "test", Recorded.AddMinutes(-30), Recorded);
 
     static readonly string[] CellAndOfficials = [AlertGroups.Cell(CellId), AlertGroups.CountyOfficials(County)];
@@ -224,7 +225,7 @@ public class AlertRulesTests
     {
         var change = ColourChange(Zhejiang5RuleSet.RuleSetName, RiskLevel.Low, "green", RiskLevel.Medium, "yellow");
 
-        var alert = AlertRules.ForColourChange(change, eventVersion: 7, Zhejiang5RuleSet.RuleSetName).ShouldNotBeNull();
+        var alert = AlertRules.ForColourChange(change, eventVersion: 7, Zhejiang5RuleSet.RuleSetName, Measures).ShouldNotBeNull();
 
         alert.Id.ShouldBe($"colour:{County}:7");
         alert.Kind.ShouldBe("county-colour-changed");
@@ -235,8 +236,15 @@ public class AlertRulesTests
         alert.DueBy.ShouldBeNull();
         // "county:<code>" reaches its officials and every grid worker with a cell in it; officials-only would miss the workers.
         alert.Audience.ShouldBe([AlertGroups.County(County), AlertGroups.Province]);
-        alert.Subject.ShouldBe(new Dictionary<string, string> { ["ruleSet"] = "zhejiang-5", ["from"] = "green", ["to"] = "yellow" }, ignoreOrder: true);
-        alert.Message.ShouldStartWith($"County {County} is now yellow (was green) under zhejiang-5");
+        var measures = Measures.For("zhejiang-5", "yellow");
+        measures.Items.ShouldNotBeEmpty();
+        alert.Subject.ShouldBe(new Dictionary<string, string>
+        {
+            ["ruleSet"] = "zhejiang-5", ["from"] = "green", ["to"] = "yellow", ["ruleVersion"] = "rules-1",
+            ["measures"] = string.Join("; ", measures.Items.Select(m => m.En)), ["measuresVersion"] = MeasureTable.BaseVersion,
+        }, ignoreOrder: true);
+        alert.Message.ShouldStartWith($"County {County} is now yellow (was green) under zhejiang-5. Measures now: {measures.Items[0].En}");
+        alert.Message.Split(" / ")[1].ShouldContain("现行措施：" + measures.Items[0].Zh);
         alert.RuleVersion.ShouldBe(AlertRules.Version);
     }
 
@@ -245,7 +253,7 @@ public class AlertRulesTests
     {
         var change = ColourChange(National3RuleSet.RuleSetName, RiskLevel.High, "red", RiskLevel.Medium, "yellow");
 
-        var alert = AlertRules.ForColourChange(change, 3, National3RuleSet.RuleSetName).ShouldNotBeNull();
+        var alert = AlertRules.ForColourChange(change, 3, National3RuleSet.RuleSetName, Measures).ShouldNotBeNull();
 
         alert.Severity.ShouldBe(Severities.Info);
         alert.Audience.ShouldBe([AlertGroups.County(County), AlertGroups.Province]);
@@ -254,9 +262,9 @@ public class AlertRulesTests
     [Fact]
     public void Other_rule_sets_and_a_county_s_first_colour_raise_nothing()
     {
-        AlertRules.ForColourChange(ColourChange(Harvard4RuleSet.RuleSetName, RiskLevel.Low, "green", RiskLevel.High, "red"), 2, Zhejiang5RuleSet.RuleSetName)
+        AlertRules.ForColourChange(ColourChange(Harvard4RuleSet.RuleSetName, RiskLevel.Low, "green", RiskLevel.High, "red"), 2, Zhejiang5RuleSet.RuleSetName, Measures)
             .ShouldBeNull();
-        AlertRules.ForColourChange(ColourChange(Zhejiang5RuleSet.RuleSetName, null, null, RiskLevel.High, "red"), 1, Zhejiang5RuleSet.RuleSetName)
+        AlertRules.ForColourChange(ColourChange(Zhejiang5RuleSet.RuleSetName, null, null, RiskLevel.High, "red"), 1, Zhejiang5RuleSet.RuleSetName, Measures)
             .ShouldBeNull();
     }
 
@@ -264,7 +272,7 @@ public class AlertRulesTests
     public void A_new_version_of_the_rules_that_keeps_the_colour_alerts_nobody()
     {
         AlertRules.ForColourChange(ColourChange(Zhejiang5RuleSet.RuleSetName, RiskLevel.FairlyLow, "blue", RiskLevel.FairlyLow, "blue"), 4,
-            Zhejiang5RuleSet.RuleSetName).ShouldBeNull();
+            Zhejiang5RuleSet.RuleSetName, Measures).ShouldBeNull();
     }
 
     [Fact]
@@ -295,6 +303,8 @@ public class AlertRulesTests
         // .2 (issue 16): a person's own case (person-case) and a close contact (contact-trace) raise alerts to the person's cell.
         // .4 (issue 16): a self-declaration with symptoms or a contact (self-declared-risk), and one from another phone
         // (declaration-verify), raise alerts to the person's cell.
-        AlertRules.Version.ShouldBe("2020-02-10.4");
+        // .6 (issue 17): a colour change names the measures that now apply and the rule version; a new version of the
+        // rules that keeps the colour alerts nobody.
+        AlertRules.Version.ShouldBe("2020-02-10.6");
     }
 }

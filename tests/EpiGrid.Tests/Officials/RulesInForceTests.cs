@@ -53,6 +53,27 @@ public sealed class RulesInForceTests(February10App app) : IClassFixture<Februar
         versions.Last().ShouldBe("2020-02-12.2");
         changes.Last()!["reason"]!.GetValue<string>().ShouldContain("2020-02-12.2");
 
+        // The colour changed with the new version: the alert names the measures that now apply, and so does the county.
+        var live = await app.County(Nanhu);
+        var measures = live["measures"]!;
+        measures["colour"]!.GetValue<string>().ShouldBe(live.ColourUnder("zhejiang-5"));
+        measures["items"]!.AsArray().ShouldNotBeEmpty();
+        if (live.ColourUnder("zhejiang-5") != colourOn10)
+        {
+            using var official = app.As(Roles.CountyOfficial, Nanhu);
+            JsonObject? alert = null;
+            await Eventually.True(async () =>
+            {
+                var alerts = await official.GetFromJsonAsync<JsonArray>($"/api/v1/alerts?county={Nanhu}");
+                alert = alerts!.Select(a => a!.AsObject()).LastOrDefault(a => a["kind"]!.GetValue<string>() == "county-colour-changed");
+                return alert is not null;
+            }, TimeSpan.FromSeconds(10), "the colour-change alert");
+            alert!["subject"]!["to"]!.GetValue<string>().ShouldBe(live.ColourUnder("zhejiang-5"));
+            alert["subject"]!["ruleVersion"]!.GetValue<string>().ShouldStartWith("2020-02-12.2+");
+            alert["subject"]!["measures"]!.GetValue<string>().ShouldBe(string.Join("; ", measures["items"]!.AsArray().Select(m => m!["en"]!.GetValue<string>())));
+            alert["message"]!.GetValue<string>().ShouldContain("Measures now: " + measures["items"]![0]!["en"]!.GetValue<string>());
+        }
+
         // Replay: 10 February as it stood (9 February version), 13 February (12 February version).
         var on10 = await (await auditor.GetAsync($"/api/v1/counties/{Nanhu}?asOf={Q(February10App.February10.AddHours(2))}")).Body();
         Version(on10).ShouldStartWith("2020-02-09.1+");

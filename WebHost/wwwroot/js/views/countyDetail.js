@@ -1,6 +1,6 @@
 // What an official sees on clicking a county: totals, colour under each rule set with its reasons, the busiest
 // cells, a 14-day trend of new cases and the overdue alerts. "Overdue" is judged by the server's domain clock.
-import { t, nameOf, pick, localTime } from '../i18n.js';
+import { t, nameOf, pick, localTime, currentLang } from '../i18n.js';
 import { get, qs } from '../api.js';
 import { swatch } from '../map.js';
 
@@ -27,6 +27,7 @@ export function renderCountyDetail(aside, { county, trend, overdue }, offset) {
     <h2>${esc(nameOf(county))} <span class="muted">${esc(county.code)} · ${esc(nameOf(county.city))}</span></h2>
     <h3>${t('totals')}</h3>
     <dl class="totals">${TOTALS.map(k => `<div><dt>${t(k)}</dt><dd data-total="${k}">${value(k)}</dd></div>`).join('')}</dl>
+    ${measuresList(county.measures)}
     <h3>${t('colourUnder')}</h3>
     <ul class="rule-colours">${Object.entries(county.colours).map(([rs, c]) => `
       <li data-rule-set="${esc(rs)}" data-rule-colour="${esc(c.colour)}"><span class="sw" data-colour-swatch="${esc(c.colour)}"></span>
@@ -43,6 +44,15 @@ export function renderCountyDetail(aside, { county, trend, overdue }, offset) {
     <tbody>${(county.busiestCells ?? []).slice(0, 10).map(c => `<tr><td>${esc(c.cellId)}</td><td>${c.activeCases}</td><td>${c.confirmedTotal}</td><td>${c.travellers}</td></tr>`).join('')
       || `<tr><td colspan="4" class="muted">${t('none')}</td></tr>`}</tbody></table>`;
   aside.querySelectorAll('[data-colour-swatch]').forEach(s => s.replaceWith(swatch(s.dataset.colourSwatch)));
+}
+
+// The measures that follow the default rule set's colour, from the server's versioned table, with its source.
+function measuresList(m) {
+  if (!m) return '';
+  return `<h3>${t('measuresInForce')} <span class="muted small">${esc(m.ruleSet)} · ${t(m.colour)} · ${esc(m.version)}</span></h3>
+    <ul class="measures" data-testid="measures" data-measures-colour="${esc(m.colour)}">${m.items.map(i => `<li>${esc(currentLang() === 'zh' ? i.zh : i.en)}</li>`).join('')
+      || `<li class="muted">${t('none')}</li>`}</ul>
+    <p class="small muted" data-testid="measures-source">${esc(m.source)}</p>`;
 }
 
 function trendChart(days) {
