@@ -52,7 +52,7 @@ public sealed record ResumptionTally(
     static IReadOnlyDictionary<string, ResumptionTally>? Add(IReadOnlyDictionary<string, ResumptionTally>? a, IReadOnlyDictionary<string, ResumptionTally>? b)
     {
         if (a is null || b is null) return a ?? b;
-        var sum = new Dictionary<string, ResumptionTally>(a, StringComparer.Ordinal);
+        var sum = new Dictionary<string, ResumptionTally>(a);
         foreach (var (industry, tally) in b) sum[industry] = sum.TryGetValue(industry, out var known) ? known + tally : tally;
         return sum;
     }
@@ -114,7 +114,7 @@ public sealed class ResumptionIndexRule(double resumedFrom = 0.30)
     public ResumptionTally Tally(IEnumerable<(string Industry, double Kwh, double BaselineKwh)> readings)
     {
         var industries = readings.GroupBy(r => r.Industry, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => Tally(g.Select(r => (r.Kwh, r.BaselineKwh))), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => Tally(g.Select(r => (r.Kwh, r.BaselineKwh))));
         return ResumptionTally.Sum(industries.Values) with { Industries = industries };
     }
 
