@@ -17,17 +17,23 @@ public interface IResumptionGrain : IGrainWithStringKey
 
     Task<Enterprise?> GetEnterprise(string enterpriseId);
 
-    /// <summary>The county's sums per day with readings; with <paramref name="knownAt"/>, as EpiGrid knew them then.</summary>
+    /// <summary>
+    /// The county's sums per day with readings, each with its industries; with <paramref name="knownAt"/>, as EpiGrid
+    /// knew them then.
+    /// </summary>
     Task<IReadOnlyDictionary<DateOnly, ResumptionTally>> Tallies(DateTimeOffset? knownAt);
 
-    /// <summary>The county's figures for a day; null: the latest day with readings (today when there is none).</summary>
-    Task<ResumptionFigures> Figures(DateOnly? day);
+    /// <summary>
+    /// The county's figures for a day; null: the latest day with readings (today when there is none); with
+    /// <paramref name="byIndustry"/>, each industry's too.
+    /// </summary>
+    Task<ResumptionFigures> Figures(DateOnly? day, bool byIndustry);
 
     /// <summary>
     /// The county's figures for each day with readings within [from, to]; with <paramref name="knownAt"/>, as EpiGrid
-    /// knew them then (replayed from the county's stream: readings and baselines recorded by that moment).
+    /// knew them then (replayed from the county's stream: readings, baselines and industries recorded by that moment).
     /// </summary>
-    Task<IReadOnlyList<ResumptionFigures>> History(DateOnly from, DateOnly to, DateTimeOffset? knownAt);
+    Task<IReadOnlyList<ResumptionFigures>> History(DateOnly from, DateOnly to, DateTimeOffset? knownAt, bool byIndustry);
 }
 
 /// <summary>The province's and cities' index (key 0), summed from the counties' tallies; raises lag alerts.</summary>
@@ -36,14 +42,17 @@ public interface IProvinceResumptionGrain : IGrainWithIntegerKey
     [OneWay]
     Task CountyChanged(string county, IReadOnlyDictionary<DateOnly, ResumptionTally> days);
 
-    /// <summary>The map layer for a day; null: the latest day with readings.</summary>
-    Task<ResumptionMap> Map(DateOnly? day);
+    /// <summary>
+    /// The map layer for a day; null: the latest day with readings. With <paramref name="byIndustry"/>, the province's
+    /// figures carry each industry's (cities and counties do not).
+    /// </summary>
+    Task<ResumptionMap> Map(DateOnly? day, bool byIndustry);
 
     /// <summary>
     /// The province's figures for each day with readings within [from, to]; with <paramref name="knownAt"/>, summed
     /// from every county's tallies as it knew them then (each replays its own stream, as its history does).
     /// </summary>
-    Task<IReadOnlyList<ResumptionFigures>> History(DateOnly from, DateOnly to, DateTimeOffset? knownAt);
+    Task<IReadOnlyList<ResumptionFigures>> History(DateOnly from, DateOnly to, DateTimeOffset? knownAt, bool byIndustry);
 }
 
 /// <summary>Which county each enterprise is registered under (key 0): lets a bulk upload be split by county.</summary>

@@ -22,23 +22,40 @@ public sealed record ResumptionOptions
 }
 
 /// <summary>
-/// Sums over enterprises for one day. Sums, not rates, so counties add up exactly to cities and the province.
+/// Sums over enterprises for one day. Sums, not rates, so counties add up exactly to cities and the province, and
+/// industries to their total.
 /// </summary>
+/// <param name="StaffAtWork">Staff back at work as enterprises reported it (optional; not part of the index).</param>
+/// <param name="StaffReports">How many enterprises reported their staff.</param>
+/// <param name="Industries">
+/// The same sums per industry (staff aside), when the tally was made by industry: enterprises, resumed, kWh and
+/// baseline of the industries add up to the total. An industry's own tally has none.
+/// </param>
 [GenerateSerializer, Immutable, Alias("epigrid.resumption-tally")]
 public sealed record ResumptionTally(
     [property: Id(0)] int Enterprises,
     [property: Id(1)] int Resumed,
     [property: Id(2)] double Kwh,
     [property: Id(3)] double BaselineKwh,
-    /// <summary>Staff back at work as enterprises reported it (optional; not part of the index), and how many reported.</summary>
     [property: Id(4)] int StaffAtWork = 0,
-    [property: Id(5)] int StaffReports = 0)
+    [property: Id(5)] int StaffReports = 0,
+    [property: Id(6)] IReadOnlyDictionary<string, ResumptionTally>? Industries = null)
 {
     public static readonly ResumptionTally Zero = new(0, 0, 0, 0);
 
     public static ResumptionTally operator +(ResumptionTally a, ResumptionTally b) =>
         new(a.Enterprises + b.Enterprises, a.Resumed + b.Resumed, a.Kwh + b.Kwh, a.BaselineKwh + b.BaselineKwh,
-            a.StaffAtWork + b.StaffAtWork, a.StaffReports + b.StaffReports);
+            a.StaffAtWork + b.StaffAtWork, a.StaffReports + b.StaffReports, Add(a.Industries, b.Industries));
+
+    public static ResumptionTally Sum(IEnumerable<ResumptionTally> tallies) => tallies.Aggregate(Zero, (a, b) => a + b);
+
+    static IReadOnlyDictionary<string, ResumptionTally>? Add(IReadOnlyDictionary<string, ResumptionTally>? a, IReadOnlyDictionary<string, ResumptionTally>? b)
+    {
+        if (a is null || b is null) return a ?? b;
+        var sum = new Dictionary<string, ResumptionTally>(a);
+        foreach (var (industry, tally) in b) sum[industry] = sum.TryGetValue(industry, out var known) ? known + tally : tally;
+        return sum;
+    }
 }
 
 /// <summary>One day's published figures: rates as fractions, the index from 0 to 100.</summary>
@@ -52,7 +69,18 @@ public sealed record ResumptionFigures(
     [property: Id(5)] double Index,
     [property: Id(6)] string RuleVersion,
     [property: Id(7)] int StaffAtWork = 0,
-    [property: Id(8)] int StaffReports = 0);
+    [property: Id(8)] int StaffReports = 0,
+    [property: Id(9)] IReadOnlyList<IndustryFigures>? Industries = null);
+
+/// <summary>One industry's figures of a day, by the same rule as the total (<see cref="ResumptionIndexRule.Figures"/>).</summary>
+[GenerateSerializer, Immutable, Alias("epigrid.industry-figures")]
+public sealed record IndustryFigures(
+    [property: Id(0)] string Industry,
+    [property: Id(1)] int Enterprises,
+    [property: Id(2)] int Resumed,
+    [property: Id(3)] double ResumptionRate,
+    [property: Id(4)] double ProductionRate,
+    [property: Id(5)] double Index);
 
 /// <summary>
 /// The enterprise resumption electricity index (企业复工电力指数) of the provincial energy bureau and State Grid
@@ -82,11 +110,30 @@ public sealed class ResumptionIndexRule(double resumedFrom = 0.30)
     public ResumptionTally Tally(IEnumerable<(double Kwh, double BaselineKwh)> readings) =>
         readings.Aggregate(ResumptionTally.Zero, (sum, r) => sum + Tally(r.Kwh, r.BaselineKwh));
 
-    public ResumptionFigures Figures(DateOnly day, ResumptionTally t)
+    /// <summary>Each industry tallied as above, and the total as their sum, so the industries add up to it exactly.</summary>
+    public ResumptionTally Tally(IEnumerable<(string Industry, double Kwh, double BaselineKwh)> readings)
+    {
+        var industries = readings.GroupBy(r => r.Industry, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => Tally(g.Select(r => (r.Kwh, r.BaselineKwh))));
+        return ResumptionTally.Sum(industries.Values) with { Industries = industries };
+    }
+
+    /// <param name="byIndustry">Also each industry's figures, by this same function, sorted by industry.</param>
+    public ResumptionFigures Figures(DateOnly day, ResumptionTally t, bool byIndustry = false)
     {
         var resumption = t.Enterprises == 0 ? 0 : (double)t.Resumed / t.Enterprises;
         var production = t.BaselineKwh <= 0 ? 0 : t.Kwh / t.BaselineKwh;
-        return new(day, t.Enterprises, t.Resumed, resumption, production, Index(resumption, production), Version, t.StaffAtWork, t.StaffReports);
+        var industries = byIndustry
+            ? (t.Industries ?? new Dictionary<string, ResumptionTally>()).OrderBy(i => i.Key, StringComparer.Ordinal)
+                .Select(i => IndustryFigures(day, i.Key, i.Value)).ToList()
+            : null;
+        return new(day, t.Enterprises, t.Resumed, resumption, production, Index(resumption, production), Version, t.StaffAtWork, t.StaffReports, industries);
+    }
+
+    IndustryFigures IndustryFigures(DateOnly day, string industry, ResumptionTally t)
+    {
+        var f = Figures(day, t);
+        return new(industry, f.Enterprises, f.Resumed, f.ResumptionRate, f.ProductionRate, f.Index);
     }
 
     /// <summary>100 × the average of the two rates, rounded half away from zero to two decimals, as published.</summary>

@@ -57,20 +57,20 @@ public sealed class ProvinceResumptionGrain(
         return Task.CompletedTask;
     }
 
-    public Task<ResumptionMap> Map(DateOnly? day)
+    public Task<ResumptionMap> Map(DateOnly? day, bool byIndustry)
     {
         var on = day ?? LatestDay();
         var byCounty = counties.Where(c => c.Value.ContainsKey(on)).ToDictionary(c => c.Key, c => rule.Figures(on, c.Value[on]));
         var byCity = counties.Where(c => c.Value.ContainsKey(on)).GroupBy(c => province.Find(c.Key)!.CityCode)
             .ToDictionary(g => g.Key, g => rule.Figures(on, Sum(g.Select(c => c.Value[on]))));
-        return Task.FromResult(new ResumptionMap(rule.Figures(on, ProvinceTally(on)), byCity, byCounty));
+        return Task.FromResult(new ResumptionMap(rule.Figures(on, ProvinceTally(on), byIndustry), byCity, byCounty));
     }
 
-    public async Task<IReadOnlyList<ResumptionFigures>> History(DateOnly from, DateOnly to, DateTimeOffset? knownAt)
+    public async Task<IReadOnlyList<ResumptionFigures>> History(DateOnly from, DateOnly to, DateTimeOffset? knownAt, bool byIndustry)
     {
         IEnumerable<IReadOnlyDictionary<DateOnly, ResumptionTally>> source = knownAt is { } moment ? await KnownAt(moment) : counties.Values;
         return source.SelectMany(c => c.Keys).Where(d => d >= from && d <= to).Distinct().Order()
-            .Select(d => rule.Figures(d, Tally(source, d))).ToList();
+            .Select(d => rule.Figures(d, Tally(source, d), byIndustry)).ToList();
     }
 
     /// <summary>
@@ -150,7 +150,7 @@ public sealed class ProvinceResumptionGrain(
     static ResumptionTally Tally(IEnumerable<IReadOnlyDictionary<DateOnly, ResumptionTally>> counties, DateOnly day) =>
         Sum(counties.Where(c => c.ContainsKey(day)).Select(c => c[day]));
 
-    static ResumptionTally Sum(IEnumerable<ResumptionTally> tallies) => tallies.Aggregate(ResumptionTally.Zero, (a, b) => a + b);
+    static ResumptionTally Sum(IEnumerable<ResumptionTally> tallies) => ResumptionTally.Sum(tallies);
 
     DateOnly LatestDay() => counties.Values.SelectMany(c => c.Keys).DefaultIfEmpty(
         province.LocalDay(clock.GetUtcNow())).Max();

@@ -121,7 +121,8 @@ sealed class ResumptionBook
 
     void Recount(DateOnly day) => tallies[day] = TallyOf(days[day], staff.GetValueOrDefault(day));
 
+    /// <summary>By industry (as each enterprise is registered now), so a day's total and its industries come from one fold.</summary>
     ResumptionTally TallyOf(Dictionary<string, double> kwh, Dictionary<string, int>? people) => rule.Tally(kwh
-        .Select(r => (r.Value, enterprises.GetValueOrDefault(r.Key)?.BaselineKwhPerDay ?? 0)))
+        .Select(r => enterprises.GetValueOrDefault(r.Key) is { } e ? (e.Industry, r.Value, e.BaselineKwhPerDay) : ("", r.Value, 0d)))
         with { StaffAtWork = people?.Values.Sum() ?? 0, StaffReports = people?.Count ?? 0 };
 }

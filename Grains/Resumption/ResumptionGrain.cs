@@ -33,15 +33,16 @@ public sealed class ResumptionGrain(
     public async Task<IReadOnlyDictionary<DateOnly, ResumptionTally>> Tallies(DateTimeOffset? knownAt) =>
         (knownAt is { } moment ? await KnownAt(moment) : book).Tallies();
 
-    public Task<ResumptionFigures> Figures(DateOnly? day)
+    public Task<ResumptionFigures> Figures(DateOnly? day, bool byIndustry)
     {
         var tallies = book.Tallies();
         var on = day ?? (tallies.Count > 0 ? tallies.Keys.Max() : Today());
-        return Task.FromResult(rule.Figures(on, tallies.GetValueOrDefault(on, ResumptionTally.Zero)));
+        return Task.FromResult(rule.Figures(on, tallies.GetValueOrDefault(on, ResumptionTally.Zero), byIndustry));
     }
 
-    public async Task<IReadOnlyList<ResumptionFigures>> History(DateOnly from, DateOnly to, DateTimeOffset? knownAt) =>
-        (await Tallies(knownAt)).Where(t => t.Key >= from && t.Key <= to).OrderBy(t => t.Key).Select(t => rule.Figures(t.Key, t.Value)).ToList();
+    public async Task<IReadOnlyList<ResumptionFigures>> History(DateOnly from, DateOnly to, DateTimeOffset? knownAt, bool byIndustry) =>
+        (await Tallies(knownAt)).Where(t => t.Key >= from && t.Key <= to).OrderBy(t => t.Key)
+            .Select(t => rule.Figures(t.Key, t.Value, byIndustry)).ToList();
 
     /// <summary>The book as it stood at a moment, from the stream: what was recorded by then (EpiGrid's clock).</summary>
     async Task<ResumptionBook> KnownAt(DateTimeOffset moment)
@@ -85,8 +86,9 @@ public sealed class ResumptionGrain(
         var failure = await Commit(events, changed.Values.Select(c => (object)EnterpriseRecord.From(c.After)).ToList());
         if (failure is not null) return results.Select(r => r.Outcome is Outcome.Created or Outcome.Updated ? failure with { EntityId = r.EntityId } : r).ToList();
         foreach (var (before, after) in changed.Values) book.Register(after);
-        // A new baseline changes every day the enterprise has readings on.
-        Announce(changed.Values.Where(c => c.Before is not null && c.Before.BaselineKwhPerDay != c.After.BaselineKwhPerDay)
+        // A new baseline or industry changes every day the enterprise has readings on.
+        Announce(changed.Values.Where(c => c.Before is not null
+                && (c.Before.BaselineKwhPerDay != c.After.BaselineKwhPerDay || c.Before.Industry != c.After.Industry))
             .SelectMany(c => book.DaysOf(c.After.Id)));
         return results.Select(r => r.Outcome is Outcome.Created or Outcome.Updated ? r with { Version = book.Version } : r).ToList();
     }

@@ -8,16 +8,26 @@ public sealed record ResumptionResponse(
     int StaffAtWork, int StaffReports,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Code = null,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? NameZh = null,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? NameEn = null)
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? NameEn = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<IndustryResumptionResponse>? Industries = null)
 {
     public static ResumptionResponse From(ResumptionFigures f, string? code = null, string? nameZh = null, string? nameEn = null) =>
-        new(f.Day.ToString("yyyy-MM-dd"), f.Enterprises, f.Resumed, f.ResumptionRate, f.ProductionRate, f.Index, f.RuleVersion, f.StaffAtWork, f.StaffReports, code, nameZh, nameEn);
+        new(f.Day.ToString("yyyy-MM-dd"), f.Enterprises, f.Resumed, f.ResumptionRate, f.ProductionRate, f.Index, f.RuleVersion, f.StaffAtWork, f.StaffReports,
+            code, nameZh, nameEn, IndustryResumptionResponse.From(f.Industries));
+}
+
+/// <summary>One industry's figures of a day (by=industry), sorted by industry; enterprises and resumed add up to the day's.</summary>
+public sealed record IndustryResumptionResponse(string Industry, int Enterprises, int Resumed, double ResumptionRate, double ProductionRate, double Index)
+{
+    public static IReadOnlyList<IndustryResumptionResponse>? From(IReadOnlyList<IndustryFigures>? industries) =>
+        industries?.Select(i => new IndustryResumptionResponse(i.Industry, i.Enterprises, i.Resumed, i.ResumptionRate, i.ProductionRate, i.Index)).ToList();
 }
 
 /// <summary>The province's figures with every city's and county's of the same day: the map layer.</summary>
 public sealed record ProvinceResumptionResponse(
     string Day, int Enterprises, int Resumed, double ResumptionRate, double ProductionRate, double Index, string RuleVersion,
-    int StaffAtWork, int StaffReports, IReadOnlyList<ResumptionResponse> Cities, IReadOnlyList<ResumptionResponse> Counties);
+    int StaffAtWork, int StaffReports, IReadOnlyList<ResumptionResponse> Cities, IReadOnlyList<ResumptionResponse> Counties,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<IndustryResumptionResponse>? Industries = null);
 
 public sealed record ResumptionHistoryResponse(string? County, string From, string To, IReadOnlyList<ResumptionResponse> Days);
 

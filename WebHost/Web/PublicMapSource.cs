@@ -47,7 +47,7 @@ public sealed class PublicMapSource(
     /// <summary>The index layer, when any enterprise has readings; the map works without it.</summary>
     async Task<PublicResumption?> Resumption()
     {
-        var layer = await grains.GetGrain<EpiGrid.Resumption.IProvinceResumptionGrain>(0).Map(null);
+        var layer = await grains.GetGrain<EpiGrid.Resumption.IProvinceResumptionGrain>(0).Map(null, byIndustry: false);
         return layer.Counties.Count == 0
             ? null
             : new PublicResumption(layer.Province.Day, layer.Province.Index, layer.Counties.ToDictionary(c => c.Key, c => c.Value.Index));

@@ -15,11 +15,11 @@ public class ResumptionApp : EpiGridApp
         ["Resumption:LagDays"] = "3",
     };
 
-    public async Task RegisterEnterprise(string id, string county, double baseline = 100, string? cellId = null)
+    public async Task RegisterEnterprise(string id, string county, double baseline = 100, string? cellId = null, string industry = "textiles")
     {
         using var ingest = As("ingest");
         var response = await ingest.PutAsJsonAsync($"/api/v1/enterprises/{id}",
-            new { county, cellId, name = "Enterprise " + id, industry = "textiles", baselineKwhPerDay = baseline });
+            new { county, cellId, name = "Enterprise " + id, industry, baselineKwhPerDay = baseline });
         response.EnsureSuccessStatusCode();
     }
 

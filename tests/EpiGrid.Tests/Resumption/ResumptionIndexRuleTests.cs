@@ -72,6 +72,24 @@ public sealed class ResumptionIndexRuleTests
     }
 
     [Fact]
+    public void Industries_are_tallied_by_the_same_rule_and_add_up_to_the_total()
+    {
+        (string, double, double)[] readings = [("textiles", 50, 100), ("machinery", 300, 1000), ("textiles", 20, 200), ("machinery", 0, 500), ("logistics", 40, 50)];
+
+        var tally = Rule.Tally(readings);
+        var figures = Rule.Figures(Feb19, tally, byIndustry: true);
+
+        figures.Industries!.Select(i => i.Industry).ShouldBe(["logistics", "machinery", "textiles"]);
+        figures.Industries!.Sum(i => i.Enterprises).ShouldBe(figures.Enterprises);
+        figures.Industries!.Sum(i => i.Resumed).ShouldBe(figures.Resumed);
+        figures.Industries!.Select(i => i.Index).ShouldBe([90.0, 35.0, 36.67]);
+        (figures with { Industries = null }).ShouldBe(Rule.Figures(Feb19, Rule.Tally(readings.Select(r => (r.Item2, r.Item3)))));
+        Rule.Figures(Feb19, tally).Industries.ShouldBeNull();
+        Rule.Figures(Feb19, tally + Rule.Tally([("chemicals", 100d, 400d), ("textiles", 100d, 100d)]), byIndustry: true).Industries!
+            .Select(i => (i.Industry, i.Enterprises, i.Resumed)).ShouldBe([("chemicals", 1, 0), ("logistics", 1, 1), ("machinery", 2, 1), ("textiles", 3, 2)]);
+    }
+
+    [Fact]
     public void No_readings_give_zero_not_a_division_by_zero() =>
         Rule.Figures(Feb19, ResumptionTally.Zero).ShouldBe(new ResumptionFigures(Feb19, 0, 0, 0, 0, 0, Rule.Version));
 }
