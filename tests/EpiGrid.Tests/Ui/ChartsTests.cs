@@ -262,6 +262,7 @@ public sealed class ChartsTests(UiApp app) : IClassFixture<UiApp>
         (await Rows()).ShouldBe([.. Ids(first), .. Ids(second)], "the next page follows the cursor");
         (await Rows()).Length.ShouldBe(25);
         (await page.IsHiddenAsync("[data-testid=next-page]")).ShouldBeTrue("no page after the last");
+        await Browser.Screenshot(page, "line-list-desktop");
 
         await page.SelectOptionAsync("[name=kind]", "suspected");
         await page.SelectOptionAsync("[name=linked]", "true");
@@ -280,7 +281,6 @@ public sealed class ChartsTests(UiApp app) : IClassFixture<UiApp>
         file.ShouldBe(await official.GetStringAsync($"{path}?kind=suspected&linked=true&format=csv"), "the file is the API's CSV of the same filters");
         file.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(4, "a header and three cases");
 
-        await Browser.Screenshot(page, "line-list-desktop");
         await page.SetViewportSizeAsync(Browser.Phone.Width, Browser.Phone.Height);
         await page.WaitForTimeoutAsync(200);
         await Browser.Screenshot(page, "line-list-phone");
