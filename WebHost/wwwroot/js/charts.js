@@ -24,10 +24,12 @@ export const cssColour = name => getComputedStyle(document.documentElement).getP
 
 /**
  * Draws <paramref name="option"/> into <paramref name="el"/>, replacing what was there, and follows the element's size.
- * Marks the element data-drawn (a counter) once drawn: tests and screen readers know the figure is there.
+ * Marks the element data-drawn (a counter) once drawn: tests and screen readers know the figure is there. Null when
+ * the element left the page meanwhile.
  */
 export async function chart(el, option) {
   const echarts = await loadECharts();
+  if (!el.isConnected) return null; // replaced while the library loaded
   let instance = echarts.getInstanceByDom(el);
   if (!instance) {
     instance = echarts.init(el, null, { renderer: 'canvas', locale: currentLang() === 'zh' ? 'ZH' : 'EN' });

@@ -2,7 +2,7 @@
 // kinds as a line, by the day the cases were reported or the day their symptoms began.
 import { t } from '../i18n.js';
 import { get, qs } from '../api.js';
-import { chart, cssColour } from '../charts.js';
+import { chart, cssColour, disposeCharts } from '../charts.js';
 
 export const KINDS = ['confirmed', 'suspected', 'asymptomatic'];
 const KIND_COLOURS = { confirmed: 'red', suspected: 'orange', asymptomatic: 'blue' };
@@ -13,6 +13,7 @@ const meanOfAll = d => Math.round(KINDS.reduce((s, k) => s + d[`${k}Average7`], 
 
 /** Fills <paramref name="box"/> with the report/onset switch and the curve of <paramref name="path"/> (…/epicurve). */
 export async function epiCurve(box, path, range = {}) {
+  disposeCharts(box);
   box.innerHTML = `<div class="chart-head"><label>${t('curveBy')} <select data-testid="curve-by">
       <option value="report">${t('by.report')}</option><option value="onset">${t('by.onset')}</option></select></label>
       <span class="small muted" data-testid="without-onset"></span></div>

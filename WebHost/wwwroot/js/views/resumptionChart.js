@@ -2,7 +2,7 @@
 // line per industry when the answer carries them (each day's "industries", asked for with by=industry).
 import { t } from '../i18n.js';
 import { get, qs } from '../api.js';
-import { chart, cssColour } from '../charts.js';
+import { chart, cssColour, disposeCharts } from '../charts.js';
 
 /** The series of a history: the total index first, then one per industry named on any day (null on days without it). */
 export function resumptionSeries(days) {
@@ -16,6 +16,7 @@ export function resumptionSeries(days) {
 }
 
 export async function resumptionHistory(box, county, range) {
+  disposeCharts(box);
   box.innerHTML = `<div class="chart" data-chart="resumption" role="img" aria-label="${t('resumptionHistory')}"></div>
     <p class="small muted" data-testid="resumption-note"></p>`;
   const el = box.querySelector('[data-chart]');
