@@ -61,9 +61,12 @@ const HEX_RADIUS = 0.97, LABEL_WIDTH = 2 * HEX_RADIUS * Math.cos(Math.PI / 6) * 
 function fontSize(node, name) {
   const estimate = Math.min(node.size, node.size * 5.2 / Math.max(name.length * (/[a-z]/i.test(name) ? 0.6 : 1), 1));
   if (!node.fitWidth) return estimate;
+  if (node.fitted?.name === name) return node.fitted.font; // measured once per name: repaints change colours only
   node.label.setAttribute('font-size', node.size);
   const width = node.label.getComputedTextLength();
-  return width > 0 ? Math.min(node.size, node.size * node.fitWidth / width) : estimate;
+  if (width === 0) return estimate;
+  node.fitted = { name, font: Math.min(node.size, node.size * node.fitWidth / width) };
+  return node.fitted.font;
 }
 
 function hexPoints(x, y, r) {
