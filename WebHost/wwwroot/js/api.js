@@ -18,6 +18,26 @@ async function call(method, path, body, signal) {
 export const get = (path, signal) => call('GET', path, undefined, signal);
 export const post = (path, body) => call('POST', path, body);
 
+// Each audit query is recorded in the caller's own stream, and two recorded at once conflict on the server (AuditTrail
+// appends without retry): reads that are recorded go one at a time.
+let auditQueue = Promise.resolve();
+export const audited = path => { const next = auditQueue.then(() => get(path)); auditQueue = next.catch(() => {}); return next; };
+
+/**
+ * Downloads a file the API answers (a CSV) under the session's token: a plain link cannot carry the bearer token, so the
+ * file is fetched, then handed to the browser as a blob.
+ */
+export async function download(path, filename) {
+  const response = await fetch(path, { headers: token() ? { authorization: `Bearer ${token()}` } : {} });
+  if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
+  const url = URL.createObjectURL(await response.blob());
+  const a = Object.assign(document.createElement('a'), { href: url, download: filename });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 /** A query string from an object, leaving out empty values. */
 export const qs = o => new URLSearchParams(Object.entries(o).filter(([, v]) => v != null && v !== '')).toString();
 

@@ -1,5 +1,6 @@
 // EpiGrid's web app: one page, a view per role. /public (and / before sign-in) is the public map; after sign-in
-// the token's role chooses the view: officials the map, grid workers the inbox, auditors the replay.
+// the token's role chooses the view: officials the map, grid workers the inbox, auditors the replay; officials and
+// auditors also have the charts and the line list.
 import { t, setLang, currentLang, onLangChange } from './i18n.js';
 import { get } from './api.js';
 import { claims, signOut } from './session.js';
@@ -8,11 +9,15 @@ import { signInView } from './views/signin.js';
 import { officialView } from './views/official.js';
 import { inboxView } from './views/inbox.js';
 import { replayView } from './views/replay.js';
+import { chartsView } from './views/charts.js';
+import { lineListView } from './views/lineList.js';
 
 const VIEWS = {
   map: { view: officialView, roles: ['county-official', 'province-official', 'admin'] },
   inbox: { view: inboxView, roles: ['grid-worker'] },
   replay: { view: replayView, roles: ['auditor', 'province-official', 'admin'] },
+  charts: { view: chartsView, roles: ['county-official', 'province-official', 'auditor', 'admin'] },
+  cases: { view: lineListView, roles: ['county-official', 'province-official', 'auditor', 'admin'] },
 };
 const HOME = { 'grid-worker': 'inbox', 'county-official': 'map', 'province-official': 'map', admin: 'map', auditor: 'replay' };
 

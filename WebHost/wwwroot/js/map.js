@@ -49,6 +49,26 @@ const shortName = c => {
   return document.documentElement.lang === 'en' ? c.nameEn : zh;
 };
 
+// Pointy-top hexagons: their vertical sides span ±r·cos 30° across and ±r/2 up and down, so a one-line label no
+// taller than r fits when it is narrower than the sides' distance (with a margin for the label's white outline).
+const HEX_RADIUS = 0.97, LABEL_WIDTH = 2 * HEX_RADIUS * Math.cos(Math.PI / 6) * 0.88;
+
+/**
+ * A label's font size: as large as the shape allows, shrunk so the name, measured as drawn in this font, fits the
+ * hexagon's width (English names are longer than the hexagons). Without a width to fit (boundary polygons), or while the
+ * map is not rendered and cannot be measured, an estimate from the name's length.
+ */
+function fontSize(node, name) {
+  const estimate = Math.min(node.size, node.size * 5.2 / Math.max(name.length * (/[a-z]/i.test(name) ? 0.6 : 1), 1));
+  if (!node.fitWidth) return estimate;
+  if (node.fitted?.name === name) return node.fitted.font; // measured once per name: repaints change colours only
+  node.label.setAttribute('font-size', node.size);
+  const width = node.label.getComputedTextLength();
+  if (width === 0) return estimate;
+  node.fitted = { name, font: Math.min(node.size, node.size * node.fitWidth / width) };
+  return node.fitted.font;
+}
+
 function hexPoints(x, y, r) {
   return Array.from({ length: 6 }, (_, i) => {
     const a = Math.PI / 180 * (60 * i - 30);
@@ -99,28 +119,28 @@ export async function drawMap(container, counties, { boundaries = null, onSelect
       const polys = !f?.geometry ? [] : f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
       const d = polys.flatMap(p => p.map(r => 'M' + r.map(project).map(([x, y]) => { xs.push(x); ys.push(y); return `${x.toFixed(3)},${y.toFixed(3)}`; }).join('L') + 'Z')).join('');
       const [lx, ly] = project([c.lon, c.lat]);
-      nodes.set(c.code, county(c, g => { el('path', { d, class: 'shape' }, g); el('path', { d, class: 'hatch' }, g); }, lx, ly, 0.22));
+      nodes.set(c.code, county(c, g => { el('path', { d, class: 'shape' }, g); el('path', { d, class: 'hatch' }, g); }, lx, ly, 0.22, null));
     }
     box = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
   } else {
     patterns(svg, 0.35, 'map-');
     for (const c of counties) {
       const { x, y } = c.tile;
-      nodes.set(c.code, county(c, g => { el('polygon', { points: hexPoints(x, y, 0.97), class: 'shape' }, g); el('polygon', { points: hexPoints(x, y, 0.97), class: 'hatch' }, g); }, x, y, 0.42));
+      nodes.set(c.code, county(c, g => { el('polygon', { points: hexPoints(x, y, HEX_RADIUS), class: 'shape' }, g); el('polygon', { points: hexPoints(x, y, HEX_RADIUS), class: 'hatch' }, g); }, x, y, 0.42, LABEL_WIDTH));
     }
     const xs = counties.map(c => c.tile.x), ys = counties.map(c => c.tile.y);
     box = [Math.min(...xs) - 1, Math.min(...ys) - 1.2, Math.max(...xs) + 1, Math.max(...ys) + 1.2];
   }
   svg.setAttribute('viewBox', `${box[0]} ${box[1]} ${box[2] - box[0]} ${box[3] - box[1]}`);
 
-  function county(c, drawShape, lx, ly, size) {
+  function county(c, drawShape, lx, ly, size, fitWidth) {
     const g = el('g', { class: 'county', 'data-county': c.code, 'data-colour': 'green', tabindex: 0, role: 'button' }, svg);
     drawShape(g);
     const label = el('text', { x: lx, y: ly, class: 'label' }, g);
     const title = el('title', {}, g);
     g.addEventListener('click', () => onSelect(c.code));
     g.addEventListener('keydown', e => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); onSelect(c.code); } });
-    const node = { c, g, label, title, size };
+    const node = { c, g, label, title, size, fitWidth };
     return node;
   }
 
@@ -128,7 +148,7 @@ export async function drawMap(container, counties, { boundaries = null, onSelect
     const colour = node.g.getAttribute('data-colour');
     const name = shortName(node.c);
     node.label.textContent = name;
-    node.label.setAttribute('font-size', Math.min(node.size, node.size * 5.2 / Math.max(name.length * (/[a-z]/i.test(name) ? 0.6 : 1), 1)).toFixed(3));
+    node.label.setAttribute('font-size', fontSize(node, name).toFixed(3));
     const text = `${nameOf(node.c)} (${node.c.code}): ${t(colour)}`;
     node.title.textContent = text;
     node.g.setAttribute('aria-label', text);

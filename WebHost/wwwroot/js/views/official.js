@@ -5,6 +5,7 @@ import { connectHub } from '../api.js';
 import { mapPanel } from './mapPanel.js';
 import { liveColours } from './public.js';
 import { loadCountyDetail, renderCountyDetail } from './countyDetail.js';
+import { disposeCharts } from '../charts.js';
 
 export async function officialView(main, { publicMap, user, connection }) {
   main.innerHTML = `<div class="page split"><div class="map-col"></div>
@@ -32,5 +33,5 @@ export async function officialView(main, { publicMap, user, connection }) {
     status: s => { connection(s); if (s === 'reconnected' && selected) refresh(selected); },
   });
   if (user.county) await show(user.county).catch(console.warn);
-  return () => { colours.stop(); grid.stop(); panel.dispose(); };
+  return () => { colours.stop(); grid.stop(); panel.dispose(); disposeCharts(aside); };
 }

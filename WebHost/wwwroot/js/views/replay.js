@@ -1,16 +1,11 @@
 // Auditors: a time slider over the province map (any past moment, as of when it occurred, optionally as known
 // then), a county's event timeline with actor and source, why it had its colour, and the chain's verify result.
 import { t, nameOf, localTime } from '../i18n.js';
-import { get, qs } from '../api.js';
+import { audited, qs } from '../api.js';
 import { mapPanel } from './mapPanel.js';
 import { esc } from './countyDetail.js';
 
 const DAYS_BACK = 30, STEP_MINUTES = 15;
-
-// Each audit query is recorded in the auditor's own stream, and two recorded at once conflict on the server
-// (AuditTrail appends without retry): audit reads go one at a time.
-let queue = Promise.resolve();
-const audited = path => { const next = queue.then(() => get(path)); queue = next.catch(() => {}); return next; };
 
 export async function replayView(main, { publicMap }) {
   const offset = publicMap.utcOffsetMinutes;
