@@ -121,6 +121,11 @@ public sealed class WebAppTests(UiApp app) : IClassFixture<UiApp>
             (await page.Locator($"[data-rule-set='{ruleSet}'] .reasons li").CountAsync()).ShouldBeGreaterThan(0, $"{ruleSet} gives its reasons");
         }
         (await page.TextContentAsync("table.cells tbody"))!.ShouldContain(cell, customMessage: "the busiest cells list the outbreak's cell");
+        // The measures that follow the default colour, as the server's table gives them (issue 17).
+        (await page.GetAttributeAsync("[data-testid=measures]", "data-measures-colour")).ShouldBe(api.ColourUnder("zhejiang-5"));
+        var measures = (await app.County(county))["measures"]!["items"]!.AsArray();
+        (await page.Locator("[data-testid=measures] li").AllTextContentsAsync())
+            .ShouldBe(measures.Select(m => m!["en"]!.GetValue<string>()).ToList(), "the panel lists the measures in force, in English");
         await page.Context.CloseAsync();
     }
 
