@@ -29,8 +29,9 @@ public sealed class RulesInForceTests(February10App app) : IClassFixture<Februar
         for (var i = 0; i < 4; i++)
             (await app.ReportCase(ingest, Cell, $"rif-{i}", clusterId: "rif-cluster", occurredAt: app.Clock.GetUtcNow().AddMinutes(-5 * i)))
                 .StatusCode.ShouldBe(HttpStatusCode.Created);
-        await Eventually.True(async () => Version(await app.County(Nanhu)).StartsWith("2020-02-09.1+"), TimeSpan.FromSeconds(15),
-            "the live county judged 10 February by the 9 February version");
+        // Read the colour once the county holds all four cases (it hears its cells through a stream).
+        await Eventually.True(async () => await app.County(Nanhu) is var c && c.Int("confirmedTotal") == 4 && Version(c).StartsWith("2020-02-09.1+"),
+            TimeSpan.FromSeconds(15), "the live county judged 10 February's four cases by the 9 February version");
         var colourOn10 = (await app.County(Nanhu)).ColourUnder("zhejiang-5");
         colourOn10.ShouldNotBe("green");
 
