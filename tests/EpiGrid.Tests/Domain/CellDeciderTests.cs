@@ -190,6 +190,6 @@ public class CellDeciderTests
         }
         var rebuilt = new CellState(CellId);
         for (var i = 0; i < recorded.Count; i++) rebuilt.Apply(recorded[i], i + 1);
-        System.Text.Json.JsonSerializer.Serialize(rebuilt.ToView()).ShouldBe(System.Text.Json.JsonSerializer.Serialize(live.ToView()));
+        System.Text.Json.JsonSerializer.Serialize(rebuilt.ToView(Now)).ShouldBe(System.Text.Json.JsonSerializer.Serialize(live.ToView(Now)));
     }
 }
