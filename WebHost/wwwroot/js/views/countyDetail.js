@@ -9,7 +9,7 @@ import { epiCurve } from './epiCurve.js';
 const esc = s => String(s ?? '').replace(/[&<>"]/g, ch => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]);
 export { esc };
 
-const TOTALS = ['confirmedTotal', 'newLast14Days', 'newLast7Days', 'clustersLast14Days', 'daysSinceLastNewCase', 'localShare', 'linkedShareLast14Days', 'active', 'travellers', 'population'];
+const TOTALS = ['confirmedTotal', 'newLast14Days', 'newLast7Days', 'clustersLast14Days', 'daysSinceLastNewCase', 'localShare', 'linkedShareLast14Days', 'active', 'travellers', 'population', 'closedCells', 'controlledCells'];
 const SHARES = new Set(['localShare', 'linkedShareLast14Days']);
 
 export async function loadCountyDetail(code) {
