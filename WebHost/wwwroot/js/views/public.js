@@ -24,7 +24,7 @@ function closedCells(list, counties) {
   const byCode = new Map(counties.map(c => [c.code, { ...c }]));
   const render = () => {
     const rows = [...byCode.values()].filter(c => c.closedCells > 0).sort((a, b) => b.closedCells - a.closedCells || a.code.localeCompare(b.code));
-    list.innerHTML = rows.map(c => `<li data-county="${esc(c.code)}" data-closed="${c.closedCells}">${esc(nameOf(c))} <b>${c.closedCells}</b></li>`).join('')
+    list.innerHTML = rows.map(c => `<li data-closed-county="${esc(c.code)}" data-closed="${c.closedCells}">${esc(nameOf(c))} <b>${c.closedCells}</b></li>`).join('')
       || `<li class="muted">${t('noClosedCells')}</li>`;
   };
   render();

@@ -1,0 +1,47 @@
+using System.Net.Http.Json;
+using EpiGrid.WebHost.Auth;
+
+namespace EpiGrid.Tests.Ui;
+
+/// <summary>Issue 17 in the browser: a closed cell is marked in its worker's inbox and counted on the public page, live.</summary>
+public sealed class CellControlPagesTests(UiApp app) : IClassFixture<UiApp>
+{
+    [Fact]
+    public async Task The_inbox_marks_a_closed_cell_and_the_public_page_counts_it_under_its_county()
+    {
+        const string county = "330782", cell = "330782-401-001", other = "330782-401-002";
+        await app.RegisterCell(cell);
+        await app.RegisterCell(other);
+        var worker = await app.Browser.Open(app.BaseAddress, Browser.Phone, app.Token(Roles.GridWorker, cells: [cell, other]));
+        await worker.GotoAsync("/");
+        await Browser.Ready(worker, "inbox");
+        await Browser.Connected(worker);
+        var visitor = await app.Browser.Open(app.BaseAddress, Browser.Desktop, lang: "en");
+        await visitor.GotoAsync("/public");
+        await Browser.Ready(visitor, "public");
+        await visitor.WaitForSelectorAsync("[data-testid=closed-cells] li.muted");
+
+        using var official = app.As(Roles.CountyOfficial, county);
+        (await official.PutAsJsonAsync($"/api/v1/cells/{cell}/control", new
+        {
+            level = "closed", reason = "两例确诊", until = app.Clock.GetUtcNow().AddDays(14).ToString("O"),
+        })).EnsureSuccessStatusCode();
+
+        var mark = await worker.WaitForSelectorAsync($"[data-cell='{cell}'] [data-control='closed']", new() { Timeout = 10_000 });
+        (await mark!.TextContentAsync())!.ShouldContain("封闭管理");
+        (await worker.TextContentAsync($"[data-cell='{cell}']"))!.ShouldContain("两例确诊");
+        (await worker.Locator($"[data-cell='{other}'] [data-control]").CountAsync()).ShouldBe(0);
+        await worker.WaitForSelectorAsync($"[data-testid=alerts] [data-alert='control:{cell}:1']");
+        await Browser.Screenshot(worker, "inbox-cell-closed");
+
+        var row = await visitor.WaitForSelectorAsync($"[data-testid=closed-cells] [data-closed-county='{county}'][data-closed='1']", new() { Timeout = 15_000 });
+        (await row!.TextContentAsync())!.ShouldContain("Yiwu");
+        await Browser.Screenshot(visitor, "public-closed-cells");
+
+        (await official.PutAsJsonAsync($"/api/v1/cells/{cell}/control", new { level = "open", reason = "解除" })).EnsureSuccessStatusCode();
+        await worker.WaitForSelectorAsync($"[data-cell='{cell}'] [data-control]", new() { State = Microsoft.Playwright.WaitForSelectorState.Detached, Timeout = 10_000 });
+        await visitor.WaitForSelectorAsync($"[data-closed-county='{county}']", new() { State = Microsoft.Playwright.WaitForSelectorState.Detached, Timeout = 15_000 });
+        await worker.Context.CloseAsync();
+        await visitor.Context.CloseAsync();
+    }
+}
