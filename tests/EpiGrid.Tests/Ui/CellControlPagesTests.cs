@@ -1,13 +1,17 @@
 using System.Net.Http.Json;
+using EpiGrid.Tests.Infrastructure;
 using EpiGrid.WebHost.Auth;
 
 namespace EpiGrid.Tests.Ui;
 
-/// <summary>Issue 17 in the browser: a closed cell is marked in its worker's inbox and counted on the public page, live.</summary>
+/// <summary>
+/// Issue 17 in the browser: a closed cell is marked in its worker's inbox, counted on the public page and in the
+/// official's county panel, live.
+/// </summary>
 public sealed class CellControlPagesTests(UiApp app) : IClassFixture<UiApp>
 {
     [Fact]
-    public async Task The_inbox_marks_a_closed_cell_and_the_public_page_counts_it_under_its_county()
+    public async Task The_inbox_marks_a_closed_cell_and_the_public_page_and_the_officials_panel_count_it_under_its_county()
     {
         const string county = "330782", cell = "330782-401-001", other = "330782-401-002";
         await app.RegisterCell(cell);
@@ -37,10 +41,19 @@ public sealed class CellControlPagesTests(UiApp app) : IClassFixture<UiApp>
         var row = await visitor.WaitForSelectorAsync($"[data-testid=closed-cells] [data-closed-county='{county}'][data-closed='1']", new() { Timeout = 15_000 });
         (await row!.TextContentAsync())!.ShouldContain("Yiwu");
         await Browser.Screenshot(visitor, "public-closed-cells");
+        var officialPage = await app.Browser.Open(app.BaseAddress, Browser.Desktop, app.Token(Roles.CountyOfficial, county));
+        await officialPage.GotoAsync("/");
+        await Browser.Ready(officialPage, "map");
+        await Browser.Connected(officialPage);
+        async Task<bool> Panel(string closed) => (await officialPage.Locator("[data-total=closedCells]").CountAsync()) == 1
+            && (await officialPage.TextContentAsync("[data-total=closedCells]"))!.Trim() == closed;
+        await Eventually.True(() => Panel("1"), TimeSpan.FromSeconds(10), "the official's county panel counts the closed cell");
 
         (await official.PutAsJsonAsync($"/api/v1/cells/{cell}/control", new { level = "open", reason = "解除" })).EnsureSuccessStatusCode();
         await worker.WaitForSelectorAsync($"[data-cell='{cell}'] [data-control]", new() { State = Microsoft.Playwright.WaitForSelectorState.Detached, Timeout = 10_000 });
         await visitor.WaitForSelectorAsync($"[data-closed-county='{county}']", new() { State = Microsoft.Playwright.WaitForSelectorState.Detached, Timeout = 15_000 });
+        await Eventually.True(() => Panel("0"), TimeSpan.FromSeconds(10), "the panel drops it once lifted");
+        await officialPage.Context.CloseAsync();
         await worker.Context.CloseAsync();
         await visitor.Context.CloseAsync();
     }
