@@ -40,6 +40,7 @@ public sealed class CellControlPagesTests(UiApp app) : IClassFixture<UiApp>
 
         var row = await visitor.WaitForSelectorAsync($"[data-testid=closed-cells] [data-closed-county='{county}'][data-closed='1']", new() { Timeout = 15_000 });
         (await row!.TextContentAsync())!.ShouldContain("Yiwu");
+        await row.ScrollIntoViewIfNeededAsync();
         await Browser.Screenshot(visitor, "public-closed-cells");
         var officialPage = await app.Browser.Open(app.BaseAddress, Browser.Desktop, app.Token(Roles.CountyOfficial, county));
         await officialPage.GotoAsync("/");
