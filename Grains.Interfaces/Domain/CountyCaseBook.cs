@@ -57,6 +57,11 @@ public sealed class CountyCaseBook
         else controls[cellId] = control;
     }
 
+    /// <summary>The cells under a control in force at <paramref name="at"/>: closed first, then by cell id.</summary>
+    public IReadOnlyList<ControlledCell> ControlledAt(DateTimeOffset at) =>
+        controls.Where(c => c.Value.InForceAt(at)).OrderByDescending(c => c.Value.Level).ThenBy(c => c.Key, StringComparer.Ordinal)
+            .Select(c => new ControlledCell(c.Key, c.Value)).ToList();
+
     /// <summary>Cells with most active cases, then most confirmed, then most travellers.</summary>
     public IReadOnlyList<CellActivity> Busiest(int count)
     {

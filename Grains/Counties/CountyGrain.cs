@@ -54,7 +54,7 @@ public sealed class CountyGrain(
     public async Task<CountyView> GetView()
     {
         if (pendingEvaluation is not null) await EvaluatePending();
-        return view with { BusiestCells = book.Busiest(options.Value.BusiestCells) };
+        return view with { BusiestCells = book.Busiest(options.Value.BusiestCells), ControlledCells = book.ControlledAt(view.EvaluatedAt) };
     }
 
     public async Task Reconcile()

@@ -93,6 +93,8 @@ public sealed record CountyResponse : CountyTotals
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<CellActivity>? BusiestCells { get; init; }
     /// <summary>The control measures that follow the default rule set's colour (single-county view).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public MeasuresInForce? Measures { get; init; }
+    /// <summary>The cells under control now (single live view only), closed first.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<ControlledCellResponse>? CellsUnderControl { get; init; }
 
     /// <summary>The list view leaves out inputs, busiest cells and measures; the single-county view has them.</summary>
     public static CountyResponse From(County county, CountyView view, bool detailed, MeasureTable? measures = null) => new(CountyTotals.From(view.Indicators, view.Travellers, view.Controls))
@@ -105,7 +107,11 @@ public sealed record CountyResponse : CountyTotals
         Colours = view.Colours.ToDictionary(c => c.Key, c => ColourResponse.From(c.Value, detailed)),
         EvaluatedAt = view.EvaluatedAt,
         BusiestCells = detailed ? view.BusiestCells : null,
+        CellsUnderControl = detailed ? view.ControlledCells?.Select(c => new ControlledCellResponse(c.CellId, ControlResponse.From(c.Control)!)).ToList() : null,
         Measures = detailed && measures is not null && view.Colours.GetValueOrDefault(view.DefaultRuleSet) is { } colour
             ? measures.For(view.DefaultRuleSet, colour.Colour) : null,
     };
 }
+
+/// <summary>A cell of the county under control, with its control (level, reason, since, until, by).</summary>
+public sealed record ControlledCellResponse(string CellId, ControlResponse Control);

@@ -67,6 +67,13 @@ public sealed class CellControlTests(PushApp app) : IClassFixture<PushApp>
         (await Cell(neighbour))["control"].ShouldBeNull();
         await CountsBecome(county, closed: 1, controlled: 0);
         await Eventually.True(async () => (await PublicCounty(county)).Int("closedCells") == 1, TimeSpan.FromSeconds(10), "the public map counts the closed cell");
+        var listed = (await app.County(county))["cellsUnderControl"]!.AsArray().ShouldHaveSingleItem()!;
+        (listed["cellId"]!.GetValue<string>(), listed["control"]!["level"]!.GetValue<string>()).ShouldBe((cell, "closed"));
+        using (var anonymous = app.Anonymous())
+            (await anonymous.GetStringAsync("/api/v1/public/map")).ShouldNotContain(cell, customMessage: "the public sees a count, never which cell");
+        using (var admin = app.Admin())
+            (await admin.GetFromJsonAsync<JsonArray>("/api/v1/counties"))!.Single(c => c!["code"]!.GetValue<string>() == county)!["cellsUnderControl"]
+                .ShouldBeNull("the list of counties carries the counts only");
 
         // The same control again: nothing recorded, nobody alerted twice.
         var repeat = await (await Control(official, cell, new { level = "closed", reason = "两例确诊 Two confirmed cases", until = until.ToString("O") })).Body();
@@ -79,6 +86,7 @@ public sealed class CellControlTests(PushApp app) : IClassFixture<PushApp>
         lifted.Alert["severity"]!.GetValue<string>().ShouldBe("info");
         (await Cell(cell))["control"].ShouldBeNull();
         await CountsBecome(county, closed: 0, controlled: 0);
+        (await app.County(county))["cellsUnderControl"]!.AsArray().ShouldBeEmpty();
         await Eventually.True(async () => (await PublicCounty(county)).Int("closedCells") == 0, TimeSpan.FromSeconds(10), "the public map drops it");
 
         // Lifting again is a repeat. The cell's workers got the close and the lift, once each; the neighbour's worker neither.
@@ -86,8 +94,8 @@ public sealed class CellControlTests(PushApp app) : IClassFixture<PushApp>
         await Task.Delay(TimeSpan.FromSeconds(1));
         worker.Alerts.Count(r => r.Kind == "cell-control").ShouldBe(2);
         neighbourWorker.Alerts.ShouldNotContain(r => r.Kind == "cell-control");
-        var listed = (await official.GetFromJsonAsync<JsonArray>($"/api/v1/alerts?cell={cell}"))!;
-        listed.Count(a => a!["kind"]!.GetValue<string>() == "cell-control").ShouldBe(2);
+        var alerts = (await official.GetFromJsonAsync<JsonArray>($"/api/v1/alerts?cell={cell}"))!;
+        alerts.Count(a => a!["kind"]!.GetValue<string>() == "cell-control").ShouldBe(2);
     }
 
     [Fact]

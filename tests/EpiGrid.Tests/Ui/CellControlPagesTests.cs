@@ -49,6 +49,8 @@ public sealed class CellControlPagesTests(UiApp app) : IClassFixture<UiApp>
         async Task<bool> Panel(string closed) => (await officialPage.Locator("[data-total=closedCells]").CountAsync()) == 1
             && (await officialPage.TextContentAsync("[data-total=closedCells]"))!.Trim() == closed;
         await Eventually.True(() => Panel("1"), TimeSpan.FromSeconds(10), "the official's county panel counts the closed cell");
+        (await officialPage.TextContentAsync($"[data-testid=cells-under-control] [data-cell='{cell}'][data-control='closed']"))!.ShouldContain("两例确诊");
+        await Browser.Screenshot(officialPage, "official-cells-under-control");
 
         (await official.PutAsJsonAsync($"/api/v1/cells/{cell}/control", new { level = "open", reason = "解除" })).EnsureSuccessStatusCode();
         await worker.WaitForSelectorAsync($"[data-cell='{cell}'] [data-control]", new() { State = Microsoft.Playwright.WaitForSelectorState.Detached, Timeout = 10_000 });
