@@ -25,7 +25,9 @@ public sealed record AlertOptions
 /// </summary>
 public static class AlertRules
 {
-    public const string Version = "2020-02-10.6";
+    // .7 (issue 17): a cell put under control, changed or lifted (cell-control) alerts the cell's workers and the county's
+    // officials (planned as .5; the colour measures' .6 landed first).
+    public const string Version = "2020-02-10.7";
 
     public static IEnumerable<AlertDraft> ForCellEvent(IEpiEvent e, AlertOptions o) => e switch
     {
@@ -39,8 +41,27 @@ public static class AlertRules
             t.Meta.RecordedAt, t.Meta.RecordedAt + o.VisitWithin,
             new Dictionary<string, string> { ["travellerId"] = t.TravellerId, ["originArea"] = t.OriginArea, ["originRisk"] = t.OriginRisk },
             [AlertGroups.Cell(t.CellId)], Version)],
+        CellControlChanged c => [Control(c, o)],
         _ => [],
     };
+
+    /// <summary>A cell closed or controlled (high: put it in place) or lifted (info), to the cell's workers and the county's officials.</summary>
+    static AlertDraft Control(CellControlChanged c, AlertOptions o)
+    {
+        var (en, zh) = c.Level switch
+        {
+            ControlLevel.Closed => ("closed: no one in or out", "封闭管理"),
+            ControlLevel.Controlled => ("under control: entry and exit checked", "管控"),
+            _ => ("open again: control lifted", "解除管控"),
+        };
+        var lifted = c.Level == ControlLevel.Open;
+        var subject = new Dictionary<string, string> { ["level"] = c.Level.Name(), ["from"] = c.FromLevel.Name() };
+        if (c.Until is { } end) subject["until"] = end.ToString("O");
+        return new AlertDraft($"control:{c.CellId}:{c.Revision}", "cell-control", lifted ? Severities.Info : Severities.High, c.CellId, c.County,
+            $"Cell {c.CellId} {en}{(c.Until is { } until ? $" until {until:yyyy-MM-dd HH:mm}" : "")}: {c.Meta.Reason} / 网格{zh}：{c.Meta.Reason}",
+            c.Meta.RecordedAt, lifted ? null : c.Meta.RecordedAt + o.HighAcknowledgeWithin,
+            subject, [AlertGroups.Cell(c.CellId), AlertGroups.CountyOfficials(c.County)], Version);
+    }
 
     /// <summary>A person's day without check-in, symptoms at a check-in, or the end of their quarantine: to their cell.</summary>
     public static IEnumerable<AlertDraft> ForPersonEvent(IEpiEvent e, string cellId, string county, AlertOptions o) => e switch

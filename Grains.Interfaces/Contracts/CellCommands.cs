@@ -44,3 +44,11 @@ public sealed record RegisterTraveller(
     [property: Id(3)] DateTimeOffset ArrivedAt,
     [property: Id(4)] string Mode,
     [property: Id(5)] string Quarantine) : CellCommand(By);
+
+/// <summary>Put the cell under control, change it, or lift it (<see cref="Level"/> open); <see cref="Reason"/> is recorded as the event's reason.</summary>
+[GenerateSerializer, Immutable, Alias("epigrid.control-cell")]
+public sealed record ControlCell(
+    Provenance By,
+    [property: Id(0)] ControlLevel Level,
+    [property: Id(1)] string Reason,
+    [property: Id(2)] DateTimeOffset? Until) : CellCommand(By);

@@ -52,4 +52,6 @@ public sealed record CellChanged(
     [property: Id(2)] IReadOnlyList<CaseFact> Cases,
     [property: Id(3)] int Travellers,
     /// <summary>The cell's version before this change, so a county can notice a message it missed.</summary>
-    [property: Id(4)] long PreviousVersion);
+    [property: Id(4)] long PreviousVersion,
+    /// <summary>The cell's control as last decided (null: never controlled); the county judges whether it is in force.</summary>
+    [property: Id(5)] CellControl? Control = null);

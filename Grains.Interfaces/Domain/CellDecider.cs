@@ -27,6 +27,7 @@ public static class CellDecider
             ReportCase c => DecideCase(state, c, Meta(c.OccurredAt)),
             ChangeCaseStatus c => DecideStatus(state, c, Meta(c.OccurredAt)),
             RegisterTraveller c => DecideTraveller(state, c, Meta(c.ArrivedAt)),
+            ControlCell c => DecideControl(state, c, Meta(now, c.Reason), now),
             _ => Reject(Outcome.Invalid, "type", $"Unknown command {command.GetType().Name}"),
         };
     }
@@ -78,6 +79,23 @@ public static class CellDecider
                 : Reject(Outcome.Conflict, "travellerId", $"Traveller {c.TravellerId} was already registered with different details");
         return Accept(Outcome.Created, c.TravellerId,
             new TravellerArrived(c.TravellerId, state.CellId, state.County, c.OriginArea, c.OriginRisk, c.Mode, c.Quarantine, meta));
+    }
+
+    /// <summary>
+    /// The control in force is what a request is compared with: the same level, reason and end again is a repeat (no event,
+    /// no alert); lifting a cell with no control in force (never controlled, lifted, or lapsed) is one too.
+    /// </summary>
+    static CellDecision DecideControl(CellState state, ControlCell c, EventMeta meta, DateTimeOffset now)
+    {
+        var inForce = state.Control is { } control && control.InForceAt(now) ? control : null;
+        if (inForce is null ? c.Level == ControlLevel.Open : inForce.Level == c.Level && inForce.Reason == c.Reason && inForce.Until == c.Until)
+            return Unchanged(state.CellId, state.Version);
+        if (c.Level == ControlLevel.Open && c.Until is not null)
+            return Reject(Outcome.Invalid, "until", "Lifting a control (level open) takes no until.");
+        if (c.Until <= now)
+            return Reject(Outcome.Invalid, "until", $"Must be after now ({now:O}).");
+        return Accept(Outcome.Updated, state.CellId, new CellControlChanged(state.CellId, state.County, c.Level,
+            inForce?.Level ?? ControlLevel.Open, c.Until, (state.Control?.Revision ?? 0) + 1, meta));
     }
 
     static CellDecision Accept(Outcome outcome, string id, IEpiEvent e) => new([e], new CommandResult(outcome, id));

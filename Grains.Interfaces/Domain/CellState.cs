@@ -23,12 +23,14 @@ public sealed class CellState(string cellId)
     public long Version { get; private set; }
     public IReadOnlyDictionary<string, CaseFact> Cases => cases;
     public IReadOnlyDictionary<string, TravellerView> Travellers => travellers;
+    /// <summary>The last control decided for the cell (a lifted one included); null: never controlled.</summary>
+    public CellControl? Control { get; private set; }
 
     public CellState Clone()
     {
         var copy = new CellState(CellId)
         {
-            County = County, Name = Name, Households = Households, Registered = Registered, Version = Version,
+            County = County, Name = Name, Households = Households, Registered = Registered, Version = Version, Control = Control,
         };
         foreach (var (id, fact) in cases) copy.cases[id] = fact;
         foreach (var (id, traveller) in travellers) copy.travellers[id] = traveller;
@@ -76,16 +78,19 @@ public sealed class CellState(string cellId)
                 travellers[e.TravellerId] = new TravellerView(e.TravellerId, e.OriginArea, e.OriginRisk,
                     e.Meta.OccurredAt, e.Mode, e.Quarantine);
                 break;
+            case CellControlChanged e:
+                Control = new CellControl(e.Level, e.Meta.Reason ?? "", e.Meta.OccurredAt, e.Until, e.Meta.Actor, e.Revision);
+                break;
         }
         Version = version;
     }
 
     /// <summary>
     /// What the county hears of a commit that brought this state to its version: the facts of the cases the events
-    /// touched, as they stand now, and the travellers' tally (<see cref="CountyCaseBook.Apply"/>).
+    /// touched, as they stand now, the travellers' tally and the control (<see cref="CountyCaseBook.Apply"/>).
     /// </summary>
     public CellChanged Changed(IEnumerable<IEpiEvent> events, long previousVersion) =>
-        new(CellId, Version, events.Select(CaseIdOf).OfType<string>().Distinct().Select(id => cases[id]).ToList(), travellers.Count, previousVersion);
+        new(CellId, Version, events.Select(CaseIdOf).OfType<string>().Distinct().Select(id => cases[id]).ToList(), travellers.Count, previousVersion, Control);
 
     /// <summary>The case an event is about, if any.</summary>
     public static string? CaseIdOf(IEpiEvent e) => e switch
@@ -97,8 +102,10 @@ public sealed class CellState(string cellId)
         _ => null,
     };
 
-    public CellView ToView() =>
+    /// <summary>The cell as it stands at <paramref name="at"/>: a control lifted or lapsed by then is not shown.</summary>
+    public CellView ToView(DateTimeOffset at) =>
         new(CellId, County, Name, Households, Version,
             cases.Values.OrderBy(c => c.OccurredAt).ToList(),
-            travellers.Values.OrderBy(t => t.ArrivedAt).ToList());
+            travellers.Values.OrderBy(t => t.ArrivedAt).ToList(),
+            Control is { } control && control.InForceAt(at) ? control : null);
 }

@@ -2,8 +2,8 @@ using EpiGrid.Contracts;
 
 namespace EpiGrid.Domain;
 
-/// <summary>A cell's tallies as its register holds them: the stream version they reflect and its travellers.</summary>
-public readonly record struct CellTally(string CellId, long Version, int Travellers);
+/// <summary>A cell's tallies as its register holds them: the stream version they reflect, its travellers and its control.</summary>
+public readonly record struct CellTally(string CellId, long Version, int Travellers, CellControl? Control = null);
 
 /// <summary>
 /// The cases and cell tallies a county knows, the live half of <see cref="CountyProjection"/>. Every fact carries the
@@ -14,9 +14,13 @@ public sealed class CountyCaseBook
 {
     readonly Dictionary<string, CaseFact> cases = new(StringComparer.Ordinal);
     readonly Dictionary<string, (long Version, int Travellers)> cells = new(StringComparer.Ordinal);
+    // Only the cells ever controlled (most never are): their control as of the version held in cells.
+    readonly Dictionary<string, CellControl> controls = new(StringComparer.Ordinal);
 
     public IReadOnlyCollection<CaseFact> Cases => cases.Values;
     public int Travellers { get; private set; }
+    /// <summary>The cells' controls as last decided; <see cref="CellControlCounts.At"/> judges which are in force.</summary>
+    public IEnumerable<CellControl> Controls => controls.Values;
     /// <summary>The sum of the cell versions known, to compare with the store's (<see cref="CountyRecords.VersionSums"/>).</summary>
     public long VersionSum { get; private set; }
 
@@ -27,14 +31,14 @@ public sealed class CountyCaseBook
     public void Apply(CellChanged change)
     {
         foreach (var fact in change.Cases) Merge(fact);
-        MergeCell(change.CellId, change.Version, change.Travellers);
+        MergeCell(change.CellId, change.Version, change.Travellers, change.Control);
     }
 
     /// <summary>What the store's registers hold (a county's, or one cell's).</summary>
     public void Merge(IEnumerable<CaseFact> facts, IEnumerable<CellTally> cellTallies)
     {
         foreach (var fact in facts) Merge(fact);
-        foreach (var cell in cellTallies) MergeCell(cell.CellId, cell.Version, cell.Travellers);
+        foreach (var cell in cellTallies) MergeCell(cell.CellId, cell.Version, cell.Travellers, cell.Control);
     }
 
     void Merge(CaseFact fact)
@@ -43,13 +47,20 @@ public sealed class CountyCaseBook
             cases[fact.CaseId] = fact;
     }
 
-    void MergeCell(string cellId, long version, int travellers)
+    void MergeCell(string cellId, long version, int travellers, CellControl? control)
     {
         if (cells.TryGetValue(cellId, out var known) && known.Version >= version) return;
         Travellers += travellers - known.Travellers;
         VersionSum += version - known.Version;
         cells[cellId] = (version, travellers);
+        if (control is null) controls.Remove(cellId);
+        else controls[cellId] = control;
     }
+
+    /// <summary>The cells under a control in force at <paramref name="at"/>: closed first, then by cell id.</summary>
+    public IReadOnlyList<ControlledCell> ControlledAt(DateTimeOffset at) =>
+        controls.Where(c => c.Value.InForceAt(at)).OrderByDescending(c => c.Value.Level).ThenBy(c => c.Key, StringComparer.Ordinal)
+            .Select(c => new ControlledCell(c.Key, c.Value)).ToList();
 
     /// <summary>Cells with most active cases, then most confirmed, then most travellers.</summary>
     public IReadOnlyList<CellActivity> Busiest(int count)

@@ -18,14 +18,16 @@ public static class CountyProjection
         CountyIndicators.Compute(new CountySnapshot(county.Code, county.Population, cases as IReadOnlyCollection<CaseFact> ?? cases.ToList(), at, utcOffset));
 
     /// <summary>
-    /// The county as every rule set judges it at <paramref name="at"/>, each by its version in force on that local day;
-    /// no cases: a county nothing was reported in.
+    /// The county as every rule set judges it at <paramref name="at"/>, each by its version in force on that local day,
+    /// with its cells closed and controlled then (<paramref name="controls"/>: the cells' controls as last decided); no
+    /// cases: a county nothing was reported in.
     /// </summary>
     public static CountyView View(County county, IEnumerable<CaseFact> cases, int travellers, DateTimeOffset at, TimeSpan utcOffset,
-        RuleBook rules, IReadOnlyList<CellActivity>? busiest = null)
+        RuleBook rules, IReadOnlyList<CellActivity>? busiest = null, IEnumerable<CellControl?>? controls = null)
     {
         var indicators = Indicators(county, cases, at, utcOffset);
-        return new CountyView(county.Code, indicators, travellers, rules.EvaluateAll(indicators, at.LocalDay(utcOffset)), rules.Default.Name, at, busiest ?? []);
+        return new CountyView(county.Code, indicators, travellers, rules.EvaluateAll(indicators, at.LocalDay(utcOffset)), rules.Default.Name, at, busiest ?? [],
+            CellControlCounts.At(controls ?? [], at));
     }
 
     /// <summary>How many of these counties have each colour under each rule set (every colour listed, 0 included).</summary>

@@ -40,3 +40,13 @@ public sealed record TravellerArrived(
     [property: Id(0)] string TravellerId, [property: Id(1)] string CellId, [property: Id(2)] string County,
     [property: Id(3)] string OriginArea, [property: Id(4)] string OriginRisk, [property: Id(5)] string Mode,
     [property: Id(6)] string Quarantine, [property: Id(7)] EventMeta Meta) : IEpiEvent;
+
+/// <summary>
+/// A county official put the cell under control, changed it, or lifted it (<see cref="Level"/> open), with why and,
+/// optionally, until when (issue 17). <see cref="Revision"/> counts the cell's control decisions, this one included.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("epigrid.cell-control-changed")]
+public sealed record CellControlChanged(
+    [property: Id(0)] string CellId, [property: Id(1)] string County, [property: Id(2)] ControlLevel Level,
+    [property: Id(3)] ControlLevel FromLevel, [property: Id(4)] DateTimeOffset? Until, [property: Id(5)] int Revision,
+    [property: Id(6)] EventMeta Meta) : IEpiEvent;

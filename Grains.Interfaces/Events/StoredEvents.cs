@@ -43,6 +43,7 @@ public static class StoredEvents
         (typeof(PlaceRiskNoted), "place_risk_noted"),
         (typeof(SelfDeclared), "self_declared"),
         (typeof(SelfDeclarationDisputed), "self_declaration_disputed"),
+        (typeof(CellControlChanged), "cell_control_changed"),
     ];
 
     static readonly Dictionary<Type, string> ByType = All.ToDictionary(e => e.Type, e => e.Name);
@@ -50,6 +51,7 @@ public static class StoredEvents
     /// <summary>The stored name of an event type.</summary>
     public static string NameOf<T>() where T : IEpiEvent => ByType[typeof(T)];
 
-    /// <summary>The events a county's view is folded from (a cell's cases and travellers).</summary>
-    public static readonly IReadOnlyList<string> CountyInputs = [NameOf<CaseReported>(), NameOf<CaseStatusChanged>(), NameOf<TravellerArrived>()];
+    /// <summary>The events a county's view is folded from (a cell's cases, travellers and control).</summary>
+    public static readonly IReadOnlyList<string> CountyInputs =
+        [NameOf<CaseReported>(), NameOf<CaseStatusChanged>(), NameOf<TravellerArrived>(), NameOf<CellControlChanged>()];
 }

@@ -25,7 +25,7 @@ public sealed class CellGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
         state = await Load(cancellationToken);
 
-    public Task<CellView?> GetView() => Task.FromResult(state.Registered ? state.ToView() : null);
+    public Task<CellView?> GetView() => Task.FromResult(state.Registered ? state.ToView(clock.GetUtcNow()) : null);
 
     public Task<bool> IsRegistered() => Task.FromResult(state.Registered);
 

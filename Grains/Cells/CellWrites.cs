@@ -24,7 +24,7 @@ static class CellWrites
     public static CellRecord RecordOf(CellState state) => new()
     {
         Id = state.CellId, County = state.County, Name = state.Name, Households = state.Households,
-        Travellers = state.Travellers.Count, Version = state.Version,
+        Travellers = state.Travellers.Count, Version = state.Version, Control = state.Control,
     };
 
     /// <summary>Every case's register row as it stands in <paramref name="state"/> (what the live writes left, case by case).</summary>

@@ -54,7 +54,7 @@ public sealed class CountyGrain(
     public async Task<CountyView> GetView()
     {
         if (pendingEvaluation is not null) await EvaluatePending();
-        return view with { BusiestCells = book.Busiest(options.Value.BusiestCells) };
+        return view with { BusiestCells = book.Busiest(options.Value.BusiestCells), ControlledCells = book.ControlledAt(view.EvaluatedAt) };
     }
 
     public async Task Reconcile()
@@ -122,7 +122,7 @@ public sealed class CountyGrain(
     {
         lastEvaluatedAt = Environment.TickCount64;
         var now = clock.GetUtcNow();
-        var evaluated = CountyProjection.View(province.Find(Code)!, book.Cases, book.Travellers, now, province.Options.UtcOffset, rules);
+        var evaluated = CountyProjection.View(province.Find(Code)!, book.Cases, book.Travellers, now, province.Options.UtcOffset, rules, controls: book.Controls);
         await RecordChanges(evaluated.Colours, evaluated.Indicators, now);
         var previous = view;
         view = evaluated;
@@ -139,7 +139,7 @@ public sealed class CountyGrain(
     }
 
     static bool SameFigures(CountyView? a, CountyView b) =>
-        a is not null && a.Indicators == b.Indicators && a.Travellers == b.Travellers
+        a is not null && a.Indicators == b.Indicators && a.Travellers == b.Travellers && a.Controls == b.Controls
         && b.Colours.All(c => c.Value.SameOutcomeAs(a.Colours.GetValueOrDefault(c.Key)));
 
     async Task RecordChanges(IReadOnlyDictionary<string, ColourDecision> decisions, CountyIndicators indicators, DateTimeOffset now)

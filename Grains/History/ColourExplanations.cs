@@ -21,7 +21,9 @@ public sealed class ColourExplanations(Replay replay, IEventHistory history)
             var applied = county.AdvanceTo(at);
             var decision = county.Judge(ruleSet, at);
             if (decision.Level == current.Level && decision.Colour == current.Colour) { current = decision; continue; }
-            (since, before, movedBy) = (at, new DecisionAt(at, current.Level.Name(), current.Colour, current.Inputs), applied);
+            // A cell's control moves no colour: not among the events that did.
+            (since, before, movedBy) = (at, new DecisionAt(at, current.Level.Name(), current.Colour, current.Inputs),
+                applied.Where(e => e.Data is not CellControlChanged).ToList());
             newRules = decision.RuleVersion != current.RuleVersion;
             current = decision;
         }

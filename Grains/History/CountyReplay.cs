@@ -15,7 +15,7 @@ public sealed class CountyReplay
     readonly TimeSpan utcOffset;
     int next;
 
-    /// <param name="events">Case and traveller events of the county's cells, already limited to what was known.</param>
+    /// <param name="events">Case, traveller and control events of the county's cells, already limited to what was known.</param>
     public CountyReplay(County county, TimeSpan utcOffset, IEnumerable<StoredEvent> events)
     {
         County = county;
@@ -50,7 +50,8 @@ public sealed class CountyReplay
     public ColourDecision Judge(RuleSetVersions ruleSet, DateTimeOffset at) => ruleSet.InForce(at.LocalDay(utcOffset)).Evaluate(Indicators(at));
 
     /// <summary>The county as it stood at <paramref name="at"/>, the events up to it applied (<see cref="AdvanceTo"/>).</summary>
-    public CountyView View(DateTimeOffset at, RuleBook rules) => CountyProjection.View(County, Cases, Travellers, at, utcOffset, rules);
+    public CountyView View(DateTimeOffset at, RuleBook rules) =>
+        CountyProjection.View(County, Cases, Travellers, at, utcOffset, rules, controls: cells.Values.Select(c => c.Control));
 
     /// <summary>
     /// The moments in (from, to] at which a colour can change: when an event occurred, and each local midnight

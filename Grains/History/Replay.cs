@@ -17,7 +17,7 @@ public sealed class Replay(IEventHistory history, Province province, RuleBook ru
             state.Apply(e.Data, e.Version);
             applied = true;
         }
-        return applied ? state.ToView() : null;
+        return applied ? state.ToView(moment.AsOf) : null;
     }
 
     /// <summary>A person as they stood at the moment: their events folded with the live <see cref="PersonState"/>, judged by the same code rules.</summary>

@@ -54,6 +54,8 @@ public sealed class CellRecord
     public int Households { get; set; }
     public int Travellers { get; set; }
     public long Version { get; set; }
+    /// <summary>The control last decided (a lifted one included), for counties to count closed and controlled cells.</summary>
+    public CellControl? Control { get; set; }
 
-    public CellTally ToTally() => new(Id, Version, Travellers);
+    public CellTally ToTally() => new(Id, Version, Travellers, Control);
 }

@@ -10,3 +10,6 @@ public sealed record CaseAccepted(
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? PersonRef = null);
 
 public sealed record TravellerAccepted(string CellId, string TravellerId, long Version, bool Duplicate);
+
+/// <summary>A cell's control as the request set it (a repeat: as it stands, the same), with the cell's version.</summary>
+public sealed record ControlAccepted(string CellId, string Level, string Reason, DateTimeOffset? Until, long Version, bool Duplicate);

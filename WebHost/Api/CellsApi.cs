@@ -16,6 +16,10 @@ public static class CellsApi
             .WithSummary("Register a cell, or change its name or households (admin).").ProducesProblems(400, 403, 404);
         cells.MapGet("/{cellId}", Get).WithName("getCell")
             .WithSummary("A cell with its cases and travellers; asOf/knownAt replay it at a past moment.").ProducesProblems(400, 403, 404);
+        cells.MapPut("/{cellId}/control", Control).WithName("controlCell")
+            .WithSummary("Put a cell under control (closed or controlled), with a reason and optionally until when, or lift it (open): the county's officials. "
+                + "Its workers and the county's officials are alerted; the same level, reason and until again answer duplicate: true and record nothing.")
+            .ProducesProblems(400, 403, 404, 503);
         cells.MapGet("/{cellId}/check-ins-due", CheckInsDue).WithName("listCheckInsDue")
             .WithSummary("The persons staying in a cell who still owe today's quarantine check-in (masked identities only).").ProducesProblems(400, 403, 404);
         return api;
@@ -40,6 +44,12 @@ public static class CellsApi
         sender.Send(http, cellId, CellAccess.Register,
             (by, errors) => (body ?? new()).ToCommand(by, errors),
             (_, result) => new CellAccepted(cellId, result.Version, result.Outcome == Outcome.Unchanged));
+
+    static Task<Results<Created<ControlAccepted>, Ok<ControlAccepted>, ProblemHttpResult>> Control(
+        string cellId, ControlCellRequest? body, HttpContext http, CellCommandSender sender, [FromKeyedServices(Clocks.Domain)] TimeProvider clock) =>
+        sender.Send(http, cellId, CellAccess.Control,
+            (by, errors) => (body ?? new()).ToCommand(by, clock.GetUtcNow(), errors),
+            (command, result) => new ControlAccepted(cellId, command.Level.Name(), command.Reason, command.Until, result.Version, result.Outcome == Outcome.Unchanged));
 
     static async Task<Results<Ok<CellResponse>, ProblemHttpResult>> Get(
         string cellId, HttpContext http, IClusterClient grains, Province province,

@@ -25,9 +25,13 @@ public record CountyTotals
     /// <summary>New confirmed cases of the last 14 days with a known source (infecting case or cluster), and their share (null: none new).</summary>
     public int LinkedLast14Days { get; init; }
     public double? LinkedShareLast14Days { get; init; }
+    /// <summary>Cells closed and cells controlled now (issue 17): controls in force, lapsed ones not counted.</summary>
+    public int ClosedCells { get; init; }
+    public int ControlledCells { get; init; }
 
-    public static CountyTotals From(CountyIndicators i, int travellers) => new()
+    public static CountyTotals From(CountyIndicators i, int travellers, CellControlCounts? controls = null) => new()
     {
+        ClosedCells = controls?.Closed ?? 0, ControlledCells = controls?.Controlled ?? 0,
         ConfirmedTotal = i.ConfirmedTotal, NewLast14Days = i.NewLast14Days, NewLast7Days = i.NewLast7Days,
         ClustersLast14Days = i.ClustersLast14Days, DaysSinceLastNewCase = i.DaysSinceLastNewCase,
         LocalConfirmed = i.LocalConfirmed, ImportedConfirmed = i.ImportedConfirmed, LocalShare = i.LocalShare,
@@ -52,6 +56,7 @@ public record CountyTotals
             Recovered = counties.Sum(c => c.Recovered), Died = counties.Sum(c => c.Died), Travellers = counties.Sum(c => c.Travellers),
             DailyNewPer100kAvg7 = population <= 0 ? 0 : new7 / 7.0 / population * 100_000,
             LinkedLast14Days = counties.Sum(c => c.LinkedLast14Days),
+            ClosedCells = counties.Sum(c => c.ClosedCells), ControlledCells = counties.Sum(c => c.ControlledCells),
             LinkedShareLast14Days = counties.Sum(c => c.NewLast14Days) is var new14 and > 0 ? (double)counties.Sum(c => c.LinkedLast14Days) / new14 : null,
         };
     }
@@ -88,9 +93,11 @@ public sealed record CountyResponse : CountyTotals
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<CellActivity>? BusiestCells { get; init; }
     /// <summary>The control measures that follow the default rule set's colour (single-county view).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public MeasuresInForce? Measures { get; init; }
+    /// <summary>The cells under control now (single live view only), closed first.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<ControlledCellResponse>? CellsUnderControl { get; init; }
 
     /// <summary>The list view leaves out inputs, busiest cells and measures; the single-county view has them.</summary>
-    public static CountyResponse From(County county, CountyView view, bool detailed, MeasureTable? measures = null) => new(CountyTotals.From(view.Indicators, view.Travellers))
+    public static CountyResponse From(County county, CountyView view, bool detailed, MeasureTable? measures = null) => new(CountyTotals.From(view.Indicators, view.Travellers, view.Controls))
     {
         Code = county.Code, NameZh = county.NameZh, NameEn = county.NameEn,
         City = new CityResponse(county.CityCode, county.CityZh, county.CityEn),
@@ -100,7 +107,11 @@ public sealed record CountyResponse : CountyTotals
         Colours = view.Colours.ToDictionary(c => c.Key, c => ColourResponse.From(c.Value, detailed)),
         EvaluatedAt = view.EvaluatedAt,
         BusiestCells = detailed ? view.BusiestCells : null,
+        CellsUnderControl = detailed ? view.ControlledCells?.Select(c => new ControlledCellResponse(c.CellId, ControlResponse.From(c.Control)!)).ToList() : null,
         Measures = detailed && measures is not null && view.Colours.GetValueOrDefault(view.DefaultRuleSet) is { } colour
             ? measures.For(view.DefaultRuleSet, colour.Colour) : null,
     };
 }
+
+/// <summary>A cell of the county under control, with its control (level, reason, since, until, by).</summary>
+public sealed record ControlledCellResponse(string CellId, ControlResponse Control);

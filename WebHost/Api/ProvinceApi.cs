@@ -39,7 +39,7 @@ public static class ProvinceApi
             () => grains.GetGrain<IProvinceGrain>(0).GetView(), (replay, moment, ct) => replay.Province(moment, ct));
         if (notRead is not null) return notRead.ToResult(http);
         var view = read!;
-        var totals = CountiesApi.Join(province, view, rules).Select(c => CountyTotals.From(c.View.Indicators, c.View.Travellers)).ToList();
+        var totals = CountiesApi.Join(province, view, rules).Select(c => CountyTotals.From(c.View.Indicators, c.View.Travellers, c.View.Controls)).ToList();
         return TypedResults.Ok(new ProvinceResponse(
             province.Options.ProvinceNameZh, province.Options.ProvinceNameEn, province.Population, province.Counties.Count,
             view.DefaultRuleSet, view.ColourCounts,

@@ -2,12 +2,13 @@ using System.Security.Claims;
 
 namespace EpiGrid.WebHost.Auth;
 
-public enum CellAccess { Read, Write, Register }
+public enum CellAccess { Read, Write, Register, Control }
 
 /// <summary>
 /// Who may touch which cell, in one place: every endpoint asks here. Grid workers act on their own cells,
 /// county officials on their county's, the province's roles read everything, and only the roles that
-/// report (grid worker, county official, ingest, admin) write.
+/// report (grid worker, county official, ingest, admin) write. Putting a cell under control is a decision of the
+/// county's officials (and admins): not of the workers who carry it out, nor of a source system.
 /// </summary>
 public sealed class Jurisdiction
 {
@@ -47,6 +48,12 @@ public sealed class Jurisdiction
             _ => false,
         },
         CellAccess.Register => Role == Roles.Admin,
+        CellAccess.Control => Role switch
+        {
+            Roles.CountyOfficial => InMyCounty(cellId),
+            Roles.Admin => true,
+            _ => false,
+        },
         _ => false,
     };
 
@@ -72,6 +79,7 @@ public sealed class Jurisdiction
     public ProblemDetails Refusal(CellAccess access, string cellId) => Problems.Forbidden(access switch
     {
         CellAccess.Register => "Only an admin may register or update cells.",
+        CellAccess.Control when Role is not Roles.CountyOfficial => "Only the county's officials may put a cell under control or lift it.",
         _ when Role is Roles.GridWorker => $"Cell {cellId} is not one of this grid worker's cells.",
         _ when Role is Roles.CountyOfficial => $"Cell {cellId} is outside county {County}.",
         CellAccess.Write => $"Role '{Role}' may not write cell data.",

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 namespace EpiGrid.WebHost.Web;
 
 /// <summary>
-/// Anonymous and send-only (/hubs/public): colour changes of counties ("countyChanged") and the counts per colour
+/// Anonymous and send-only (/hubs/public): colour changes of counties and their counts of closed cells ("countyChanged"), the counts per colour
 /// ("provinceChanged"), never a cell, case or person. It has no methods a client may call.
 /// </summary>
 public sealed class PublicHub : Hub<IPublicClient>
@@ -14,7 +14,7 @@ public sealed class PublicHub : Hub<IPublicClient>
     public static Task Relay(IHubContext<PublicHub, IPublicClient> hub, PushBatch batch, Province province)
     {
         var sends = batch.Counties.Select(c => hub.Clients.All.countyChanged(
-            new PublicCountyChange(c.Code, PublicMapSource.ColoursOf(c), c.EvaluatedAt))).ToList();
+            new PublicCountyChange(c.Code, PublicMapSource.ColoursOf(c), c.EvaluatedAt, c.Controls.Closed))).ToList();
         if (batch.Province is { } p)
             sends.Add(hub.Clients.All.provinceChanged(
                 new PublicProvinceChange(p.ColourCounts, p.DefaultRuleSet, province.LocalDay(p.At), p.At)));

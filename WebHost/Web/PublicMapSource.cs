@@ -38,7 +38,7 @@ public sealed class PublicMapSource(
         var now = clock.GetUtcNow();
         var at = view.EvaluatedAt == default ? now : view.EvaluatedAt;
         var counties = CountiesApi.Join(province, view, rules).Select(c => new PublicCounty(
-            c.County.Code, c.County.NameZh, c.County.NameEn, c.County.CityZh, c.County.CityEn, c.County.Lon, c.County.Lat, tiles[c.County.Code], ColoursOf(c.View))).ToList();
+            c.County.Code, c.County.NameZh, c.County.NameEn, c.County.CityZh, c.County.CityEn, c.County.Lon, c.County.Lat, tiles[c.County.Code], ColoursOf(c.View), c.View.Controls.Closed)).ToList();
         return new PublicMap(
             province.Options.ProvinceNameZh, province.Options.ProvinceNameEn, province.LocalDay(at), at, now, (int)province.Options.UtcOffset.TotalMinutes, view.DefaultRuleSet, rules.RuleSets.Select(r => r.Name).ToList(), view.ColourCounts, counties,
             map.Value.BoundaryPath is null ? null : "/api/v1/public/boundaries", environment.IsDevelopment(), await Resumption());

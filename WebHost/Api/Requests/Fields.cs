@@ -74,17 +74,7 @@ static partial class Fields
     /// </summary>
     public static DateTimeOffset? Moment(FieldErrors errors, string field, string? value, DateTimeOffset now)
     {
-        if (value is null)
-        {
-            errors.Add(field, "Required: an ISO-8601 time with offset, e.g. 2020-02-01T09:30:00+08:00.");
-            return null;
-        }
-
-        if (!MomentPattern().IsMatch(value) || !DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var moment))
-        {
-            errors.Add(field, "Must be an ISO-8601 time with offset, e.g. 2020-02-01T09:30:00+08:00 or 2020-02-01T01:30:00Z.");
-            return null;
-        }
+        if (Parsed(errors, field, value) is not { } moment) return null;
 
         if (moment > now + FutureTolerance)
         {
@@ -95,6 +85,34 @@ static partial class Fields
         if (moment < Earliest)
         {
             errors.Add(field, $"Must not be before {Earliest:yyyy-MM-dd}.");
+            return null;
+        }
+        return moment;
+    }
+
+    /// <summary>A moment still to come, such as the end of a control: an ISO-8601 time with offset after <paramref name="now"/>.</summary>
+    public static DateTimeOffset? FutureMoment(FieldErrors errors, string field, string value, DateTimeOffset now)
+    {
+        if (Parsed(errors, field, value) is not { } moment) return null;
+        if (moment <= now)
+        {
+            errors.Add(field, $"Must be after now (now is {now:O}).");
+            return null;
+        }
+        return moment;
+    }
+
+    static DateTimeOffset? Parsed(FieldErrors errors, string field, string? value)
+    {
+        if (value is null)
+        {
+            errors.Add(field, "Required: an ISO-8601 time with offset, e.g. 2020-02-01T09:30:00+08:00.");
+            return null;
+        }
+
+        if (!MomentPattern().IsMatch(value) || !DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var moment))
+        {
+            errors.Add(field, "Must be an ISO-8601 time with offset, e.g. 2020-02-01T09:30:00+08:00 or 2020-02-01T01:30:00Z.");
             return null;
         }
         return moment;

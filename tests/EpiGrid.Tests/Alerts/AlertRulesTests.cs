@@ -305,6 +305,26 @@ public class AlertRulesTests
         // (declaration-verify), raise alerts to the person's cell.
         // .6 (issue 17): a colour change names the measures that now apply and the rule version; a new version of the
         // rules that keeps the colour alerts nobody.
-        AlertRules.Version.ShouldBe("2020-02-10.6");
+        // .7 (issue 17): a cell put under control, changed or lifted (cell-control) alerts the cell's workers and the county's officials.
+        AlertRules.Version.ShouldBe("2020-02-10.7");
+    }
+
+    [Fact]
+    public void A_cell_closed_is_a_high_alert_to_its_workers_and_officials_and_its_lifting_an_info_one()
+    {
+        var until = Recorded.AddDays(14);
+        var closed = Single(AlertRules.ForCellEvent(new CellControlChanged(CellId, County, ControlLevel.Closed, ControlLevel.Open, until, 1,
+            Meta with { Reason = "two confirmed cases" }), Defaults));
+        (closed.Id, closed.Kind, closed.Severity, closed.CellId, closed.County).ShouldBe(($"control:{CellId}:1", "cell-control", Severities.High, CellId, County));
+        closed.Audience.ShouldBe(CellAndOfficials);
+        closed.RaisedAt.ShouldBe(Recorded);
+        closed.DueBy.ShouldBe(Recorded + Defaults.HighAcknowledgeWithin);
+        closed.Message.ShouldContain("two confirmed cases");
+        closed.Subject.ShouldBe(new Dictionary<string, string> { ["level"] = "closed", ["from"] = "open", ["until"] = until.ToString("O") }, ignoreOrder: true);
+
+        var lifted = Single(AlertRules.ForCellEvent(new CellControlChanged(CellId, County, ControlLevel.Open, ControlLevel.Closed, null, 2,
+            Meta with { Reason = "14 quiet days" }), Defaults));
+        (lifted.Id, lifted.Severity, lifted.DueBy).ShouldBe(($"control:{CellId}:2", Severities.Info, (DateTimeOffset?)null));
+        lifted.Audience.ShouldBe(CellAndOfficials);
     }
 }

@@ -35,6 +35,56 @@ public class CellDeciderTests
     static ReportCase Case(string id, DateTimeOffset? at = null, CaseKind kind = CaseKind.Confirmed) =>
         new(By, id, kind, true, null, at ?? Now.AddHours(-2));
 
+    static CellDecision Control(CellState state, ControlLevel level, string reason, DateTimeOffset? until = null, DateTimeOffset? at = null)
+    {
+        var decision = CellDecider.Decide(state, new ControlCell(By, level, reason, until), at ?? Now);
+        foreach (var e in decision.Events) state.Apply(e, state.Version + 1);
+        return decision;
+    }
+
+    [Fact]
+    public void A_control_is_an_event_with_its_reason_a_repeat_of_the_one_in_force_is_none_and_lifting_is_one()
+    {
+        var state = Registered();
+        var closing = Control(state, ControlLevel.Closed, "two cases", Now.AddDays(7));
+        var closed = closing.Events.Single().ShouldBeOfType<CellControlChanged>();
+        (closed.Level, closed.FromLevel, closed.Until, closed.Revision, closed.Meta.Reason, closed.Meta.Actor, closed.Meta.OccurredAt)
+            .ShouldBe((ControlLevel.Closed, ControlLevel.Open, Now.AddDays(7), 1, "two cases", "worker-1", Now));
+        state.Control.ShouldBe(new CellControl(ControlLevel.Closed, "two cases", Now, Now.AddDays(7), "worker-1", 1));
+        state.Clone().Control.ShouldBe(state.Control, "a copy keeps the control");
+        state.ToView(Now).Control.ShouldBe(state.Control);
+
+        Control(state, ControlLevel.Closed, "two cases", Now.AddDays(7)).Result.Outcome.ShouldBe(Outcome.Unchanged);
+        Control(state, ControlLevel.Closed, "two cases", Now.AddDays(10)).Events.Single().ShouldBeOfType<CellControlChanged>().Revision.ShouldBe(2, "a new end is a new decision");
+        Control(state, ControlLevel.Controlled, "two cases").Events.Single().ShouldBeOfType<CellControlChanged>().FromLevel.ShouldBe(ControlLevel.Closed);
+
+        var lifting = Control(state, ControlLevel.Open, "14 quiet days").Events.Single().ShouldBeOfType<CellControlChanged>();
+        (lifting.Level, lifting.FromLevel, lifting.Revision).ShouldBe((ControlLevel.Open, ControlLevel.Controlled, 4));
+        state.ToView(Now).Control.ShouldBeNull();
+        Control(state, ControlLevel.Open, "again").Result.Outcome.ShouldBe(Outcome.Unchanged, "nothing in force to lift");
+    }
+
+    [Fact]
+    public void A_control_lapses_at_its_until_after_which_the_same_control_is_a_new_decision_and_an_until_not_after_now_is_refused()
+    {
+        var state = Registered();
+        Control(state, ControlLevel.Controlled, "a traveller", Now.AddHours(2));
+        state.ToView(Now.AddHours(2).AddTicks(-1)).Control.ShouldNotBeNull();
+        state.ToView(Now.AddHours(2)).Control.ShouldBeNull("lapsed at its until");
+        CellControlCounts.At([state.Control], Now.AddHours(1)).ShouldBe(new CellControlCounts(0, 1));
+        CellControlCounts.At([state.Control], Now.AddHours(2)).ShouldBe(CellControlCounts.None);
+        Control(state, ControlLevel.Open, "lift", at: Now.AddHours(3)).Result.Outcome.ShouldBe(Outcome.Unchanged, "a lapsed control is not in force");
+        Control(state, ControlLevel.Controlled, "a traveller", Now.AddHours(5), at: Now.AddHours(3)).Events.ShouldHaveSingleItem();
+
+        foreach (var until in new[] { Now.AddHours(3), Now.AddHours(2) })
+        {
+            var refused = Control(state, ControlLevel.Closed, "late", until, at: Now.AddHours(3));
+            (refused.Result.Outcome, refused.Result.Field, refused.Events.Count).ShouldBe((Outcome.Invalid, "until", 0));
+        }
+        var unregistered = Control(new CellState(CellId), ControlLevel.Closed, "no cell");
+        (unregistered.Result.Outcome, unregistered.Events.Count).ShouldBe((Outcome.NotFound, 0));
+    }
+
     [Fact]
     public void A_case_names_its_person_once_a_repeat_may_name_them_late_but_never_another_person()
     {
@@ -190,6 +240,6 @@ public class CellDeciderTests
         }
         var rebuilt = new CellState(CellId);
         for (var i = 0; i < recorded.Count; i++) rebuilt.Apply(recorded[i], i + 1);
-        System.Text.Json.JsonSerializer.Serialize(rebuilt.ToView()).ShouldBe(System.Text.Json.JsonSerializer.Serialize(live.ToView()));
+        System.Text.Json.JsonSerializer.Serialize(rebuilt.ToView(Now)).ShouldBe(System.Text.Json.JsonSerializer.Serialize(live.ToView(Now)));
     }
 }

@@ -16,7 +16,8 @@ namespace EpiGrid.Tests.Domain;
 /// <see cref="CellChanged"/>; the county's <see cref="CountyCaseBook"/> takes the announcements interleaved across
 /// cells, some twice, some lost (a lost one is found by the next message of its cell, or by the county's periodic
 /// reconciliation, and read from the registers); then <see cref="CountyProjection"/>. Replay: the recorded events
-/// alone, in the order they occurred in the world (<see cref="CountyReplay"/>, what auditors and what-if use).
+/// alone, in the order they occurred in the world (<see cref="CountyReplay"/>, what auditors and what-if use). Cells'
+/// controls (closed, controlled, lifted, lapsing) are counted at the same moment by both.
 /// </summary>
 public class CountyProjectionPropertyTests
 {
@@ -59,7 +60,7 @@ public class CountyProjectionPropertyTests
             var occurred = clock.AddHours(-random.Next(0, 10 * 24)); // reported late, sometimes days late
             var caseId = $"c{random.Next(25)}";
             var cellId = caseCell.GetValueOrDefault(caseId) ?? cells.Keys.ElementAt(random.Next(cells.Count));
-            switch (random.Next(10))
+            switch (random.Next(12))
             {
                 case < 5:
                     caseCell[caseId] = cellId;
@@ -69,8 +70,13 @@ public class CountyProjectionPropertyTests
                 case < 8:
                     Execute(cellId, new ChangeCaseStatus(By, caseId, (CaseStatus)random.Next(5), occurred));
                     break;
-                default:
+                case < 10:
                     Execute(cellId, new RegisterTraveller(By, $"t{random.Next(10)}", "湖北省武汉市", "high", occurred, "rail", "home"));
+                    break;
+                default:
+                    // Closed, controlled or lifted now, some until a later moment (issue 17).
+                    Execute(cellId, new ControlCell(By, (ControlLevel)random.Next(3), $"r{random.Next(2)}",
+                        random.Next(2) == 0 ? null : clock.AddHours(random.Next(1, 20 * 24))));
                     break;
             }
         }
@@ -79,7 +85,7 @@ public class CountyProjectionPropertyTests
         // some lost. A county that notices a gap reads the cell's registers, which the store holds as of now.
         var book = new CountyCaseBook();
         void ReadRegisters(CellState cell) =>
-            book.Merge(cell.Cases.Values, [new CellTally(cell.CellId, cell.Version, cell.Travellers.Count)]);
+            book.Merge(cell.Cases.Values, [new CellTally(cell.CellId, cell.Version, cell.Travellers.Count, cell.Control)]);
         while (announcements.Values.Any(q => q.Count > 0))
         {
             var queue = announcements.Values.Where(q => q.Count > 0).ElementAt(random.Next(announcements.Values.Count(q => q.Count > 0)));
@@ -91,7 +97,7 @@ public class CountyProjectionPropertyTests
         }
         foreach (var cell in cells.Values) ReadRegisters(cell); // the periodic reconciliation
         var at = clock.AddHours(random.Next(0, 30 * 24));
-        var live = CountyProjection.View(county, book.Cases, book.Travellers, at, Offset, Rules);
+        var live = CountyProjection.View(county, book.Cases, book.Travellers, at, Offset, Rules, controls: book.Controls);
 
         // Replay: the recorded events alone.
         var replay = new CountyReplay(county, Offset, recorded.Select(r =>
@@ -101,6 +107,7 @@ public class CountyProjectionPropertyTests
 
         replayed.Indicators.ShouldBe(live.Indicators, $"seed {seed.Get}: indicators");
         replayed.Travellers.ShouldBe(live.Travellers, $"seed {seed.Get}: travellers");
+        replayed.Controls.ShouldBe(live.Controls, $"seed {seed.Get}: cells closed and controlled");
         foreach (var (ruleSet, decision) in live.Colours)
         {
             var other = replayed.Colours[ruleSet];

@@ -41,6 +41,8 @@ public sealed class HostileInputTests(HostileApp app, ITestOutputHelper output) 
     static IEnumerable<WriteEndpoint> Known()
     {
         yield return new("PUT", "/api/v1/cells/{cellId}", BodyShape.Object, new() { ["name"] = "Hostile cell", ["households"] = 120 }, ["name", "households"]);
+        yield return new("PUT", "/api/v1/cells/{cellId}/control", BodyShape.Object,
+            new() { ["level"] = "closed", ["reason"] = "两例确诊 Two confirmed cases", ["until"] = EpiGridApp.Start.AddDays(14).ToString("O") }, ["level", "reason"]);
         yield return new("POST", "/api/v1/cells/{cellId}/cases", BodyShape.Object,
             new() { ["caseId"] = "h-1", ["kind"] = "confirmed", ["local"] = true, ["clusterId"] = "c-1", ["occurredAt"] = At }, ["caseId", "kind", "local", "occurredAt"]);
         yield return new("POST", "/api/v1/cells/{cellId}/cases/{caseId}/status", BodyShape.Object,

@@ -79,6 +79,8 @@ public static class MatrixRules
 
         // Cells, cases, travellers.
         E("PUT /api/v1/cells/{cellId}",                                             "403    403      403      403     403    ok    403    401", Put((_, s) => $"/api/v1/cells/{Cell(s)}", (_, s) => Json(new { name = "Matrix " + Cell(s), households = 300 }))),
+        E("PUT /api/v1/cells/{cellId}/control",                                     "403    ok/403   403      403     403    ok    403    401", Put((_, s) => $"/api/v1/cells/{Cell(s)}/control",
+            (w, _) => Json(new { level = "controlled", reason = $"Matrix control {w.Next()}", until = Time(Start.AddDays(7)) })), note: "(the county's officials decide; workers carry it out)"),
         E("GET /api/v1/cells/{cellId}",                                             "ok/403 ok/403   ok       ok      403    ok    403    401", Get((_, s) => $"/api/v1/cells/{Cell(s)}")),
         E("GET /api/v1/cells/{cellId}/check-ins-due",                               "ok/403 ok/403   ok       ok      403    ok    403    401", Get((_, s) => $"/api/v1/cells/{Cell(s)}/check-ins-due")),
         E("GET /api/v1/cells/{cellId} ?asOf",                                       "403    ok/403   ok       ok      403    ok    403    401", Get((_, s) => $"/api/v1/cells/{Cell(s)}?asOf={Past}"), note: Replay),

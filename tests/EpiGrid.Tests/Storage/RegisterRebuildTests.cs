@@ -72,7 +72,7 @@ public sealed class RegisterRebuildTests(RegisterRebuildApp app) : IClassFixture
         Same(await Snapshot(), live);
     }
 
-    /// <summary>Cases and their status changes in three cells of two counties, travellers who are persons on watch, a check-in, an alert acknowledged.</summary>
+    /// <summary>Cases and their status changes in three cells of two counties, a cell closed, travellers who are persons on watch, a check-in, an alert acknowledged.</summary>
     async Task Traffic()
     {
         string[] cells = ["330106-001-001", "330106-001-002", "330108-003-001"];
@@ -95,6 +95,10 @@ public sealed class RegisterRebuildTests(RegisterRebuildApp app) : IClassFixture
             response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
             persons.Add((await response.Body())["personRef"]!.GetValue<string>());
         }
+        // A cell closed (issue 17): its register row carries the control the county counts.
+        using (var official = app.As(Roles.CountyOfficial, "330106"))
+            (await official.PutAsJsonAsync($"/api/v1/cells/{cells[0]}/control",
+                new { level = "closed", reason = "rb cluster", until = app.Clock.GetUtcNow().AddDays(3).ToString("O") })).IsSuccessStatusCode.ShouldBeTrue();
         app.Clock.Advance(TimeSpan.FromDays(1));
         using var worker = app.As(Roles.GridWorker, cells: cells[2]);
         (await worker.PostAsJsonAsync($"/api/v1/persons/{persons[1]}/check-ins",

@@ -53,7 +53,8 @@ public sealed class WebAppTests(UiApp app) : IClassFixture<UiApp>
     {
         using var anonymous = new HttpClient { BaseAddress = app.BaseAddress };
         var map = await anonymous.GetStringAsync("/api/v1/public/map");
-        map.ShouldNotContain("cell", Case.Insensitive);
+        // One count per county of its closed cells (issue 17) is the only mention of cells: never a cell's id or anything of it.
+        map.Replace("\"closedCells\"", "").ShouldNotContain("cell", Case.Insensitive);
         map.ShouldNotContain("caseId", Case.Insensitive);
         (await anonymous.GetAsync("/api/v1/counties")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
 

@@ -9,7 +9,7 @@ import { epiCurve } from './epiCurve.js';
 const esc = s => String(s ?? '').replace(/[&<>"]/g, ch => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]);
 export { esc };
 
-const TOTALS = ['confirmedTotal', 'newLast14Days', 'newLast7Days', 'clustersLast14Days', 'daysSinceLastNewCase', 'localShare', 'linkedShareLast14Days', 'active', 'travellers', 'population'];
+const TOTALS = ['confirmedTotal', 'newLast14Days', 'newLast7Days', 'clustersLast14Days', 'daysSinceLastNewCase', 'localShare', 'linkedShareLast14Days', 'active', 'travellers', 'population', 'closedCells', 'controlledCells'];
 const SHARES = new Set(['localShare', 'linkedShareLast14Days']);
 
 export async function loadCountyDetail(code) {
@@ -31,6 +31,7 @@ export function renderCountyDetail(aside, { county, trend, overdue }, offset) {
     <h3>${t('totals')}</h3>
     <dl class="totals">${TOTALS.map(k => `<div><dt>${t(k)}</dt><dd data-total="${k}">${value(k)}</dd></div>`).join('')}</dl>
     ${measuresList(county.measures)}
+    ${underControl(county.cellsUnderControl, offset)}
     <h3>${t('colourUnder')}</h3>
     <ul class="rule-colours">${Object.entries(county.colours).map(([rs, c]) => `
       <li data-rule-set="${esc(rs)}" data-rule-colour="${esc(c.colour)}"><span class="sw" data-colour-swatch="${esc(c.colour)}"></span>
@@ -57,4 +58,13 @@ function measuresList(m) {
     <ul class="measures" data-testid="measures" data-measures-colour="${esc(m.colour)}">${m.items.map(i => `<li>${esc(currentLang() === 'zh' ? i.zh : i.en)}</li>`).join('')
       || `<li class="muted">${t('none')}</li>`}</ul>
     <p class="small muted" data-testid="measures-source">${esc(m.source)}</p>`;
+}
+
+// Cells closed or controlled now (issue 17), closed first: why, since and until when, and by whom.
+function underControl(cells, offset) {
+  if (!cells?.length) return '';
+  return `<h3>${t('cellsUnderControl')}</h3><ul class="under-control" data-testid="cells-under-control">${cells.map(c => `
+    <li data-cell="${esc(c.cellId)}" data-control="${esc(c.control.level)}"><span class="control-mark control-${esc(c.control.level)}">${t('control.' + c.control.level)}</span>
+      <b>${esc(c.cellId)}</b> ${esc(c.control.reason)}<br><span class="small muted">${t('since')} ${localTime(c.control.since, offset)}${c.control.until
+        ? ` · ${t('controlUntil')} ${localTime(c.control.until, offset)}` : ''} · ${esc(c.control.by)}</span></li>`).join('')}</ul>`;
 }

@@ -1,4 +1,4 @@
-// Grid workers' inbox, phone first: my cells, live alerts newest first with acknowledge, travellers to visit,
+// Grid workers' inbox, phone first: my cells (marked when closed or controlled), live alerts newest first with acknowledge, travellers to visit,
 // check-ins due today. A banner shows while the connection is down; on return the hub's catchUp fills the gap, as it
 // does when a pushed alert shows that one before it was lost (prevSeq), and once a minute.
 import { t, pick, localTime } from '../i18n.js';
@@ -65,7 +65,11 @@ export async function inboxView(main, { publicMap, user, connection }) {
       const c = cells.get(id);
       if (!c) return `<li>${esc(id)}</li>`;
       const active = c.cases.filter(k => k.status === 'active' || k.status === 'hospitalised').length;
-      return `<li data-cell="${esc(id)}"><b>${esc(pick(c.name))}</b> <span class="muted small">${esc(id)} · ${c.households} ${t('households')}</span><br>
+      // The control in force (issue 17); one whose until has passed by the server's clock has lapsed.
+      const control = c.control && !(c.control.until && Date.parse(c.control.until) <= now) ? c.control : null;
+      const mark = control ? `<br><span class="control-mark control-${esc(control.level)}" data-control="${esc(control.level)}">${t('control.' + control.level)}${control.until
+        ? ` ${t('controlUntil')} ${localTime(control.until, offset)}` : ''}</span> <span class="small">${esc(control.reason)}</span>` : '';
+      return `<li data-cell="${esc(id)}"><b>${esc(pick(c.name))}</b> <span class="muted small">${esc(id)} · ${c.households} ${t('households')}</span>${mark}<br>
         <span class="small">${t('confirmedTotal')} ${c.cases.filter(k => k.kind === 'confirmed' && k.status !== 'ruled-out').length} · ${t('active')} ${active} · ${t('travellers')} ${c.travellers.length}</span></li>`;
     }).join('');
   }
