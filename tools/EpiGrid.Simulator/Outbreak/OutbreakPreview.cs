@@ -11,14 +11,12 @@ public static class OutbreakPreview
     /// <summary>Day 0 of the outbreak, 21 January 2020, at local midnight.</summary>
     public static readonly DateTimeOffset NominalStart = OutbreakModel.Start.Start(TimeSpan.FromHours(8));
 
-    /// <summary>The counts of the maps published in February 2020 (red, orange, yellow, blue, green), by day.</summary>
-    public static readonly IReadOnlyDictionary<DateOnly, int[]> Published = new Dictionary<DateOnly, int[]>
-    {
-        [new(2020, 2, 9)] = [1, 12, 12, 53, 12],
-        [new(2020, 2, 12)] = [1, 11, 13, 17, 48],
-        [new(2020, 2, 19)] = [0, 7, 7, 9, 67],
-        [new(2020, 2, 27)] = [0, 0, 0, 2, 88],
-    };
+    /// <summary>The colours from worst to best, the order the published counts are listed in.</summary>
+    public static readonly IReadOnlyList<string> Colours = ["red", "orange", "yellow", "blue", "green"];
+
+    /// <summary>The counts of the maps published in February 2020 (<see cref="PublishedColourCounts"/>), worst colour first.</summary>
+    public static IReadOnlyDictionary<DateOnly, int[]> Published { get; } =
+        PublishedColourCounts.Days.ToDictionary(d => d.Key, d => Colours.Select(c => d.Value[c]).ToArray());
 
     /// <summary>
     /// Counties per colour under the rule set (default: zhejiang-5 as configured by default), as of
