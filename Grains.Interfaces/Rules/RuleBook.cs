@@ -5,10 +5,11 @@ public sealed record RuleOptions
 {
     public const string Section = "Rules";
     public string DefaultRuleSet { get; init; } = Zhejiang5RuleSet.RuleSetName;
+    // Copies: configuration binds into the instance it finds, which must not be the shared defaults.
     /// <summary>zhejiang-5 as re-assessed from 12 February 2020 (the version in force today).</summary>
-    public Zhejiang5Parameters Zhejiang5 { get; init; } = Zhejiang5Parameters.February12;
+    public Zhejiang5Parameters Zhejiang5 { get; init; } = Zhejiang5Parameters.February12 with { };
     /// <summary>zhejiang-5 as first published on 9 February 2020, in force on 9, 10 and 11 February.</summary>
-    public Zhejiang5Parameters Zhejiang5February9 { get; init; } = Zhejiang5Parameters.February9;
+    public Zhejiang5Parameters Zhejiang5February9 { get; init; } = Zhejiang5Parameters.February9 with { };
 }
 
 /// <summary>The rule sets evaluated side by side, each with its versions through time, and which one is the default.</summary>

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
+using Microsoft.Extensions.Configuration;
 using EpiGrid.Rules;
 using Shouldly;
 using Xunit;
@@ -120,5 +122,22 @@ public class RuleBookTests
         var day = new DateOnly(2020, 2, 9);
         Should.Throw<ArgumentException>(() => new RuleSetVersions([new RuleVersion(day, new Zhejiang5RuleSet()), new RuleVersion(day, new Zhejiang5RuleSet())]));
         Should.Throw<ArgumentException>(() => new RuleSetVersions([new RuleVersion(day, new Zhejiang5RuleSet()), new RuleVersion(day.AddDays(1), new National3RuleSet())]));
+    }
+
+    [Fact]
+    public void Configured_parameters_leave_the_shipped_defaults_as_they_are()
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Rules:Zhejiang5:RedFrom"] = "70", ["Rules:Zhejiang5February9:RedFrom"] = "90",
+        }).Build();
+
+        var options = configuration.GetSection(RuleOptions.Section).Get<RuleOptions>()!;
+
+        options.Zhejiang5.RedFrom.ShouldBe(70);
+        options.Zhejiang5February9.RedFrom.ShouldBe(90);
+        Zhejiang5Parameters.February12.RedFrom.ShouldBe(60);
+        Zhejiang5Parameters.February9.RedFrom.ShouldBe(80);
+        new Zhejiang5RuleSet().Parameters.RedFrom.ShouldBe(60);
     }
 }
