@@ -30,6 +30,12 @@ if ! command -v chromium >/dev/null || ! fc-list :lang=zh 2>/dev/null | grep -q 
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
 fi
 
+# The reproduction-number reference test runs the R package EpiEstim from Debian (tests/EpiGrid.Tests/Rules/ReproductionNumberTests.cs).
+if ! command -v Rscript >/dev/null || ! Rscript --vanilla -e 'library(EpiEstim)' >/dev/null 2>&1; then
+  [ "$(id -u)" = 0 ] || { echo "test.sh: install r-base-core and r-cran-epiestim (apt-get)" >&2; exit 1; }
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends r-base-core r-cran-epiestim >/dev/null
+fi
+
 dotnet build EpiGrid.slnx -c Release -v q -nologo -clp:ErrorsOnly
 # The whole log stays in TestResults/last-run.log; a failed run ends with its failures, so the tail a CI page
 # shows names them.

@@ -25,6 +25,7 @@ builder.AddEpiGridTelemetry();
 builder.AddEpiGridHealth();
 builder.AddEpiGridWebApp();
 
+builder.Services.AddOptions<EpiGrid.WebHost.Api.RtOptions>().BindConfiguration(EpiGrid.WebHost.Api.RtOptions.Section);
 var app = builder.Build();
 app.UseEpiGridTransport();
 app.UseEpiGridErrors();
@@ -40,7 +41,7 @@ app.MapHealthApi();
 var api = app.MapGroup("/api/v1").RequireAuthorization().RequireCluster().ProducesPipelineProblems();
 api.MapCellsApi().MapCasesApi().MapTravellersApi().MapBatchApi().MapCountiesApi().MapProvinceApi().MapAuditApi();
 app.MapEpiGridPush(api);
-api.MapPersonsApi().MapImportsApi().MapContactsApi().MapChainsApi().MapLineListApi().MapEpiCurveApi().MapColourHistoryApi().MapItineraryApi().MapDeclarationsApi().MapCodeScansApi();
+api.MapPersonsApi().MapImportsApi().MapContactsApi().MapChainsApi().MapLineListApi().MapEpiCurveApi().MapRtApi().MapColourHistoryApi().MapItineraryApi().MapDeclarationsApi().MapCodeScansApi();
 api.MapResumptionApi();
 api.MapClusterApi();
 api.MapRegistersApi();
