@@ -88,19 +88,23 @@ public static class ReproductionNumber
 
     /// <summary>Rt per day from <paramref name="first"/> (day 0 of <paramref name="incidence"/>): mean and 95 % interval where enough.</summary>
     public static IReadOnlyList<RtDay> Estimate(DateOnly first, IReadOnlyList<int> incidence, SerialInterval si, int window = DefaultWindow) =>
-        Posteriors(incidence, si, window).Select(p => p.Enough
+        Days(first, Posteriors(incidence, si, window));
+
+    /// <summary>The days of these posteriors (<paramref name="first"/> is day 0): mean and 95 % interval where enough.</summary>
+    public static IReadOnlyList<RtDay> Days(DateOnly first, IEnumerable<RtPosterior> posteriors) =>
+        posteriors.Select(p => p.Enough
             ? new RtDay(first.AddDays(p.WindowEnd), p.CasesInWindow, Round(p.Mean), Round(p.Quantile(0.025)), Round(p.Quantile(0.975)))
             : new RtDay(first.AddDays(p.WindowEnd), p.CasesInWindow, null, null, null)).ToList();
 
     /// <summary>
     /// The expected new cases of the next <paramref name="days"/> days by the renewal equation (I_t = R Σ_k I_(t−k) w_k,
-    /// projected days feeding the next) at the latest window's Rt, with the run at its 2.5 % and 97.5 % quantiles as the
+    /// projected days feeding the next) at the latest window's Rt (<paramref name="last"/>), with the run at its 2.5 % and 97.5 % quantiles as the
     /// interval. A projection of the present trend, not a forecast of what measures will do. Empty when the last window
     /// has no estimate.
     /// </summary>
-    public static IReadOnlyList<RtProjectionDay> Project(DateOnly first, IReadOnlyList<int> incidence, SerialInterval si, int window = DefaultWindow, int days = 7)
+    /// <param name="last">The posterior of the window ending on the last day of <paramref name="incidence"/>.</param>
+    public static IReadOnlyList<RtProjectionDay> Project(DateOnly first, IReadOnlyList<int> incidence, SerialInterval si, RtPosterior? last, int days = 7)
     {
-        var last = Posteriors(incidence, si, window).LastOrDefault();
         if (last is not { Enough: true }) return [];
         var w = si.Discretised(incidence.Count + days);
         double[] Run(double r)

@@ -24,9 +24,22 @@ public static class EpiCurveApi
     }
 
     static Task<IResult> County(string code, HttpContext http, IClusterClient grains, Province province, [FromKeyedServices(Clocks.Domain)] TimeProvider clock) =>
+        UnknownCounty(code, http, province) ?? Curve(code, http, grains, province, clock);
+
+    /// <summary>404 for a code that is no county of the province; null for a county.</summary>
+    internal static Task<IResult>? UnknownCounty(string code, HttpContext http, Province province) =>
         province.Find(code) is null
             ? Task.FromResult<IResult>(Problems.NotFound($"There is no county {code} in {province.Options.ProvinceNameEn}.").ToResult(http))
-            : Curve(code, http, grains, province, clock);
+            : null;
+
+    /// <summary>The curve's query, as /epicurve and /rt read it: the local days asked for and whether by onset; errors by field.</summary>
+    internal static (DateOnly From, DateOnly To, bool ByOnset) ReadQuery(IQueryCollection query, DateOnly today, FieldErrors errors)
+    {
+        var (from, to) = DayRange.Read(query, today, DefaultDays, MaxDays, errors);
+        var by = query["by"].ToString();
+        if (by is not ("" or "report" or "onset")) errors.Add("by", "Must be report (the day the case was reported, the default) or onset (the day symptoms began).");
+        return (from, to, by == "onset");
+    }
 
     static Task<IResult> ProvinceCurve(HttpContext http, IClusterClient grains, Province province, [FromKeyedServices(Clocks.Domain)] TimeProvider clock) =>
         Curve(null, http, grains, province, clock);
@@ -37,10 +50,8 @@ public static class EpiCurveApi
         if (!caller.MayReadCounties) return Problems.Forbidden($"Role '{caller.Role}' may not read the counties.").ToResult(http);
         var query = http.Request.Query;
         var errors = new FieldErrors();
-        var (from, to) = DayRange.Read(query, province.LocalDay(clock.GetUtcNow()), DefaultDays, MaxDays, errors);
-        var by = query["by"].ToString();
-        if (by is not ("" or "report" or "onset")) errors.Add("by", "Must be report (the day the case was reported, the default) or onset (the day symptoms began).");
+        var (from, to, byOnset) = ReadQuery(query, province.LocalDay(clock.GetUtcNow()), errors);
         if (errors.Any) return errors.ToProblem().ToResult(http);
-        return TypedResults.Ok(await grains.GetGrain<IHistoryGrain>(0).EpiCurve(county, from, to, by == "onset", http.RequestAborted));
+        return TypedResults.Ok(await grains.GetGrain<IHistoryGrain>(0).EpiCurve(county, from, to, byOnset, http.RequestAborted));
     }
 }

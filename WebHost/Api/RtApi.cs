@@ -32,7 +32,7 @@ public sealed record RtResponse(
 /// </summary>
 public static class RtApi
 {
-    public const int DefaultDays = 28, MaxDays = 366, MaxWindow = 28;
+    public const int MaxWindow = 28;
     /// <summary>Days of incidence read before <c>from</c>: the serial interval's weight on them is negligible after this.</summary>
     public const int History = 60;
 
@@ -49,9 +49,7 @@ public static class RtApi
 
     static Task<IResult> County(string code, HttpContext http, IClusterClient grains, Province province, IOptions<RtOptions> options,
         [FromKeyedServices(Clocks.Domain)] TimeProvider clock) =>
-        province.Find(code) is null
-            ? Task.FromResult<IResult>(Problems.NotFound($"There is no county {code} in {province.Options.ProvinceNameEn}.").ToResult(http))
-            : Rt(code, http, grains, province, options.Value, clock);
+        EpiCurveApi.UnknownCounty(code, http, province) ?? Rt(code, http, grains, province, options.Value, clock);
 
     static Task<IResult> ProvinceRt(HttpContext http, IClusterClient grains, Province province, IOptions<RtOptions> options,
         [FromKeyedServices(Clocks.Domain)] TimeProvider clock) =>
@@ -63,9 +61,7 @@ public static class RtApi
         if (!caller.MayReadCounties) return Problems.Forbidden($"Role '{caller.Role}' may not read the counties.").ToResult(http);
         var query = http.Request.Query;
         var errors = new FieldErrors();
-        var (from, to) = DayRange.Read(query, province.LocalDay(clock.GetUtcNow()), DefaultDays, MaxDays, errors);
-        var by = query["by"].ToString();
-        if (by is not ("" or "report" or "onset")) errors.Add("by", "Must be report (the day the case was reported, the default) or onset (the day symptoms began).");
+        var (from, to, byOnset) = EpiCurveApi.ReadQuery(query, province.LocalDay(clock.GetUtcNow()), errors);
         var window = ReproductionNumber.DefaultWindow;
         if (query["window"].Count > 0 && (!int.TryParse(query["window"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out window)
                                           || window is < 2 or > MaxWindow))
@@ -73,12 +69,13 @@ public static class RtApi
         if (errors.Any) return errors.ToProblem().ToResult(http);
 
         var first = from.AddDays(-History);
-        var curve = await grains.GetGrain<IHistoryGrain>(0).EpiCurve(county, first, to, by == "onset", http.RequestAborted);
+        var curve = await grains.GetGrain<IHistoryGrain>(0).EpiCurve(county, first, to, byOnset, http.RequestAborted);
         var incidence = curve.Days.Select(d => d.Confirmed).ToList();
         var si = options.SerialInterval;
-        var items = ReproductionNumber.Estimate(first, incidence, si, window).Where(d => d.Day >= from).ToList();
-        var projection = ReproductionNumber.Project(first, incidence, si, window);
-        return TypedResults.Ok(new RtResponse(county, by == "onset" ? "onset" : "report", new SerialIntervalResponse(si.Mean, si.Sd, si.Source), window,
+        var posteriors = ReproductionNumber.Posteriors(incidence, si, window);
+        var items = ReproductionNumber.Days(first, posteriors).Where(d => d.Day >= from).ToList();
+        var projection = ReproductionNumber.Project(first, incidence, si, posteriors.LastOrDefault());
+        return TypedResults.Ok(new RtResponse(county, curve.By, new SerialIntervalResponse(si.Mean, si.Sd, si.Source), window,
             ReproductionNumber.VersionOf(si), new PriorResponse(ReproductionNumber.PriorMean, ReproductionNumber.PriorSd), ReproductionNumber.MinCases,
             items, projection));
     }

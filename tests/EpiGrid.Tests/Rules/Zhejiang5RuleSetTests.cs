@@ -133,13 +133,7 @@ public class Zhejiang5RuleSetTests
     [InlineData(14, "green")]
     public void A_red_county_cools_down_as_local_days_pass_without_a_new_case(int daysSinceLastCase, string colour)
     {
-        var county = County.Today()
-            .Confirmed(94, daysAgo: daysSinceLastCase)
-            .Confirmed(2, daysAgo: daysSinceLastCase, cluster: "a")
-            .Confirmed(2, daysAgo: daysSinceLastCase, cluster: "b")
-            .Confirmed(2, daysAgo: daysSinceLastCase, cluster: "c");
-
-        county.EvaluatedBy(Rules).Colour.ShouldBe(colour);
+        RedCounty(daysSinceLastCase).EvaluatedBy(Rules).Colour.ShouldBe(colour);
     }
 
     [Theory]
@@ -150,14 +144,15 @@ public class Zhejiang5RuleSetTests
     [InlineData(40, "blue")]   // never green while it has had a case
     public void Under_the_9_February_version_a_red_county_cools_down_but_never_to_green(int daysSinceLastCase, string colour)
     {
-        var county = County.Today()
-            .Confirmed(94, daysAgo: daysSinceLastCase)
-            .Confirmed(2, daysAgo: daysSinceLastCase, cluster: "a")
-            .Confirmed(2, daysAgo: daysSinceLastCase, cluster: "b")
-            .Confirmed(2, daysAgo: daysSinceLastCase, cluster: "c");
-
-        county.EvaluatedBy(February9).Colour.ShouldBe(colour);
+        RedCounty(daysSinceLastCase).EvaluatedBy(February9).Colour.ShouldBe(colour);
     }
+
+    /// <summary>100 confirmed, all local, 3 clusters of two, the last <paramref name="daysSinceLastCase"/> days ago.</summary>
+    static County RedCounty(int daysSinceLastCase) => County.Today()
+        .Confirmed(94, daysAgo: daysSinceLastCase)
+        .Confirmed(2, daysAgo: daysSinceLastCase, cluster: "a")
+        .Confirmed(2, daysAgo: daysSinceLastCase, cluster: "b")
+        .Confirmed(2, daysAgo: daysSinceLastCase, cluster: "c");
 
     [Fact]
     public void A_step_down_is_given_as_a_reason()
