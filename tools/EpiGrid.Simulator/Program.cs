@@ -27,7 +27,7 @@ if (args_.Command == "preview")
         var date = OutbreakModel.Start.AddDays(day - 1);
         var published = OutbreakPreview.Published.GetValueOrDefault(date);
         Console.WriteLine($"  day {day,2} ({date:dd MMM}): "
-            + string.Join(" ", new[] { "red", "orange", "yellow", "blue", "green" }.Select(c => $"{c} {counts.GetValueOrDefault(c)}"))
+            + string.Join(" ", RiskLevels.Colours.Select(c => $"{c} {counts.GetValueOrDefault(c)}"))
             + (published is null ? "" : $"   published {string.Join("/", published)}"));
     }
     return 0;

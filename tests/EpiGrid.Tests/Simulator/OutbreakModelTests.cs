@@ -70,7 +70,7 @@ public class OutbreakModelTests
         {
             var elapsed = TimeSpan.FromDays(day.DayNumber - OutbreakModel.Start.DayNumber + 1) - TimeSpan.FromSeconds(1);
             var counts = OutbreakPreview.ColourCounts(reports, Counties, elapsed);
-            var simulated = new[] { "red", "orange", "yellow", "blue", "green" }.Select(c => counts.GetValueOrDefault(c)).ToArray();
+            var simulated = EpiGrid.Domain.RiskLevels.Colours.Select(c => counts.GetValueOrDefault(c)).ToArray();
             var summary = $"{day:dd MMM}: simulated {string.Join("/", simulated)}, published {string.Join("/", published)}";
 
             simulated.Sum().ShouldBe(90, summary);

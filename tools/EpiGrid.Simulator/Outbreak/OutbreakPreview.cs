@@ -11,12 +11,9 @@ public static class OutbreakPreview
     /// <summary>Day 0 of the outbreak, 21 January 2020, at local midnight.</summary>
     public static readonly DateTimeOffset NominalStart = OutbreakModel.Start.Start(TimeSpan.FromHours(8));
 
-    /// <summary>The colours from worst to best, the order the published counts are listed in.</summary>
-    public static readonly IReadOnlyList<string> Colours = ["red", "orange", "yellow", "blue", "green"];
-
     /// <summary>The counts of the maps published in February 2020 (<see cref="PublishedColourCounts"/>), worst colour first.</summary>
     public static IReadOnlyDictionary<DateOnly, int[]> Published { get; } =
-        PublishedColourCounts.Days.ToDictionary(d => d.Key, d => Colours.Select(c => d.Value[c]).ToArray());
+        PublishedColourCounts.Days.ToDictionary(d => d.Key, d => RiskLevels.Colours.Select(c => d.Value[c]).ToArray());
 
     /// <summary>
     /// Counties per colour under the rule set (default: zhejiang-5 as configured by default), as of
