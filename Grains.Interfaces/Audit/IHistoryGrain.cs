@@ -64,10 +64,20 @@ public interface IHistoryGrain : IGrainWithIntegerKey
     Task<EpiGrid.People.CaseListPage> Cases(EpiGrid.People.CaseListQuery query, Moment? moment = null, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// An epidemic curve (issue 17) of a county (null: the province) over local days [from, to], by report or by onset, from the
-    /// case register (cases ruled out are not counted).
+    /// An epidemic curve (issue 17) of a county (null: the province) over local days [from, to], by report or by onset, live from
+    /// the case register, or (with <paramref name="moment"/>) as the cells' events had the cases then (cases ruled out are not counted).
     /// </summary>
-    Task<EpiGrid.People.EpiCurve> EpiCurve(string? county, DateOnly from, DateOnly to, bool byOnset, CancellationToken cancellationToken = default);
+    [ResponseTimeout("00:10:00")]
+    Task<EpiGrid.People.EpiCurve> EpiCurve(string? county, DateOnly from, DateOnly to, bool byOnset, Moment? moment = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every county's confirmed cases per local day over [from, to] (the confirmed counts of each county's epidemic curve), live
+    /// or as of a <paramref name="moment"/>; counties with no case in the days are left out.
+    /// </summary>
+    [ResponseTimeout("00:10:00")]
+    Task<IReadOnlyList<EpiGrid.People.CountyIncidence>> ConfirmedByCounty(DateOnly from, DateOnly to, bool byOnset, Moment? moment = null,
+        CancellationToken cancellationToken = default);
 
     /// <summary>A cluster's cases, cells, counties, first and last report; null: no case names it.</summary>
     Task<EpiGrid.People.ClusterView?> Cluster(string clusterId, CancellationToken cancellationToken = default);

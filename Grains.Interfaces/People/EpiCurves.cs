@@ -16,6 +16,13 @@ public sealed record EpiCurve(
     [property: Id(0)] string? County, [property: Id(1)] string By, [property: Id(2)] DateOnly From, [property: Id(3)] DateOnly To,
     [property: Id(4)] IReadOnlyList<EpiCurveDay> Days, [property: Id(5)] int WithoutOnset);
 
+/// <summary>A county's confirmed cases per local day from <see cref="From"/> (one count a day): the incidence Rt is estimated from.</summary>
+[GenerateSerializer, Immutable, Alias("epigrid.county-incidence")]
+public sealed record CountyIncidence([property: Id(0)] string County, [property: Id(1)] DateOnly From, [property: Id(2)] int[] Confirmed);
+
+/// <summary>A case as a curve counts it: its county, its local day (of report or of onset) and its kind.</summary>
+public readonly record struct CurveCase(string County, DateOnly Day, CaseKind Kind);
+
 /// <summary>Builds epidemic curves from cases' days and kinds. Pure.</summary>
 public static class EpiCurves
 {
@@ -37,4 +44,15 @@ public static class EpiCurves
                 Mean(day, CaseKind.Confirmed), Mean(day, CaseKind.Suspected), Mean(day, CaseKind.Asymptomatic)));
         return days;
     }
+
+    /// <summary>Each county's confirmed cases per day over [<paramref name="from"/>, <paramref name="to"/>], as its curve counts them.</summary>
+    public static IReadOnlyList<CountyIncidence> ConfirmedByCounty(IEnumerable<CurveCase> cases, DateOnly from, DateOnly to) =>
+        cases.Where(c => c.Kind == CaseKind.Confirmed && c.Day >= from && c.Day <= to)
+            .GroupBy(c => c.County, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var counts = new int[to.DayNumber - from.DayNumber + 1];
+                foreach (var c in g) counts[c.Day.DayNumber - from.DayNumber]++;
+                return new CountyIncidence(g.Key, from, counts);
+            }).ToList();
 }

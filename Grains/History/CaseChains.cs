@@ -84,7 +84,7 @@ public sealed class CaseChains(IDocumentStore store, IEventHistory history, Prov
         await using var session = store.QuerySession();
         List<CaseRecord> found;
         if (moment is { } m)
-            found = (await AllAsOf(m, cancellationToken))
+            found = (await AllAsOf(query.County, m, cancellationToken))
                 .Where(c => query.Matches(c.Id, c.County, c.ToFact()))
                 .OrderBy(c => c.Id, StringComparer.Ordinal).Take(query.Limit + 1).ToList();
         else
@@ -116,12 +116,13 @@ public sealed class CaseChains(IDocumentStore store, IEventHistory history, Prov
     }
 
     /// <summary>Every case of the province as of the moment, from the cells' events (as a replay reads them).</summary>
-    async Task<ICaseSource> CasesAsOf(Moment moment, CancellationToken cancellationToken) => new CasesInMemory(await AllAsOf(moment, cancellationToken));
+    async Task<ICaseSource> CasesAsOf(Moment moment, CancellationToken cancellationToken) => new CasesInMemory(await AllAsOf(null, moment, cancellationToken));
 
-    async Task<List<CaseRecord>> AllAsOf(Moment moment, CancellationToken cancellationToken)
+    /// <summary>The cases of a county (null: of the province) as of the moment, folded from their cells' events.</summary>
+    public async Task<List<CaseRecord>> AllAsOf(string? county, Moment moment, CancellationToken cancellationToken)
     {
         var cells = new Dictionary<string, CellState>(StringComparer.Ordinal);
-        await foreach (var e in history.CountyInputs(null, cancellationToken))
+        await foreach (var e in history.CountyInputs(county, cancellationToken))
         {
             if (e.Data is null || !moment.Includes(e.Data) || StreamKeys.IdOf(e.Stream, StreamKind.Cell) is not { } cellId) continue;
             if (!cells.TryGetValue(cellId, out var state)) cells[cellId] = state = new CellState(cellId);

@@ -78,22 +78,47 @@ public sealed class HistoryGrain(
         return occurred.GroupBy(t => t.LocalDay(offset)).OrderBy(g => g.Key).Select(g => new DailyCount(g.Key, g.Count())).ToList();
     }
 
-    public async Task<EpiGrid.People.EpiCurve> EpiCurve(string? county, DateOnly from, DateOnly to, bool byOnset, CancellationToken cancellationToken)
+    public async Task<EpiGrid.People.EpiCurve> EpiCurve(string? county, DateOnly from, DateOnly to, bool byOnset, Moment? moment,
+        CancellationToken cancellationToken)
+    {
+        // Six days before the first: each day's 7-day mean counts them.
+        var (cases, withoutOnset) = await CurveCases(county, from.AddDays(1 - EpiGrid.People.EpiCurves.AverageDays), from, to, byOnset, moment, cancellationToken);
+        return new EpiGrid.People.EpiCurve(county, byOnset ? "onset" : "report", from, to,
+            EpiGrid.People.EpiCurves.Days(cases.Select(c => (c.Day, c.Kind)), from, to), withoutOnset);
+    }
+
+    public async Task<IReadOnlyList<EpiGrid.People.CountyIncidence>> ConfirmedByCounty(DateOnly from, DateOnly to, bool byOnset, Moment? moment,
+        CancellationToken cancellationToken) =>
+        EpiGrid.People.EpiCurves.ConfirmedByCounty((await CurveCases(null, from, from, to, byOnset, moment, cancellationToken)).Cases, from, to);
+
+    /// <summary>
+    /// The cases a curve counts (not ruled out) on local days [<paramref name="first"/>, <paramref name="to"/>] by report or by onset,
+    /// and how many reported on [<paramref name="countFrom"/>, <paramref name="to"/>] carry no onset: live from the case register, or
+    /// as of a moment from the cells' events (the line list's fold).
+    /// </summary>
+    async Task<(IReadOnlyList<EpiGrid.People.CurveCase> Cases, int WithoutOnset)> CurveCases(string? county, DateOnly first, DateOnly countFrom,
+        DateOnly to, bool byOnset, Moment? moment, CancellationToken cancellationToken)
     {
         var offset = province.Options.UtcOffset;
-        // Six days before the first: each day's 7-day mean counts them.
-        var (low, high) = (from.AddDays(1 - EpiGrid.People.EpiCurves.AverageDays).Start(offset), to.AddDays(1).Start(offset));
+        var (low, high, counted) = (first.Start(offset), to.AddDays(1).Start(offset), countFrom.Start(offset));
+        if (moment is { } m)
+            return await Bounded(async () =>
+            {
+                var then = (await chains.AllAsOf(county, m, cancellationToken)).Where(c => c.Status != CaseStatus.RuledOut).ToList();
+                var cases = then.Select(c => (c.County, At: byOnset ? c.OnsetAt : c.OccurredAt, c.Kind))
+                    .Where(c => c.At >= low && c.At < high)
+                    .Select(c => new EpiGrid.People.CurveCase(c.County, c.At!.Value.LocalDay(offset), c.Kind)).ToList();
+                return ((IReadOnlyList<EpiGrid.People.CurveCase>)cases, then.Count(c => c.OnsetAt == null && c.OccurredAt >= counted && c.OccurredAt < high));
+            });
         await using var session = store.QuerySession();
-        var cases = session.Query<CaseRecord>().Where(c => c.Status != CaseStatus.RuledOut);
-        if (county is not null) cases = cases.Where(c => c.County == county);
+        var register = session.Query<CaseRecord>().Where(c => c.Status != CaseStatus.RuledOut);
+        if (county is not null) register = register.Where(c => c.County == county);
         var rows = byOnset
-            ? await cases.Where(c => c.OnsetAt != null && c.OnsetAt >= low && c.OnsetAt < high)
-                .Select(c => new { At = c.OnsetAt!.Value, c.Kind }).ToListAsync(cancellationToken)
-            : await cases.Where(c => c.OccurredAt >= low && c.OccurredAt < high).Select(c => new { At = c.OccurredAt, c.Kind }).ToListAsync(cancellationToken);
-        var first = from.Start(offset);
-        var withoutOnset = await cases.Where(c => c.OnsetAt == null && c.OccurredAt >= first && c.OccurredAt < high).CountAsync(cancellationToken);
-        return new EpiGrid.People.EpiCurve(county, byOnset ? "onset" : "report", from, to,
-            EpiGrid.People.EpiCurves.Days(rows.Select(r => (r.At.LocalDay(offset), r.Kind)), from, to), withoutOnset);
+            ? await register.Where(c => c.OnsetAt != null && c.OnsetAt >= low && c.OnsetAt < high)
+                .Select(c => new { c.County, At = c.OnsetAt!.Value, c.Kind }).ToListAsync(cancellationToken)
+            : await register.Where(c => c.OccurredAt >= low && c.OccurredAt < high).Select(c => new { c.County, At = c.OccurredAt, c.Kind }).ToListAsync(cancellationToken);
+        var withoutOnset = await register.Where(c => c.OnsetAt == null && c.OccurredAt >= counted && c.OccurredAt < high).CountAsync(cancellationToken);
+        return (rows.Select(r => new EpiGrid.People.CurveCase(r.County, r.At.LocalDay(offset), r.Kind)).ToList(), withoutOnset);
     }
 
     public async Task<IReadOnlyList<EpiGrid.People.CaseLocation>> FindCase(string caseId, CancellationToken cancellationToken)

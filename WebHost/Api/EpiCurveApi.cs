@@ -1,5 +1,6 @@
 using EpiGrid.People;
 using EpiGrid.WebHost.Api.Requests;
+using EpiGrid.WebHost.Audit;
 
 namespace EpiGrid.WebHost.Api;
 
@@ -14,7 +15,7 @@ public static class EpiCurveApi
 
     public static RouteGroupBuilder MapEpiCurveApi(this RouteGroupBuilder api)
     {
-        const string Parameters = " from and to: local days (yyyy-MM-dd; default the last 28 days), by=report (default) or onset.";
+        const string Parameters = " from and to: local days (yyyy-MM-dd; default the last 28 days, to the day of asOf when given), by=report (default) or onset; asOf/knownAt: the curve as the events had it then (history readers).";
         api.MapGet("/counties/{code}/epicurve", County).WithTags("Line lists").WithName("getCountyEpiCurve")
             .WithSummary("The county's epidemic curve: new cases per day and kind, with 7-day means; cases ruled out are not counted." + Parameters)
             .Produces<EpiCurve>().ProducesProblems(400, 403, 404);
@@ -23,8 +24,9 @@ public static class EpiCurveApi
         return api;
     }
 
-    static Task<IResult> County(string code, HttpContext http, IClusterClient grains, Province province, [FromKeyedServices(Clocks.Domain)] TimeProvider clock) =>
-        UnknownCounty(code, http, province) ?? Curve(code, http, grains, province, clock);
+    static Task<IResult> County(string code, HttpContext http, IClusterClient grains, Province province, History history,
+        [FromKeyedServices(Clocks.Domain)] TimeProvider clock, DateTimeOffset? asOf, DateTimeOffset? knownAt) =>
+        UnknownCounty(code, http, province) ?? Curve(code, http, grains, province, history, clock, asOf, knownAt);
 
     /// <summary>404 for a code that is no county of the province; null for a county.</summary>
     internal static Task<IResult>? UnknownCounty(string code, HttpContext http, Province province) =>
@@ -32,26 +34,37 @@ public static class EpiCurveApi
             ? Task.FromResult<IResult>(Problems.NotFound($"There is no county {code} in {province.Options.ProvinceNameEn}.").ToResult(http))
             : null;
 
-    /// <summary>The curve's query, as /epicurve and /rt read it: the local days asked for and whether by onset; errors by field.</summary>
-    internal static (DateOnly From, DateOnly To, bool ByOnset) ReadQuery(IQueryCollection query, DateOnly today, FieldErrors errors)
+    /// <summary>
+    /// The curve's query, as /epicurve and /rt read it: the local days asked for (by default the 28 days to today, or to the
+    /// day of asOf (knownAt) when the curve is asked as of a moment; with <paramref name="wholeDays"/>, to the day before it)
+    /// and whether by onset; errors by field.
+    /// </summary>
+    internal static (DateOnly From, DateOnly To, bool ByOnset) ReadQuery(IQueryCollection query, Province province, DateTimeOffset now,
+        DateTimeOffset? asOf, DateTimeOffset? knownAt, FieldErrors errors, bool wholeDays = false)
     {
-        var (from, to) = DayRange.Read(query, today, DefaultDays, MaxDays, errors);
+        var then = Moment.From(asOf, knownAt, now).AsOf;
+        var today = province.LocalDay(Moment.Replayable(then, now) ? then : now);
+        var (from, to) = DayRange.Read(query, wholeDays ? today.AddDays(-1) : today, DefaultDays, MaxDays, errors);
         var by = query["by"].ToString();
         if (by is not ("" or "report" or "onset")) errors.Add("by", "Must be report (the day the case was reported, the default) or onset (the day symptoms began).");
         return (from, to, by == "onset");
     }
 
-    static Task<IResult> ProvinceCurve(HttpContext http, IClusterClient grains, Province province, [FromKeyedServices(Clocks.Domain)] TimeProvider clock) =>
-        Curve(null, http, grains, province, clock);
+    static Task<IResult> ProvinceCurve(HttpContext http, IClusterClient grains, Province province, History history,
+        [FromKeyedServices(Clocks.Domain)] TimeProvider clock, DateTimeOffset? asOf, DateTimeOffset? knownAt) =>
+        Curve(null, http, grains, province, history, clock, asOf, knownAt);
 
-    static async Task<IResult> Curve(string? county, HttpContext http, IClusterClient grains, Province province, TimeProvider clock)
+    static async Task<IResult> Curve(string? county, HttpContext http, IClusterClient grains, Province province, History history,
+        TimeProvider clock, DateTimeOffset? asOf, DateTimeOffset? knownAt)
     {
         var caller = Jurisdiction.Of(http.User);
         if (!caller.MayReadCounties) return Problems.Forbidden($"Role '{caller.Role}' may not read the counties.").ToResult(http);
-        var query = http.Request.Query;
         var errors = new FieldErrors();
-        var (from, to, byOnset) = ReadQuery(query, province.LocalDay(clock.GetUtcNow()), errors);
+        var (from, to, byOnset) = ReadQuery(http.Request.Query, province, clock.GetUtcNow(), asOf, knownAt, errors);
         if (errors.Any) return errors.ToProblem().ToResult(http);
-        return TypedResults.Ok(await grains.GetGrain<IHistoryGrain>(0).EpiCurve(county, from, to, byOnset, http.RequestAborted));
+        var (curve, refused) = await history.Read(http, county, "epicurve", asOf, knownAt,
+            () => grains.GetGrain<IHistoryGrain>(0).EpiCurve(county, from, to, byOnset, null, http.RequestAborted),
+            (replay, moment, ct) => replay.EpiCurve(county, from, to, byOnset, moment, ct));
+        return refused is not null ? refused.ToResult(http) : TypedResults.Ok(curve);
     }
 }

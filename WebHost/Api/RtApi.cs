@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using EpiGrid.People;
 using EpiGrid.WebHost.Api.Requests;
+using EpiGrid.WebHost.Audit;
 
 namespace EpiGrid.WebHost.Api;
 
@@ -14,6 +15,16 @@ public sealed record RtOptions
 
     public SerialInterval SerialInterval => new(SerialIntervalMean, SerialIntervalSd, SerialIntervalSource);
 }
+
+/// <summary>One county's Rt over the window ending on the ranking's day.</summary>
+/// <param name="Cases">Confirmed cases in the window.</param>
+public sealed record RtCountyItem(string County, string NameZh, string NameEn, int Cases, double Mean, double Lower, double Upper);
+
+/// <param name="Items">The counties with enough cases for an estimate, highest Rt first.</param>
+/// <param name="WithoutEstimate">Counties with too few cases in the window for an estimate (not ranked).</param>
+public sealed record RtRankingResponse(
+    DateOnly Day, string By, SerialIntervalResponse SerialInterval, int Window, string RuleVersion, int MinCases,
+    IReadOnlyList<RtCountyItem> Items, int WithoutEstimate);
 
 public sealed record SerialIntervalResponse(double Mean, double Sd, string Source);
 
@@ -38,39 +49,45 @@ public static class RtApi
 
     public static RouteGroupBuilder MapRtApi(this RouteGroupBuilder api)
     {
-        const string Parameters = " from and to: local days (default the last 28 days); by=report (default) or onset; window: days (2-28, default 7).";
+        const string Moments = " asOf/knownAt: as the events had the cases then (history readers).";
+        const string Parameters = " from and to: local days (default the 28 days to yesterday, the last whole day); by=report (default) or onset; window: days (2-28, default 7)." + Moments;
         api.MapGet("/counties/{code}/rt", County).WithTags("Line lists").WithName("getCountyRt")
             .WithSummary("The county's reproduction number Rt per day (Cori et al. 2013, as EpiEstim), with a 95 % interval and a 7-day projection." + Parameters)
             .Produces<RtResponse>().ProducesProblems(400, 403, 404);
         api.MapGet("/province/rt", ProvinceRt).WithTags("Line lists").WithName("getProvinceRt")
             .WithSummary("The province's reproduction number Rt per day." + Parameters).Produces<RtResponse>().ProducesProblems(400, 403);
+        api.MapGet("/province/rt/counties", Ranking).WithTags("Line lists").WithName("getCountiesByRt")
+            .WithSummary("The counties ranked by their Rt on one day (highest first), those with enough cases for an estimate; day: a local day (default yesterday, the last whole day); by and window as for /rt." + Moments)
+            .Produces<RtRankingResponse>().ProducesProblems(400, 403);
         return api;
     }
 
-    static Task<IResult> County(string code, HttpContext http, IClusterClient grains, Province province, IOptions<RtOptions> options,
-        [FromKeyedServices(Clocks.Domain)] TimeProvider clock) =>
-        EpiCurveApi.UnknownCounty(code, http, province) ?? Rt(code, http, grains, province, options.Value, clock);
+    static Task<IResult> County(string code, HttpContext http, IClusterClient grains, Province province, History history, IOptions<RtOptions> options,
+        [FromKeyedServices(Clocks.Domain)] TimeProvider clock, DateTimeOffset? asOf, DateTimeOffset? knownAt) =>
+        EpiCurveApi.UnknownCounty(code, http, province) ?? Rt(code, http, grains, province, history, options.Value, clock, asOf, knownAt);
 
-    static Task<IResult> ProvinceRt(HttpContext http, IClusterClient grains, Province province, IOptions<RtOptions> options,
-        [FromKeyedServices(Clocks.Domain)] TimeProvider clock) =>
-        Rt(null, http, grains, province, options.Value, clock);
+    static Task<IResult> ProvinceRt(HttpContext http, IClusterClient grains, Province province, History history, IOptions<RtOptions> options,
+        [FromKeyedServices(Clocks.Domain)] TimeProvider clock, DateTimeOffset? asOf, DateTimeOffset? knownAt) =>
+        Rt(null, http, grains, province, history, options.Value, clock, asOf, knownAt);
 
-    static async Task<IResult> Rt(string? county, HttpContext http, IClusterClient grains, Province province, RtOptions options, TimeProvider clock)
+    static async Task<IResult> Rt(string? county, HttpContext http, IClusterClient grains, Province province, History history, RtOptions options,
+        TimeProvider clock, DateTimeOffset? asOf, DateTimeOffset? knownAt)
     {
         var caller = Jurisdiction.Of(http.User);
         if (!caller.MayReadCounties) return Problems.Forbidden($"Role '{caller.Role}' may not read the counties.").ToResult(http);
-        var query = http.Request.Query;
         var errors = new FieldErrors();
-        var (from, to, byOnset) = EpiCurveApi.ReadQuery(query, province.LocalDay(clock.GetUtcNow()), errors);
-        var window = ReproductionNumber.DefaultWindow;
-        if (query["window"].Count > 0 && (!int.TryParse(query["window"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out window)
-                                          || window is < 2 or > MaxWindow))
-            errors.Add("window", $"Must be a whole number of days from 2 to {MaxWindow}.");
+        // To yesterday by default: today's count is still growing, and a part of a day reads as a fall in Rt.
+        var (from, to, byOnset) = EpiCurveApi.ReadQuery(http.Request.Query, province, clock.GetUtcNow(), asOf, knownAt, errors, wholeDays: true);
+        var window = Window(http.Request.Query, errors);
         if (errors.Any) return errors.ToProblem().ToResult(http);
 
+        // The incidence is the epidemic curve's, live or as of the moment, from History days before from.
         var first = from.AddDays(-History);
-        var curve = await grains.GetGrain<IHistoryGrain>(0).EpiCurve(county, first, to, byOnset, http.RequestAborted);
-        var incidence = curve.Days.Select(d => d.Confirmed).ToList();
+        var (curve, refused) = await history.Read(http, county, "rt", asOf, knownAt,
+            () => grains.GetGrain<IHistoryGrain>(0).EpiCurve(county, first, to, byOnset, null, http.RequestAborted),
+            (replay, moment, ct) => replay.EpiCurve(county, first, to, byOnset, moment, ct));
+        if (refused is not null) return refused.ToResult(http);
+        var incidence = curve!.Days.Select(d => d.Confirmed).ToList();
         var si = options.SerialInterval;
         var posteriors = ReproductionNumber.Posteriors(incidence, si, window);
         var items = ReproductionNumber.Days(first, posteriors).Where(d => d.Day >= from).ToList();
@@ -78,5 +95,53 @@ public static class RtApi
         return TypedResults.Ok(new RtResponse(county, curve.By, new SerialIntervalResponse(si.Mean, si.Sd, si.Source), window,
             ReproductionNumber.VersionOf(si), new PriorResponse(ReproductionNumber.PriorMean, ReproductionNumber.PriorSd), ReproductionNumber.MinCases,
             items, projection));
+    }
+
+    /// <summary>The counties ranked by Rt on one day: one read of every county's incidence, each estimated as /counties/{code}/rt would.</summary>
+    static async Task<IResult> Ranking(HttpContext http, IClusterClient grains, Province province, History history, IOptions<RtOptions> options,
+        [FromKeyedServices(Clocks.Domain)] TimeProvider clock, DateTimeOffset? asOf, DateTimeOffset? knownAt)
+    {
+        var caller = Jurisdiction.Of(http.User);
+        if (!caller.MayReadCounties) return Problems.Forbidden($"Role '{caller.Role}' may not read the counties.").ToResult(http);
+        var query = http.Request.Query;
+        var errors = new FieldErrors();
+        var now = clock.GetUtcNow();
+        var then = Moment.From(asOf, knownAt, now).AsOf;
+        // Yesterday by default: today's count is still growing, and a part of a day reads as a fall.
+        var day = province.LocalDay(Moment.Replayable(then, now) ? then : now).AddDays(-1);
+        if (query["day"].Count > 0 && !DateOnly.TryParseExact(query["day"].ToString(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None, out day))
+            errors.Add("day", "Must be a local day, yyyy-MM-dd.");
+        var by = query["by"].ToString();
+        if (by is not ("" or "report" or "onset")) errors.Add("by", "Must be report (the day the case was reported, the default) or onset (the day symptoms began).");
+        var window = Window(query, errors);
+        if (errors.Any) return errors.ToProblem().ToResult(http);
+
+        var first = day.AddDays(-History);
+        var (counties, refused) = await history.Read(http, null, "rt-ranking", asOf, knownAt,
+            () => grains.GetGrain<IHistoryGrain>(0).ConfirmedByCounty(first, day, by == "onset", null, http.RequestAborted),
+            (replay, moment, ct) => replay.ConfirmedByCounty(first, day, by == "onset", moment, ct));
+        if (refused is not null) return refused.ToResult(http);
+        var si = options.Value.SerialInterval;
+        var ranked = new List<RtCountyItem>();
+        foreach (var c in counties!)
+        {
+            if (province.Find(c.County) is not { } known) continue;
+            var last = ReproductionNumber.Posteriors(c.Confirmed, si, window).LastOrDefault();
+            if (last is null || ReproductionNumber.Days(first, [last])[0] is not { Mean: not null } estimate) continue;
+            ranked.Add(new RtCountyItem(known.Code, known.NameZh, known.NameEn, estimate.Cases, estimate.Mean.Value, estimate.Lower!.Value, estimate.Upper!.Value));
+        }
+        ranked.Sort((a, b) => b.Mean.CompareTo(a.Mean) is var byMean and not 0 ? byMean : string.CompareOrdinal(a.County, b.County));
+        return TypedResults.Ok(new RtRankingResponse(day, by is "" ? "report" : by, new SerialIntervalResponse(si.Mean, si.Sd, si.Source), window,
+            ReproductionNumber.VersionOf(si), ReproductionNumber.MinCases, ranked, province.Counties.Count - ranked.Count));
+    }
+
+    static int Window(IQueryCollection query, FieldErrors errors)
+    {
+        var window = ReproductionNumber.DefaultWindow;
+        if (query["window"].Count > 0 && (!int.TryParse(query["window"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out window)
+                                          || window is < 2 or > MaxWindow))
+            errors.Add("window", $"Must be a whole number of days from 2 to {MaxWindow}.");
+        return window;
     }
 }

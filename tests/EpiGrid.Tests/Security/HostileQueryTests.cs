@@ -43,7 +43,8 @@ public sealed class HostileQueryTests(EpiGridApp app) : IClassFixture<EpiGridApp
         "/api/v1/counties/{v}/epicurve", "/api/v1/counties/330782/epicurve?from={v}", "/api/v1/counties/330782/epicurve?to={v}",
         "/api/v1/counties/330782/epicurve?by={v}", "/api/v1/province/epicurve?from={v}",
         "/api/v1/counties/{v}/rt", "/api/v1/counties/330782/rt?from={v}", "/api/v1/counties/330782/rt?window={v}",
-        "/api/v1/counties/330782/rt?by={v}", "/api/v1/province/rt?to={v}",
+        "/api/v1/counties/330782/rt?by={v}", "/api/v1/province/rt?to={v}", "/api/v1/counties/330782/rt?asOf={v}", "/api/v1/province/epicurve?knownAt={v}",
+        "/api/v1/province/rt/counties?day={v}", "/api/v1/province/rt/counties?window={v}", "/api/v1/province/rt/counties?asOf={v}",
         "/api/v1/province/colour-history?from={v}", "/api/v1/province/colour-history?to={v}", "/api/v1/province/colour-history?ruleSet={v}",
         "/api/v1/counties/330782/resumption?by={v}", "/api/v1/counties/330782/resumption/history?by={v}",
         "/api/v1/province/resumption?by={v}", "/api/v1/province/resumption/history?by={v}");

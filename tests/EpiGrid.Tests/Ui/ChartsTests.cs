@@ -109,6 +109,79 @@ public sealed class ChartsTests(UiApp app) : IClassFixture<UiApp>
     }
 
     [Fact]
+    public async Task The_county_panel_draws_Rt_with_its_band_as_the_api_gives_it_and_the_charts_view_ranks_the_counties_by_Rt()
+    {
+        const string county = "330723", cell = "330723-101-001"; // Wuyi
+        await app.RegisterCell(cell);
+        using var ingest = app.As(Roles.Ingest);
+        var today = DateOnly.FromDateTime(app.Clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
+        for (var d = 1; d <= 16; d++) // growing by a quarter a day, from 2 cases to 57 on yesterday
+        for (var i = 0; i < (int)Math.Round(2 * Math.Pow(1.25, 16 - d)); i++)
+            await Report(ingest, cell, $"wy-{d}-{i}", "confirmed", new DateTimeOffset(today.AddDays(-d).ToDateTime(new TimeOnly(12, i)), TimeSpan.FromHours(8)));
+
+        var page = await Open(Roles.ProvinceOfficial, Browser.Desktop, lang: "en");
+        await page.GotoAsync("/");
+        await Browser.Ready(page, "map");
+        await page.ClickAsync($"[data-county='{county}']");
+        using var official = app.As(Roles.CountyOfficial, county);
+        foreach (var by in new[] { "report", "onset" })
+        {
+            if (by == "onset") await page.SelectOptionAsync("[data-testid=curve-by]", "onset");
+            var chart = page.Locator($"[data-chart=rt][data-by={by}]");
+            await chart.WaitForAsync();
+            var api = await Api(official, $"/api/v1/counties/{county}/rt?by={by}");
+            var items = api["items"]!.AsArray();
+            var drawn = await Drawn(page, "rt");
+            drawn["x"]!.AsArray().Select(d => d!.GetValue<string>()).ShouldBe(items.Select(i => i!["day"]!.GetValue<string>()), by);
+            Series(drawn, "mean").Select(v => v?.GetValue<double>()).ShouldBe(items.Select(i => i!["mean"]?.GetValue<double>()), $"Rt by {by}");
+            Series(drawn, "lower").Select(v => v?.GetValue<double>()).ShouldBe(items.Select(i => i!["lower"]?.GetValue<double>()), $"lower bound by {by}");
+            Series(drawn, "band").Select(v => v?.GetValue<double>() ?? -1).ShouldBe(
+                items.Select(i => i!["mean"] is null ? -1 : i["upper"]!.GetValue<double>() - i["lower"]!.GetValue<double>()), 1e-9, $"the band's width by {by}");
+            if (by == "report")
+            {
+                // Growing: the latest estimate's whole interval above 1, and a projection of the next 7 days written out.
+                items[^1]!["day"]!.GetValue<string>().ShouldBe($"{today.AddDays(-1):yyyy-MM-dd}", "to yesterday, the last whole day, by default");
+                items[^1]!["lower"]!.GetValue<double>().ShouldBeGreaterThan(1);
+                var expected = (int)Math.Round(api["projection"]!.AsArray().Sum(p => p!["expected"]!.GetValue<double>()));
+                (await page.TextContentAsync("[data-testid=rt-projection]"))!.ShouldContain($"about {expected} new cases");
+                (await page.TextContentAsync("[data-testid=rt-method]"))!.ShouldContain(api["ruleVersion"]!.GetValue<string>());
+                await page.Locator("[data-chart=rt]").ScrollIntoViewIfNeededAsync();
+                await Hover(page, "rt");
+                await Browser.Screenshot(page, "rt-desktop");
+            }
+            else
+            {
+                items.ShouldAllBe(i => i!["mean"] == null, "no case has an onset date: nothing to estimate");
+                (await page.TextContentAsync("[data-testid=rt-projection]"))!.ShouldContain("no projection");
+            }
+        }
+        await page.SelectOptionAsync("[data-testid=curve-by]", "report"); // the choice outlives the panel: leave it as found
+        await NoViolations(page, "county panel with Rt");
+
+        // The charts view of the province: the counties ranked by Rt, as the API ranks them.
+        await page.GotoAsync("/#charts");
+        await Browser.Ready(page, "charts");
+        var table = page.Locator("[data-testid=rt-ranking][data-day]");
+        await table.WaitForAsync(new() { Timeout = 30_000 });
+        using var reader = app.As(Roles.Auditor);
+        var ranking = await Api(reader, "/api/v1/province/rt/counties");
+        (await table.GetAttributeAsync("data-day")).ShouldBe(ranking["day"]!.GetValue<string>());
+        var rows = await page.Locator("[data-testid=rt-ranking] tbody tr[data-county]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.county)");
+        rows.ShouldBe(ranking["items"]!.AsArray().Select(i => i!["county"]!.GetValue<string>()));
+        rows.ShouldContain(county);
+        (await page.Locator($"[data-testid=rt-ranking] tr[data-county='{county}']").GetAttributeAsync("class"))!.ShouldContain("rt-up");
+        (await page.TextContentAsync("[data-testid=rt-without]"))!.ShouldContain(ranking["withoutEstimate"]!.GetValue<int>().ToString());
+        var provinceRt = page.Locator("[data-chart=rt][data-to]");
+        await provinceRt.WaitForAsync();
+        var province = await Api(reader, $"/api/v1/province/rt?from={await provinceRt.GetAttributeAsync("data-from")}&to={await provinceRt.GetAttributeAsync("data-to")}");
+        Series(await Drawn(page, "rt"), "mean").Select(v => v?.GetValue<double>()).ShouldBe(province["items"]!.AsArray().Select(i => i!["mean"]?.GetValue<double>()));
+        await page.Locator("[data-testid=rt-ranking]").ScrollIntoViewIfNeededAsync();
+        await Browser.Screenshot(page, "rt-ranking-desktop");
+        await NoViolations(page, "charts view with Rt");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task The_charts_view_draws_the_colour_history_as_counts_with_the_published_points_and_as_a_county_by_day_strip()
     {
         const string county = "330502", cell = "330502-101-001"; // Wuxing

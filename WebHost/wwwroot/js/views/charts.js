@@ -5,7 +5,8 @@ import { t, nameOf } from '../i18n.js';
 import { audited, qs } from '../api.js';
 import { coloursOf } from '../map.js';
 import { chart, cssColour, disposeCharts } from '../charts.js';
-import { epiCurve } from './epiCurve.js';
+import { epiCurve, curveBy } from './epiCurve.js';
+import { rtChart, rtRanking } from './rtChart.js';
 import { resumptionHistory } from './resumptionChart.js';
 import { esc } from './countyDetail.js';
 
@@ -30,6 +31,8 @@ export async function chartsView(main, { publicMap, user }) {
         <div class="chart" data-chart="colour-counts" role="img" aria-label="${t('colourCounts')}"></div>
         <p class="small muted"><span class="published-note"></span> · <span class="rule-version"></span></p></section>
       <section class="card"><h2>${t('epicurve')} · ${esc(scope.name)}</h2><div class="curve-box"></div></section>
+      <section class="card"><h2>${t('rt')} · ${esc(scope.name)}</h2><div class="rt-box"></div></section>
+      ${scope.county ? '' : `<section class="card"><h2>${t('rtRanking')}</h2><div class="rt-ranking-box"></div></section>`}
       <section class="card wide"><h2>${t('colourStrip')}</h2>
         <div class="strip-scroll"><div class="chart strip" data-chart="colour-strip" role="img" aria-label="${t('colourStrip')}"></div></div></section>
       <section class="card"><h2>${t('resumptionHistory')} · ${esc(scope.name)}</h2><div class="resumption-box"></div></section>
@@ -41,10 +44,19 @@ export async function chartsView(main, { publicMap, user }) {
   async function draw() {
     const mine = ++generation, range = { from: form.from.value, to: form.to.value };
     status.textContent = t('loading');
-    const curvePath = scope.county ? `/api/v1/counties/${scope.county}/epicurve` : '/api/v1/province/epicurve';
+    const base = scope.county ? `/api/v1/counties/${scope.county}` : '/api/v1/province';
     const history = audited(`/api/v1/province/colour-history?${qs({ ruleSet: form.ruleSet.value, ...range })}`);
+    // Rt and the ranking count by the curve's day (report or onset), to the range's last whole day: today's count is
+    // still growing, and a part of a day reads as a fall.
+    const lastWhole = range.to < publicMap.date ? range.to : addDays(publicMap.date, -1);
+    const rtRange = { from: range.from < lastWhole ? range.from : lastWhole, to: lastWhole };
+    const rt = by => Promise.all([
+      rtChart(main.querySelector('.rt-box'), `${base}/rt`, { range: rtRange, by }),
+      scope.county ? null : rtRanking(main.querySelector('.rt-ranking-box'), { day: lastWhole, by }),
+    ]);
     await Promise.all([
-      epiCurve(main.querySelector('.curve-box'), curvePath, range),
+      epiCurve(main.querySelector('.curve-box'), `${base}/epicurve`, range, by => rt(by).catch(console.warn)),
+      rt(curveBy()),
       resumptionHistory(main.querySelector('.resumption-box'), scope.county, range),
       history.then(h => { if (mine === generation) return Promise.all([colourCounts(main, h), colourStrip(main, h, publicMap)]); }),
     ]).then(() => { if (mine === generation) status.textContent = ''; }, e => { status.textContent = e.message; throw e; });

@@ -1,10 +1,11 @@
 // What an official sees on clicking a county: totals, colour under each rule set with its reasons, the busiest
-// cells, the epidemic curve (a chart, loaded on first use) and the overdue alerts. "Overdue" is judged by the server's domain clock.
+// cells, the epidemic curve and Rt beside it (charts, loaded on first use) and the overdue alerts. "Overdue" is judged by the server's domain clock.
 import { t, nameOf, pick, localTime, currentLang } from '../i18n.js';
 import { get, qs } from '../api.js';
 import { swatch } from '../map.js';
 import { disposeCharts } from '../charts.js';
-import { epiCurve } from './epiCurve.js';
+import { epiCurve, curveBy } from './epiCurve.js';
+import { rtChart } from './rtChart.js';
 
 const esc = s => String(s ?? '').replace(/[&<>"]/g, ch => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]);
 export { esc };
@@ -39,6 +40,8 @@ export function renderCountyDetail(aside, { county, trend, overdue }, offset) {
         <ul class="reasons">${c.reasons.map(r => `<li>${esc(r)}</li>`).join('')}</ul></li>`).join('')}</ul>
     <h3>${t('epicurve')}</h3>
     <div class="epicurve-box"></div>
+    <h3>${t('rt')}</h3>
+    <div class="rt-box"></div>
     <h3>${t('overdue')} <span class="muted small">(${t('overdueAsOf')} ${localTime(trend.now, offset)})</span></h3>
     <ul class="overdue" data-testid="overdue-list">${overdue.length === 0 ? `<li class="muted">${t('none')}</li>` : overdue.map(a => `
       <li data-alert="${esc(a.id)}" class="sev-${esc(a.severity)}"><b>${esc(pick(a.message))}</b><br>
@@ -48,7 +51,9 @@ export function renderCountyDetail(aside, { county, trend, overdue }, offset) {
     <tbody>${(county.busiestCells ?? []).slice(0, 10).map(c => `<tr><td>${esc(c.cellId)}</td><td>${c.activeCases}</td><td>${c.confirmedTotal}</td><td>${c.travellers}</td></tr>`).join('')
       || `<tr><td colspan="4" class="muted">${t('none')}</td></tr>`}</tbody></table>`;
   aside.querySelectorAll('[data-colour-swatch]').forEach(s => s.replaceWith(swatch(s.dataset.colourSwatch)));
-  epiCurve(aside.querySelector('.epicurve-box'), `/api/v1/counties/${county.code}/epicurve`).catch(console.warn);
+  const rt = by => rtChart(aside.querySelector('.rt-box'), `/api/v1/counties/${county.code}/rt`, { by }).catch(console.warn);
+  epiCurve(aside.querySelector('.epicurve-box'), `/api/v1/counties/${county.code}/epicurve`, {}, rt).catch(console.warn);
+  rt(curveBy());
 }
 
 // The measures that follow the default rule set's colour, from the server's versioned table, with its source.

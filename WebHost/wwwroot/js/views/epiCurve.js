@@ -11,8 +11,14 @@ let by = 'report'; // the reader's choice outlives the county panel's re-renders
 /** The 7-day mean of all kinds on each day: the sum of the kinds' means the API gives. */
 const meanOfAll = d => Math.round(KINDS.reduce((s, k) => s + d[`${k}Average7`], 0) * 100) / 100;
 
-/** Fills <paramref name="box"/> with the report/onset switch and the curve of <paramref name="path"/> (…/epicurve). */
-export async function epiCurve(box, path, range = {}) {
+/** The day the reader counts cases by (report or onset): the Rt beside a curve follows it. */
+export const curveBy = () => by;
+
+/**
+ * Fills <paramref name="box"/> with the report/onset switch and the curve of <paramref name="path"/> (…/epicurve);
+ * <paramref name="onBy"/> is told when the reader switches.
+ */
+export async function epiCurve(box, path, range = {}, onBy = () => {}) {
   disposeCharts(box);
   box.innerHTML = `<div class="chart-head"><label>${t('curveBy')} <select data-testid="curve-by">
       <option value="report">${t('by.report')}</option><option value="onset">${t('by.onset')}</option></select></label>
@@ -42,6 +48,6 @@ export async function epiCurve(box, path, range = {}) {
     el.dataset.from = curve.from;
     el.dataset.to = curve.to;
   }
-  select.addEventListener('change', () => { by = select.value; draw().catch(console.warn); });
+  select.addEventListener('change', () => { by = select.value; draw().catch(console.warn); onBy(by); });
   await draw();
 }
