@@ -45,9 +45,15 @@ public static class EpiCurveApi
         var then = Moment.From(asOf, knownAt, now).AsOf;
         var today = province.LocalDay(Moment.Replayable(then, now) ? then : now);
         var (from, to) = DayRange.Read(query, wholeDays ? today.AddDays(-1) : today, DefaultDays, MaxDays, errors);
+        return (from, to, ByOnset(query, errors));
+    }
+
+    /// <summary>Whether the query counts cases by the day of onset (by=onset) rather than of report (by=report, the default).</summary>
+    internal static bool ByOnset(IQueryCollection query, FieldErrors errors)
+    {
         var by = query["by"].ToString();
         if (by is not ("" or "report" or "onset")) errors.Add("by", "Must be report (the day the case was reported, the default) or onset (the day symptoms began).");
-        return (from, to, by == "onset");
+        return by == "onset";
     }
 
     static Task<IResult> ProvinceCurve(HttpContext http, IClusterClient grains, Province province, History history,

@@ -112,15 +112,14 @@ public static class RtApi
         if (query["day"].Count > 0 && !DateOnly.TryParseExact(query["day"].ToString(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
                 System.Globalization.DateTimeStyles.None, out day))
             errors.Add("day", "Must be a local day, yyyy-MM-dd.");
-        var by = query["by"].ToString();
-        if (by is not ("" or "report" or "onset")) errors.Add("by", "Must be report (the day the case was reported, the default) or onset (the day symptoms began).");
+        var byOnset = EpiCurveApi.ByOnset(query, errors);
         var window = Window(query, errors);
         if (errors.Any) return errors.ToProblem().ToResult(http);
 
         var first = day.AddDays(-History);
         var (counties, refused) = await history.Read(http, null, "rt-ranking", asOf, knownAt,
-            () => grains.GetGrain<IHistoryGrain>(0).ConfirmedByCounty(first, day, by == "onset", null, http.RequestAborted),
-            (replay, moment, ct) => replay.ConfirmedByCounty(first, day, by == "onset", moment, ct));
+            () => grains.GetGrain<IHistoryGrain>(0).ConfirmedByCounty(first, day, byOnset, null, http.RequestAborted),
+            (replay, moment, ct) => replay.ConfirmedByCounty(first, day, byOnset, moment, ct));
         if (refused is not null) return refused.ToResult(http);
         var si = options.Value.SerialInterval;
         var ranked = new List<RtCountyItem>();
@@ -132,7 +131,7 @@ public static class RtApi
             ranked.Add(new RtCountyItem(known.Code, known.NameZh, known.NameEn, estimate.Cases, estimate.Mean.Value, estimate.Lower!.Value, estimate.Upper!.Value));
         }
         ranked.Sort((a, b) => b.Mean.CompareTo(a.Mean) is var byMean and not 0 ? byMean : string.CompareOrdinal(a.County, b.County));
-        return TypedResults.Ok(new RtRankingResponse(day, by is "" ? "report" : by, new SerialIntervalResponse(si.Mean, si.Sd, si.Source), window,
+        return TypedResults.Ok(new RtRankingResponse(day, byOnset ? "onset" : "report", new SerialIntervalResponse(si.Mean, si.Sd, si.Source), window,
             ReproductionNumber.VersionOf(si), ReproductionNumber.MinCases, ranked, province.Counties.Count - ranked.Count));
     }
 
