@@ -74,7 +74,10 @@ public static class SiloSetup
         // The schema's owner, used only at start-up for schema changes; the platform itself runs as ConnectionStrings:Marten.
         services.AddEpiGridMarten(marten, config.GetConnectionString("MartenMigration"));
         services.AddEpiGridAuditTrail();
-        services.AddEpiGridHistory(marten);
+        // The history's reads (replay, what-if, explanations, event queries, exports, verification) through a pool of their
+        // own: ConnectionStrings:MartenHistory when given, e.g. the standby first with Target Session Attributes=prefer-standby,
+        // so an auditor's province-wide export reads a standby and not the primary that takes the reports.
+        services.AddEpiGridHistory(config.GetConnectionString("MartenHistory") is { Length: > 0 } history ? history : marten);
         // After the migration (the audit trail's installer), before the group commit and the seeding: hosted services start in order.
         services.AddSingleton<RegisterRebuild>();
         services.AddHostedService<StoreReadiness>();
@@ -111,7 +114,7 @@ public static class SiloSetup
             // may restart empty), so they outlive the silo that registered them and the whole platform.
             silo.AddReminders();
             silo.Services.AddSingleton<IReminderTable>(sp => new PostgresReminderTable(
-                NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(marten) { MaxPoolSize = 4 }.ConnectionString),
+                EventStoreDataSource.Create(new NpgsqlConnectionStringBuilder(marten) { MaxPoolSize = 4 }.ConnectionString),
                 sp.GetRequiredService<IOptions<ClusterOptions>>()));
             silo.AddActivityPropagation();
             // The dashboard's silo side; web hosts serve its pages to admins (WebHost/Observability).

@@ -44,7 +44,7 @@ public sealed class PostgresEventHistory : IEventHistory, IAsyncDisposable
 
     public PostgresEventHistory(string connectionString, IDocumentStore store)
     {
-        source = NpgsqlDataSource.Create(connectionString);
+        source = EventStoreDataSource.Create(connectionString);
         serializer = store.Options.Serializer();
     }
 

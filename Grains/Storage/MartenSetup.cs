@@ -35,7 +35,7 @@ public static class MartenSetup
 
     public static void Configure(StoreOptions options, string connectionString)
     {
-        options.Connection(WithoutReset(connectionString));
+        options.Connection(EventStoreDataSource.Create(WithoutReset(connectionString)));
         options.DatabaseSchemaName = Schema;
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);

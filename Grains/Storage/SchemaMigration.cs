@@ -31,8 +31,8 @@ public sealed partial class SchemaMigration(DatabaseRoles roles, ILogger<SchemaM
                    o.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
                }))
             await owner.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        await using var connection = new NpgsqlConnection(roles.Migrator);
-        await connection.OpenAsync(cancellationToken);
+        await using var source = EventStoreDataSource.Create(roles.Migrator);
+        await using var connection = await source.OpenConnectionAsync(cancellationToken);
         await EventChain.Install(connection, cancellationToken);
         await Execute(connection, PostgresReminderTable.InstallSql, cancellationToken);
         await Execute(connection, RegistersVersion.InstallSql, cancellationToken);

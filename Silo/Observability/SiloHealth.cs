@@ -39,6 +39,8 @@ sealed class SiloHealthListener(IServiceProvider silo, SiloObservabilityOptions 
     const string Ready = "ready";
     static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
     WebApplication? app;
+    // The store as the silo reaches it (a read-write session when the string names a primary and its standbys).
+    readonly Lazy<Npgsql.NpgsqlDataSource> eventStoreSource = new(() => EpiGrid.Grains.Storage.EventStoreDataSource.Create(eventStore));
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -50,7 +52,7 @@ sealed class SiloHealthListener(IServiceProvider silo, SiloObservabilityOptions 
         builder.Services.AddProblemDetails();
         var checks = builder.Services.AddHealthChecks()
             .Add(new HealthCheckRegistration("silo", _ => ActivatorUtilities.CreateInstance<SiloActiveCheck>(silo), null, [Ready], CheckTimeout))
-            .AddNpgSql(eventStore, name: "postgresql", tags: [Ready], timeout: CheckTimeout);
+            .AddNpgSql(_ => eventStoreSource.Value, name: "postgresql", tags: [Ready], timeout: CheckTimeout);
         if (redis is not null) checks.AddRedis(redis, name: "redis", tags: [Ready], timeout: CheckTimeout);
         app = builder.Build();
         Map(app, "/health/live", "live", _ => false);
@@ -63,6 +65,7 @@ sealed class SiloHealthListener(IServiceProvider silo, SiloObservabilityOptions 
         if (app is null) return;
         await app.StopAsync(cancellationToken);
         await app.DisposeAsync();
+        if (eventStoreSource.IsValueCreated) await eventStoreSource.Value.DisposeAsync();
     }
 
     static void Map(IEndpointRouteBuilder app, string path, string healthy, Func<HealthCheckRegistration, bool> predicate) =>

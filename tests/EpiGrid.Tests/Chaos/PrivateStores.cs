@@ -69,12 +69,37 @@ public sealed class PrivatePostgres : IAsyncDisposable
         await Script("start");
     }
 
+    /// <summary>Starts this server as the synchronous hot standby of <paramref name="primary"/> (postgres.sh standby).</summary>
+    public async Task StartStandbyOf(PrivatePostgres primary)
+    {
+        Directory.CreateDirectory(dir);
+        File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
+        await Script("standby", primary.Port.ToString());
+    }
+
+    /// <summary>The standby becomes a primary: the operator's part on failover (pg_ctl promote).</summary>
+    public Task Promote() => Script("promote");
+
+    /// <summary>SIGKILL: the machine is lost, nothing shuts down cleanly.</summary>
+    public Task Kill() => Script("kill");
+
     public Task Stop() => Script("stop");
 
-    async Task Script(string command)
+    /// <summary>
+    /// One connection string naming both servers, as a client of a primary with a standby is configured: writers ask for a
+    /// read-write session (whichever server is the primary now), readers of the history may prefer the standby.
+    /// </summary>
+    public static string Both(PrivatePostgres first, PrivatePostgres second, string targetSessionAttributes = "read-write") =>
+        new NpgsqlConnectionStringBuilder
+        {
+            Host = $"127.0.0.1:{first.Port},127.0.0.1:{second.Port}", Username = "postgres", Database = "epigrid", MaxPoolSize = 20, Timeout = 3,
+            TargetSessionAttributes = targetSessionAttributes, HostRecheckSeconds = 2,
+        }.ConnectionString;
+
+    async Task Script(string command, string? last = null)
     {
         var script = Path.Combine(Repository.Root, "deploy", "local", "postgres.sh");
-        var start = new ProcessStartInfo("bash", [script, command, dir, Port.ToString(), "epigrid"]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        var start = new ProcessStartInfo("bash", [script, command, dir, Port.ToString(), last ?? "epigrid"]) { RedirectStandardError = true, RedirectStandardOutput = true };
         using var p = Process.Start(start)!;
         var err = await p.StandardError.ReadToEndAsync();
         await p.WaitForExitAsync();
