@@ -2,6 +2,10 @@
 # A whole EpiGrid cluster on this machine, one process per role, on loopback:
 #   deploy/local-cluster.sh up       Redis (installed if missing), PostgreSQL, 3 silos, 2 web hosts
 #   deploy/local-cluster.sh up --tls  the same, silos and web hosts talking over mutual TLS (certificates made in the data folder)
+#   deploy/local-cluster.sh up --ha   the same, PostgreSQL with a synchronous hot standby on the next port: a report answered
+#                                     201 is on both; the silos follow the primary (multi-host connection strings) and read
+#                                     their history from the standby. Flags combine: up --ha --tls
+#   deploy/local-cluster.sh promote   the operator's part after the primary is lost: promote the standby (pg_ctl promote)
 #   deploy/local-cluster.sh status   one line per process: role, name, pid, state, address
 #   deploy/local-cluster.sh down     stops exactly the processes `up` started (by their recorded pids)
 # Silos find each other through Redis (Orleans Redis clustering; Redis keeps an append-only file); reminders are in
@@ -10,6 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${EPIGRID_CLUSTER_DATA:-$(deploy/local/data-dir.sh)/cluster}
 pg_port=${EPIGRID_CLUSTER_PG_PORT:-55452}
+standby_port=${EPIGRID_CLUSTER_PG_STANDBY_PORT:-$((pg_port + 1))}  # with up --ha
 redis_port=${EPIGRID_CLUSTER_REDIS_PORT:-56389}
 silo_port=${EPIGRID_CLUSTER_SILO_PORT:-11121}        # silo i (1..3) listens on silo_port+i-1
 gateway_port=${EPIGRID_CLUSTER_GATEWAY_PORT:-30011}  # and takes clients on gateway_port+i-1
@@ -23,10 +28,14 @@ export DOTNET_ENVIRONMENT=${DOTNET_ENVIRONMENT:-Development} ASPNETCORE_ENVIRONM
 
 alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
 record() { echo "$1 $2 $3 $4" >>"$state"; }
-pg_pid() { head -n 1 "$data/pg/data/postmaster.pid" 2>/dev/null || true; }
+pg_pid() { head -n 1 "$data/${1:-pg}/data/postmaster.pid" 2>/dev/null || true; }
 redis_pid() { cat "$data/redis/redis.pid" 2>/dev/null || true; }
 
 up() {
+  local tls=0 ha=0
+  for flag in "$@"; do
+    case "$flag" in --tls) tls=1 ;; --ha) ha=1 ;; *) echo "up: unknown flag $flag (--tls, --ha)" >&2; exit 2 ;; esac
+  done
   if [ -s "$state" ]; then
     while read -r role name pid address; do
       if alive "$pid"; then echo "Already up ($role $name, pid $pid): run '$0 down' first." >&2; exit 1; fi
@@ -59,13 +68,23 @@ up() {
   export Audit__DigestSigningKey=${Audit__DigestSigningKey:-$(cat "$digest_key_file")}
   deploy/local/db-roles.sh "$pg_port" epigrid
   # The platform runs as a role that cannot alter the schema; each silo changes the schema at start as its owner.
-  export ConnectionStrings__Marten="Host=127.0.0.1;Port=$pg_port;Username=epigrid_app;Database=epigrid;Maximum Pool Size=30;Timeout=5"
-  export ConnectionStrings__MartenMigration="Host=127.0.0.1;Port=$pg_port;Username=epigrid_migrator;Database=epigrid;Maximum Pool Size=2;Timeout=5"
+  local hosts="Host=127.0.0.1;Port=$pg_port"
+  if [ $ha = 1 ]; then
+    # After the roles exist, so the standby's copy has them.
+    echo "Starting PostgreSQL's synchronous standby on 127.0.0.1:$standby_port (data in $data/pg-standby)..."
+    deploy/local/postgres.sh standby "$data/pg-standby" "$standby_port" "$pg_port"
+    record postgres postgres-standby "$(pg_pid pg-standby)" "127.0.0.1:$standby_port"
+    # Both servers, and the session each pool needs: writers whichever is the primary now; the history's reads the standby.
+    hosts="Host=127.0.0.1:$pg_port,127.0.0.1:$standby_port;Target Session Attributes=read-write;Host Recheck Seconds=2"
+    export ConnectionStrings__MartenHistory="Host=127.0.0.1:$standby_port,127.0.0.1:$pg_port;Target Session Attributes=prefer-standby;Username=epigrid_app;Database=epigrid;Maximum Pool Size=10;Timeout=5"
+  fi
+  export ConnectionStrings__Marten="$hosts;Username=epigrid_app;Database=epigrid;Maximum Pool Size=30;Timeout=5"
+  export ConnectionStrings__MartenMigration="$hosts;Username=epigrid_migrator;Database=epigrid;Maximum Pool Size=2;Timeout=5"
   export ConnectionStrings__Redis="127.0.0.1:$redis_port,abortConnect=false"
   export Cluster__Clustering=redis Cluster__ClusterId=$cluster_id Cluster__AdvertisedIp=127.0.0.1
   export Logging__Console__FormatterName=json Logging__Console__FormatterOptions__IncludeScopes=true
   # PostgreSQL and Redis stay without TLS: they listen on loopback only, so their traffic never leaves this machine.
-  if [ "${1:-}" = --tls ]; then
+  if [ $tls = 1 ]; then
     deploy/local/cluster-certs.sh "$data/tls"
     export Cluster__Tls__CertificatePath="$data/tls/node.pem" Cluster__Tls__CertificateKeyPath="$data/tls/node.key" \
       Cluster__Tls__CaCertificatePath="$data/tls/ca.pem"
@@ -86,7 +105,7 @@ up() {
     local url=http://127.0.0.1:$((web_port + j - 1))
     echo "Starting web host $j on $url (log: $data/logs/web$j.log)..."
     # A web host speaks to grains only: it is not given the database credentials.
-    (cd WebHost/bin/Release/net10.0 && exec env -u ConnectionStrings__Marten -u ConnectionStrings__MartenMigration nohup dotnet EpiGrid.WebHost.dll --urls "$url") >"$data/logs/web$j.log" 2>&1 &
+    (cd WebHost/bin/Release/net10.0 && exec env -u ConnectionStrings__Marten -u ConnectionStrings__MartenMigration -u ConnectionStrings__MartenHistory nohup dotnet EpiGrid.WebHost.dll --urls "$url") >"$data/logs/web$j.log" 2>&1 &
     record web "web$j" $! "$url"
   done
   for j in $(seq 1 $webs); do deploy/local/wait-for.sh http "http://127.0.0.1:$((web_port + j - 1))/health/ready" 180; done
@@ -117,7 +136,8 @@ down() {
     done
     while read -r r name pid address; do [ "$r" = "$role" ] && alive "$pid" && kill -9 "$pid" || true; done <"$state"
   done
-  if grep -q '^postgres ' "$state"; then deploy/local/postgres.sh stop "$data/pg" "$pg_port"; fi
+  if grep -q '^postgres postgres-standby ' "$state"; then deploy/local/postgres.sh stop "$data/pg-standby" "$standby_port"; fi
+  if grep -q '^postgres postgres ' "$state"; then deploy/local/postgres.sh stop "$data/pg" "$pg_port"; fi
   if grep -q '^redis ' "$state"; then deploy/local/redis.sh stop "$data/redis" "$redis_port"; fi
   while read -r role name pid address; do echo "stopped  $role $name (pid $pid)"; done <"$state"
   rm -f "$state"
@@ -130,9 +150,17 @@ status() {
   done <"$state"
 }
 
+promote() {
+  grep -q '^postgres postgres-standby ' "$state" 2>/dev/null || { echo "No standby recorded: start the cluster with up --ha." >&2; exit 1; }
+  deploy/local/postgres.sh promote "$data/pg-standby" "$standby_port"
+  echo "Promoted the standby on 127.0.0.1:$standby_port: the silos' pools find it as the read-write host within a few seconds."
+  echo "It runs without a standby of its own until one is attached (docs: deploy/README.md, Failover)."
+}
+
 case "${1:-}" in
-  up) up "${2:-}" ;;
+  up) shift; up "$@" ;;
   down) down ;;
   status) status ;;
-  *) echo "usage: $0 up [--tls]|down|status" >&2; exit 2 ;;
+  promote) promote ;;
+  *) echo "usage: $0 up [--tls] [--ha]|down|status|promote" >&2; exit 2 ;;
 esac

@@ -52,9 +52,17 @@ public sealed partial class DatabaseRoleFilesTests
         var policy = Read("deploy/k8s/network-policy.yaml");
         policy[policy.IndexOf("name: epigrid-web", StringComparison.Ordinal)..].ShouldNotContain("port: 5432");
         foreach (var script in new[] { "run.sh", "deploy/local-cluster.sh" })
+        {
+            // Every database connection string the script exports (the event store, the migration role, the history's reads).
+            var exported = ExportedStore().Matches(Read(script)).Select(m => m.Groups[1].Value).Distinct().ToList();
+            exported.ShouldContain("ConnectionStrings__Marten", script);
             Read(script).Split('\n').Where(l => l.Contains("EpiGrid.WebHost.dll", StringComparison.Ordinal) && l.Contains("exec", StringComparison.Ordinal))
-                .ShouldAllBe(l => l.Contains("-u ConnectionStrings__Marten"), script);
+                .ShouldAllBe(l => exported.All(name => Regex.IsMatch(l, $@"-u {name}(\s|$)")), $"{script} unsets {string.Join(", ", exported)} for the web hosts");
+        }
     }
+
+    [GeneratedRegex(@"export (ConnectionStrings__Marten\w*)=")]
+    private static partial Regex ExportedStore();
 
     [GeneratedRegex(@"ConnectionStrings__Marten[=:]\s*""[^""]*Username=([a-z_]+)")]
     private static partial Regex MartenUser();
