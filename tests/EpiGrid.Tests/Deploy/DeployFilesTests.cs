@@ -60,7 +60,11 @@ public sealed partial class DeployFilesTests
     /// <summary>Keys of both apps' appsettings.json, every options record's section (nested records too), and the connection strings.</summary>
     static HashSet<string> KnownKeys()
     {
-        var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "ConnectionStrings:Marten", "ConnectionStrings:MartenMigration", "ConnectionStrings:Redis" };
+        // The connection strings the apps' code asks for by name (GetConnectionString("...")).
+        var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var file in new[] { "Silo", "WebHost" }.SelectMany(d => Directory.GetFiles(Path.Combine(Repository.Root, d), "*.cs", SearchOption.AllDirectories)))
+            foreach (Match m in ConnectionStringRead().Matches(File.ReadAllText(file)))
+                keys.Add("ConnectionStrings:" + m.Groups[1].Value);
         foreach (var file in new[] { "Silo/appsettings.json", "WebHost/appsettings.json" })
             Flatten(JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, file)))!, "", keys);
         var assemblies = new[] { typeof(EpiGrid.Silo.SiloOptions).Assembly, typeof(EpiGrid.WebHost.Auth.AuthOptions).Assembly,
@@ -140,4 +144,7 @@ public sealed partial class DeployFilesTests
 
     [GeneratedRegex(@"\b([A-Z][A-Za-z0-9]*(?:__[A-Za-z0-9]+)+)=")]
     private static partial Regex DockerEnv();
+
+    [GeneratedRegex(@"GetConnectionString\(""(\w+)""\)")]
+    private static partial Regex ConnectionStringRead();
 }
