@@ -52,8 +52,12 @@ if (options.TryGetValue("only", out var only))
 for (var run = 1; run <= ctx.Runs; run++)
 {
     foreach (var w in workloads) await w.Baseline(ctx, run);
-    await using var platform = await PlatformUnderTest.Start(ctx, run);
-    foreach (var w in workloads) await w.Measure(ctx, platform, run);
+    if (workloads.Any(w => w is not IStandaloneWorkload))
+    {
+        await using var platform = await PlatformUnderTest.Start(ctx, run);
+        foreach (var w in workloads.Where(w => w is not IStandaloneWorkload)) await w.Measure(ctx, platform, run);
+    }
+    foreach (var w in workloads.OfType<IStandaloneWorkload>()) await w.MeasureAlone(ctx, run);
 }
 
 var results = new JsonObject

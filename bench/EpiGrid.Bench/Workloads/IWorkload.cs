@@ -26,6 +26,15 @@ public interface IWorkload
         var ingest = new IngestWorkload();
         var push = new PushWorkload(ingest);
         return [new FootprintWorkload(), new ColourWorkload(push), ingest, push, new FanoutWorkload(), new ReplayWorkload(),
-            new ContactsWorkload(push), new ImportWorkload()];
+            new ContactsWorkload(push), new ImportWorkload(), new HeavyReadsWorkload()];
     }
+}
+
+/// <summary>
+/// A workload that needs a platform configured its own way (its own database servers, settings): it runs after the
+/// shared platform of the run has stopped, on the same ports.
+/// </summary>
+public interface IStandaloneWorkload : IWorkload
+{
+    Task MeasureAlone(BenchContext ctx, int run);
 }

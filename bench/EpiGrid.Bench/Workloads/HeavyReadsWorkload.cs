@@ -1,0 +1,172 @@
+using System.Net;
+using System.Net.Sockets;
+using EpiGrid.Simulator.Runner;
+
+namespace EpiGrid.Bench.Workloads;
+
+/// <summary>
+/// Issue 20: a grid worker's single report while an auditor exports the province's whole history. The platform runs on a
+/// PostgreSQL primary with a synchronous standby of its own (deploy/local/postgres.sh), twice each run: the history's
+/// reads on the primary (ConnectionStrings:MartenHistory unset), then on the standby (prefer-standby). Each time: single
+/// reports at a steady 100 a second alone, then the same while exports of every event run back to back; p50 and p99 of
+/// each. The figure is p99 during the exports over p99 alone; the goal, under 1.2 with the history on the standby.
+/// On one 2-core machine both servers share the cores with the platform, so the standby takes the export's database
+/// work off the primary but not off the machine: the figure measures the database's share, not a second machine's relief.
+/// Runs after the shared platform has stopped (it needs the ports), on servers of its own.
+/// </summary>
+public sealed class HeavyReadsWorkload : IStandaloneWorkload
+{
+    const double Goal = 1.2;
+    const int PerSecond = 100;
+    readonly Figures figures = new();
+
+    public string Name => "heavyReads";
+
+    public Task Baseline(BenchContext ctx, int run) => Task.CompletedTask;
+
+    public Task Measure(BenchContext ctx, PlatformUnderTest platform, int run) => Task.CompletedTask;
+
+    public async Task MeasureAlone(BenchContext ctx, int run)
+    {
+        var scripts = Path.GetFullPath(Path.Combine(ctx.Artifacts, "..", "..", "deploy", "local", "postgres.sh"));
+        var dir = Path.Combine(ctx.WorkDirectory, $"heavy-reads-{run}");
+        var (primaryPort, standbyPort) = (FreePort(), FreePort());
+        await Script(scripts, "start", Path.Combine(dir, "primary"), primaryPort, "postgres");
+        try
+        {
+            await Script(scripts, "standby", Path.Combine(dir, "standby"), standbyPort, primaryPort.ToString());
+            var server = $"Host=127.0.0.1;Port={primaryPort};Username=postgres";
+            var history = $"Host=127.0.0.1:{standbyPort},127.0.0.1:{primaryPort};Target Session Attributes=prefer-standby;Username=postgres;"
+                + $"Database={PlatformUnderTest.DatabaseOf(run)};Maximum Pool Size=10";
+            foreach (var (where, environment) in new[] { ("primary", new Dictionary<string, string>()), ("standby", new() { ["ConnectionStrings__MartenHistory"] = history }) })
+            {
+                var own = new BenchContext
+                {
+                    Quick = ctx.Quick, PostgresServer = server, Artifacts = ctx.Artifacts, WorkDirectory = ctx.WorkDirectory, HttpPort = ctx.HttpPort,
+                    SiloPort = ctx.SiloPort, GatewayPort = ctx.GatewayPort, Counties = ctx.Counties, SeededCells = ctx.SeededCells,
+                    PlatformEnvironment = new Dictionary<string, string>(ctx.PlatformEnvironment.Concat(environment)),
+                };
+                await using var platform = await PlatformUnderTest.Start(own, run);
+                var (alone, during, exports) = await Measure(ctx, platform, run, where);
+                figures.Add($"p99AloneMs_{where}", alone.PercentileMs(99), "ms");
+                figures.Add($"p99DuringExportMs_{where}", during.PercentileMs(99), "ms");
+                figures.Add($"p50AloneMs_{where}", alone.PercentileMs(50), "ms");
+                figures.Add($"p50DuringExportMs_{where}", during.PercentileMs(50), "ms");
+                figures.Add($"p99Ratio_{where}", during.PercentileMs(99) / alone.PercentileMs(99), "×");
+                figures.Add($"exportEventsPerSecond_{where}", exports, "events/s");
+                BenchContext.Log($"heavyReads run {run}, history on the {where}: single reports p50 {alone.PercentileMs(50):0.0} → {during.PercentileMs(50):0.0} ms, "
+                    + $"p99 {alone.PercentileMs(99):0.0} → {during.PercentileMs(99):0.0} ms during exports ({exports:N0} events/s exported)");
+            }
+        }
+        finally
+        {
+            await Script(scripts, "stop", Path.Combine(dir, "standby"), standbyPort, "postgres");
+            await Script(scripts, "stop", Path.Combine(dir, "primary"), primaryPort, "postgres");
+        }
+    }
+
+    /// <summary>Single reports at a steady rate alone, then while exports run back to back; the exports' rate.</summary>
+    async Task<(Latency Alone, Latency During, double ExportEventsPerSecond)> Measure(BenchContext ctx, PlatformUnderTest platform, int run, string where)
+    {
+        var seconds = TimeSpan.FromSeconds(ctx.Quick ? 10 : 20);
+        using var client = PlatformClient.For(platform.BaseAddress, 64);
+        var ingest = await client.DevToken("ingest");
+        var auditor = await client.DevToken("auditor");
+        var data = new IngestData(ctx, 7_000 + run, PerSecond * (int)seconds.TotalSeconds * 2 + 400);
+        var singles = data.Singles($"h{where[0]}", data.Reports.Count);
+        foreach (var (path, body) in singles.TakeLast(200)) await Post(client, ingest, path, body); // warm-up
+        var alone = await Paced(client, ingest, singles.Take(singles.Count / 2 - 200).ToList(), seconds);
+
+        using var stop = new CancellationTokenSource();
+        long exported = 0;
+        var clock = Stopwatch.StartNew();
+        var exporting = Task.Run(async () =>
+        {
+            using var exportClient = PlatformClient.For(platform.BaseAddress, 2);
+            exportClient.Http.Timeout = TimeSpan.FromMinutes(5);
+            while (!stop.IsCancellationRequested)
+            {
+                using var request = exportClient.Request(HttpMethod.Get, "/api/v1/audit/export", auditor);
+                using var response = await exportClient.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stop.Token);
+                response.EnsureSuccessStatusCode();
+                await using var stream = await response.Content.ReadAsStreamAsync(stop.Token);
+                using var reader = new StreamReader(stream);
+                while (await reader.ReadLineAsync(stop.Token) is not null) Interlocked.Increment(ref exported);
+            }
+        });
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the export under way
+        var during = await Paced(client, ingest, singles.Skip(singles.Count / 2).SkipLast(200).ToList(), seconds);
+        await stop.CancelAsync();
+        try { await exporting; } catch (OperationCanceledException) { }
+        if (exported == 0) throw new InvalidOperationException("No export ran beside the reports");
+        return (alone, during, exported / clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>One report every 1/<see cref="PerSecond"/> s, whether or not the last has been answered (a steady arrival of reports).</summary>
+    static async Task<Latency> Paced(PlatformClient client, string token, List<(string Path, byte[] Body)> requests, TimeSpan duration)
+    {
+        var latency = new Latency();
+        var sent = new List<Task>();
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < requests.Count && clock.Elapsed < duration; i++)
+        {
+            var due = TimeSpan.FromSeconds((double)i / PerSecond);
+            if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed);
+            var (path, body) = requests[i];
+            sent.Add(Task.Run(async () =>
+            {
+                var started = Latency.Start();
+                if (!await Post(client, token, path, body)) throw new InvalidOperationException($"A single report was refused: {path}");
+                latency.Record(started);
+            }));
+        }
+        await Task.WhenAll(sent);
+        return latency;
+    }
+
+    static async Task<bool> Post(PlatformClient client, string token, string path, byte[] body)
+    {
+        using var request = client.Request(HttpMethod.Post, path, token);
+        request.Content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } };
+        using var response = await client.Http.SendAsync(request);
+        return response.IsSuccessStatusCode;
+    }
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    static async Task Script(string script, string command, string dir, int port, string last)
+    {
+        Directory.CreateDirectory(dir);
+        File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
+        var start = new ProcessStartInfo("bash", [script, command, dir, port.ToString(), last]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        using var p = Process.Start(start)!;
+        var err = await p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"postgres.sh {command} failed: {err}");
+    }
+
+    public JsonObject Result()
+    {
+        double Median(string name) => Math.Round(figures[name].Median, 3);
+        var onStandby = Median("p99Ratio_standby");
+        return new JsonObject
+        {
+            ["status"] = "measured",
+            ["epigrid"] = figures.ToJson("p99AloneMs_standby", "p99DuringExportMs_standby", "p50AloneMs_standby", "p50DuringExportMs_standby",
+                "exportEventsPerSecond_standby", "p99Ratio_standby"),
+            ["baseline"] = figures.ToJson("p99AloneMs_primary", "p99DuringExportMs_primary", "p50AloneMs_primary", "p50DuringExportMs_primary",
+                "exportEventsPerSecond_primary", "p99Ratio_primary"),
+            ["ratio"] = new JsonObject { ["p99DuringExportToAloneHistoryOnStandby"] = onStandby, ["p99DuringExportToAloneHistoryOnPrimary"] = Median("p99Ratio_primary") },
+            ["goal"] = $"single-report p99 while a province-wide export runs, over p99 alone, under {Goal} with the history read from the standby",
+            ["met"] = onStandby < Goal,
+            ["setup"] = $"a PostgreSQL primary with a synchronous standby of the workload's own; single reports at {PerSecond}/s (open loop) alone, then while "
+                + "GET /api/v1/audit/export (every event, NDJSON, as an auditor) runs back to back; the platform started twice a run: history on the primary "
+                + "(the baseline), then ConnectionStrings:MartenHistory on the standby (prefer-standby); one machine: the servers share its cores",
+        };
+    }
+}
