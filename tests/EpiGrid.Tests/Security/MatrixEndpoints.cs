@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.StaticAssets;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EpiGrid.Tests.Security;
@@ -54,8 +55,17 @@ public static class MatrixEndpoints
             .Where(m => !typeof(IDisposable).GetMethods().Any(d => d.Name == m.Name && m.GetParameters().Length == 0))
             .ToList();
 
+    /// <summary>
+    /// The route endpoints, less the files of wwwroot themselves: MapStaticAssets maps each file once per name (plain and
+    /// fingerprinted) and encoding, all anonymous GET and HEAD, as the static files middleware served them before without
+    /// an endpoint; the rules name one of them (<c>GET /app.css</c>). The pages' own addresses (<c>/</c>, <c>/public</c>,
+    /// <c>/public/code</c>) stay: their endpoint answers a route that is not the file's.
+    /// </summary>
     static IEnumerable<RouteEndpoint> Routes(IServiceProvider services) =>
-        services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>();
+        services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().Where(e => !IsFileOfWwwroot(e));
+
+    static bool IsFileOfWwwroot(RouteEndpoint endpoint) =>
+        endpoint.Metadata.GetMetadata<StaticAssetDescriptor>() is { } file && Pattern(endpoint) == "/" + file.Route.Trim('/');
 
     static string Pattern(RouteEndpoint endpoint)
     {
