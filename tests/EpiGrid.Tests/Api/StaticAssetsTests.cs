@@ -74,7 +74,7 @@ public sealed partial class StaticAssetsTests(EpiGridApp app) : IClassFixture<Ep
     [InlineData("br", "br")]
     [InlineData("gzip", "gzip")]
     [InlineData("gzip, deflate, br, zstd", "br")] // what Chromium sends
-    public async Task ECharts_comes_precompressed_in_an_encoding_the_browser_accepts_and_at_most_a_third_of_its_size(string acceptEncoding, string expected)
+    public async Task ECharts_comes_precompressed_in_an_encoding_the_browser_accepts_and_at_most_two_fifths_of_its_size(string acceptEncoding, string expected)
     {
         var raw = OnDisk(ECharts);
         var response = await Get(ECharts, acceptEncoding);
@@ -85,7 +85,9 @@ public sealed partial class StaticAssetsTests(EpiGridApp app) : IClassFixture<Ep
         response.Headers.Vary.ShouldContain("Accept-Encoding");
         var body = await response.Content.ReadAsByteArrayAsync();
         response.Content.Headers.ContentLength.ShouldBe(body.Length);
-        body.Length.ShouldBeLessThanOrEqualTo(raw.Length / 3, $"{expected}: {body.Length:N0} of {raw.Length:N0} bytes");
+        // Measured: Brotli 27 %, gzip 33 % (README); two fifths leaves the SDK's compression level room without letting an
+        // uncompressed body (100 %) through.
+        body.Length.ShouldBeLessThanOrEqualTo(raw.Length * 2 / 5, $"{expected}: {body.Length:N0} of {raw.Length:N0} bytes");
         Same(Decode(body, expected), raw, $"{ECharts} as {expected}");
         KeptAYear(response, ECharts);
         response.Headers.ETag.ShouldNotBeNull().IsWeak.ShouldBeFalse();
