@@ -41,7 +41,7 @@ app.MapHealthApi();
 var api = app.MapGroup("/api/v1").RequireAuthorization().RequireCluster().ProducesPipelineProblems();
 api.MapCellsApi().MapCasesApi().MapTravellersApi().MapBatchApi().MapCountiesApi().MapProvinceApi().MapAuditApi();
 app.MapEpiGridPush(api);
-api.MapPersonsApi().MapImportsApi().MapContactsApi().MapChainsApi().MapLineListApi().MapEpiCurveApi().MapRtApi().MapColourHistoryApi().MapItineraryApi().MapDeclarationsApi().MapCodeScansApi();
+api.MapPersonsApi().MapVisitsApi().MapImportsApi().MapContactsApi().MapChainsApi().MapLineListApi().MapEpiCurveApi().MapRtApi().MapColourHistoryApi().MapItineraryApi().MapDeclarationsApi().MapCodeScansApi();
 api.MapResumptionApi();
 api.MapClusterApi();
 api.MapRegistersApi();

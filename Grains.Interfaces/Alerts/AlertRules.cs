@@ -27,7 +27,10 @@ public static class AlertRules
 {
     // .7 (issue 17): a cell put under control, changed or lifted (cell-control) alerts the cell's workers and the county's
     // officials (planned as .5; the colour measures' .6 landed first).
-    public const string Version = "2020-02-10.7";
+    // .8 (issue 19): a grid worker's visit refused, or not at home for the second time in a row, escalates to the county's
+    // officials (visit-escalation); a person moved away is for them to locate (visit-moved-away); a fever or symptoms found
+    // at a visit alert as an abnormal check-in does (VisitRules: EpiGrid's reading).
+    public const string Version = "2020-02-10.8";
 
     public static IEnumerable<AlertDraft> ForCellEvent(IEpiEvent e, AlertOptions o) => e switch
     {
@@ -42,6 +45,8 @@ public static class AlertRules
             new Dictionary<string, string> { ["travellerId"] = t.TravellerId, ["originArea"] = t.OriginArea, ["originRisk"] = t.OriginRisk },
             [AlertGroups.Cell(t.CellId)], Version)],
         CellControlChanged c => [Control(c, o)],
+        // A visit that named no person is the cell's event, and alerts as a person's visit does.
+        VisitRecorded v => ForPersonEvent(v, v.CellId, v.County, o),
         _ => [],
     };
 
@@ -101,6 +106,8 @@ public static class AlertRules
         SelfDeclarationDisputed d => [Person($"declaration:{d.PersonRef}:{d.PhoneHash[..Math.Min(16, d.PhoneHash.Length)]}", "declaration-verify",
             Severities.Task, cellId, county, $"A self-declaration for {d.MaskedId} came from phone {d.MaskedPhone}, not {d.FirstMaskedPhone} as the first: "
             + "verify who holds this identity number / 同一身份证号由其他手机号申报：请核实本人", d.Meta.RecordedAt, d.Meta.RecordedAt + o.VisitWithin, d.PersonRef)],
+        // Visits (issue 19): the outcome decides; a reading taken at one alerts as the same reading at a check-in would.
+        VisitRecorded v => Visit(v, cellId, county, o),
         // Only a code that was red or yellow is a release: a person green from the start, or green again under a new rule
         // version, was never under quarantine.
         HealthCodeChanged { Colour: "green", FromColour: "red" or "yellow" } g => [Person($"release:{g.PersonRef}:{g.Meta.RecordedAt.UtcTicks}", "quarantine-release",
@@ -121,8 +128,41 @@ public static class AlertRules
         StayRecorded s => s.CellId,
         SelfDeclared d => d.CellId,
         SelfDeclarationDisputed d => d.CellId,
+        VisitRecorded v => v.CellId,
         _ => null,
     };
+
+    /// <summary>
+    /// What a visit raises (issue 19): an escalation to the county's officials when refused or not at home for the second
+    /// time in a row; a task for them to locate a person who moved away; an urgent alert to the cell and the officials for
+    /// a fever or symptoms found. Ids derive from the visit (its subject and client id), so a sweep finds the same ones.
+    /// </summary>
+    static IEnumerable<AlertDraft> Visit(VisitRecorded v, string cellId, string county, AlertOptions o)
+    {
+        var subject = new Dictionary<string, string> { ["visitId"] = v.VisitId, ["outcome"] = v.Outcome, ["cellId"] = v.CellId };
+        if (v.PersonRef is { } person) subject["personRef"] = person;
+        if (v.AlertId is { } answered) subject["alertId"] = answered;
+        var who = v.PersonRef is null ? $"at a visit in cell {v.CellId}" : $"person {v.PersonRef}";
+        var key = $"{v.CellId}:{v.PersonRef ?? "cell"}:{v.VisitId}";
+        if (VisitRules.Escalates(v))
+        {
+            subject["notHomeInARow"] = v.NotHomeInARow.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            yield return new AlertDraft($"visit-escalation:{key}", "visit-escalation", Severities.High, cellId, county,
+                v.Outcome == VisitRules.Refused
+                    ? $"Visit refused: {who}, {v.Meta.OccurredAt:yyyy-MM-dd HH:mm}Z / 拒绝入户核查，请跟进"
+                    : $"Not at home at {v.NotHomeInARow} visits in a row: {who} / 连续{v.NotHomeInARow}次上门未见本人，请跟进",
+                v.Meta.RecordedAt, null, subject, [AlertGroups.CountyOfficials(county)], Version);
+        }
+        else if (v.Outcome == VisitRules.MovedAway)
+            yield return new AlertDraft($"visit-moved-away:{key}", "visit-moved-away", Severities.Task, cellId, county,
+                $"Moved away, found at a visit: locate {who} / 人员已搬离，请查找去向", v.Meta.RecordedAt, v.Meta.RecordedAt + o.VisitWithin,
+                subject, [AlertGroups.CountyOfficials(county)], Version);
+        if (VisitRules.Abnormal(v))
+            yield return new AlertDraft(v.PersonRef is { } p ? $"symptoms:{p}:{v.Meta.OccurredAt.UtcTicks}" : $"visit-symptoms:{key}",
+                "check-in-symptoms", Severities.Urgent, cellId, county,
+                $"Abnormal at a visit: {new CheckIn(v.Meta.OccurredAt, v.Temperature, v.Symptoms).Describe()} / 上门核查发现异常", v.Meta.RecordedAt,
+                v.Meta.RecordedAt + o.UrgentAcknowledgeWithin, subject, [AlertGroups.Cell(cellId), AlertGroups.CountyOfficials(county)], Version);
+    }
 
     static AlertDraft Person(string id, string kind, string severity, string cellId, string county, string message,
         DateTimeOffset at, DateTimeOffset? due, string personRef) => new(

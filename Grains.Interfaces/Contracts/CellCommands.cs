@@ -52,3 +52,7 @@ public sealed record ControlCell(
     [property: Id(0)] ControlLevel Level,
     [property: Id(1)] string Reason,
     [property: Id(2)] DateTimeOffset? Until) : CellCommand(By);
+
+/// <summary>A grid worker's visit that names no person (issue 19): a fact of the cell, recorded once per visit id.</summary>
+[GenerateSerializer, Immutable, Alias("epigrid.record-cell-visit")]
+public sealed record RecordCellVisit(Provenance By, [property: Id(0)] EpiGrid.People.VisitReport Visit) : CellCommand(By);

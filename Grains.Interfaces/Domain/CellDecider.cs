@@ -28,6 +28,7 @@ public static class CellDecider
             ChangeCaseStatus c => DecideStatus(state, c, Meta(c.OccurredAt)),
             RegisterTraveller c => DecideTraveller(state, c, Meta(c.ArrivedAt)),
             ControlCell c => DecideControl(state, c, Meta(now, c.Reason), now),
+            RecordCellVisit c => DecideVisit(state, c.Visit, now),
             _ => Reject(Outcome.Invalid, "type", $"Unknown command {command.GetType().Name}"),
         };
     }
@@ -96,6 +97,18 @@ public static class CellDecider
             return Reject(Outcome.Invalid, "until", $"Must be after now ({now:O}).");
         return Accept(Outcome.Updated, state.CellId, new CellControlChanged(state.CellId, state.County, c.Level,
             inForce?.Level ?? ControlLevel.Open, c.Until, (state.Control?.Revision ?? 0) + 1, meta));
+    }
+
+    /// <summary>
+    /// A visit that names no person (issue 19): once per visit id (a resend changes nothing). Its not-home count runs over
+    /// the cell's earlier visits that answered the same alert; a visit answering none starts no run.
+    /// </summary>
+    static CellDecision DecideVisit(CellState state, EpiGrid.People.VisitReport v, DateTimeOffset now)
+    {
+        if (state.Visits.FirstOrDefault(x => x.VisitId == v.VisitId) is { } known) return Unchanged(known.VisitId, state.Version);
+        if (v.PersonRef is not null) return Reject(Outcome.Invalid, "personRef", "A visit to a person is the person's, not the cell's.");
+        var earlier = v.AlertId is null ? [] : state.Visits.Where(x => x.AlertId == v.AlertId);
+        return Accept(Outcome.Created, v.VisitId, EpiGrid.People.VisitRules.Record(v, state.CellId, state.County, earlier, now));
     }
 
     static CellDecision Accept(Outcome outcome, string id, IEpiEvent e) => new([e], new CommandResult(outcome, id));

@@ -13,6 +13,8 @@ public sealed class CellState(string cellId)
     readonly Dictionary<string, HashSet<(CaseStatus Status, DateTimeOffset At)>> statusReports = new(StringComparer.Ordinal);
     // The person each case is, when a report named one (issue 16). Kept beside the facts: counties and views need no person.
     readonly Dictionary<string, string> casePersons = new(StringComparer.Ordinal);
+    // The visits that named no person (issue 19), in the order recorded: a few a cell.
+    readonly List<EpiGrid.People.VisitRecorded> visits = [];
 
     public string CellId { get; } = cellId;
     public string County { get; private set; } = cellId.Length >= 6 ? cellId[..6] : "";
@@ -25,6 +27,8 @@ public sealed class CellState(string cellId)
     public IReadOnlyDictionary<string, TravellerView> Travellers => travellers;
     /// <summary>The last control decided for the cell (a lifted one included); null: never controlled.</summary>
     public CellControl? Control { get; private set; }
+    /// <summary>The cell's own visits (those that named no person), in the order recorded.</summary>
+    public IReadOnlyList<EpiGrid.People.VisitRecorded> Visits => visits;
 
     public CellState Clone()
     {
@@ -36,6 +40,7 @@ public sealed class CellState(string cellId)
         foreach (var (id, traveller) in travellers) copy.travellers[id] = traveller;
         foreach (var (id, reports) in statusReports) copy.statusReports[id] = [.. reports];
         foreach (var (id, person) in casePersons) copy.casePersons[id] = person;
+        copy.visits.AddRange(visits);
         return copy;
     }
 
@@ -77,6 +82,9 @@ public sealed class CellState(string cellId)
             case TravellerArrived e:
                 travellers[e.TravellerId] = new TravellerView(e.TravellerId, e.OriginArea, e.OriginRisk,
                     e.Meta.OccurredAt, e.Mode, e.Quarantine);
+                break;
+            case EpiGrid.People.VisitRecorded e:
+                visits.Add(e);
                 break;
             case CellControlChanged e:
                 Control = new CellControl(e.Level, e.Meta.Reason ?? "", e.Meta.OccurredAt, e.Until, e.Meta.Actor, e.Revision);

@@ -44,6 +44,7 @@ public static class StoredEvents
         (typeof(SelfDeclared), "self_declared"),
         (typeof(SelfDeclarationDisputed), "self_declaration_disputed"),
         (typeof(CellControlChanged), "cell_control_changed"),
+        (typeof(VisitRecorded), "visit_recorded"),
     ];
 
     static readonly Dictionary<Type, string> ByType = All.ToDictionary(e => e.Type, e => e.Name);

@@ -14,12 +14,19 @@ public enum ExposureKind
     SecondaryContact,
 }
 
-/// <summary>A daily check-in (打卡): the person's own report of temperature and symptoms, at its true time.</summary>
-public sealed record CheckIn(DateTimeOffset At, decimal TemperatureCelsius, IReadOnlyList<string> Symptoms)
+/// <summary>
+/// A daily check-in (打卡): the person's own report of temperature and symptoms, at its true time, or what a grid worker
+/// found at a visit (issue 19), where symptoms may be seen without a temperature taken (null).
+/// </summary>
+public sealed record CheckIn(DateTimeOffset At, decimal? TemperatureCelsius, IReadOnlyList<string> Symptoms)
 {
     /// <summary>China's fever threshold for screening.</summary>
     public const decimal FeverFrom = 37.3m;
-    public bool IsNormal => TemperatureCelsius < FeverFrom && Symptoms.Count == 0;
+    public bool IsNormal => !(TemperatureCelsius >= FeverFrom) && Symptoms.Count == 0;
+
+    /// <summary>"36.8 °C, cough" as the code's reasons and the history show it.</summary>
+    public string Describe() => string.Join(", ",
+        (TemperatureCelsius is { } t ? [$"{t} °C"] : Array.Empty<string>()).Concat(Symptoms));
 }
 
 public sealed record HealthCode(
@@ -100,8 +107,7 @@ public static class HealthCodeRules
             if (exposure is not null)
                 Watch(IsMedium(exposure.Kind) ? "yellow" : "red", IsMedium(exposure.Kind) ? YellowDays : RedDays, Describe(exposure));
             else if (!checkIn!.IsNormal)
-                Watch("red", RedDays, $"Abnormal check-in on {Day(at):yyyy-MM-dd}: {checkIn.TemperatureCelsius} °C"
-                    + (checkIn.Symptoms.Count > 0 ? ", " + string.Join(", ", checkIn.Symptoms) : "") + " / 打卡异常");
+                Watch("red", RedDays, $"Abnormal check-in on {Day(at):yyyy-MM-dd}: {checkIn.Describe()} / 打卡异常");
             else if (colour != "green" && Day(at) != lastNormal)
             {
                 // Consecutive days extend the run; a gap of a day or more starts it again from this day.

@@ -1,6 +1,6 @@
 namespace EpiGrid.People;
 
-/// <summary>One fact a person's code was judged on: an exposure, one of their cases, a check-in or a missed day.</summary>
+/// <summary>One fact a person's code was judged on: an exposure, one of their cases, a check-in, a visit or a missed day.</summary>
 [GenerateSerializer, Immutable, Alias("epigrid.code-fact")]
 public sealed record CodeFact([property: Id(0)] DateTimeOffset At, [property: Id(1)] string Kind, [property: Id(2)] string Detail);
 
@@ -36,8 +36,10 @@ public sealed record PersonCodeHistory(
                 + (d.ContactWithCase ? "; contact with a case" : ""))))
             .Concat(state.Cases.Values.Select(c => new CodeFact(c.StatusAt, "case", $"{c.CaseId}: {c.Kind.Name()}, {c.Status.Name()}")))
             .Concat(state.Cases.Values.Where(c => c.Status == CaseStatus.Recovered).Select(c => new CodeFact(c.StatusAt, "post-discharge", c.CaseId)))
-            .Concat(state.CheckIns.Select(c => new CodeFact(c.At, c.IsNormal ? "check-in" : "check-in-abnormal",
-                $"{c.TemperatureCelsius} °C" + (c.Symptoms.Count > 0 ? ", " + string.Join(", ", c.Symptoms) : ""))))
+            .Concat(state.CheckIns.Select(c => new CodeFact(c.At, c.IsNormal ? "check-in" : "check-in-abnormal", c.Describe())))
+            // Visits (issue 19): what the grid worker found; a reading taken at one is a check-in above as well.
+            .Concat(state.Visits.Select(v => new CodeFact(v.Meta.OccurredAt, "visit",
+                $"{v.Outcome} (visit {v.VisitId} by {v.Meta.Actor}" + (v.QuarantineKept is { } kept ? $", quarantine {(kept ? "kept" : "not kept")}" : "") + ")")))
             .Concat(state.MissedDays.Select(d => new CodeFact(d.Start(utcOffset), "check-in-missed", $"{d:yyyy-MM-dd}")))
             .DistinctBy(f => (f.At, f.Kind, f.Detail)).OrderBy(f => f.At).ToList();
 }

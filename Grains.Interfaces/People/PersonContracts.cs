@@ -96,6 +96,11 @@ public interface IPersonGrain : IGrainWithStringKey
     /// task for the cell's workers to verify (<c>Disputed</c>, no code answered).
     /// </summary>
     Task<(CommandResult Result, CodeView? Code, bool Disputed)> Declare(Declaration declaration);
+    /// <summary>
+    /// A grid worker's visit (issue 19) in the cell the person is on record in (else NotFound): recorded once per visit id
+    /// (Unchanged for a resend), with the code change a reading taken at it causes, and the alerts it raises.
+    /// </summary>
+    Task<(CommandResult Result, CodeView? Code)> RecordVisit(VisitReport visit, string cellId);
     /// <summary>A county the person stayed in changed colour (from the county's place screening; idempotent).</summary>
     Task<CommandResult> PlaceTurned(ColourSpell spell);
     /// <summary>Whether the person is a close contact (degree 1) of a case: whose contacts may be registered as 次密接.</summary>

@@ -68,6 +68,20 @@ public static class PersonDecider
     }
 
     /// <summary>
+    /// A grid worker's visit to the person (issue 19), in the cell they are on record in: recorded once per visit id (a
+    /// resend changes nothing), its not-home count taken from the person's earlier visits. A reading taken at it is a
+    /// check-in (<see cref="VisitRules.CheckInOf"/>): <see cref="Settle"/> moves the code by the same rules.
+    /// </summary>
+    public static Decision Visit(PersonState state, VisitReport v, string cellId, string county, DateTimeOffset now)
+    {
+        if (state.VisitFrom(v.VisitId) is { } known)
+            return new([], new CommandResult(Outcome.Unchanged, known.VisitId, Version: state.Version), null, false, false);
+        if (!state.Known || state.CellId != cellId)
+            return new([], CommandResult.Rejected(Outcome.NotFound, "personRef", $"No person {state.PersonRef} on record in cell {cellId}"), null, false, false);
+        return new([VisitRules.Record(v, cellId, county, state.Visits, now)], new CommandResult(Outcome.Created, v.VisitId), null, false, false);
+    }
+
+    /// <summary>
     /// One of the person's cases as the cell now holds it: recorded when new or changed (a link older than the status held,
     /// or the same again, changes nothing). A person not on record becomes one only with their masked identity.
     /// </summary>

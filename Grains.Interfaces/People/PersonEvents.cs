@@ -131,3 +131,17 @@ public sealed record HealthCodeChanged(
     [property: Id(6)] string CellId, [property: Id(7)] EventMeta Meta,
     // The colour before this change (null: the person's first code, or an event recorded before this field existed).
     [property: Id(8)] string? FromColour = null) : IEpiEvent;
+
+/// <summary>
+/// A grid worker's visit at the door (issue 19): what they found, recorded as a fact of the person visited (stream
+/// "person:&lt;ref&gt;") or, when no person is named, of the cell (stream "cell:&lt;id&gt;"). <see cref="VisitId"/> is the
+/// client's own id, the visit's idempotency key within its stream. Meta.OccurredAt is when the visit took place.
+/// <see cref="NotHomeInARow"/> is decided when recorded (<see cref="VisitRules"/>, the version in Meta.Reason), so the alert
+/// it leads to derives from this event alone, live and in the ledger's sweep alike.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("epigrid.visit-recorded")]
+public sealed record VisitRecorded(
+    [property: Id(0)] string VisitId, [property: Id(1)] string CellId, [property: Id(2)] string County,
+    [property: Id(3)] string? PersonRef, [property: Id(4)] string? AlertId, [property: Id(5)] string Outcome,
+    [property: Id(6)] bool? QuarantineKept, [property: Id(7)] decimal? Temperature, [property: Id(8)] IReadOnlyList<string> Symptoms,
+    [property: Id(9)] string? Note, [property: Id(10)] int NotHomeInARow, [property: Id(11)] EventMeta Meta) : IEpiEvent;

@@ -31,6 +31,7 @@ public sealed class PersonState(string personRef)
     readonly List<StayRecorded> stays = [];
     readonly List<PlaceRiskNoted> placeRisks = [];
     readonly List<SelfDeclared> declarations = [];
+    readonly List<VisitRecorded> visits = [];
     readonly HashSet<string> disputedPhones = new(StringComparer.Ordinal);
 
     public string PersonRef { get; } = personRef;
@@ -40,6 +41,11 @@ public sealed class PersonState(string personRef)
     public long Version { get; private set; }
     public IReadOnlyList<Arrival> Arrivals => arrivals;
     public IReadOnlyList<CheckIn> CheckIns => checkIns;
+    /// <summary>The grid workers' visits (issue 19), in the order recorded.</summary>
+    public IReadOnlyList<VisitRecorded> Visits => visits;
+
+    /// <summary>The visit recorded under this client id, if any (the idempotency of visits).</summary>
+    public VisitRecorded? VisitFrom(string visitId) => visits.FirstOrDefault(v => v.VisitId == visitId);
     public IReadOnlySet<DateOnly> MissedDays => missed;
     public HealthCodeChanged? LastCode { get; private set; }
     public IReadOnlyDictionary<string, PersonCase> Cases => cases;
@@ -102,6 +108,7 @@ public sealed class PersonState(string personRef)
         copy.stays.AddRange(stays);
         copy.placeRisks.AddRange(placeRisks);
         copy.declarations.AddRange(declarations);
+        copy.visits.AddRange(visits);
         copy.disputedPhones.UnionWith(disputedPhones);
         return copy;
     }
@@ -122,6 +129,10 @@ public sealed class PersonState(string personRef)
                 break;
             case CheckInRecorded e:
                 checkIns.Add(new CheckIn(e.Meta.OccurredAt, e.TemperatureCelsius, e.Symptoms));
+                break;
+            case VisitRecorded e:
+                visits.Add(e);
+                if (VisitRules.CheckInOf(e) is { } reading) checkIns.Add(reading);
                 break;
             case CheckInMissed e:
                 missed.Add(e.Day);

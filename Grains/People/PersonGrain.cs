@@ -151,6 +151,16 @@ public sealed class PersonGrain(
         return (decision.Result with { Version = state.Version }, Code(), disputed);
     }
 
+    public async Task<(CommandResult Result, CodeView? Code)> RecordVisit(VisitReport visit, string cellId)
+    {
+        await RefreshIfUnknown();
+        var now = clock.GetUtcNow();
+        var decision = PersonDecider.Visit(state, visit, cellId, Province.CountyOfCell(cellId), now);
+        if (decision.Events.Count == 0) return (decision.Result, decision.Result.Succeeded ? state.View(now, Offset) : null);
+        if (await Commit(decision.Events, now, visit.By) is { } failure) return (failure, null);
+        return (decision.Result with { Version = state.Version }, state.View(now, Offset));
+    }
+
     /// <summary>The colour history of every county of an itinerary, read before deciding (the places' grains answer from memory).</summary>
     async Task<ScreenedPlaces> Places(IReadOnlyList<Stay> stays)
     {

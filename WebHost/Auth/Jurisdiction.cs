@@ -2,13 +2,14 @@ using System.Security.Claims;
 
 namespace EpiGrid.WebHost.Auth;
 
-public enum CellAccess { Read, Write, Register, Control }
+public enum CellAccess { Read, Write, Register, Control, Visit }
 
 /// <summary>
 /// Who may touch which cell, in one place: every endpoint asks here. Grid workers act on their own cells,
 /// county officials on their county's, the province's roles read everything, and only the roles that
 /// report (grid worker, county official, ingest, admin) write. Putting a cell under control is a decision of the
-/// county's officials (and admins): not of the workers who carry it out, nor of a source system.
+/// county's officials (and admins): not of the workers who carry it out, nor of a source system. A visit at the door
+/// (issue 19) is recorded by those who make it or answer for it: the cell's grid workers and the county's officials.
 /// </summary>
 public sealed class Jurisdiction
 {
@@ -48,6 +49,12 @@ public sealed class Jurisdiction
             _ => false,
         },
         CellAccess.Register => Role == Roles.Admin,
+        CellAccess.Visit => Role switch
+        {
+            Roles.GridWorker => Cells.Contains(cellId),
+            Roles.CountyOfficial => InMyCounty(cellId),
+            _ => false,
+        },
         CellAccess.Control => Role switch
         {
             Roles.CountyOfficial => InMyCounty(cellId),
@@ -80,6 +87,7 @@ public sealed class Jurisdiction
     {
         CellAccess.Register => "Only an admin may register or update cells.",
         CellAccess.Control when Role is not Roles.CountyOfficial => "Only the county's officials may put a cell under control or lift it.",
+        CellAccess.Visit when Role is not (Roles.GridWorker or Roles.CountyOfficial) => "Only the cell's grid workers and the county's officials record visits.",
         _ when Role is Roles.GridWorker => $"Cell {cellId} is not one of this grid worker's cells.",
         _ when Role is Roles.CountyOfficial => $"Cell {cellId} is outside county {County}.",
         CellAccess.Write => $"Role '{Role}' may not write cell data.",

@@ -306,7 +306,46 @@ public class AlertRulesTests
         // .6 (issue 17): a colour change names the measures that now apply and the rule version; a new version of the
         // rules that keeps the colour alerts nobody.
         // .7 (issue 17): a cell put under control, changed or lifted (cell-control) alerts the cell's workers and the county's officials.
-        AlertRules.Version.ShouldBe("2020-02-10.7");
+        // .8 (issue 19): a visit refused or not at home twice in a row (visit-escalation), a person moved away
+        // (visit-moved-away), to the county's officials; a fever or symptoms at a visit (check-in-symptoms).
+        AlertRules.Version.ShouldBe("2020-02-10.8");
+    }
+
+    const string Person = "p0123456789abcdef01234567";
+
+    static VisitRecorded Visit(string outcome, int notHomeInARow = 0, decimal? temperature = null, string? person = Person, params string[] symptoms) =>
+        new("v-1", CellId, County, person, "visit:t-1", outcome, null, temperature, symptoms, null, notHomeInARow, Meta);
+
+    [Fact]
+    public void A_visit_refused_or_not_at_home_twice_in_a_row_escalates_to_the_countys_officials_only()
+    {
+        AlertRules.ForPersonEvent(Visit(VisitRules.NotHome, 1), CellId, County, Defaults).ShouldBeEmpty("the first not-home visit is for the worker to repeat");
+        AlertRules.ForPersonEvent(Visit(VisitRules.Found), CellId, County, Defaults).ShouldBeEmpty();
+        foreach (var visit in new[] { Visit(VisitRules.NotHome, 2), Visit(VisitRules.NotHome, 3), Visit(VisitRules.Refused) })
+        {
+            var escalation = Single(AlertRules.ForPersonEvent(visit, CellId, County, Defaults));
+            (escalation.Id, escalation.Kind, escalation.Severity).ShouldBe(($"visit-escalation:{CellId}:{Person}:v-1", "visit-escalation", Severities.High));
+            escalation.Audience.ShouldBe([AlertGroups.CountyOfficials(County)]);
+            escalation.Subject["personRef"].ShouldBe(Person);
+            escalation.Subject["alertId"].ShouldBe("visit:t-1");
+            escalation.RaisedAt.ShouldBe(Recorded);
+        }
+        // A cell's own visit (no person) raises the same, under the cell's event rules too.
+        Single(AlertRules.ForCellEvent(Visit(VisitRules.Refused, person: null), Defaults)).Id.ShouldBe($"visit-escalation:{CellId}:cell:v-1");
+    }
+
+    [Fact]
+    public void A_person_moved_away_is_a_task_for_the_officials_and_a_fever_at_a_visit_alerts_as_at_a_check_in()
+    {
+        var locate = Single(AlertRules.ForPersonEvent(Visit(VisitRules.MovedAway), CellId, County, Defaults));
+        (locate.Kind, locate.Severity, locate.DueBy).ShouldBe(("visit-moved-away", Severities.Task, Recorded + Defaults.VisitWithin));
+        locate.Audience.ShouldBe([AlertGroups.CountyOfficials(County)]);
+
+        AlertRules.ForPersonEvent(Visit(VisitRules.Found, temperature: 37.2m), CellId, County, Defaults).ShouldBeEmpty();
+        var fever = Single(AlertRules.ForPersonEvent(Visit(VisitRules.Found, temperature: 37.3m), CellId, County, Defaults));
+        (fever.Id, fever.Kind, fever.Severity).ShouldBe(($"symptoms:{Person}:{Meta.OccurredAt.UtcTicks}", "check-in-symptoms", Severities.Urgent));
+        fever.Audience.ShouldBe(CellAndOfficials);
+        Single(AlertRules.ForPersonEvent(Visit(VisitRules.Found, symptoms: "cough"), CellId, County, Defaults)).Message.ShouldContain("cough");
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class HostileApp : EpiGridApp
 }
 
 /// <summary>
-/// Thousands of malformed requests against every write endpoint the running app maps, sent with an admin token so
+/// Thousands of malformed requests against every write endpoint the running app maps, sent with an admin token (or the role an endpoint names, when an admin may not call it) so
 /// they pass authorization and reach validation: each must be refused with a 4xx problem+json and change nothing.
 /// </summary>
 public sealed class HostileInputTests(HostileApp app, ITestOutputHelper output) : IClassFixture<HostileApp>
@@ -76,6 +76,12 @@ public sealed class HostileInputTests(HostileApp app, ITestOutputHelper output) 
         }, ["items", "source", "sourceRecordId"]);
         yield return new("POST", "/api/v1/persons/{personRef}/check-ins", BodyShape.Object,
             new() { ["occurredAt"] = At, ["temperature"] = 36.6, ["symptoms"] = new JsonArray("cough") }, ["occurredAt", "temperature"]);
+        // Recorded by the cell's workers and the county's officials only (an admin is refused before validation).
+        yield return new("POST", "/api/v1/cells/{cellId}/visits", BodyShape.Object, new()
+        {
+            ["visitId"] = "hv-1", ["visitedAt"] = At, ["outcome"] = "found", ["quarantineKept"] = true, ["temperature"] = 36.6,
+            ["symptoms"] = new JsonArray("cough"), ["note"] = "家中有人 Someone at home",
+        }, ["visitId", "visitedAt", "outcome"], Roles.CountyOfficial);
         yield return new("POST", "/api/v1/imports/arrivals", BodyShape.Csv, new(), []);
         yield return new("POST", "/api/v1/alerts/{alertId}/ack", BodyShape.Object, new() { ["note"] = "Visited, family isolated" }, []);
         yield return new("POST", "/api/v1/audit/what-if", BodyShape.Object,
@@ -112,12 +118,14 @@ public sealed class HostileInputTests(HostileApp app, ITestOutputHelper output) 
         output.WriteLine($"{targets.Count} write endpoints: " + string.Join(", ", targets.Select(t => t + (known.ContainsKey((t.Method, t.Pattern)) ? "" : " (no seed)"))));
 
         var seed = (ulong)Environment.TickCount64;
-        var requests = Gen.Elements(targets.ToArray()).SelectMany(t => HostileRequests.Against(t, routeValues))
+        var requests = Gen.Elements(targets.ToArray()).SelectMany(t => HostileRequests.Against(t, routeValues).Select(r => r with { Role = t.Role }))
             .Sample(Requests, new Rnd(seed), 30);
         output.WriteLine($"FsCheck seed {seed}: {requests.Length:N0} requests");
 
         using var admin = app.Admin();
         admin.Timeout = TimeSpan.FromSeconds(30);
+        using var official = app.As(Roles.CountyOfficial, county: County);
+        official.Timeout = TimeSpan.FromSeconds(30);
         await Quiet();
         var before = await StoreSignature();
         var byStatus = new SortedDictionary<int, int>();
@@ -128,7 +136,7 @@ public sealed class HostileInputTests(HostileApp app, ITestOutputHelper output) 
         {
             using var message = new HttpRequestMessage(new HttpMethod(request.Method), request.Path) { Content = new ByteArrayContent(request.Body) };
             message.Content.Headers.ContentType = request.ContentType is null ? null : MediaTypeHeaderValue.Parse(request.ContentType);
-            using var response = await admin.SendAsync(message);
+            using var response = await (request.Role == Roles.CountyOfficial ? official : admin).SendAsync(message);
             var status = (int)response.StatusCode;
             byStatus[status] = byStatus.GetValueOrDefault(status) + 1;
             byAttack[request.Attack] = byAttack.GetValueOrDefault(request.Attack) + 1;

@@ -6,7 +6,7 @@ using FsCheck.Fluent;
 namespace EpiGrid.Tests.Security;
 
 /// <summary>One generated request, and what was done to it.</summary>
-public sealed record HostileRequest(string Method, string Path, string? ContentType, byte[] Body, string Attack, string Detail)
+public sealed record HostileRequest(string Method, string Path, string? ContentType, byte[] Body, string Attack, string Detail, string? Role = null)
 {
     public override string ToString() =>
         $"{Attack}: {Method} {Path} [{ContentType ?? "no content type"}] {Detail} body={Preview()}";
@@ -25,7 +25,8 @@ public enum BodyShape { Object, Batch, JsonArray, Readings, Csv }
 /// A write endpoint: method, route pattern, a valid body (<see cref="Seed"/>) and the fields it cannot do without.
 /// Mutations of the seed are invalid by construction, so any answer but a 4xx problem is a finding.
 /// </summary>
-public sealed record WriteEndpoint(string Method, string Pattern, BodyShape Shape, JsonObject Seed, string[] Required)
+/// <param name="Role">Who sends the requests: a role that passes authorization (null: an admin, who passes nearly all).</param>
+public sealed record WriteEndpoint(string Method, string Pattern, BodyShape Shape, JsonObject Seed, string[] Required, string? Role = null)
 {
     public override string ToString() => $"{Method} {Pattern}";
 }

@@ -109,6 +109,7 @@ public static class MatrixRules
         E("GET /api/v1/province/cases",                                             "403    403      ok       ok      403    ok    403    401", Get((_, _) => "/api/v1/province/cases")),
         E("GET /api/v1/province/cases ?asOf",                                       "403    403      ok       ok      403    ok    403    401", Get((_, _) => $"/api/v1/province/cases?asOf={Uri.EscapeDataString(Time(Start))}"), note: Replay),
         E("POST /api/v1/cells/{cellId}/travellers",                                 "ok/403 ok/403   403      403     ok     ok    403    401", Post((_, s) => $"/api/v1/cells/{Cell(s)}/travellers", (w, _) => Json(Traveller(w)))),
+        E("POST /api/v1/cells/{cellId}/visits",                                     "ok/403 ok/403   403      403     403    403   403    401", Post((_, s) => $"/api/v1/cells/{Cell(s)}/visits", (w, _) => Json(Visit(w))), note: "(those who visit and answer for it: no source system, no admin)"),
         E("POST /api/v1/reports:batch",                                             "ok/403 ok/403   403      403     ok     ok    403    401", Post((_, _) => "/api/v1/reports:batch", (w, s) => Json(new { items = new[] { BatchCase(w, s) } }), BatchItem), note: "(per item)"),
 
         // Counties and the province: the map everyone works from.
@@ -216,6 +217,8 @@ public static class MatrixRules
     {
         travellerId = $"mx-traveller-{w.Next()}", originArea = "温州 Wenzhou", originRisk = "low", arrivedAt = Time(Start.AddHours(-3)),
     };
+
+    static object Visit(MatrixWorld w) => new { visitId = $"mx-visit-{w.Next()}", visitedAt = Time(Start.AddMinutes(-w.Next())), outcome = "not-home" };
 
     static object CheckIn(MatrixWorld w) => new { occurredAt = Time(Start.AddMinutes(-w.Next())), temperature = 36.6m, symptoms = Array.Empty<string>() };
 
