@@ -115,6 +115,9 @@ public sealed class PlaceScreeningGrain(
 
     void Append(EpiGrid.Events.CountyColourChanged change, long version)
     {
+        // A change recorded because a new rule version took effect, the colour staying the same, continues the spell: the
+        // county did not change colour, and its visitors were told of it already.
+        if (spells.Count > 0 && spells[^1].Colour == change.Colour) return;
         if (spells.Count > 0) spells[^1] = spells[^1] with { Until = change.Meta.OccurredAt };
         spells.Add(new ColourSpell(Code, change.Colour, change.Meta.OccurredAt, null, change.RuleSet, change.RuleVersion, version));
     }
