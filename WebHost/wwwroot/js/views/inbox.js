@@ -1,9 +1,11 @@
-// Grid workers' inbox, phone first: my cells (marked when closed or controlled), live alerts newest first with acknowledge, travellers to visit,
-// check-ins due today. A banner shows while the connection is down; on return the hub's catchUp fills the gap, as it
+// Grid workers' inbox, phone first: my cells (marked when closed or controlled), live alerts newest first with acknowledge, travellers to visit
+// (each with a visit form: what was found at the door, answering the task), check-ins due today (each with a check-in form). A banner shows while the connection is down; on return the hub's catchUp fills the gap, as it
 // does when a pushed alert shows that one before it was lost (prevSeq), and once a minute.
 import { t, pick, localTime } from '../i18n.js';
-import { get, connectHub } from '../api.js';
+import { get, post, connectHub } from '../api.js';
 import { esc } from './countyDetail.js';
+
+const OUTCOMES = ['found', 'not-home', 'moved-away', 'refused'];
 
 export async function inboxView(main, { publicMap, user, connection }) {
   const offset = publicMap.utcOffsetMinutes;
@@ -13,9 +15,12 @@ export async function inboxView(main, { publicMap, user, connection }) {
   // alert does not, since alerts before it may have been lost on the way. Live alerts past it are remembered by seq.
   let lastSeq = 0;
   const beyond = new Set();
+  // What the visit and check-in lists last drew (see renderAlerts, renderCheckIns).
+  let visitsShown = null, dueShown = null;
   main.innerHTML = `<div class="page inbox">
     <section><h2>${t('myCells')}</h2><ul class="my-cells" data-testid="my-cells"></ul></section>
     <section><h2>${t('alerts')}</h2><ul class="alerts" data-testid="alerts"></ul></section>
+    <p class="field-result small" data-testid="field-result" role="status"></p>
     <section><h2>${t('visit')}</h2><ul class="visits" data-testid="visits"></ul></section>
     <section><h2>${t('checkins')}</h2><ul class="checkins" data-testid="checkins"></ul></section></div>`;
   const $ = s => main.querySelector(s);
@@ -56,9 +61,29 @@ export async function inboxView(main, { publicMap, user, connection }) {
           : `<div class="small">✔ ${t('acked')} ${esc(a.acknowledgedBy ?? '')} ${localTime(a.acknowledgedAt, offset)}${a.note ? ` · ${esc(a.note)}` : ''}</div>`}
       </li>`).join('') || `<li class="muted">${t('none')}</li>`;
     const visits = list.filter(a => a.kind === 'traveller-visit' && a.status === 'open');
-    $('.visits').innerHTML = visits.map(a => `<li data-alert="${esc(a.id)}"><b>${esc(a.subject.travellerId)}</b> ${t('from')} ${esc(a.subject.originArea)}
-      (${esc(a.subject.originRisk)}) · ${esc(a.cellId)} · ${t('due')} ${localTime(a.dueBy, offset)}</li>`).join('') || `<li class="muted">${t('none')}</li>`;
+    // Redrawn only when the tasks change: a worker filling in a visit form keeps it while other alerts arrive.
+    const key = visits.map(a => a.id).join(' ');
+    if (key === visitsShown) return;
+    visitsShown = key;
+    $('.visits').innerHTML = visits.map(a => `<li data-alert="${esc(a.id)}" data-cell="${esc(a.cellId)}"><b>${esc(a.subject.travellerId)}</b> ${t('from')} ${esc(a.subject.originArea)}
+      (${esc(a.subject.originRisk)}) · ${esc(a.cellId)} · ${t('due')} ${localTime(a.dueBy, offset)}
+      <details><summary>${t('recordVisit')}</summary>${visitForm(a.id)}</details></li>`).join('') || `<li class="muted">${t('none')}</li>`;
   }
+
+  // One visit id per task, made when its form is first drawn and kept across redraws: a submission repeated after a lost
+  // answer is the same visit, which the server records once (201, then 200 "duplicate").
+  const visitIds = new Map();
+  const visitForm = alertId => {
+    if (!visitIds.has(alertId)) visitIds.set(alertId, crypto.randomUUID());
+    return `<form class="visit" data-visit-id="${visitIds.get(alertId)}">
+      <label>${t('outcome')} <select name="outcome">${OUTCOMES.map(o => `<option value="${o}">${t('outcome.' + o)}</option>`).join('')}</select></label>
+      <input name="note" placeholder="${t('note')}" maxlength="400" aria-label="${t('note')}">
+      <button type="submit">${t('save')}</button><span class="small form-problem" role="alert"></span></form>`;
+  };
+  const checkInForm = () => `<form class="check-in">
+      <label>${t('temperature')} <input name="temperature" type="number" step="0.1" min="34" max="43" inputmode="decimal" required></label>
+      <input name="symptoms" placeholder="${t('symptomsList')}" maxlength="200" aria-label="${t('symptomsList')}">
+      <button type="submit">${t('recordCheckIn')}</button><span class="small form-problem" role="alert"></span></form>`;
 
   function renderCells(now) {
     $('.my-cells').innerHTML = user.cells.map(id => {
@@ -78,8 +103,12 @@ export async function inboxView(main, { publicMap, user, connection }) {
   const dues = new Map();
   function renderCheckIns() {
     const due = [...dues.values()].flatMap(d => d.persons.map(p => ({ ...p, cellId: d.cellId })));
+    const key = due.map(p => `${p.personRef}:${p.colour}:${p.daysMissed}`).join(' ');
+    if (key === dueShown) return;
+    dueShown = key;
     $('.checkins').innerHTML = due.map(p => `<li data-person="${esc(p.personRef)}" class="code-${esc(p.colour)}"><b>${esc(p.maskedId)}</b> · ${t(p.colour)}
-      ${p.daysMissed > 0 ? ` · <span class="overdue">${t('daysMissed').replace('{n}', p.daysMissed)}</span>` : ''} · ${esc(p.cellId)}</li>`).join('')
+      ${p.daysMissed > 0 ? ` · <span class="overdue">${t('daysMissed').replace('{n}', p.daysMissed)}</span>` : ''} · ${esc(p.cellId)}
+      <details><summary>${t('recordCheckIn')}</summary>${checkInForm()}</details></li>`).join('')
       || `<li class="muted">${t('none')}</li>`;
   }
   const refreshCheckIns = async () => {
@@ -89,10 +118,14 @@ export async function inboxView(main, { publicMap, user, connection }) {
   const personKinds = new Set(['check-in-missed', 'check-in-symptoms', 'quarantine-release', 'traveller-visit']);
 
   let now = Date.parse(publicMap.now);
+  // The server's clock as this phone's reads it (a phone's clock may be wrong): visits and check-ins are dated by it.
+  let skew = now - Date.now();
+  const serverNow = () => new Date(Date.now() + skew).toISOString();
   const loadCell = async id => { try { cells.set(id, await get(`/api/v1/cells/${id}`)); } catch { /* not registered yet */ } };
   const refreshCells = async () => {
     await Promise.all(user.cells.map(loadCell));
     now = Date.parse((await get('/api/v1/public/map')).now);
+    skew = now - Date.now();
     renderCells(now);
   };
 
@@ -132,6 +165,39 @@ export async function inboxView(main, { publicMap, user, connection }) {
         connection('caught-up', n);
       }
     },
+  });
+
+  // The answer to a visit or a check-in, kept above the lists: the item leaves its list once the server has it.
+  const recorded = text => { $('[data-testid=field-result]').textContent = text; };
+  const problemOf = error => [error.message, ...Object.values(error.problem?.errors ?? {}).flat()].join(' ');
+
+  main.addEventListener('submit', async e => {
+    if (!e.target.matches('form.visit, form.check-in')) return;
+    e.preventDefault();
+    const form = e.target, button = form.querySelector('button'), item = form.closest('li');
+    button.disabled = true;
+    form.querySelector('.form-problem').textContent = '';
+    try {
+      if (form.matches('form.visit')) {
+        const answer = await post(`/api/v1/cells/${item.dataset.cell}/visits`, {
+          visitId: form.dataset.visitId, alertId: item.dataset.alert, visitedAt: serverNow(),
+          outcome: form.elements.outcome.value, note: form.elements.note.value || null,
+        });
+        if (answer.alert) { alerts.set(answer.alert.id, answer.alert); visitIds.delete(answer.alert.id); }
+        recorded(t('visitRecorded', { id: answer.visitId, outcome: t('outcome.' + answer.outcome) }));
+        renderAlerts();
+      } else {
+        const symptoms = form.elements.symptoms.value.split(/[,，、]/).map(s => s.trim()).filter(Boolean);
+        const answer = await post(`/api/v1/persons/${item.dataset.person}/check-ins`, {
+          occurredAt: serverNow(), temperature: Number(form.elements.temperature.value), symptoms,
+        });
+        recorded(t('checkInRecorded', { colour: answer.code ? t(answer.code.colour) : '—' }));
+        await refreshCheckIns();
+      }
+    } catch (error) {
+      button.disabled = false;
+      form.querySelector('.form-problem').textContent = problemOf(error);
+    }
   });
 
   main.addEventListener('submit', async e => {
