@@ -74,7 +74,7 @@ public sealed class HeavyReadsWorkload : IStandaloneWorkload
         var auditor = await client.DevToken("auditor");
         var data = new IngestData(ctx, 7_000 + run, PerSecond * (int)seconds.TotalSeconds * 2 + 400);
         var singles = data.Singles($"h{where[0]}", data.Reports.Count);
-        foreach (var (path, body) in singles.TakeLast(200)) await Post(client, ingest, path, body); // warm-up
+        foreach (var (path, body) in singles.TakeLast(200)) await IngestWorkload.Post(client, ingest, path, body); // warm-up
         var alone = await Paced(client, ingest, singles.Take(singles.Count / 2 - 200).ToList(), seconds);
 
         using var stop = new CancellationTokenSource();
@@ -116,20 +116,12 @@ public sealed class HeavyReadsWorkload : IStandaloneWorkload
             sent.Add(Task.Run(async () =>
             {
                 var started = Latency.Start();
-                if (!await Post(client, token, path, body)) throw new InvalidOperationException($"A single report was refused: {path}");
+                if (!await IngestWorkload.Post(client, token, path, body)) throw new InvalidOperationException($"A single report was refused: {path}");
                 latency.Record(started);
             }));
         }
         await Task.WhenAll(sent);
         return latency;
-    }
-
-    static async Task<bool> Post(PlatformClient client, string token, string path, byte[] body)
-    {
-        using var request = client.Request(HttpMethod.Post, path, token);
-        request.Content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } };
-        using var response = await client.Http.SendAsync(request);
-        return response.IsSuccessStatusCode;
     }
 
     static int FreePort()

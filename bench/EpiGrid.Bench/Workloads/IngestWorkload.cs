@@ -124,7 +124,8 @@ public sealed class IngestWorkload : IWorkload
         return (ok / clock.Elapsed.TotalSeconds, latency, failed);
     }
 
-    static async Task<bool> Post(PlatformClient client, string token, string path, byte[] body)
+    /// <summary>One report on its single-report endpoint; whether it was accepted.</summary>
+    internal static async Task<bool> Post(PlatformClient client, string token, string path, byte[] body)
     {
         using var request = client.Request(HttpMethod.Post, path, token);
         request.Content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } };
