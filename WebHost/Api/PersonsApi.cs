@@ -60,12 +60,10 @@ public static class PersonsApi
         var at = Fields.Moment(errors, "occurredAt", body?.OccurredAt, now);
         if (at < now.AddDays(-7)) errors.Add("occurredAt", "A check-in may be sent late, but not more than 7 days late.");
         if (body?.Temperature is not { } temperature) errors.Add("temperature", "Required: °C, e.g. 36.6.");
-        else if (temperature is < 34 or > 43) errors.Add("temperature", "Must be between 34 and 43 °C.");
-        var symptoms = body?.Symptoms ?? [];
-        if (symptoms.Count > 10 || symptoms.Any(s => string.IsNullOrWhiteSpace(s) || s.Length > 50))
-            errors.Add("symptoms", "At most 10 symptoms of 1-50 characters each.");
+        else Readings.Temperature(errors, temperature);
+        var symptoms = Readings.Symptoms(errors, body?.Symptoms);
         if (errors.Any) return errors.ToProblem().ToResult(http);
-        var (result, code) = await person.CheckIn(new RecordCheckIn(by, at!.Value, body!.Temperature!.Value, symptoms.Select(s => s.Trim()).ToList()));
+        var (result, code) = await person.CheckIn(new RecordCheckIn(by, at!.Value, body!.Temperature!.Value, symptoms!));
         if (CommandOutcomes.ProblemOf(result) is { } problem) return problem.ToResult(http);
         var accepted = new CheckInAccepted(personRef, result.Outcome == Outcome.Unchanged, ToResponse(code, caller));
         return result.Outcome == Outcome.Created ? TypedResults.Created($"/api/v1/codes/{personRef}", accepted) : TypedResults.Ok(accepted);

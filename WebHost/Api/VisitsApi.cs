@@ -24,8 +24,7 @@ public static class VisitsApi
 
     /// <summary>Our choices: an outbox may send a visit days late, but not after a quarantine's length.</summary>
     public static readonly TimeSpan MaxLateness = TimeSpan.FromDays(14);
-    public const int MaxNoteLength = 400, MaxSymptoms = 10, MaxSymptomLength = 50;
-    public const decimal LowestTemperature = 34, HighestTemperature = 43;
+    public const int MaxNoteLength = 400;
 
     public static RouteGroupBuilder MapVisitsApi(this RouteGroupBuilder api)
     {
@@ -110,19 +109,13 @@ public static class VisitsApi
         var at = Fields.Moment(errors, "visitedAt", body.VisitedAt, now);
         if (at < now - MaxLateness) errors.Add("visitedAt", $"A visit may be sent late, but not more than {MaxLateness.TotalDays:0} days late.");
         var outcome = Fields.OneOf(errors, "outcome", body.Outcome, VisitRules.Outcomes);
-        if (body.Temperature is { } temperature)
-        {
-            if (temperature is < LowestTemperature or > HighestTemperature)
-                errors.Add("temperature", $"Must be between {LowestTemperature} and {HighestTemperature} °C.");
-            else if (outcome is not null and not VisitRules.Found) errors.Add("temperature", "Taken only from a person found at the visit.");
-        }
-        var symptoms = body.Symptoms ?? [];
-        if (symptoms.Count > MaxSymptoms || symptoms.Any(s => string.IsNullOrWhiteSpace(s) || s.Length > MaxSymptomLength))
-            errors.Add("symptoms", $"At most {MaxSymptoms} symptoms of 1-{MaxSymptomLength} characters each.");
-        else if (symptoms.Count > 0 && outcome is not null and not VisitRules.Found) errors.Add("symptoms", "Seen only in a person found at the visit.");
+        if (body.Temperature is { } temperature && Readings.Temperature(errors, temperature) && outcome is not null and not VisitRules.Found)
+            errors.Add("temperature", "Taken only from a person found at the visit.");
+        var symptoms = Readings.Symptoms(errors, body.Symptoms);
+        if (symptoms is { Count: > 0 } && outcome is not null and not VisitRules.Found) errors.Add("symptoms", "Seen only in a person found at the visit.");
         var note = Fields.Text(errors, "note", body.Note, MaxNoteLength, required: false);
         if (errors.Any) return new(errors, null);
         return new(errors, new VisitReport(by, visitId!, body.PersonRef, alertId, at!.Value, outcome!, body.QuarantineKept, body.Temperature,
-            symptoms.Select(s => s.Trim()).ToList(), note));
+            symptoms!, note));
     }
 }
