@@ -42,10 +42,16 @@ public static class EpiCurveApi
     internal static (DateOnly From, DateOnly To, bool ByOnset) ReadQuery(IQueryCollection query, Province province, DateTimeOffset now,
         DateTimeOffset? asOf, DateTimeOffset? knownAt, FieldErrors errors, bool wholeDays = false)
     {
-        var then = Moment.From(asOf, knownAt, now).AsOf;
-        var today = province.LocalDay(Moment.Replayable(then, now) ? then : now);
+        var today = Today(province, now, asOf, knownAt);
         var (from, to) = DayRange.Read(query, wholeDays ? today.AddDays(-1) : today, DefaultDays, MaxDays, errors);
         return (from, to, ByOnset(query, errors));
+    }
+
+    /// <summary>The local day of the moment asked for (asOf, else knownAt, else now; now when that moment cannot be replayed).</summary>
+    internal static DateOnly Today(Province province, DateTimeOffset now, DateTimeOffset? asOf, DateTimeOffset? knownAt)
+    {
+        var then = Moment.From(asOf, knownAt, now).AsOf;
+        return province.LocalDay(Moment.Replayable(then, now) ? then : now);
     }
 
     /// <summary>Whether the query counts cases by the day of onset (by=onset) rather than of report (by=report, the default).</summary>

@@ -105,13 +105,8 @@ public static class RtApi
         if (!caller.MayReadCounties) return Problems.Forbidden($"Role '{caller.Role}' may not read the counties.").ToResult(http);
         var query = http.Request.Query;
         var errors = new FieldErrors();
-        var now = clock.GetUtcNow();
-        var then = Moment.From(asOf, knownAt, now).AsOf;
         // Yesterday by default: today's count is still growing, and a part of a day reads as a fall.
-        var day = province.LocalDay(Moment.Replayable(then, now) ? then : now).AddDays(-1);
-        if (query["day"].Count > 0 && !DateOnly.TryParseExact(query["day"].ToString(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
-                System.Globalization.DateTimeStyles.None, out day))
-            errors.Add("day", "Must be a local day, yyyy-MM-dd.");
+        var day = DayRange.Day(query, "day", errors) ?? EpiCurveApi.Today(province, clock.GetUtcNow(), asOf, knownAt).AddDays(-1);
         var byOnset = EpiCurveApi.ByOnset(query, errors);
         var window = Window(query, errors);
         if (errors.Any) return errors.ToProblem().ToResult(http);
