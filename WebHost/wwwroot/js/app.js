@@ -4,6 +4,7 @@
 import { t, setLang, currentLang, onLangChange } from './i18n.js';
 import { get } from './api.js';
 import { claims, signOut } from './session.js';
+import { loadState, saveState } from './offline.js';
 import { publicView } from './views/public.js';
 import { signInView } from './views/signin.js';
 import { officialView } from './views/official.js';
@@ -66,7 +67,7 @@ async function route() {
     : VIEWS[hash]?.roles.includes(user.role) ? hash : HOME[user.role] ?? 'none';
   header(user, name);
   document.body.dataset.view = name;
-  publicMapPromise ??= get('/api/v1/public/map');
+  publicMapPromise ??= publicMapOrLast();
   const publicMap = await publicMapPromise;
   publicMapPromise = null; // read afresh on the next navigation
   const context = { publicMap, user, connection };
@@ -78,6 +79,26 @@ async function route() {
   main.removeAttribute('aria-busy');
   document.body.dataset.ready = name; // tests and screen readers: the view is drawn
 }
+
+/**
+ * The public map (the province's counties, the server's clock, the settings the views read), kept on the phone; without
+ * a network the last one kept, marked offlineSince (the views then date what they record by the clock difference last
+ * measured, not by this map's old time).
+ */
+async function publicMapOrLast() {
+  try {
+    const map = await get('/api/v1/public/map');
+    saveState('publicMap', map, map.now).catch(() => {});
+    return map;
+  } catch (error) {
+    const last = error.status === undefined ? await loadState('publicMap').catch(() => null) : null;
+    if (!last) throw error;
+    return { ...last.value, offlineSince: last.savedAt };
+  }
+}
+
+// The service worker keeps the app shell, so the app opens without a network after one visit with it (sw.js).
+if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});
 
 document.getElementById('lang').addEventListener('click', () => setLang(currentLang() === 'zh' ? 'en' : 'zh'));
 onLangChange(() => route());

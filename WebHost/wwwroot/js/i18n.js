@@ -39,6 +39,15 @@ const dict = {
     'level.high': '高风险', 'level.fairly-high': '较高风险', 'level.medium': '中风险', 'level.fairly-low': '较低风险', 'level.low': '低风险',
     'role.grid-worker': '网格员', 'role.county-official': '县级干部', 'role.province-official': '省级干部', 'role.auditor': '审计',
     'role.admin': '管理员', 'role.ingest': '数据接入',
+    // field app: the outbox and the forms at the door
+    outbox: '待发送（离线时先存在手机上）', outboxEmpty: '没有待发送的记录', 'outbox.waiting': '等待发送', 'outbox.sent': '已送达', 'outbox.refused': '被拒绝',
+    dismiss: '知道了', queued: '已存入待发送，联网后自动发送', queuedItem: '已保存：{label}（联网后按顺序发送）',
+    lastKnown: '离线：显示 {time} 时的最后状态', atTheDoor: '上门登记', registerTraveller: '登记来返人员', reportSuspected: '报告疑似病例',
+    travellerRecorded: '来返人员已登记，健康码：{code}', suspectedRecorded: '疑似病例已报告', idNumber: '居民身份证号', personName: '姓名', phone: '手机号码',
+    originArea: '来自地区', originRisk: '来源地风险', 'risk.high': '高', 'risk.medium': '中', 'risk.low': '低', mode: '交通方式',
+    'mode.train': '火车', 'mode.car': '自驾', 'mode.bus': '客车', 'mode.flight': '飞机', 'mode.other': '其他', localInfection: '本地感染',
+    'id.required': '请填写身份证号', 'id.length': '身份证号应为18位', 'id.characters': '前17位应为数字，末位为数字或X', 'id.birth': '第7–14位应为真实的出生日期',
+    'id.check': '校验位不符（GB 11643）：号码有误，请核对',
   },
   en: {
     title: 'Grid epidemic control', public: 'Public', map: 'Five-colour map', inbox: 'Grid inbox', replay: 'Replay', signIn: 'Sign in', signOut: 'Sign out',
@@ -80,6 +89,15 @@ const dict = {
     'level.high': 'high risk', 'level.fairly-high': 'fairly high risk', 'level.medium': 'medium risk', 'level.fairly-low': 'fairly low risk', 'level.low': 'low risk',
     'role.grid-worker': 'Grid worker', 'role.county-official': 'County official', 'role.province-official': 'Province official', 'role.auditor': 'Auditor',
     'role.admin': 'Admin', 'role.ingest': 'Ingest',
+    // field app: the outbox and the forms at the door
+    outbox: 'Outbox (kept on the phone while offline)', outboxEmpty: 'Nothing waiting to be sent', 'outbox.waiting': 'waiting', 'outbox.sent': 'sent', 'outbox.refused': 'refused',
+    dismiss: 'Dismiss', queued: 'In the outbox: sent when the network returns', queuedItem: 'Saved: {label} (sent in order when online)',
+    lastKnown: 'Offline: last known state of {time}', atTheDoor: 'At the door', registerTraveller: 'Register a traveller', reportSuspected: 'Report a suspected case',
+    travellerRecorded: 'Traveller registered, health code: {code}', suspectedRecorded: 'Suspected case reported', idNumber: 'Resident identity number', personName: 'Name', phone: 'Mobile phone',
+    originArea: 'Coming from', originRisk: 'Risk of origin', 'risk.high': 'high', 'risk.medium': 'medium', 'risk.low': 'low', mode: 'Travelled by',
+    'mode.train': 'train', 'mode.car': 'car', 'mode.bus': 'coach', 'mode.flight': 'flight', 'mode.other': 'other', localInfection: 'Infected locally',
+    'id.required': 'The identity number is required', 'id.length': 'An identity number has 18 characters', 'id.characters': 'The first 17 characters are digits, the last a digit or X',
+    'id.birth': 'Characters 7–14 must be a real birth date', 'id.check': 'The check character does not match (GB 11643): the number is mistyped',
   },
 };
 

@@ -159,8 +159,9 @@ public sealed partial class StaticAssetsTests(EpiGridApp app) : IClassFixture<Ep
     [GeneratedRegex("""<script\b[^>]*\bsrc="(?<url>[^"]+)"[^>]*>""")]
     private static partial Regex Scripts();
 
-    /// <summary>Static imports and re-exports, bare imports, dynamic import(), and a script URL kept in a string (charts.js loads ECharts so).</summary>
-    [GeneratedRegex("""^\s*(?:import|export)\b[^'";]*?\bfrom\s*['"](?<url>[^'"]+)['"]|^\s*import\s*['"](?<url>[^'"]+)['"]|\bimport\(\s*['"](?<url>[^'"]+)['"]\s*\)|['"](?<url>/lib/[^'"]+\.js)['"]""", RegexOptions.Multiline)]
+    /// <summary>Static imports and re-exports, bare imports, dynamic import(), a script URL kept in a string (charts.js loads ECharts
+    /// so), and the service worker app.js registers.</summary>
+    [GeneratedRegex("""^\s*(?:import|export)\b[^'";]*?\bfrom\s*['"](?<url>[^'"]+)['"]|^\s*import\s*['"](?<url>[^'"]+)['"]|\bimport\(\s*['"](?<url>[^'"]+)['"]\s*\)|['"](?<url>/lib/[^'"]+\.js)['"]|\bserviceWorker\.register\(\s*['"](?<url>[^'"]+)['"]""", RegexOptions.Multiline)]
     private static partial Regex Imports();
 
     [Fact]
@@ -194,5 +195,44 @@ public sealed partial class StaticAssetsTests(EpiGridApp app) : IClassFixture<Ep
             .Select(f => "/" + Path.GetRelativePath(WebRoot, f).Replace('\\', '/')).Order().ToList();
         onDisk.Count.ShouldBeGreaterThan(20);
         seen.Order().ShouldBe(onDisk);
+    }
+
+    [GeneratedRegex(@"const PRECACHE = \[(?<list>[^\]]*)\]")]
+    private static partial Regex Precache();
+
+    [Fact]
+    public async Task The_service_worker_and_the_manifest_come_with_their_types_and_the_shell_kept_offline_is_the_whole_app()
+    {
+        // The worker at the root (its scope is the whole app), revalidated so a deployment's new worker is found at once.
+        var worker = await Get("/sw.js", "br");
+        worker.StatusCode.ShouldBe(HttpStatusCode.OK);
+        worker.Content.Headers.ContentType?.MediaType.ShouldBe("text/javascript");
+        Revalidated(worker, "/sw.js");
+        var manifest = await Get("/manifest.webmanifest");
+        manifest.StatusCode.ShouldBe(HttpStatusCode.OK);
+        manifest.Content.Headers.ContentType?.MediaType.ShouldBe("application/manifest+json");
+        Revalidated(manifest, "/manifest.webmanifest");
+        var installable = System.Text.Json.Nodes.JsonNode.Parse(await manifest.Content.ReadAsStringAsync())!;
+        installable["display"]!.GetValue<string>().ShouldBe("standalone");
+        installable["start_url"]!.GetValue<string>().ShouldStartWith("/");
+        foreach (var icon in installable["icons"]!.AsArray())
+        {
+            var served = await Get(icon!["src"]!.GetValue<string>());
+            served.StatusCode.ShouldBe(HttpStatusCode.OK, icon.ToJsonString());
+            served.Content.Headers.ContentType?.MediaType.ShouldBe(icon["type"]!.GetValue<string>());
+        }
+        var index = await (await Get("/")).Content.ReadAsStringAsync();
+        index.ShouldContain("<link rel=\"manifest\" href=\"/manifest.webmanifest\">");
+
+        // What the worker keeps at install: every address answers, and it holds every module of the app and every script
+        // of the page, so that nothing the app imports is missing offline.
+        var source = Encoding.UTF8.GetString(Decode(await worker.Content.ReadAsByteArrayAsync(), "br"));
+        var kept = Regex.Matches(Precache().Match(source).Groups["list"].Value, "'(?<url>[^']+)'").Select(m => m.Groups["url"].Value).ToList();
+        kept.ShouldNotBeEmpty();
+        foreach (var url in kept) (await Get(url)).StatusCode.ShouldBe(HttpStatusCode.OK, url);
+        var modules = Directory.EnumerateFiles(Path.Combine(WebRoot, "js"), "*.js", SearchOption.AllDirectories)
+            .Select(f => "/" + Path.GetRelativePath(WebRoot, f).Replace('\\', '/'));
+        var scripts = Scripts().Matches(index).Select(m => m.Groups["url"].Value);
+        modules.Concat(scripts).Append("/").Append("/app.css").Except(kept).ShouldBeEmpty("sw.js's PRECACHE leaves these out");
     }
 }

@@ -61,18 +61,20 @@ public sealed class FieldWorkTests(FieldWorkApp app) : IClassFixture<FieldWorkAp
         visits.Count.ShouldBe(1, "one visit recorded");
         visits[0]!["data"]!["alertId"]!.GetValue<string>().ShouldBe(alertId);
 
-        // The person due today. A value the server refuses is shown where it was typed, and nothing is recorded; then a
-        // check-in at 38.1 °C from the phone turns the code red.
+        // The person due today. A value the server refuses comes back to the outbox as refused, with the problem's text,
+        // and nothing is recorded; then a check-in at 38.1 °C from the phone turns the code red.
         var due = page.Locator($"[data-testid=checkins] li[data-person='{person}']");
         await due.WaitForAsync(new() { Timeout = 10_000 });
         await due.Locator("summary").ClickAsync();
         await due.Locator("input[name=temperature]").EvaluateAsync("el => { el.removeAttribute('max'); el.value = '45'; }");
         await due.Locator("button[type=submit]").ClickAsync();
-        await due.Locator(".form-problem").Filter(new() { HasText = "temperature" }).WaitForAsync(new() { Timeout = 5_000 });
+        await page.Locator("[data-testid=outbox] li[data-kind=check-in][data-state=refused] .form-problem").Filter(new() { HasText = "temperature" })
+            .WaitForAsync(new() { Timeout = 5_000 });
         (await Code(worker, person)).ShouldBe("yellow", "the refused check-in changed nothing");
         // The page dates it by the server's clock as read at load plus the seconds since; the test's server clock stands
         // still, so it is moved on a minute for the check-in not to lie in its future.
         app.Clock.Advance(TimeSpan.FromMinutes(1));
+        await due.Locator("summary").ClickAsync(); // the form is offered again for the refused one
         await due.Locator("input[name=temperature]").FillAsync("38.1");
         await due.Locator("input[name=symptoms]").FillAsync("cough");
         await due.Locator("button[type=submit]").ClickAsync();
