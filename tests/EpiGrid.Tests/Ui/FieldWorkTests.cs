@@ -40,7 +40,7 @@ public sealed class FieldWorkTests(FieldWorkApp app) : IClassFixture<FieldWorkAp
         await Browser.Connected(page);
 
         // The traveller's task: open its form, say the person was found, save. The task is answered, with the visit in its note.
-        var task = page.Locator("[data-testid=visits] li[data-alert]");
+        var task = page.Locator("[data-testid=visits] li[data-kind=traveller-visit]");
         await task.WaitForAsync();
         var alertId = (await task.GetAttributeAsync("data-alert"))!;
         await task.Locator("summary").ClickAsync();
@@ -51,7 +51,7 @@ public sealed class FieldWorkTests(FieldWorkApp app) : IClassFixture<FieldWorkAp
         try { await page.Locator($"[data-testid=alerts] [data-alert='{alertId}'][data-status=acknowledged]").WaitForAsync(new() { Timeout = 5_000 }); }
         catch (TimeoutException) { throw new ShouldAssertException($"the task was not answered; the form says: {await task.Locator(".form-problem").TextContentAsync()}"); }
         await page.Locator("[data-testid=field-result]").Filter(new() { HasText = "Visit recorded (found)" }).WaitForAsync(new() { Timeout = 5_000 });
-        (await page.Locator("[data-testid=visits] li[data-alert]").CountAsync()).ShouldBe(0, "the task left the list");
+        (await page.Locator($"[data-testid=visits] li[data-alert='{alertId}']").CountAsync()).ShouldBe(0, "the task left the list");
         var answered = (await worker.GetFromJsonAsync<JsonArray>($"/api/v1/alerts?cell={Cell}"))!.Single(a => a!["id"]!.GetValue<string>() == alertId)!;
         answered["status"]!.GetValue<string>().ShouldBe("acknowledged");
         answered["note"]!.GetValue<string>().ShouldContain(": found; at home, quarantine kept");

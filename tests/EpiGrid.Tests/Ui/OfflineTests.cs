@@ -38,7 +38,7 @@ public sealed class OfflineTests(OfflineApp app) : IClassFixture<OfflineApp>
         await page.GotoAsync("/");
         await Browser.Ready(page, "inbox");
         await Browser.Connected(page);
-        var task = page.Locator("[data-testid=visits] li[data-alert]");
+        var task = page.Locator("[data-testid=visits] li[data-kind=traveller-visit]");
         await task.WaitForAsync();
         var alertId = (await task.GetAttributeAsync("data-alert"))!;
         var due = page.Locator($"[data-testid=checkins] li[data-person='{watched}']");
@@ -95,7 +95,7 @@ public sealed class OfflineTests(OfflineApp app) : IClassFixture<OfflineApp>
         (await page.Locator("[data-testid=outbox] li[data-state=waiting], [data-testid=outbox] li[data-state=refused]").CountAsync())
             .ShouldBe(0, await page.Locator("[data-testid=outbox]").TextContentAsync());
         await page.Locator($"[data-testid=alerts] [data-alert='{alertId}'][data-status=acknowledged]").WaitForAsync(new() { Timeout = 10_000 });
-        (await page.Locator("[data-testid=visits] li[data-alert]").CountAsync()).ShouldBe(0, "the task was answered by the visit");
+        (await page.Locator($"[data-testid=visits] li[data-alert='{alertId}']").CountAsync()).ShouldBe(0, "the task was answered by the visit");
         await page.Locator("[data-testid=stale]").WaitForAsync(new() { State = WaitForSelectorState.Hidden });
         await Browser.Screenshot(page, "field-app-synced-phone");
 
@@ -110,6 +110,16 @@ public sealed class OfflineTests(OfflineApp app) : IClassFixture<OfflineApp>
         long Seq(JsonObject e) => e["seq"]!.GetValue<long>();
         Seq(visits[0]).ShouldBeLessThan(Seq(arrivals[0]), "the visit was made before the traveller");
         Seq(arrivals[0]).ShouldBeLessThan(Seq(checkIns[0]), "the traveller before the check-in");
+
+        // The traveller registered at the door is a task of the cell now; a suspected case reported from the phone lands too.
+        await page.Locator("[data-testid=visits] li[data-kind=traveller-visit]").Filter(new() { HasText = "武汉" }).WaitForAsync(new() { Timeout = 10_000 });
+        var suspected = page.Locator("[data-testid=suspected-form]");
+        await page.Locator("details.field-form summary").Nth(1).ClickAsync();
+        await suspected.Locator("input[name=idNumber]").FillAsync(ResidentIdTests.Make(330122, new DateOnly(1965, 9, 9), 21));
+        await suspected.Locator("button[type=submit]").ClickAsync();
+        await page.Locator("[data-testid=outbox] li[data-kind=suspected][data-state=sent]").WaitForAsync(new() { Timeout = 10_000 });
+        var cases = (await auditor.GetFromJsonAsync<JsonObject>($"/api/v1/cells/{Cell}"))!["cases"]!.AsArray();
+        cases.Count(c => c!["kind"]!.GetValue<string>() == "suspected").ShouldBe(1, cases.ToJsonString());
 
         // Online again and reloaded: what was sent is not sent again.
         await page.ReloadAsync();

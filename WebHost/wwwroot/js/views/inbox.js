@@ -15,6 +15,9 @@ import { residentIdProblem } from '../identity.js';
 import { esc } from './countyDetail.js';
 
 const OUTCOMES = ['found', 'not-home', 'moved-away', 'refused'];
+// The tasks a worker answers at the door with a visit (a traveller to verify, a person who missed a check-in, a close
+// contact to trace, a stay in a risk area to verify, a declaration to follow up, a case in the cell, abnormal readings).
+const VISIT_TASKS = new Set(['traveller-visit', 'check-in-missed', 'contact-trace', 'place-risk', 'self-declared-risk', 'person-case', 'check-in-symptoms']);
 const RISKS = ['high', 'medium', 'low'];
 const MODES = ['train', 'car', 'bus', 'flight', 'other'];
 
@@ -84,14 +87,16 @@ export async function inboxView(main, { publicMap, user, connection }) {
           ? `<form class="ack"><input name="note" placeholder="${t('note')}" maxlength="500" aria-label="${t('note')}"><button type="submit">${t('ack')}</button></form>`
           : `<div class="small">✔ ${t('acked')} ${esc(a.acknowledgedBy ?? '')} ${localTime(a.acknowledgedAt, offset)}${a.note ? ` · ${esc(a.note)}` : ''}</div>`}
       </li>`).join('') || `<li class="muted">${t('none')}</li>`;
-    const visits = list.filter(a => a.kind === 'traveller-visit' && a.status === 'open');
+    const visits = list.filter(a => VISIT_TASKS.has(a.kind) && a.cellId && a.status === 'open');
     const visiting = waiting('visit');
     // Redrawn only when the tasks change: a worker filling in a visit form keeps it while other alerts arrive.
     const key = visits.map(a => a.id + (visiting.has(a.id) ? '*' : '')).join(' ');
     if (key !== visitsShown) {
       visitsShown = key;
-      $('.visits').innerHTML = visits.map(a => `<li data-alert="${esc(a.id)}" data-cell="${esc(a.cellId)}"><b>${esc(a.subject.travellerId)}</b> ${t('from')} ${esc(a.subject.originArea)}
-        (${esc(a.subject.originRisk)}) · ${esc(a.cellId)} · ${t('due')} ${localTime(a.dueBy, offset)}
+      $('.visits').innerHTML = visits.map(a => `<li data-alert="${esc(a.id)}" data-cell="${esc(a.cellId)}" data-kind="${esc(a.kind)}"${a.subject?.personRef
+          ? ` data-person="${esc(a.subject.personRef)}"` : ''}>${a.kind === 'traveller-visit'
+          ? `<b>${esc(a.subject.travellerId)}</b> ${t('from')} ${esc(a.subject.originArea)} (${esc(a.subject.originRisk)})`
+          : `<b>${esc(pick(a.message))}</b>`} · ${esc(a.cellId)}${a.dueBy ? ` · ${t('due')} ${localTime(a.dueBy, offset)}` : ''}
         ${visiting.has(a.id) ? `<div class="small queued">⏳ ${t('queued')}</div>` : `<details><summary>${t('recordVisit')}</summary>${visitForm(a.id)}</details>`}</li>`).join('')
         || `<li class="muted">${t('none')}</li>`;
     }
@@ -297,7 +302,8 @@ export async function inboxView(main, { publicMap, user, connection }) {
         label: `${t('recordVisit')} · ${item.querySelector('b').textContent} · ${t('outcome.' + form.elements.outcome.value)}`,
         path: `/api/v1/cells/${item.dataset.cell}/visits`,
         body: {
-          visitId: form.dataset.visitId, alertId: item.dataset.alert, visitedAt: serverNow(), outcome: form.elements.outcome.value,
+          visitId: form.dataset.visitId, alertId: item.dataset.alert, personRef: item.dataset.person ?? null, visitedAt: serverNow(),
+          outcome: form.elements.outcome.value,
           temperature: temperature ? Number(temperature) : null, symptoms: symptoms.length ? symptoms : null, note: form.elements.note.value || null,
         },
       };
