@@ -166,5 +166,8 @@ export class Outbox {
   }
 }
 
-/** A problem's text as the worker reads it: the detail and each field's messages. */
-export const problemText = error => [error.message, ...Object.entries(error.problem?.errors ?? {}).map(([f, m]) => `${f}: ${[].concat(m).join(' ')}`)].join(' · ');
+/** A problem's text as the worker reads it: each field at fault with its messages, or else the problem's detail. */
+export function problemText(error) {
+  const fields = Object.entries(error.problem?.errors ?? {}).map(([field, messages]) => `${field}: ${[].concat(messages).join(' ')}`);
+  return fields.length ? fields.join(' · ') : error.message;
+}
