@@ -51,22 +51,48 @@ public static class EventChain
     /// (a writer that appends to a stream not yet back-filled chains that stream's backlog itself). Returns the number
     /// of events chained; once a pass finds nothing left it is recorded, and later starts return at once.
     /// </summary>
+    /// <remarks>
+    /// A batch can be aborted without fault of its own: a writer's transaction chaining the backlogs of several streams
+    /// takes them in name order, the batch in sequence order, and when each waits for a row the other holds PostgreSQL
+    /// aborts one (40P01); a failover or a lost connection ends one too. Such a batch was rolled back whole, so it is tried
+    /// again, after a pause that doubles up to <see cref="BackfillRetryCap"/>: a transient error never ends the back-fill
+    /// until the next start. Any other error ends it (the caller logs it; the next start goes on).
+    /// </remarks>
     public static async Task<long> Backfill(Func<NpgsqlConnection> connect, int batch = BackfillBatch, CancellationToken cancellationToken = default)
     {
         long chained = 0, after = 0;
+        var pause = BackfillRetryFirst;
         while (!cancellationToken.IsCancellationRequested)
         {
-            await using var connection = connect();
-            await connection.OpenAsync(cancellationToken);
-            await using var command = new NpgsqlCommand($"select last_seq, chained from {S}.chain_backfill(@after, @batch)", connection);
-            command.Parameters.AddWithValue("after", after);
-            command.Parameters.AddWithValue("batch", batch);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            if (reader.IsDBNull(0)) return chained;
-            (after, chained) = (reader.GetInt64(0), chained + reader.GetInt64(1));
+            (long Last, long Chained)? done;
+            try { done = await BackfillBatchAfter(connect, after, batch, cancellationToken); }
+            catch (NpgsqlException e) when (e.IsTransient && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(pause, cancellationToken);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, BackfillRetryCap.Ticks));
+                continue;
+            }
+            if (done is not { } next) return chained;
+            (after, chained, pause) = (next.Last, chained + next.Chained, BackfillRetryFirst);
         }
         return chained;
+    }
+
+    static readonly TimeSpan BackfillRetryFirst = TimeSpan.FromMilliseconds(100);
+    /// <summary>The longest pause before a batch aborted by a transient error is tried again.</summary>
+    public static readonly TimeSpan BackfillRetryCap = TimeSpan.FromSeconds(10);
+
+    /// <summary>One batch, its own transaction: the last sequence number looked at and how many were chained; null when none is left.</summary>
+    static async Task<(long Last, long Chained)?> BackfillBatchAfter(Func<NpgsqlConnection> connect, long after, int batch, CancellationToken cancellationToken)
+    {
+        await using var connection = connect();
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"select last_seq, chained from {S}.chain_backfill(@after, @batch)", connection);
+        command.Parameters.AddWithValue("after", after);
+        command.Parameters.AddWithValue("batch", batch);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return reader.IsDBNull(0) ? null : (reader.GetInt64(0), reader.GetInt64(1));
     }
 
     /// <summary>

@@ -34,7 +34,8 @@ public sealed class EventChainInstaller(IDocumentStore store, SchemaMigration mi
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }
         catch (Exception e) when (e is NpgsqlException or PostgresException)
         {
-            // The next start continues where this one stopped; verification reports unchained events meanwhile.
+            // Not a transient error (those are retried by EventChain.Backfill): the next start continues where this one
+            // stopped; verification reports unchained events meanwhile.
             log.LogWarning(e, "Back-filling the event chain stopped; the next start goes on");
         }
     }
