@@ -85,6 +85,16 @@ public sealed class FieldWorkTests(FieldWorkApp app) : IClassFixture<FieldWorkAp
         }
         (await Code(worker, person)).ShouldBe("red");
         await Browser.Screenshot(page, "check-in-phone");
+
+        // The abnormal check-in raised an urgent alert to the cell; the worker acknowledges it from the list (through the outbox).
+        var urgent = page.Locator("[data-testid=alerts] li[data-status=open]").Filter(new() { HasText = "38.1" });
+        await urgent.WaitForAsync(new() { Timeout = 10_000 });
+        var urgentId = (await urgent.GetAttributeAsync("data-alert"))!;
+        await urgent.Locator("input[name=note]").FillAsync("sent to the fever clinic");
+        await urgent.Locator("button[type=submit]").ClickAsync();
+        await page.Locator($"[data-testid=alerts] li[data-alert='{urgentId}'][data-status=acknowledged]").WaitForAsync(new() { Timeout = 10_000 });
+        var acknowledged = (await worker.GetFromJsonAsync<JsonObject>($"/api/v1/alerts/{Uri.EscapeDataString(urgentId)}"))!;
+        acknowledged.ToJsonString().ShouldContain("sent to the fever clinic");
         await page.Context.CloseAsync();
     }
 
