@@ -47,6 +47,8 @@ public sealed class ArrivalImportGrain(
 
     public async Task<IReadOnlyList<CommandResult>> Import(IReadOnlyList<ImportedArrival> rows)
     {
+        // Everything this chunk causes, here and in the cells and persons it calls, is written in the bulk lane.
+        BulkWork.Mark();
         var now = clock.GetUtcNow();
         var timer = Stopwatch.StartNew();
         var results = new CommandResult?[rows.Count];
@@ -181,7 +183,7 @@ public sealed class ArrivalImportGrain(
         {
             try
             {
-                await eventLog.AppendAsync(new StreamWrite(StreamKeys.Person(s.Person.Arrival.PersonRef), 0, s.Settled.All, [], [s.Settled.Record]));
+                await eventLog.AppendAsync(new StreamWrite(StreamKeys.Person(s.Person.Arrival.PersonRef), 0, s.Settled.All, [], [s.Settled.Record], WriteLane.Bulk));
                 return (Exception?)null;
             }
             catch (Exception e) when (e is StreamConflictException or StoreUnavailableException or DuplicateRecordException

@@ -11,12 +11,18 @@ public sealed record StreamWrite(
     IReadOnlyList<IEpiEvent> Events,
     IReadOnlyList<object> Inserts,
     IReadOnlyList<object> Upserts,
-    WriteLane Lane = WriteLane.Bulk);
+    WriteLane Lane = WriteLane.Interactive);
 
 /// <summary>Which of the group commit's writers take a write.</summary>
 public enum WriteLane
 {
-    /// <summary>Reports, persons, imports: large transactions, as full as the queue allows.</summary>
+    /// <summary>
+    /// Reports, persons, visits, check-ins: what a person sent and waits for. Taken to the bulk lane instead when the
+    /// call is bulk work (<see cref="Contracts.BulkWork"/>: an import, a batch upload).
+    /// </summary>
+    Interactive,
+
+    /// <summary>Imports and batch uploads: large transactions, as full as the queue allows, at most <see cref="EventLogOptions.BulkWriters"/> in flight.</summary>
     Bulk,
 
     /// <summary>
@@ -48,8 +54,13 @@ public sealed record EventLogOptions
     public const string Section = "EventLog";
     /// <summary>Most events committed in one transaction.</summary>
     public int MaxEventsPerCommit { get; init; } = 1000;
-    /// <summary>Transactions in flight at once; more overlaps round trips, too many contend on 2 cores.</summary>
+    /// <summary>Transactions of the interactive lane in flight at once; more overlaps round trips, too many contend on 2 cores.</summary>
     public int Writers { get; init; } = 2;
+    /// <summary>
+    /// Transactions of the bulk lane in flight at once (imports, batch uploads): bounds bulk work's share of the store, so a
+    /// single report waits for at most one bulk transaction's worth of the database, never behind a queue of them.
+    /// </summary>
+    public int BulkWriters { get; init; } = 1;
     /// <summary>
     /// Writers of alerts' and counties' streams alone (a push waits on their commit), besides <see cref="Writers"/>;
     /// 0: they share the others' queue.

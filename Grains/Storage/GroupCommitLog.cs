@@ -23,7 +23,12 @@ public sealed class GroupCommitLog(IDocumentStore store, IOptions<EventLogOption
 
     readonly ISerializer serializer = store.Options.Serializer();
 
+    /// <summary>Interactive writes: what a person sent and waits for.</summary>
     readonly Channel<Pending> queue = Channel.CreateBounded<Pending>(
+        new BoundedChannelOptions(options.Value.QueueCapacity) { SingleReader = false, FullMode = BoundedChannelFullMode.Wait });
+
+    /// <summary>Bulk writes (imports, batch uploads): writers of their own, at most <see cref="EventLogOptions.BulkWriters"/>.</summary>
+    readonly Channel<Pending> bulk = Channel.CreateBounded<Pending>(
         new BoundedChannelOptions(options.Value.QueueCapacity) { SingleReader = false, FullMode = BoundedChannelFullMode.Wait });
 
     /// <summary>Writes that name <see cref="WriteLane.Urgent"/>: writers of their own.</summary>
@@ -34,7 +39,7 @@ public sealed class GroupCommitLog(IDocumentStore store, IOptions<EventLogOption
     {
         if (write.Events.Count == 0) return;
         var pending = new Pending(write, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        var lane = options.Value.UrgentWriters > 0 && write.Lane == WriteLane.Urgent ? urgent : queue;
+        var lane = LaneOf(write);
         await lane.Writer.WriteAsync(pending, cancellationToken);
         try
         {
@@ -52,8 +57,21 @@ public sealed class GroupCommitLog(IDocumentStore store, IOptions<EventLogOption
         }
     }
 
+    /// <summary>
+    /// The writer's lane, said by the write (urgent, bulk) or by the call it serves (<see cref="BulkWork"/>); a lane with no
+    /// writers of its own configured shares the interactive one.
+    /// </summary>
+    Channel<Pending> LaneOf(StreamWrite write) => write.Lane switch
+    {
+        WriteLane.Urgent when options.Value.UrgentWriters > 0 => urgent,
+        WriteLane.Urgent => queue,
+        _ when (write.Lane == WriteLane.Bulk || BulkWork.IsCurrent) && options.Value.BulkWriters > 0 => bulk,
+        _ => queue,
+    };
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.Value.Writers)).Select(_ => WriterLoop(queue, stoppingToken))
+            .Concat(Enumerable.Range(0, Math.Max(0, options.Value.BulkWriters)).Select(_ => WriterLoop(bulk, stoppingToken)))
             .Concat(Enumerable.Range(0, Math.Max(0, options.Value.UrgentWriters)).Select(_ => WriterLoop(urgent, stoppingToken))));
 
     async Task WriterLoop(Channel<Pending> lane, CancellationToken stoppingToken)

@@ -52,6 +52,8 @@ public static class BatchApi
         BatchRequest? body, HttpContext http, IClusterClient grains, Province province, IOptions<JsonOptions> json,
         [FromKeyedServices(Clocks.Domain)] TimeProvider clock, ILoggerFactory loggers, IdentityHashing identityHashing)
     {
+        // A batch upload is bulk work: its writes take the group commit's bulk lane, not a grid worker's single report's.
+        BulkWork.Mark();
         if (body?.Items is not { Count: > 0 } items) return Problems.Invalid("items", "Required: at least one item.").ToResult(http);
         if (items.Count > MaxItems)
             return Problems.Status(StatusCodes.Status413PayloadTooLarge, $"At most {MaxItems} items a batch; this one has {items.Count}.").ToResult(http);

@@ -75,7 +75,7 @@ public sealed class HeavyReadsWorkload : IStandaloneWorkload
         var data = new IngestData(ctx, 7_000 + run, PerSecond * (int)seconds.TotalSeconds * 2 + 400);
         var singles = data.Singles($"h{where[0]}", data.Reports.Count);
         foreach (var (path, body) in singles.TakeLast(200)) await IngestWorkload.Post(client, ingest, path, body); // warm-up
-        var alone = await Paced(client, ingest, singles.Take(singles.Count / 2 - 200).ToList(), seconds);
+        var alone = await IngestWorkload.Paced(client, ingest, singles.Take(singles.Count / 2 - 200).ToList(), PerSecond, seconds);
 
         using var stop = new CancellationTokenSource();
         long exported = 0;
@@ -95,33 +95,11 @@ public sealed class HeavyReadsWorkload : IStandaloneWorkload
             }
         });
         await Task.Delay(TimeSpan.FromSeconds(1)); // the export under way
-        var during = await Paced(client, ingest, singles.Skip(singles.Count / 2).SkipLast(200).ToList(), seconds);
+        var during = await IngestWorkload.Paced(client, ingest, singles.Skip(singles.Count / 2).SkipLast(200).ToList(), PerSecond, seconds);
         await stop.CancelAsync();
         try { await exporting; } catch (OperationCanceledException) { }
         if (exported == 0) throw new InvalidOperationException("No export ran beside the reports");
         return (alone, during, exported / clock.Elapsed.TotalSeconds);
-    }
-
-    /// <summary>One report every 1/<see cref="PerSecond"/> s, whether or not the last has been answered (a steady arrival of reports).</summary>
-    static async Task<Latency> Paced(PlatformClient client, string token, List<(string Path, byte[] Body)> requests, TimeSpan duration)
-    {
-        var latency = new Latency();
-        var sent = new List<Task>();
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < requests.Count && clock.Elapsed < duration; i++)
-        {
-            var due = TimeSpan.FromSeconds((double)i / PerSecond);
-            if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed);
-            var (path, body) = requests[i];
-            sent.Add(Task.Run(async () =>
-            {
-                var started = Latency.Start();
-                if (!await IngestWorkload.Post(client, token, path, body)) throw new InvalidOperationException($"A single report was refused: {path}");
-                latency.Record(started);
-            }));
-        }
-        await Task.WhenAll(sent);
-        return latency;
     }
 
     static int FreePort()

@@ -20,6 +20,9 @@ namespace EpiGrid.Bench.Workloads;
 public sealed class ImportWorkload : IWorkload
 {
     const double GoalShare = 0.25;
+    /// <summary>Issue 18: a single report's p99 while an import runs.</summary>
+    const double ProbeGoalP99Ms = 250;
+    const int ProbesPerSecond = 20, ProbeAtRestSeconds = 10;
     const string Header = "idNumber,name,phone,originArea,originRisk,arrivedAt,mode,source,sourceRecordId,cellId";
     readonly Figures figures = new();
 
@@ -94,11 +97,31 @@ public sealed class ImportWorkload : IWorkload
         await Task.Delay(TimeSpan.FromSeconds(2)); // the JIT's background recompilation of what the warm-up made hot
         BenchContext.Log($"import run {run}: warm-up {warmed:N0} rows in {warmSeconds:0.0} s (not measured)");
         (alertsBefore, arrivalsBefore) = (await Count(StoredEvents.NameOf<AlertRaised>()), await Count(StoredEvents.NameOf<ArrivalReported>()));
+        // Grid workers' single reports, a steady ProbesPerSecond from a client of their own: at rest first, then while the
+        // measured upload runs (until its answer). Issue 18's first goal: a report must not wait while a source system uploads.
+        using var probeClient = PlatformClient.For(platform.BaseAddress, 16);
+        var probeData = new IngestData(ctx, 9_000 + run, ProbesPerSecond * (ProbeAtRestSeconds + 600) + 200);
+        var probes = probeData.Singles($"p{run}", probeData.Reports.Count);
+        foreach (var (path, body) in probes.TakeLast(100)) await IngestWorkload.Post(probeClient, token, path, body); // warm-up
+        var atRest = await IngestWorkload.Paced(probeClient, token, probes.Take(ProbesPerSecond * ProbeAtRestSeconds).ToList(), ProbesPerSecond,
+            TimeSpan.FromSeconds(ProbeAtRestSeconds));
+        using var uploaded = new CancellationTokenSource();
+        var duringImport = IngestWorkload.Paced(probeClient, token, probes.Skip(ProbesPerSecond * ProbeAtRestSeconds).SkipLast(100).ToList(),
+            ProbesPerSecond, TimeSpan.FromHours(1), uploaded.Token);
+
         var pgPort = CpuTime.PortOf(ctx.PostgresServer);
         var cpu = (Silo: CpuTime.Of(platform.Silo), Web: CpuTime.Of(platform.WebHost), Pg: CpuTime.OfPostgres(pgPort));
         var clock = Stopwatch.StartNew();
         var (first, firstSeconds) = await Upload(client, token, csv);
         var cpuAtAnswer = (Silo: CpuTime.Of(platform.Silo), Web: CpuTime.Of(platform.WebHost), Pg: CpuTime.OfPostgres(pgPort));
+        await uploaded.CancelAsync();
+        var during = await duringImport;
+        figures.Add("probeP50AtRestMs", atRest.PercentileMs(50), "ms");
+        figures.Add("probeP99AtRestMs", atRest.PercentileMs(99), "ms");
+        figures.Add("probeP50DuringImportMs", during.PercentileMs(50), "ms");
+        figures.Add("probeP99DuringImportMs", during.PercentileMs(99), "ms");
+        BenchContext.Log($"import run {run}: single reports at {ProbesPerSecond}/s, at rest ({atRest.Count}) p50 {atRest.PercentileMs(50):0} ms p99 "
+            + $"{atRest.PercentileMs(99):0} ms; during the upload ({during.Count}) p50 {during.PercentileMs(50):0} ms p99 {during.PercentileMs(99):0} ms");
         var imported = first["imported"]!.GetValue<int>();
         var errors = first["errors"]!.AsArray().Count;
         var rate = imported / firstSeconds;
@@ -189,21 +212,27 @@ public sealed class ImportWorkload : IWorkload
             ["epigrid"] = figures.ToJson("rowsPerSecond", "seconds", "rowErrors", "arrivalsStored", "rowsPerSecondWithAlerts", "visitAlertsCommitted",
                 "reimportRowsPerSecond", "reimportAdded",
                 "siloCpuMsPerThousandRows", "webHostCpuMsPerThousandRows", "postgresCpuMsPerThousandRows",
-                "siloCpuMsPerThousandRowsWithAlerts", "postgresCpuMsPerThousandRowsWithAlerts"),
+                "siloCpuMsPerThousandRowsWithAlerts", "postgresCpuMsPerThousandRowsWithAlerts",
+                "probeP50DuringImportMs", "probeP99DuringImportMs", "probeP50AtRestMs", "probeP99AtRestMs"),
             ["baseline"] = figures.ToJson("rawCopyRowsPerSecond"),
             ["ratio"] = new JsonObject
             {
                 ["importToRawCopy"] = share,
                 ["importWithAlertsToRawCopy"] = Math.Round(figures["rowsPerSecondWithAlerts"].Median / figures["rawCopyRowsPerSecond"].Median, 3),
                 ["reimportToRawCopy"] = Math.Round(figures["reimportRowsPerSecond"].Median / figures["rawCopyRowsPerSecond"].Median, 3),
+                ["probeP99DuringImportToAtRest"] = Math.Round(figures["probeP99DuringImportMs"].Median / figures["probeP99AtRestMs"].Median, 2),
             },
+            ["interactiveGoal"] = $"single reports' p99 under {ProbeGoalP99Ms} ms during the import ({ProbesPerSecond}/s, beside their p99 at rest in the same run)",
+            ["interactiveMet"] = figures["probeP99DuringImportMs"].Median < ProbeGoalP99Ms,
             ["goal"] = $"rows/s of the 300,000-row arrivals CSV: at least {GoalShare:P0} of raw COPY",
             ["met"] = share >= GoalShare,
             ["setup"] = "one POST /api/v1/imports/arrivals of the whole file as an ingest source (the answer comes after every row is committed: "
                 + "person events and register, the cell's traveller; rowsPerSecondWithAlerts: until the rows' visit alerts, raised after the "
                 + "cells' commits, are committed too), then the same file again (all duplicates); baseline: "
                 + "Npgsql binary COPY of the same rows into a table with the file's columns (primary key source + record id, index on the cell), "
-                + "platform stopped; rows: 300,000 full, 12,000 quick, after a warm-up upload of 4,000 other rows (not measured)",
+                + "platform stopped; rows: 300,000 full, 12,000 quick, after a warm-up upload of 4,000 other rows (not measured); probes: "
+                + $"single case reports at {ProbesPerSecond}/s from a client of their own, {ProbeAtRestSeconds} s at rest before the upload, then "
+                + "from the upload's start to its answer",
         };
     }
 }

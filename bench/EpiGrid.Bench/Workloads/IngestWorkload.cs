@@ -124,6 +124,33 @@ public sealed class IngestWorkload : IWorkload
         return (ok / clock.Elapsed.TotalSeconds, latency, failed);
     }
 
+    /// <summary>
+    /// One report every 1/<paramref name="perSecond"/> s, whether or not the last has been answered (a steady arrival of
+    /// reports, as grid workers send them), for <paramref name="duration"/> or until <paramref name="stop"/>; the latency of each.
+    /// </summary>
+    internal static async Task<Latency> Paced(PlatformClient client, string token, List<(string Path, byte[] Body)> requests, int perSecond,
+        TimeSpan duration, CancellationToken stop = default)
+    {
+        var latency = new Latency();
+        var sent = new List<Task>();
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < requests.Count && clock.Elapsed < duration && !stop.IsCancellationRequested; i++)
+        {
+            var due = TimeSpan.FromSeconds((double)i / perSecond);
+            if (due > clock.Elapsed)
+                try { await Task.Delay(due - clock.Elapsed, stop); } catch (OperationCanceledException) { break; }
+            var (path, body) = requests[i];
+            sent.Add(Task.Run(async () =>
+            {
+                var started = Latency.Start();
+                if (!await Post(client, token, path, body)) throw new InvalidOperationException($"A single report was refused: {path}");
+                latency.Record(started);
+            }));
+        }
+        await Task.WhenAll(sent);
+        return latency;
+    }
+
     /// <summary>One report on its single-report endpoint; whether it was accepted.</summary>
     internal static async Task<bool> Post(PlatformClient client, string token, string path, byte[] body)
     {
