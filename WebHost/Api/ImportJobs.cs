@@ -67,14 +67,17 @@ public sealed class ImportJobs(IClusterClient grains, IOptionsMonitor<ImportOpti
         running[id] = Task.Run(async () =>
         {
             try { await Run(id, job, reporter); }
-            finally { running.TryRemove(id, out _); }
+            finally
+            {
+                await job.DisposeAsync();
+                running.TryRemove(id, out _);
+            }
         });
         return ImportJobStatus.Started;
     }
 
     async Task Run(Guid id, RunningImport job, Reporter reporter)
     {
-        await using var _ = job;
         using var heartbeat = new PeriodicTimer(reporter.Lease / 4);
         var beating = Beat(heartbeat, reporter, job);
         ImportJobStatus final;
@@ -108,6 +111,8 @@ public sealed class ImportJobs(IClusterClient grains, IOptionsMonitor<ImportOpti
         }
         heartbeat.Dispose();
         await beating;
+        // The file and the place go back before the end is told, so a client that reads "done" can start the next import at once.
+        await job.DisposeAsync();
         // The last word matters most (else the lease lapses and a finished import reads as interrupted): a few tries.
         for (var attempt = 1; ; attempt++)
         {
