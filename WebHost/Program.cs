@@ -19,6 +19,7 @@ builder.Services.AddEpiGridAuth();
 builder.Services.AddEpiGridTransport();
 builder.Services.AddSingleton<CellCommandSender>();
 builder.Services.AddIdentityHashing();
+builder.Services.AddImportJobs();
 builder.Services.AddEpiGridAudit();
 builder.AddEpiGridPush();
 builder.AddEpiGridTelemetry();

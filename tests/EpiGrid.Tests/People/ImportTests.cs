@@ -113,18 +113,21 @@ public sealed class ImportTests(ImportApp app, ITestOutputHelper output) : IClas
         return await response.Body();
     }
 
-    /// <summary>Rows over the seeded cells; every 1/50th of the way a row is broken in one of five ways.</summary>
-    internal static (byte[] Csv, List<(int Line, string Field)> Bad) Generate(int rows, List<string> cells)
+    /// <summary>
+    /// Rows over the seeded cells; every 1/50th of the way a row is broken in one of five ways. Files of the same size with
+    /// another <paramref name="first"/> person break the same lines the same ways, with other persons and source records.
+    /// </summary>
+    internal static (byte[] Csv, List<(int Line, string Field)> Bad) Generate(int rows, List<string> cells, int first = 0, string source = "hubei-list")
     {
         var text = new StringBuilder("idNumber,name,phone,originArea,originRisk,arrivedAt,mode,source,sourceRecordId,cellId\n");
         var bad = new List<(int, string)>();
         var arrived = EpiGridApp.Start.AddDays(-1);
-        for (var i = 0; i < rows; i++)
+        for (var k = 0; k < rows; k++)
         {
-            var line = i + 2;
+            var (i, line) = (first + k, k + 2);
             var id = ResidentIdTests.Make(420100 + i % 17, new DateOnly(1950, 1, 1).AddDays(i / 1000), i % 1000);
             var (risk, at, cell) = (i % 3 == 0 ? "high" : "medium", arrived.AddMinutes(i % 600).ToString("O"), cells[i % cells.Count]);
-            if (i % (rows / 50) == rows / 100)
+            if (k % (rows / 50) == rows / 100)
             {
                 switch (bad.Count % 5)
                 {
@@ -136,7 +139,7 @@ public sealed class ImportTests(ImportApp app, ITestOutputHelper output) : IClas
                 }
             }
             text.Append(id).Append(',').Append(i % 4 == 0 ? "\"李, 四\"" : "").Append(',').Append(i % 5 == 0 ? "13800000000" : "")
-                .Append(",湖北 Hubei,").Append(risk).Append(',').Append(at).Append(",rail,hubei-list,h-").Append(i).Append(',').Append(cell).Append('\n');
+                .Append(",湖北 Hubei,").Append(risk).Append(',').Append(at).Append(",rail,").Append(source).Append(",h-").Append(i).Append(',').Append(cell).Append('\n');
         }
         return (Encoding.UTF8.GetBytes(text.ToString()), bad);
     }

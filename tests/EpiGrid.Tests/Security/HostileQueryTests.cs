@@ -47,7 +47,8 @@ public sealed class HostileQueryTests(EpiGridApp app) : IClassFixture<EpiGridApp
         "/api/v1/province/rt/counties?day={v}", "/api/v1/province/rt/counties?window={v}", "/api/v1/province/rt/counties?asOf={v}",
         "/api/v1/province/colour-history?from={v}", "/api/v1/province/colour-history?to={v}", "/api/v1/province/colour-history?ruleSet={v}",
         "/api/v1/counties/330782/resumption?by={v}", "/api/v1/counties/330782/resumption/history?by={v}",
-        "/api/v1/province/resumption?by={v}", "/api/v1/province/resumption/history?by={v}");
+        "/api/v1/province/resumption?by={v}", "/api/v1/province/resumption/history?by={v}",
+        "/api/v1/imports/{v}");
 
     [Theory, MemberData(nameof(Targets))]
     public async Task Hostile_values_in_a_query_or_path_are_answered_4xx_problem_json_never_500(string target)

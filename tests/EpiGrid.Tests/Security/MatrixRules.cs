@@ -147,6 +147,7 @@ public static class MatrixRules
         E("GET /api/v1/codes/{personRef}",                                          "ok     ok       ok       ok      ok     ok    403    401", Get((w, s) => $"/api/v1/codes/{w.Person(s)}"), note: "(by reference: a checkpoint scans code tokens instead)"),
         E("POST /api/v1/codes:scan",                                                "403    403      403      403     ok     ok    ok     401", Scan, note: "(anyone's code: people travel)"),
         E("POST /api/v1/imports/arrivals",                                          "403    ok/403   403      403     ok     ok    403    401", Post((_, _) => "/api/v1/imports/arrivals", ArrivalsCsv, Rows("imported", "cellId")), note: "(per row)"),
+        E("GET /api/v1/imports/{id}",                                               "403    404      403      403     ok     ok    403    401", ImportProgress, note: "(an import started by ingest with Prefer: respond-async: its starter's and admins'; to others who import it does not exist)"),
 
         // The resumption index: every role reads it; ingest, admins and the county's officials write.
         E("GET /api/v1/counties/{code}/resumption",                                 "ok     ok       ok       ok      ok     ok    ok     401", Get((_, s) => $"/api/v1/counties/{County(s)}/resumption")),
@@ -237,6 +238,22 @@ public static class MatrixRules
         var csv = "idNumber,name,phone,originArea,originRisk,arrivedAt,mode,source,sourceRecordId,cellId\n"
                   + $"{id},,,温州 Wenzhou,low,{Time(Start.AddHours(-3))},rail,matrix-import,mx-import-{n},{Cell(s)}\n";
         return new StringContent(csv, Encoding.UTF8, new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv"));
+    }
+
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<MatrixWorld, Task<string>> StartedImports = new();
+
+    /// <summary>The progress of the one import ingest starts (asynchronously) in this world, read by the caller.</summary>
+    static async Task<Outcome> ImportProgress(MatrixWorld w, Caller caller, Scope s)
+    {
+        var location = await StartedImports.GetValue(w, async world =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/imports/arrivals") { Content = ArrivalsCsv(world, Scope.Inside) };
+            request.Headers.Add("Prefer", "respond-async");
+            var response = await world.Client(Caller.Roles.Single(c => c.Role == Roles.Ingest)).SendAsync(request);
+            response.StatusCode.ShouldBe(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+            return response.Headers.Location!.OriginalString;
+        });
+        return await Get((_, _) => location)(w, caller, s);
     }
 
     /// <summary>Reports a case (as admin) for this call alone, then changes its status as the caller.</summary>
