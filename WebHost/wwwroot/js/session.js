@@ -77,15 +77,22 @@ export async function freshToken() {
 }
 
 function renew() {
-  renewing ??= manager.signinSilent() // with a refresh token: a POST to the token endpoint, no iframe
+  renewing ??= manager.getUser()
+    .then(stored => {
+      // The user is stored once for every tab of this browser: another tab may have signed out, or renewed already.
+      if (!stored?.refresh_token) throw { error: 'signed_out' };
+      if (stored.access_token !== user?.access_token && stored.expires_in > margin(stored)) return stored;
+      return manager.signinSilent(); // with the stored refresh token: a POST to the token endpoint, no iframe
+    })
     .then(renewed => {
       user = renewed;
       scheduleRenewal();
       for (const listener of renewedListeners) listener();
     })
     .catch(async error => {
-      // The provider refused the refresh token (revoked, expired, the account disabled): the session is over.
-      if (error?.error === 'invalid_grant') { await manager.removeUser(); user = null; location.assign('/#signin'); return; }
+      // Signed out in another tab, or the provider refused the refresh token (revoked, expired, the account disabled):
+      // the session is over.
+      if (error?.error === 'invalid_grant' || error?.error === 'signed_out') { await manager.removeUser(); user = null; location.assign('/#signin'); return; }
       clearTimeout(renewTimer);
       renewTimer = setTimeout(() => renew().catch(() => {}), RETRY_AFTER); // offline or the provider away: try again
       throw error;
@@ -94,15 +101,18 @@ function renew() {
   return renewing;
 }
 
+/** Seconds before expiry to renew at. The lifetime (exp - iat) is a difference, so a phone's wrong clock does not matter. */
+function margin(u) {
+  const c = payload(u.access_token);
+  const lifetime = c?.exp && c?.iat ? c.exp - c.iat : u.expires_in;
+  return Math.min(RENEW_AT_MOST_BEFORE, lifetime * RENEW_AT_SHARE_LEFT);
+}
+
 function scheduleRenewal() {
   clearTimeout(renewTimer);
   if (!user?.refresh_token || !user.expires_at) return;
-  // expires_at is this phone's clock at receipt plus expires_in, so a phone whose clock is wrong still renews in time;
-  // the lifetime (exp - iat) only sizes the margin.
-  const c = payload(user.access_token);
-  const lifetime = c?.exp && c?.iat ? c.exp - c.iat : user.expires_in;
-  const margin = Math.min(RENEW_AT_MOST_BEFORE, lifetime * RENEW_AT_SHARE_LEFT);
-  const due = Math.max(0, (user.expires_at - margin) * 1000 - Date.now());
+  // expires_at is this phone's clock at receipt plus expires_in, so a phone whose clock is wrong still renews in time.
+  const due = Math.max(0, (user.expires_at - margin(user)) * 1000 - Date.now());
   renewTimer = setTimeout(() => renew().catch(() => {}), due);
 }
 
