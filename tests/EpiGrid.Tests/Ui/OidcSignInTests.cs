@@ -73,7 +73,7 @@ public sealed class OidcSignInTests(OidcSignInApp app) : IClassFixture<OidcSignI
         (await page.Locator("[data-testid=dev-signin]").IsHiddenAsync()).ShouldBeTrue("no development picker outside Development");
         await Browser.Screenshot(page, "signin-provider-phone");
         await page.ClickAsync("#lang");
-        (await button.TextContentAsync()).ShouldBe("通过统一身份认证登录");
+        await page.Locator("[data-testid=provider-signin] button").Filter(new() { HasText = "通过统一身份认证登录" }).WaitForAsync();
         await Browser.Screenshot(page, "signin-provider-phone-zh");
         await page.ClickAsync("#lang");
         await page.Locator("[data-testid=provider-signin] button").Filter(new() { HasText = "Sign in with" }).WaitForAsync();
