@@ -50,6 +50,23 @@ public sealed class OidcSignInTests(OidcSignInApp app) : IClassFixture<OidcSignI
     static Task Until(IPage page, string expression, int seconds = 20) =>
         Eventually.True(async () => await page.EvaluateAsync<bool>(expression), TimeSpan.FromSeconds(seconds), expression);
 
+    /// <summary>Every record the phone keeps in the IndexedDB database epigrid, as "store:key" (none when there is no database).</summary>
+    static Task<string[]> OfflineRecords(IPage page) => page.EvaluateAsync<string[]>("""
+        indexedDB.databases().then(dbs => !dbs.some(d => d.name === 'epigrid') ? [] : new Promise(resolve => {
+          const open = indexedDB.open('epigrid');
+          open.onsuccess = () => {
+            const db = open.result, names = [...db.objectStoreNames], out = [];
+            if (!names.length) { db.close(); resolve(out); return; }
+            const tx = db.transaction(names);
+            let left = names.length;
+            for (const name of names) {
+              const keys = tx.objectStore(name).getAllKeys();
+              keys.onsuccess = () => { out.push(...keys.result.map(k => name + ':' + k)); if (--left === 0) { db.close(); resolve(out); } };
+            }
+          };
+        }))
+        """);
+
     static Task<string?> AccessToken(IPage page) => page.EvaluateAsync<string?>("import('/js/session.js').then(s => s.token())");
 
     [Fact]
@@ -127,24 +144,50 @@ public sealed class OidcSignInTests(OidcSignInApp app) : IClassFixture<OidcSignI
         (await page.EvaluateAsync<string[]>("window.__states")).ShouldAllBe(s => s == "connected", "the hub never dropped");
         (await page.EvaluateAsync<string>("document.body.dataset.connection")).ShouldBe("connected");
         (await page.EvaluateAsync<string[]>("window.__csp")).ShouldBeEmpty("no Content-Security-Policy violation");
-        var refreshToken = await page.EvaluateAsync<string>(
-            "JSON.parse(localStorage.getItem(Object.keys(localStorage).find(k => k.startsWith('oidc.user:')))).refresh_token");
 
-        // What the phone kept offline (the outbox's database, the service worker's caches) is there to be cleared.
-        await page.EvaluateAsync("() => new Promise(r => { const o = indexedDB.open('epigrid'); o.onsuccess = () => { o.result.close(); r(); }; })");
-        await page.EvaluateAsync("caches.open('epigrid-shell-test').then(c => c.put('/probe', new Response('x')))");
-        (await page.EvaluateAsync<string[]>("indexedDB.databases().then(d => d.map(x => x.name))")).ShouldContain("epigrid");
+        // What the phone kept offline (the last known state in IndexedDB, the service worker's caches) is there to be cleared.
+        await page.EvaluateAsync("caches.open('epigrid-probe').then(c => c.put('/probe', new Response('x')))");
+        (await OfflineRecords(page)).ShouldContain("state:inbox:oidc-li.na", "the inbox keeps its last known state");
+
+        // An item waiting in the outbox would be lost: the sign-out asks first, and staying keeps everything.
+        await page.EvaluateAsync("import('/js/offline.js').then(async o => { const box = new o.Outbox('oidc-li.na', "
+            + "{ send: () => Promise.reject(Object.assign(new Error('unavailable'), { status: 503 })) }); "
+            + "await box.add({ kind: 'visit', label: 'probe', path: '/api/v1/probe', body: {}, key: 'probe' }); box.stop(); })");
+        var asked = new List<string>();
+        async void Answer(object? sender, IDialog dialog)
+        {
+            asked.Add(dialog.Message);
+            if (asked.Count == 1) await dialog.DismissAsync(); else await dialog.AcceptAsync();
+        }
+        page.Dialog += Answer;
+        await page.ClickAsync("#sign-out");
+        await Eventually.True(() => Task.FromResult(asked.Count == 1), TimeSpan.FromSeconds(5), "the sign-out asks");
+        asked[0].ShouldContain("1 item(s) not sent yet");
+        (await page.Locator("#sign-out").CountAsync()).ShouldBe(1, "still signed in");
+        (await AccessToken(page)).ShouldNotBeNull("still signed in");
+        (await OfflineRecords(page)).ShouldContain(record => record.StartsWith("outbox:"), "the waiting item is kept");
 
         // Sign-out: through the provider's end-session endpoint, back to the public map, nothing of the session left.
+        var lastAccessToken = (await AccessToken(page))!;
+        var refreshToken = await page.EvaluateAsync<string>(
+            "JSON.parse(localStorage.getItem(Object.keys(localStorage).find(k => k.startsWith('oidc.user:')))).refresh_token");
         await page.ClickAsync("#sign-out");
         await Browser.Ready(page, "public");
         page.Url.ShouldBe(new Uri(app.BaseAddress, "/").ToString());
         app.Provider.EndSessions.ShouldBe(1);
-        (await page.EvaluateAsync<string[]>("indexedDB.databases().then(d => d.map(x => x.name))")).ShouldNotContain("epigrid");
-        (await page.EvaluateAsync<string[]>("caches.keys()")).ShouldNotContain(name => name.StartsWith("epigrid-"));
+        asked.Count.ShouldBe(2);
+        page.Dialog -= Answer;
+        // The database was deleted: the outbox and the worker's last state are gone. Back on the public map the app keeps the
+        // anonymous public map again, and the service worker its shell: nothing of the worker's.
+        var records = await OfflineRecords(page);
+        records.ShouldNotContain(record => record.StartsWith("outbox:") || record.Contains("oidc-li.na"), string.Join(", ", records));
+        records.ShouldAllBe(record => record == "state:publicMap");
+        var cacheNames = await page.EvaluateAsync<string[]>("caches.keys()");
+        cacheNames.ShouldNotContain("epigrid-probe");
+        cacheNames.ShouldAllBe(name => name.StartsWith("epigrid-shell-"), "only the worker's app shell, cached again");
         var stored = await page.EvaluateAsync<string[]>("[...Object.entries(localStorage), ...Object.entries(sessionStorage)].map(([k, v]) => k + '=' + v)");
         stored.ShouldNotContain(entry => entry.StartsWith("oidc.user:") || entry.StartsWith("epigrid.token"));
-        stored.ShouldNotContain(entry => entry.Contains(renewed) || entry.Contains(refreshToken), "no token left in storage");
+        stored.ShouldNotContain(entry => entry.Contains(lastAccessToken) || entry.Contains(refreshToken), "no token left in storage");
         (await page.EvaluateAsync<string?>("import('/js/session.js').then(s => s.token())")).ShouldBeNull();
         (await app.Provider.Refresh(refreshToken)).Status.ShouldBe(400, "the refresh token was revoked at sign-out");
         (await page.Locator("#sign-in").CountAsync()).ShouldBe(1);
