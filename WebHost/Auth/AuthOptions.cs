@@ -27,6 +27,9 @@ public sealed record AuthOptions
     /// <summary>The issuer of the local profile's own tokens (with an authority, the discovery document names it).</summary>
     public string Issuer { get; init; } = "epigrid-local";
     public string Audience { get; init; } = "epigrid";
+    /// <summary>The web app's own sign-in at the issuer (section "Auth:Client"); without it the web app offers operators'
+    /// token box only (and the local profile's picker).</summary>
+    public BrowserClientOptions Client { get; init; } = new();
 
     public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
 
@@ -39,6 +42,10 @@ public sealed record AuthOptions
     ];
 
     public bool UsesIssuer => !string.IsNullOrWhiteSpace(Authority);
+    /// <summary>The web app signs people in at the issuer: an issuer, and a client registered there for the browser.</summary>
+    public bool HasBrowserClient => UsesIssuer && !string.IsNullOrWhiteSpace(Client.ClientId);
+    /// <summary>Where browsers reach the issuer: <see cref="BrowserClientOptions.Authority"/>, else <see cref="Authority"/>.</summary>
+    public string? BrowserAuthority => HasBrowserClient ? (string.IsNullOrWhiteSpace(Client.Authority) ? Authority : Client.Authority)!.TrimEnd('/') : null;
     public bool HasUsableKey => KeyBytes() is not null;
 
     public SymmetricSecurityKey SecurityKey() => new(KeyBytes()
@@ -83,4 +90,22 @@ public sealed record AuthOptions
         parameters.RoleClaimType = ClaimNames.Role;
         return parameters;
     }
+}
+
+/// <summary>
+/// The web app as a public client of the issuer (section "Auth:Client"): authorization code flow with PKCE in the browser
+/// (oidc-client-ts), renewed with refresh tokens. Published to the web app anonymously on <c>GET /api/v1/public/map</c>
+/// (<c>signIn</c>): none of it is secret.
+/// </summary>
+public sealed record BrowserClientOptions
+{
+    /// <summary>The client id registered at the issuer for the web app (a public client: no secret). Empty: no sign-in button.</summary>
+    public string? ClientId { get; init; }
+    /// <summary>Scopes asked for; <c>offline_access</c> brings the refresh token that renews the access token silently.</summary>
+    public string Scope { get; init; } = "openid offline_access";
+    /// <summary>The issuer's address as browsers reach it, when it differs from <see cref="AuthOptions.Authority"/> (which the
+    /// web host uses, e.g. through a cluster-internal name). Its discovery document must name the same issuer.</summary>
+    public string? Authority { get; init; }
+    /// <summary>The provider's name on the sign-in button ("Sign in with ..."); empty: the authority's host name.</summary>
+    public string? ProviderName { get; init; }
 }

@@ -20,6 +20,10 @@ public static class AuthSetup
             .Validate(o => o.UsesIssuer || o.HasUsableKey,
                 $"{AuthOptions.Section}:SigningKey is missing or shorter than {AuthOptions.MinimumKeyBytes} bytes. "
                 + "Set it (base64 or plain text) through configuration, e.g. the environment variable Auth__SigningKey, or set Auth:Authority.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.Client.ClientId) || o.UsesIssuer,
+                $"{AuthOptions.Section}:Client:ClientId names a client at the OpenID Connect issuer: set {AuthOptions.Section}:Authority too.")
+            .Validate(o => o.BrowserAuthority is null || Uri.TryCreate(o.BrowserAuthority, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http",
+                $"{AuthOptions.Section}:Client:Authority (or {AuthOptions.Section}:Authority) must be an absolute http(s) address that browsers can reach.")
             .ValidateOnStart();
         services.AddSingleton(sp => new TokenIssuer(sp.GetRequiredService<IOptions<AuthOptions>>().Value));
 

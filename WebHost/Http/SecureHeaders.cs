@@ -44,6 +44,14 @@ public static class SecureHeaders
         + "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
     static readonly string[] ToolPaths = ["/scalar", "/dashboard"];
 
+    /// <summary>
+    /// The web app's policy when it signs people in at an OpenID Connect provider: the browser also fetches the provider's
+    /// discovery document, keys and token endpoint (the code exchange, the refresh), so its origin joins connect-src.
+    /// Nothing else widens: sign-in and sign-out are top-level navigations, and renewal uses refresh tokens, not an iframe.
+    /// </summary>
+    public static string AppPolicyFor(string? browserAuthority) => browserAuthority is null ? AppPolicy
+        : AppPolicy.Replace("connect-src 'self'", $"connect-src 'self' {new Uri(browserAuthority).GetLeftPart(UriPartial.Authority)}", StringComparison.Ordinal);
+
     public static IServiceCollection AddEpiGridTransport(this IServiceCollection services)
     {
         services.AddOptions<TransportOptions>().BindConfiguration(TransportOptions.Section)
@@ -68,13 +76,14 @@ public static class SecureHeaders
         var transport = app.Services.GetRequiredService<IOptions<TransportOptions>>().Value;
         if (transport.BehindProxy) app.UseForwardedHeaders();
         var hsts = $"max-age={(long)transport.HstsMaxAge.TotalSeconds}; includeSubDomains";
+        var appPolicy = AppPolicyFor(app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.BrowserAuthority);
         app.Use((http, next) =>
         {
             var headers = http.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";
             headers.XFrameOptions = "DENY";
-            headers.ContentSecurityPolicy = ToolPaths.Any(p => http.Request.Path.StartsWithSegments(p)) ? ToolPolicy : AppPolicy;
+            headers.ContentSecurityPolicy = ToolPaths.Any(p => http.Request.Path.StartsWithSegments(p)) ? ToolPolicy : appPolicy;
             if (transport.Hsts && http.Request.IsHttps) headers.StrictTransportSecurity = hsts;
             return next(http);
         });

@@ -17,7 +17,13 @@ public sealed record PublicMap(
     string DefaultRuleSet, IReadOnlyList<string> RuleSets,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> ColourCounts,
     IReadOnlyList<PublicCounty> Counties, string? Boundaries, bool DevTokens,
-    PublicResumption? Resumption = null);
+    PublicResumption? Resumption = null, PublicSignIn? SignIn = null);
+
+/// <summary>
+/// How the web app signs people in at the deployment's OpenID Connect provider (Auth:Client), when one is configured: the
+/// authority as browsers reach it, the public client's id and the scopes. Nothing secret.
+/// </summary>
+public sealed record PublicSignIn(string Authority, string ClientId, string Scope, string ProviderName);
 
 /// <summary>The enterprise resumption index of the latest day with readings, per county (0-100), published beside the map.</summary>
 public sealed record PublicResumption(DateOnly Day, double ProvinceIndex, IReadOnlyDictionary<string, double> Counties);

@@ -9,8 +9,9 @@ namespace EpiGrid.WebHost.Web;
 /// </summary>
 public sealed class PublicMapSource(
     IClusterClient grains, Province province, RuleBook rules, IOptions<MapOptions> map, IHostEnvironment environment,
-    [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
+    IOptions<AuthOptions> auth, [FromKeyedServices(Clocks.Domain)] TimeProvider clock)
 {
+    readonly PublicSignIn? signIn = SignInOf(auth.Value);
     static readonly TimeSpan FreshFor = TimeSpan.FromSeconds(1);
     readonly IReadOnlyDictionary<string, HexTile> tiles = HexCartogram.Layout(province.Counties);
     readonly SemaphoreSlim building = new(1, 1);
@@ -41,8 +42,12 @@ public sealed class PublicMapSource(
             c.County.Code, c.County.NameZh, c.County.NameEn, c.County.CityZh, c.County.CityEn, c.County.Lon, c.County.Lat, tiles[c.County.Code], ColoursOf(c.View), c.View.Controls.Closed)).ToList();
         return new PublicMap(
             province.Options.ProvinceNameZh, province.Options.ProvinceNameEn, province.LocalDay(at), at, now, (int)province.Options.UtcOffset.TotalMinutes, view.DefaultRuleSet, rules.RuleSets.Select(r => r.Name).ToList(), view.ColourCounts, counties,
-            map.Value.BoundaryPath is null ? null : "/api/v1/public/boundaries", environment.IsDevelopment(), await Resumption());
+            map.Value.BoundaryPath is null ? null : "/api/v1/public/boundaries", environment.IsDevelopment(), await Resumption(), signIn);
     }
+
+    static PublicSignIn? SignInOf(AuthOptions auth) => auth.BrowserAuthority is not { } authority ? null
+        : new PublicSignIn(authority, auth.Client.ClientId!, auth.Client.Scope,
+            string.IsNullOrWhiteSpace(auth.Client.ProviderName) ? new Uri(authority).Host : auth.Client.ProviderName);
 
     /// <summary>The index layer, when any enterprise has readings; the map works without it.</summary>
     async Task<PublicResumption?> Resumption()

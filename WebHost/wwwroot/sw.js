@@ -1,6 +1,6 @@
 // EpiGrid's service worker: the web app opens without a network once it has been opened with one.
 //
-// - The app shell (the page, its style, its modules, the SignalR client) is kept in a cache. Shell files are asked of the
+// - The app shell (the page, its style, its modules, the SignalR and OpenID Connect clients) is kept in a cache. Shell files are asked of the
 //   network first, as the page would without this worker (the modules are no-cache: a deployment shows on the next
 //   load), and answered from the cache when the network does not answer within a few seconds or at all.
 // - Versioned libraries (/lib/name-version.js, never changed under a name) are answered from the cache first.
@@ -12,7 +12,7 @@ const PAGE = '/';
 // What a first visit must leave in the cache for the app to open offline: the page and every module the page imports
 // (tests/EpiGrid.Tests/Ui/OfflineTests checks this list against wwwroot/js). Anything else the app loads is added as loaded.
 const PRECACHE = [
-  '/', '/public', '/app.css', '/manifest.webmanifest', '/icon.svg', '/lib/signalr-10.0.11.min.js',
+  '/', '/public', '/app.css', '/manifest.webmanifest', '/icon.svg', '/lib/signalr-10.0.11.min.js', '/lib/oidc-client-ts-3.5.0.min.js',
   '/js/app.js', '/js/api.js', '/js/charts.js', '/js/i18n.js', '/js/map.js', '/js/offline.js', '/js/published.js',
   '/js/session.js', '/js/identity.js',
   '/js/views/charts.js', '/js/views/countyDetail.js', '/js/views/epiCurve.js', '/js/views/inbox.js', '/js/views/lineList.js',

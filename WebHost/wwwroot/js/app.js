@@ -3,8 +3,8 @@
 // auditors also have the charts and the line list.
 import { t, setLang, currentLang, onLangChange } from './i18n.js';
 import { get } from './api.js';
-import { claims, signOut } from './session.js';
-import { loadState, saveState } from './offline.js';
+import { claims, signOut, startSession } from './session.js';
+import { loadState, saveState, outboxOf } from './offline.js';
 import { publicView } from './views/public.js';
 import { signInView } from './views/signin.js';
 import { officialView } from './views/official.js';
@@ -50,7 +50,14 @@ function header(user, route) {
   document.getElementById('who').innerHTML = user
     ? `<span class="muted small">${t('role.' + user.role)}${user.county ? ' · ' + user.county : ''}</span> <button type="button" id="sign-out">${t('signOut')}</button>`
     : `<a href="/#signin" class="button" id="sign-in" data-nav="signin">${t('signIn')}</a>`;
-  document.getElementById('sign-out')?.addEventListener('click', () => { signOut(); location.href = '/'; });
+  document.getElementById('sign-out')?.addEventListener('click', async () => {
+    // What still waits in the outbox is deleted with the rest of the phone's offline state: ask first.
+    const waiting = (await outboxOf(user.sub).catch(() => [])).filter(item => item.state === 'waiting').length;
+    if (waiting && !confirm(t('signOutWaiting', { n: waiting }))) return;
+    dispose?.();
+    dispose = null;
+    await signOut();
+  });
   document.getElementById('lang').textContent = t('lang');
   document.querySelector('.brand-sub').textContent = t('title');
 }
@@ -103,4 +110,7 @@ if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').cat
 document.getElementById('lang').addEventListener('click', () => setLang(currentLang() === 'zh' ? 'en' : 'zh'));
 onLangChange(() => route());
 window.addEventListener('hashchange', route);
-setLang(currentLang());
+// A sign-in the provider redirected back with (or a token renewed after the phone was away) completes before the first view.
+// The public map names the provider (signIn); offline, the last one kept does, and the stored user opens the app.
+publicMapPromise = publicMapOrLast();
+publicMapPromise.then(map => startSession(map.signIn), () => {}).catch(console.warn).finally(() => setLang(currentLang()));

@@ -4,6 +4,9 @@ const dict = {
     title: '网格化疫情防控平台', public: '公众', map: '五色图', inbox: '网格工作台', replay: '回放审计', signIn: '登录', signOut: '退出',
     lang: 'English', role: '角色', county: '县（市、区）', cells: '网格编号（逗号分隔）', getToken: '获取开发令牌', token: '身份令牌（Bearer）',
     useToken: '使用令牌', devPicker: '本地开发：选择角色与辖区', idpToken: '请粘贴身份提供方签发的令牌', noView: '该角色没有页面',
+    // sign-in (OpenID Connect)
+    signInWith: '通过统一身份认证登录', signInWithNote: '将前往 {provider} 登录，完成后自动返回本页。', forOperators: '运维人员：使用身份令牌登录',
+    providerUnreachable: '无法连接统一身份认证：', signOutWaiting: '还有 {n} 条记录尚未发送，退出后将从本机删除。仍要退出吗？',
     ruleSet: '规则', date: '日期', 'resumption-index': '企业复工电力指数', countsPublished: '各色县数（红/橙/黄/蓝/绿）', publishedIn2020: '2020年省卫健委公布',
     legend: '图例', source: '来源', counties: '个县', asOf: '截至', live: '实时', connected: '已连接', reconnecting: '连接中断，正在重连…',
     reconnected: '已重新连接，已补齐 {n} 条提醒', offline: '连接已断开，正在重试', selectCounty: '点击地图上的县查看详情',
@@ -53,6 +56,9 @@ const dict = {
     title: 'Grid epidemic control', public: 'Public', map: 'Five-colour map', inbox: 'Grid inbox', replay: 'Replay', signIn: 'Sign in', signOut: 'Sign out',
     lang: '中文', role: 'Role', county: 'County', cells: 'Cell ids (comma-separated)', getToken: 'Get a development token', token: 'Bearer token',
     useToken: 'Use token', devPicker: 'Local profile: pick a role and jurisdiction', idpToken: "Paste a token from your organisation's identity provider", noView: 'This role has no view',
+    // sign-in (OpenID Connect)
+    signInWith: 'Sign in with {provider}', signInWithNote: 'You sign in at {provider} and come back here.', forOperators: 'For operators: sign in with a bearer token',
+    providerUnreachable: 'The sign-in provider could not be reached:', signOutWaiting: '{n} item(s) not sent yet will be deleted from this phone if you sign out. Sign out anyway?',
     ruleSet: 'Rule set', date: 'Date', 'resumption-index': 'Enterprise resumption electricity index', countsPublished: 'Counties per colour (red/orange/yellow/blue/green)', publishedIn2020: 'Published by the province in 2020',
     legend: 'Legend', source: 'Source', counties: 'counties', asOf: 'As of', live: 'Live', connected: 'Connected', reconnecting: 'Connection lost, reconnecting…',
     reconnected: 'Reconnected; caught up {n} alerts', offline: 'Disconnected, retrying', selectCounty: 'Click a county on the map for its details',

@@ -48,6 +48,16 @@ public sealed class SecureHeadersTests(ProxiedApp app) : IClassFixture<ProxiedAp
     }
 
     [Fact]
+    public void With_a_sign_in_provider_the_app_policy_lets_the_browser_reach_its_origin_and_nothing_more()
+    {
+        var policy = SecureHeaders.AppPolicyFor("https://login.example.org:8443/realms/epigrid");
+        policy.ShouldBe(SecureHeaders.AppPolicy.Replace("connect-src 'self';", "connect-src 'self' https://login.example.org:8443;"));
+        policy.ShouldNotContain("frame-src");
+        policy.ShouldNotContain("/realms");
+        SecureHeaders.AppPolicyFor(null).ShouldBe(SecureHeaders.AppPolicy);
+    }
+
+    [Fact]
     public async Task The_api_reference_gets_its_own_policy_and_still_no_framing()
     {
         using var client = app.Anonymous();

@@ -136,4 +136,14 @@ public sealed class ProductionConfigurationTests
         StartFailure("Production", ("Auth:Authority", "https://login.example.org/realms/epigrid"), ("Auth:SigningKey", new string('k', 48)))
             .ShouldContain("Auth:SigningKey is the local profile's development key and is not accepted");
     }
+
+    [Fact]
+    public void A_browser_client_needs_an_issuer_that_browsers_can_reach()
+    {
+        StartFailure("Development", ("Auth:SigningKey", new string('k', 48)), ("Auth:Client:ClientId", "epigrid-web"))
+            .ShouldContain("Auth:Client:ClientId names a client at the OpenID Connect issuer: set Auth:Authority too");
+        StartFailure("Production", ("Auth:Authority", "https://login.example.org/realms/epigrid"), ("Auth:Client:ClientId", "epigrid-web"),
+                ("Auth:Client:Authority", "login.example.org"))
+            .ShouldContain("must be an absolute http(s) address that browsers can reach");
+    }
 }
