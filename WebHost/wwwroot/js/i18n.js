@@ -45,7 +45,7 @@ const dict = {
     // field app: the outbox and the forms at the door
     outbox: '待发送（离线时先存在手机上）', outboxEmpty: '没有待发送的记录', 'outbox.waiting': '等待发送', 'outbox.sent': '已送达', 'outbox.refused': '被拒绝',
     dismiss: '知道了', queued: '已存入待发送，联网后自动发送', queuedItem: '已保存：{label}（联网后按顺序发送）',
-    lastKnown: '离线：显示 {time} 时的最后状态', atTheDoor: '上门登记', registerTraveller: '登记来返人员', reportSuspected: '报告疑似病例',
+    lastKnown: '离线：显示 {time} 时的最后状态', nothingKept: '离线：本机尚未保存任何数据，联网后显示', atTheDoor: '上门登记', registerTraveller: '登记来返人员', reportSuspected: '报告疑似病例',
     travellerRecorded: '来返人员已登记，健康码：{code}', suspectedRecorded: '疑似病例已报告', idNumber: '居民身份证号', personName: '姓名', phone: '手机号码',
     originArea: '来自地区', originRisk: '来源地风险', 'risk.high': '高', 'risk.medium': '中', 'risk.low': '低', mode: '交通方式',
     'mode.train': '火车', 'mode.car': '自驾', 'mode.bus': '客车', 'mode.flight': '飞机', 'mode.other': '其他', localInfection: '本地感染',
@@ -98,7 +98,7 @@ const dict = {
     // field app: the outbox and the forms at the door
     outbox: 'Outbox (kept on the phone while offline)', outboxEmpty: 'Nothing waiting to be sent', 'outbox.waiting': 'waiting', 'outbox.sent': 'sent', 'outbox.refused': 'refused',
     dismiss: 'Dismiss', queued: 'In the outbox: sent when the network returns', queuedItem: 'Saved: {label} (sent in order when online)',
-    lastKnown: 'Offline: last known state of {time}', atTheDoor: 'At the door', registerTraveller: 'Register a traveller', reportSuspected: 'Report a suspected case',
+    lastKnown: 'Offline: last known state of {time}', nothingKept: 'Offline: nothing kept on this phone yet; shown once online', atTheDoor: 'At the door', registerTraveller: 'Register a traveller', reportSuspected: 'Report a suspected case',
     travellerRecorded: 'Traveller registered, health code: {code}', suspectedRecorded: 'Suspected case reported', idNumber: 'Resident identity number', personName: 'Name', phone: 'Mobile phone',
     originArea: 'Coming from', originRisk: 'Risk of origin', 'risk.high': 'high', 'risk.medium': 'medium', 'risk.low': 'low', mode: 'Travelled by',
     'mode.train': 'train', 'mode.car': 'car', 'mode.bus': 'coach', 'mode.flight': 'flight', 'mode.other': 'other', localInfection: 'Infected locally',

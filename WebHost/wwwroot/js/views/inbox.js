@@ -180,10 +180,11 @@ export async function inboxView(main, { publicMap, user, connection }) {
       saveState(stateKey, { alerts: [...alerts.values()], lastSeq, cells: [...cells], dues: [...dues], skew }, serverNow()).catch(() => {});
     }, 500);
   }
-  const stale = savedAt => {
+  // Offline: the lists drawn are the last known ones, of <savedAt>; or none was kept yet on this phone (<nothingKept>).
+  const stale = (savedAt, nothingKept = false) => {
     const box = $('[data-testid=stale]');
-    box.hidden = !savedAt;
-    box.textContent = savedAt ? t('lastKnown', { time: localTime(savedAt, offset) }) : '';
+    box.hidden = !savedAt && !nothingKept;
+    box.textContent = savedAt ? t('lastKnown', { time: localTime(savedAt, offset) }) : nothingKept ? t('nothingKept') : '';
   };
 
   const catchUp = async () => {
@@ -393,7 +394,7 @@ export async function inboxView(main, { publicMap, user, connection }) {
   await answered;
   if (!(await loadLive())) {
     loaded = true;
-    stale(last?.savedAt ?? serverNow());
+    stale(last?.savedAt ?? null, !last);
     renderAlerts();
     renderCells();
     renderCheckIns();
