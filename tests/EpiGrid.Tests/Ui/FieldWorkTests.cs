@@ -21,15 +21,7 @@ public sealed class FieldWorkTests(FieldWorkApp app) : IClassFixture<FieldWorkAp
     [Fact]
     public async Task A_worker_records_a_visit_that_answers_the_travellers_task_and_a_check_in_with_fever_that_turns_the_code_red()
     {
-        await app.RegisterCell(Cell);
-        using var ingest = app.As(Roles.Ingest);
-        var arrival = await ingest.PostAsJsonAsync($"/api/v1/cells/{Cell}/travellers", new
-        {
-            idNumber = ResidentIdTests.Make(420106, new DateOnly(1988, 3, 4), 7), origin = new { area = "孝感 Xiaogan", risk = "medium" },
-            arrivedAt = app.Clock.GetUtcNow().AddHours(-2).ToString("O"), mode = "rail", source = "rail", sourceRecordId = "fw-1",
-        });
-        arrival.StatusCode.ShouldBe(HttpStatusCode.Created, await arrival.Content.ReadAsStringAsync());
-        var person = (await arrival.Body())["personRef"]!.GetValue<string>();
+        var person = await ArrivalUnderWatch(app, Cell, ResidentIdTests.Make(420106, new DateOnly(1988, 3, 4), 7), "fw-1");
         using var worker = app.As(Roles.GridWorker, cells: Cell);
         (await Code(worker, person)).ShouldBe("yellow", "a medium-risk arrival is watched under a yellow code");
         app.Clock.Advance(TimeSpan.FromDays(1)); // the day after arrival asks a check-in
@@ -96,6 +88,23 @@ public sealed class FieldWorkTests(FieldWorkApp app) : IClassFixture<FieldWorkAp
         var acknowledged = (await worker.GetFromJsonAsync<JsonObject>($"/api/v1/alerts/{Uri.EscapeDataString(urgentId)}"))!;
         acknowledged.ToJsonString().ShouldContain("sent to the fever clinic");
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>
+    /// A registered cell and a traveller from a medium-risk area who arrived there two hours ago, as the rail system
+    /// reports them: a person under watch (yellow code) and a visit task for the cell. Returns the person's reference.
+    /// </summary>
+    internal static async Task<string> ArrivalUnderWatch(UiApp app, string cell, string idNumber, string sourceRecordId)
+    {
+        await app.RegisterCell(cell);
+        using var ingest = app.As(Roles.Ingest);
+        var arrival = await ingest.PostAsJsonAsync($"/api/v1/cells/{cell}/travellers", new
+        {
+            idNumber, origin = new { area = "孝感 Xiaogan", risk = "medium" },
+            arrivedAt = app.Clock.GetUtcNow().AddHours(-2).ToString("O"), mode = "rail", source = "rail", sourceRecordId,
+        });
+        arrival.StatusCode.ShouldBe(HttpStatusCode.Created, await arrival.Content.ReadAsStringAsync());
+        return (await arrival.Body())["personRef"]!.GetValue<string>();
     }
 
     static async Task<string> Code(HttpClient client, string personRef) =>

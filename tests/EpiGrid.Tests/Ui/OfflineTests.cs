@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using EpiGrid.Tests.Infrastructure;
@@ -22,15 +21,7 @@ public sealed class OfflineTests(OfflineApp app) : IClassFixture<OfflineApp>
     [Fact]
     public async Task Work_recorded_offline_survives_a_reload_and_lands_once_in_order_when_the_network_returns()
     {
-        await app.RegisterCell(Cell);
-        using var ingest = app.As(Roles.Ingest);
-        var arrival = await ingest.PostAsJsonAsync($"/api/v1/cells/{Cell}/travellers", new
-        {
-            idNumber = ResidentIdTests.Make(420106, new DateOnly(1979, 6, 1), 3), origin = new { area = "孝感 Xiaogan", risk = "medium" },
-            arrivedAt = app.Clock.GetUtcNow().AddHours(-2).ToString("O"), mode = "rail", source = "rail", sourceRecordId = "off-1",
-        });
-        arrival.StatusCode.ShouldBe(HttpStatusCode.Created, await arrival.Content.ReadAsStringAsync());
-        var watched = (await arrival.Body())["personRef"]!.GetValue<string>();
+        var watched = await FieldWorkTests.ArrivalUnderWatch(app, Cell, ResidentIdTests.Make(420106, new DateOnly(1979, 6, 1), 3), "off-1");
         app.Clock.Advance(TimeSpan.FromDays(1)); // the day after arrival asks a check-in
 
         // One visit with a network: the app shell is kept by the service worker, the lists by the page.
