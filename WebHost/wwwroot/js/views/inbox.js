@@ -324,6 +324,7 @@ export async function inboxView(main, { publicMap, user, connection }) {
       const problem = residentIdProblem(f.idNumber.value);
       if (problem) throw Object.assign(new Error(t(problem)), { field: 'idNumber' });
       const sourceRecordId = crypto.randomUUID();
+      const symptoms = symptomsOf(form);
       return {
         kind: 'traveller', ref: sourceRecordId, key: sourceRecordId,
         label: `${t('registerTraveller')} · ${masked(f.idNumber.value)} · ${f.cellId.value}`,
@@ -332,7 +333,7 @@ export async function inboxView(main, { publicMap, user, connection }) {
           idNumber: f.idNumber.value.trim(), name: f.name.value.trim() || null, phone: f.phone.value.trim() || null,
           origin: { area: f.originArea.value.trim(), risk: f.originRisk.value }, arrivedAt: provinceMoment(f.arrivedAt.value),
           mode: f.mode.value, quarantine: f.quarantine.value, source: 'field-app', sourceRecordId,
-          symptoms: symptomsOf(form).length ? symptomsOf(form) : null,
+          symptoms: symptoms.length ? symptoms : null,
         },
       };
     },
