@@ -24,16 +24,17 @@ public sealed class GroupCommitLog(IDocumentStore store, IOptions<EventLogOption
     readonly ISerializer serializer = store.Options.Serializer();
 
     /// <summary>Interactive writes: what a person sent and waits for.</summary>
-    readonly Channel<Pending> queue = Channel.CreateBounded<Pending>(
-        new BoundedChannelOptions(options.Value.QueueCapacity) { SingleReader = false, FullMode = BoundedChannelFullMode.Wait });
+    readonly Channel<Pending> queue = Lane(options.Value);
 
     /// <summary>Bulk writes (imports, batch uploads): writers of their own, at most <see cref="EventLogOptions.BulkWriters"/>.</summary>
-    readonly Channel<Pending> bulk = Channel.CreateBounded<Pending>(
-        new BoundedChannelOptions(options.Value.QueueCapacity) { SingleReader = false, FullMode = BoundedChannelFullMode.Wait });
+    readonly Channel<Pending> bulk = Lane(options.Value);
 
     /// <summary>Writes that name <see cref="WriteLane.Urgent"/>: writers of their own.</summary>
-    readonly Channel<Pending> urgent = Channel.CreateBounded<Pending>(
-        new BoundedChannelOptions(options.Value.QueueCapacity) { SingleReader = false, FullMode = BoundedChannelFullMode.Wait });
+    readonly Channel<Pending> urgent = Lane(options.Value);
+
+    /// <summary>A lane's queue: writes waiting beyond its capacity make their writers wait (back-pressure).</summary>
+    static Channel<Pending> Lane(EventLogOptions options) => Channel.CreateBounded<Pending>(
+        new BoundedChannelOptions(options.QueueCapacity) { SingleReader = false, FullMode = BoundedChannelFullMode.Wait });
 
     public async Task AppendAsync(StreamWrite write, CancellationToken cancellationToken = default)
     {
@@ -69,10 +70,13 @@ public sealed class GroupCommitLog(IDocumentStore store, IOptions<EventLogOption
         _ => queue,
     };
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.Value.Writers)).Select(_ => WriterLoop(queue, stoppingToken))
-            .Concat(Enumerable.Range(0, Math.Max(0, options.Value.BulkWriters)).Select(_ => WriterLoop(bulk, stoppingToken)))
-            .Concat(Enumerable.Range(0, Math.Max(0, options.Value.UrgentWriters)).Select(_ => WriterLoop(urgent, stoppingToken))));
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        IEnumerable<Task> Loops(int writers, Channel<Pending> lane) => Enumerable.Range(0, writers).Select(_ => WriterLoop(lane, stoppingToken));
+        return Task.WhenAll(Loops(Math.Max(1, options.Value.Writers), queue)
+            .Concat(Loops(Math.Max(0, options.Value.BulkWriters), bulk))
+            .Concat(Loops(Math.Max(0, options.Value.UrgentWriters), urgent)));
+    }
 
     async Task WriterLoop(Channel<Pending> lane, CancellationToken stoppingToken)
     {
