@@ -124,6 +124,9 @@ export class Outbox {
         }
         let outcome;
         try { outcome = { answer: await this.send(item) }; } catch (error) { outcome = { error }; }
+        // Stopped meanwhile (the view is gone, perhaps signed out and its database deleted): write nothing back. The item
+        // stays as it was and is sent again next time, which its key makes harmless.
+        if (this.stopped) return;
         const { answer, error } = outcome;
         const status = error?.status;
         // No answer at all (network down: fetch's TypeError), the server not able now, or a session to renew: later, in order.

@@ -172,9 +172,11 @@ export async function inboxView(main, { publicMap, user, connection }) {
   };
 
   // The lists as last known, kept on the phone for the next time the server cannot be reached (at most every half second).
-  let remembering = null;
+  // Nothing is kept once the view is gone: a sign-out deletes the phone's state, and a save still pending (or a late
+  // answer redrawing a list) must not write the last worker's lists back after it.
+  let remembering = null, gone = false;
   function remember() {
-    if (!loaded || remembering) return;
+    if (!loaded || remembering || gone) return;
     remembering = setTimeout(() => {
       remembering = null;
       saveState(stateKey, { alerts: [...alerts.values()], lastSeq, cells: [...cells], dues: [...dues], skew }, serverNow()).catch(() => {});
@@ -403,7 +405,7 @@ export async function inboxView(main, { publicMap, user, connection }) {
   outbox.flush();
   // A lost push is noticed at the next alert of its group; for the last one before a quiet spell, look now and then.
   const periodic = setInterval(() => { if (hub.connection.state === 'Connected') catchUpSoon(); }, 60_000);
-  return () => { clearInterval(periodic); outbox.stop(); return hub.stop(); };
+  return () => { gone = true; clearTimeout(remembering); clearInterval(periodic); outbox.stop(); return hub.stop(); };
 }
 
 function cellOptions(cells) { return cells.map(c => `<option value="${esc(c)}">${esc(c)}</option>`).join(''); }
