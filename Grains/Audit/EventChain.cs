@@ -52,9 +52,10 @@ public static class EventChain
     /// of events chained; once a pass finds nothing left it is recorded, and later starts return at once.
     /// </summary>
     /// <remarks>
-    /// A batch can be aborted without fault of its own: a writer's transaction chaining the backlogs of several streams
-    /// takes them in name order, the batch in sequence order, and when each waits for a row the other holds PostgreSQL
-    /// aborts one (40P01); a failover or a lost connection ends one too. Such a batch was rolled back whole, so it is tried
+    /// A batch can be aborted without fault of its own: it takes its rows in the order a writer's transaction chaining
+    /// several streams' backlogs does (stream, then version), so the two wait for each other but do not deadlock, yet
+    /// anything taking them in another order can (PostgreSQL then aborts one, 40P01); a failover or a lost connection
+    /// ends a batch too. Such a batch was rolled back whole, so it is tried
     /// again, after a pause that doubles up to <see cref="BackfillRetryCap"/>: a transient error never ends the back-fill
     /// until the next start. Any other error ends it (the caller logs it; the next start goes on).
     /// </remarks>

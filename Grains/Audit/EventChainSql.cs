@@ -113,7 +113,10 @@ public static class EventChainSql
             return null;
         end $fn$;
 
-        -- One batch of the back-fill (EventChain.Backfill): the next unchained events after p_after in sequence order.
+        -- One batch of the back-fill (EventChain.Backfill): the next unchained events after p_after in sequence order,
+        -- chained in stream and version order, the order in which a writer's trigger takes a stream's backlog: two
+        -- transactions that take the same rows in one order wait for each other but never deadlock (taken in sequence
+        -- order, a batch and a writer did, and the one PostgreSQL aborted had waited a whole deadlock_timeout first).
         -- Returns the last sequence number looked at and how many were chained; nulls when nothing is left (recorded,
         -- so the next start does not scan again: every event since the trigger exists is chained by it).
         create or replace function {S}.chain_backfill(p_after bigint, p_limit int, out last_seq bigint, out chained bigint)
@@ -122,16 +125,18 @@ public static class EventChainSql
         begin
             chained := 0;
             if exists (select 1 from {State} where backfilled_at is not null) then return; end if;
-            for e in select m.seq_id, m.stream_id, m.version, m.type, m.data from {S}.mt_events m
-                     where m.seq_id > p_after and not exists (select 1 from {Chain} c where c.seq_id = m.seq_id)
-                     order by m.seq_id limit p_limit
+            for e in select b.* from (
+                         select m.seq_id, m.stream_id, m.version, m.type, m.data from {S}.mt_events m
+                         where m.seq_id > p_after and not exists (select 1 from {Chain} c where c.seq_id = m.seq_id)
+                         order by m.seq_id limit p_limit) b
+                     order by b.stream_id, b.version
             loop
                 select hash into prev from {Chain} where stream_id = e.stream_id and version = e.version - 1;
                 if prev is null then
                     prev := case when e.version = 1 then '\x'::bytea else {S}.chain_backlog(e.stream_id, e.version) end;
                 end if;
                 perform {S}.chain_event(e.seq_id, e.stream_id, e.version, e.type, e.data, prev);
-                last_seq := e.seq_id;
+                last_seq := greatest(last_seq, e.seq_id);
                 chained := chained + 1;
             end loop;
             if last_seq is null then update {State} set backfilled_at = clock_timestamp(); end if;
