@@ -1,12 +1,5 @@
 namespace EpiGrid.Contracts;
 
-/// <summary>Who is asking and through which system: becomes the actor and source of the events a command causes.</summary>
-[GenerateSerializer, Immutable, Alias("epigrid.provenance")]
-public sealed record Provenance(
-    [property: Id(0)] string Actor,
-    [property: Id(1)] string Source,
-    [property: Id(2)] string? CorrelationId = null);
-
 /// <summary>A request to a grid cell. Commands are validated for shape at the edge and for meaning by the cell.</summary>
 [GenerateSerializer, Immutable, Alias("epigrid.cell-command")]
 public abstract record CellCommand([property: Id(0)] Provenance By);
@@ -56,3 +49,46 @@ public sealed record ControlCell(
 /// <summary>A grid worker's visit that names no person (issue 19): a fact of the cell, recorded once per visit id.</summary>
 [GenerateSerializer, Immutable, Alias("epigrid.record-cell-visit")]
 public sealed record RecordCellVisit(Provenance By, [property: Id(0)] EpiGrid.People.VisitReport Visit) : CellCommand(By);
+
+[GenerateSerializer, Immutable, Alias("epigrid.traveller-view")]
+public sealed record TravellerView(
+    [property: Id(0)] string TravellerId, [property: Id(1)] string OriginArea, [property: Id(2)] string OriginRisk,
+    [property: Id(3)] DateTimeOffset ArrivedAt, [property: Id(4)] string Mode, [property: Id(5)] string Quarantine);
+
+[GenerateSerializer, Immutable, Alias("epigrid.cell-view")]
+public sealed record CellView(
+    [property: Id(0)] string CellId,
+    [property: Id(1)] string County,
+    [property: Id(2)] string Name,
+    [property: Id(3)] int Households,
+    [property: Id(4)] long Version,
+    [property: Id(5)] IReadOnlyList<CaseFact> Cases,
+    [property: Id(6)] IReadOnlyList<TravellerView> Travellers,
+    // The control in force (issue 17); null: open.
+    [property: Id(7)] CellControl? Control = null);
+
+/// <summary>What a cell tells its county after a commit: the latest facts of the cases it touched.</summary>
+[GenerateSerializer, Immutable, Alias("epigrid.cell-changed")]
+public sealed record CellChanged(
+    [property: Id(0)] string CellId,
+    [property: Id(1)] long Version,
+    [property: Id(2)] IReadOnlyList<CaseFact> Cases,
+    [property: Id(3)] int Travellers,
+    /// <summary>The cell's version before this change, so a county can notice a message it missed.</summary>
+    [property: Id(4)] long PreviousVersion,
+    /// <summary>The cell's control as last decided (null: never controlled); the county judges whether it is in force.</summary>
+    [property: Id(5)] CellControl? Control = null);
+
+[GenerateSerializer, Immutable, Alias("epigrid.cell-summary")]
+public sealed record CellSummary(
+    [property: Id(0)] string CellId, [property: Id(1)] string County, [property: Id(2)] long Version,
+    [property: Id(3)] int Confirmed, [property: Id(4)] int Active, [property: Id(5)] int Suspected,
+    [property: Id(6)] int Asymptomatic, [property: Id(7)] int Travellers)
+{
+    public static CellSummary Of(CellState s) => new(s.CellId, s.County, s.Version,
+        s.Cases.Values.Count(c => c.IsConfirmed),
+        s.Cases.Values.Count(c => c.Status is CaseStatus.Active or CaseStatus.Hospitalised),
+        s.Cases.Values.Count(c => c.Kind == CaseKind.Suspected && c.Status != CaseStatus.RuledOut),
+        s.Cases.Values.Count(c => c.Kind == CaseKind.Asymptomatic && c.Status != CaseStatus.RuledOut),
+        s.Travellers.Count);
+}

@@ -2,23 +2,6 @@ using EpiGrid.Rules;
 
 namespace EpiGrid.Contracts;
 
-[GenerateSerializer, Immutable, Alias("epigrid.traveller-view")]
-public sealed record TravellerView(
-    [property: Id(0)] string TravellerId, [property: Id(1)] string OriginArea, [property: Id(2)] string OriginRisk,
-    [property: Id(3)] DateTimeOffset ArrivedAt, [property: Id(4)] string Mode, [property: Id(5)] string Quarantine);
-
-[GenerateSerializer, Immutable, Alias("epigrid.cell-view")]
-public sealed record CellView(
-    [property: Id(0)] string CellId,
-    [property: Id(1)] string County,
-    [property: Id(2)] string Name,
-    [property: Id(3)] int Households,
-    [property: Id(4)] long Version,
-    [property: Id(5)] IReadOnlyList<CaseFact> Cases,
-    [property: Id(6)] IReadOnlyList<TravellerView> Travellers,
-    // The control in force (issue 17); null: open.
-    [property: Id(7)] CellControl? Control = null);
-
 /// <summary>One cell's weight in its county, for "busiest cells first".</summary>
 [GenerateSerializer, Immutable, Alias("epigrid.cell-activity")]
 public sealed record CellActivity(
@@ -46,11 +29,3 @@ public sealed record CountyView(
 {
     public CellControlCounts Controls => CellControls ?? CellControlCounts.None;
 }
-
-/// <summary>The province map: every county's state and how many counties have each colour under each rule set.</summary>
-[GenerateSerializer, Immutable, Alias("epigrid.province-view")]
-public sealed record ProvinceView(
-    [property: Id(0)] IReadOnlyList<CountyView> Counties,
-    [property: Id(1)] IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> ColourCounts,
-    [property: Id(2)] string DefaultRuleSet,
-    [property: Id(3)] DateTimeOffset EvaluatedAt);

@@ -58,23 +58,3 @@ public sealed record PushBatch(
 /// </summary>
 [GenerateSerializer, Immutable, Alias("epigrid.alert-link")]
 public sealed record AlertLink([property: Id(0)] long Seq, [property: Id(1)] string Group, [property: Id(2)] long PrevSeq);
-
-[GenerateSerializer, Immutable, Alias("epigrid.cell-summary")]
-public sealed record CellSummary(
-    [property: Id(0)] string CellId, [property: Id(1)] string County, [property: Id(2)] long Version,
-    [property: Id(3)] int Confirmed, [property: Id(4)] int Active, [property: Id(5)] int Suspected,
-    [property: Id(6)] int Asymptomatic, [property: Id(7)] int Travellers)
-{
-    public static CellSummary Of(CellState s) => new(s.CellId, s.County, s.Version,
-        s.Cases.Values.Count(c => c.IsConfirmed),
-        s.Cases.Values.Count(c => c.Status is CaseStatus.Active or CaseStatus.Hospitalised),
-        s.Cases.Values.Count(c => c.Kind == CaseKind.Suspected && c.Status != CaseStatus.RuledOut),
-        s.Cases.Values.Count(c => c.Kind == CaseKind.Asymptomatic && c.Status != CaseStatus.RuledOut),
-        s.Travellers.Count);
-}
-
-[GenerateSerializer, Immutable, Alias("epigrid.province-summary")]
-public sealed record ProvinceSummary(
-    [property: Id(0)] IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> ColourCounts,
-    [property: Id(1)] string DefaultRuleSet,
-    [property: Id(2)] DateTimeOffset At);
