@@ -1,2 +1,1 @@
 global using Orleans;
-global using EpiGrid.Domain;

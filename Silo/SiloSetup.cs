@@ -1,6 +1,5 @@
-using EpiGrid.Contracts;
-using EpiGrid.Domain;
-using EpiGrid.Rules;
+using EpiGrid.Platform;
+using EpiGrid.Provinces;
 using System.Net;
 using EpiGrid.Alerts;
 using EpiGrid.Geography;

@@ -1,10 +1,6 @@
 global using System.Text.Json;
 global using EpiGrid.Audit;
-global using EpiGrid.Contracts;
-global using EpiGrid.Domain;
-global using EpiGrid.Events;
 global using EpiGrid.Geography;
-global using EpiGrid.Rules;
 global using EpiGrid.WebHost.Auth;
 global using EpiGrid.WebHost.Http;
 global using Microsoft.AspNetCore.Http.HttpResults;

@@ -6,6 +6,7 @@ using EpiGrid.WebHost.Cluster;
 using EpiGrid.WebHost.Observability;
 using EpiGrid.WebHost.Web;
 using Scalar.AspNetCore;
+using EpiGrid.Platform;
 
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))

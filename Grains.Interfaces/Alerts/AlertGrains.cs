@@ -1,5 +1,5 @@
 using Orleans.Concurrency;
-using EpiGrid.Contracts;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Alerts;
 

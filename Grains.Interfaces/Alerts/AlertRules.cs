@@ -1,6 +1,8 @@
-using EpiGrid.Events;
+using EpiGrid.Cells;
+using EpiGrid.Counties;
+using EpiGrid.Counties.Rules;
+using EpiGrid.Platform;
 using EpiGrid.People;
-using EpiGrid.Rules;
 
 namespace EpiGrid.Alerts;
 

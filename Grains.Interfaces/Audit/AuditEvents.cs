@@ -1,4 +1,6 @@
-namespace EpiGrid.Events;
+using EpiGrid.Platform;
+
+namespace EpiGrid.Audit;
 
 /// <summary>
 /// Someone looked at the history: who, through which endpoint, at what (the query as asked) and how much came back.

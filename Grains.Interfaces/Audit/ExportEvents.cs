@@ -1,4 +1,6 @@
-namespace EpiGrid.Events;
+using EpiGrid.Platform;
+
+namespace EpiGrid.Audit;
 
 /// <summary>
 /// An audit export ended: what left the platform (rows and bytes as written to the caller), of which county (null: the

@@ -1,5 +1,4 @@
-using EpiGrid.Events;
-using EpiGrid.Rules;
+using EpiGrid.Counties;
 
 namespace EpiGrid.Audit;
 

@@ -1,5 +1,7 @@
-using EpiGrid.Contracts;
-using EpiGrid.Rules;
+using EpiGrid.Cells;
+using EpiGrid.Counties;
+using EpiGrid.Counties.Rules;
+using EpiGrid.Provinces;
 
 namespace EpiGrid.Audit;
 
@@ -38,7 +40,7 @@ public interface IHistoryGrain : IGrainWithIntegerKey
     /// [from, to] and the counts per colour, from the events (a replay, as known now), with the counts published in 2020.
     /// </summary>
     [ResponseTimeout("00:10:00")]
-    Task<EpiGrid.Rules.ColourHistory> ColourHistory(string ruleSet, DateOnly from, DateOnly to, CancellationToken cancellationToken = default);
+    Task<EpiGrid.Provinces.ColourHistory> ColourHistory(string ruleSet, DateOnly from, DateOnly to, CancellationToken cancellationToken = default);
 
     /// <summary>Up to <paramref name="limit"/> events of the filter after skipping <paramref name="offset"/>, in sequence order, within <paramref name="timeout"/>.</summary>
     [ResponseTimeout("01:00:00")]

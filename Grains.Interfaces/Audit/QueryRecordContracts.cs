@@ -1,5 +1,4 @@
-using EpiGrid.Contracts;
-using EpiGrid.Events;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Audit;
 

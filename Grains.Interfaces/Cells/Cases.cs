@@ -1,4 +1,4 @@
-namespace EpiGrid.Domain;
+namespace EpiGrid.Cells;
 
 /// <summary>How a case was classified when reported (China counted asymptomatic infections apart from confirmed cases).</summary>
 public enum CaseKind { Confirmed, Suspected, Asymptomatic }

@@ -1,4 +1,6 @@
-namespace EpiGrid.Contracts;
+using EpiGrid.Platform;
+
+namespace EpiGrid.Cells;
 
 /// <summary>A request to a grid cell. Commands are validated for shape at the edge and for meaning by the cell.</summary>
 [GenerateSerializer, Immutable, Alias("epigrid.cell-command")]

@@ -1,4 +1,4 @@
-namespace EpiGrid.Domain;
+namespace EpiGrid.Cells;
 
 /// <summary>How far a cell is shut (issue 17): open, controlled (entry and exit checked) or closed (no one in or out).</summary>
 public enum ControlLevel { Open, Controlled, Closed }

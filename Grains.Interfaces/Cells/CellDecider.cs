@@ -1,7 +1,6 @@
-using EpiGrid.Contracts;
-using EpiGrid.Events;
+using EpiGrid.Platform;
 
-namespace EpiGrid.Domain;
+namespace EpiGrid.Cells;
 
 /// <summary>What a command does to a cell: the events it causes, or why it causes none.</summary>
 public sealed record CellDecision(IReadOnlyList<IEpiEvent> Events, CommandResult Result);

@@ -1,4 +1,6 @@
-namespace EpiGrid.Events;
+using EpiGrid.Platform;
+
+namespace EpiGrid.Cells;
 
 // The life of a grid cell, in the order things happen to it. Stream key: "cell:<cellId>".
 

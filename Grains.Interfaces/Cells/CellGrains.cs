@@ -1,4 +1,6 @@
-namespace EpiGrid.Contracts;
+using EpiGrid.Platform;
+
+namespace EpiGrid.Cells;
 
 /// <summary>A grid cell (key: cell id, e.g. 330782-004-017): its cases and travellers, rebuilt from its event stream.</summary>
 public interface ICellGrain : IGrainWithStringKey

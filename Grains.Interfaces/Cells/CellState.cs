@@ -1,7 +1,6 @@
-using EpiGrid.Contracts;
-using EpiGrid.Events;
+using EpiGrid.Platform;
 
-namespace EpiGrid.Domain;
+namespace EpiGrid.Cells;
 
 /// <summary>A grid cell's state, folded from its events. Pure: used by the live grain and by replay alike.</summary>
 public sealed class CellState(string cellId)

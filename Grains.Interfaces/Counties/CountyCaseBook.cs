@@ -1,6 +1,6 @@
-using EpiGrid.Contracts;
+using EpiGrid.Cells;
 
-namespace EpiGrid.Domain;
+namespace EpiGrid.Counties;
 
 /// <summary>A cell's tallies as its register holds them: the stream version they reflect, its travellers and its control.</summary>
 public readonly record struct CellTally(string CellId, long Version, int Travellers, CellControl? Control = null);

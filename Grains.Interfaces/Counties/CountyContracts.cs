@@ -1,6 +1,7 @@
-using EpiGrid.Rules;
+using EpiGrid.Cells;
+using EpiGrid.Counties.Rules;
 
-namespace EpiGrid.Contracts;
+namespace EpiGrid.Counties;
 
 /// <summary>One cell's weight in its county, for "busiest cells first".</summary>
 [GenerateSerializer, Immutable, Alias("epigrid.cell-activity")]

@@ -1,4 +1,7 @@
-namespace EpiGrid.Events;
+using EpiGrid.Counties.Rules;
+using EpiGrid.Platform;
+
+namespace EpiGrid.Counties;
 
 /// <summary>
 /// A county's colour under one rule set changed. Carries its explanation: the rule set and version that

@@ -1,4 +1,4 @@
-namespace EpiGrid.Contracts;
+namespace EpiGrid.Counties;
 
 /// <summary>A county (key: division code): aggregates its cells' cases and computes its colours.</summary>
 public interface ICountyGrain : IGrainWithStringKey

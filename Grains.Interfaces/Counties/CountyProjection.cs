@@ -1,8 +1,9 @@
-using EpiGrid.Contracts;
+using EpiGrid.Cells;
+using EpiGrid.Counties.Rules;
+using EpiGrid.Platform;
 using EpiGrid.Geography;
-using EpiGrid.Rules;
 
-namespace EpiGrid.Domain;
+namespace EpiGrid.Counties;
 
 /// <summary>
 /// The one county projection: a county's cases (as its cells' <see cref="CellState"/> fold them) become its

@@ -1,3 +1,5 @@
+using EpiGrid.Cells;
+
 namespace EpiGrid.People;
 
 /// <summary>One local day of an epidemic curve: new cases by kind, and each kind's mean over the 7 days ending that day.</summary>

@@ -1,3 +1,6 @@
+using EpiGrid.Cells;
+using EpiGrid.Platform;
+
 namespace EpiGrid.People;
 
 /// <summary>Something that puts a person under watch: an arrival from a risk area, close contact, or symptoms.</summary>

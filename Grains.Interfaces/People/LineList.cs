@@ -1,3 +1,5 @@
+using EpiGrid.Cells;
+
 namespace EpiGrid.People;
 
 // The line list (issue 17): cases one per line, as epidemiologists open them first.

@@ -1,3 +1,7 @@
+using EpiGrid.Cells;
+using EpiGrid.Counties.Rules;
+using EpiGrid.Platform;
+
 namespace EpiGrid.People;
 
 /// <summary>One fact a person's code was judged on: an exposure, one of their cases, a check-in, a visit or a missed day.</summary>

@@ -1,4 +1,5 @@
-using EpiGrid.Contracts;
+using EpiGrid.Cells;
+using EpiGrid.Platform;
 using Orleans.Concurrency;
 
 namespace EpiGrid.People;
@@ -189,5 +190,5 @@ public interface IPlaceScreeningGrain : IGrainWithStringKey
 
     /// <summary>The county recorded colour changes (any rule set), the first at <paramref name="firstVersion"/> of its stream.</summary>
     [OneWay]
-    Task ColoursRecorded(IReadOnlyList<EpiGrid.Events.CountyColourChanged> changes, long firstVersion);
+    Task ColoursRecorded(IReadOnlyList<EpiGrid.Counties.CountyColourChanged> changes, long firstVersion);
 }

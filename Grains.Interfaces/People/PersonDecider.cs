@@ -1,5 +1,5 @@
-using EpiGrid.Contracts;
-using EpiGrid.Events;
+using EpiGrid.Cells;
+using EpiGrid.Platform;
 
 namespace EpiGrid.People;
 

@@ -1,4 +1,5 @@
-using EpiGrid.Events;
+using EpiGrid.Cells;
+using EpiGrid.Platform;
 
 namespace EpiGrid.People;
 

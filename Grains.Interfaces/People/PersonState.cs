@@ -1,4 +1,4 @@
-using EpiGrid.Events;
+using EpiGrid.Cells;
 
 namespace EpiGrid.People;
 

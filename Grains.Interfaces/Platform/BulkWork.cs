@@ -1,6 +1,6 @@
 using Orleans.Runtime;
 
-namespace EpiGrid.Contracts;
+namespace EpiGrid.Platform;
 
 /// <summary>
 /// Marks work done for a bulk request (an arrivals import, a batch upload): the calls made for it carry the mark in

@@ -1,4 +1,4 @@
-namespace EpiGrid.Domain;
+namespace EpiGrid.Platform;
 
 /// <summary>
 /// EpiGrid's one clock is a keyed <see cref="TimeProvider"/> registration. It is keyed, not the default one,

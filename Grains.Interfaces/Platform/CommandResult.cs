@@ -1,4 +1,4 @@
-namespace EpiGrid.Contracts;
+namespace EpiGrid.Platform;
 
 public enum Outcome
 {

@@ -1,10 +1,10 @@
 using EpiGrid.Geography;
-using EpiGrid.Rules;
+using EpiGrid.Counties.Rules;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace EpiGrid.Domain;
+namespace EpiGrid.Platform;
 
 /// <summary>The reference data, the rule book, the measures table and the domain clock: one registration for silos and web hosts.</summary>
 public static class DomainServices

@@ -1,4 +1,4 @@
-namespace EpiGrid.Events;
+namespace EpiGrid.Platform;
 
 /// <summary>
 /// Who made a change, which system sent it, when it happened in the world and when EpiGrid recorded it, and why.

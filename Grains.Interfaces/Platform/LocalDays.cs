@@ -1,4 +1,4 @@
-namespace EpiGrid.Domain;
+namespace EpiGrid.Platform;
 
 /// <summary>Calendar days in the province's local time: what "14 quiet days" and "a day without check-in" count.</summary>
 public static class LocalDays

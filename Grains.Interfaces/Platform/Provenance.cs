@@ -1,4 +1,4 @@
-namespace EpiGrid.Contracts;
+namespace EpiGrid.Platform;
 
 /// <summary>Who is asking and through which system: becomes the actor and source of the events a command causes.</summary>
 [GenerateSerializer, Immutable, Alias("epigrid.provenance")]

@@ -1,8 +1,11 @@
 using Orleans.Concurrency;
 using EpiGrid.Alerts;
 using EpiGrid.Resumption;
+using EpiGrid.Cells;
+using EpiGrid.Counties;
+using EpiGrid.Provinces;
 
-namespace EpiGrid.Contracts;
+namespace EpiGrid.Platform;
 
 /// <summary>A web host's receiver of pushes. Grains push through it and know nothing of SignalR.</summary>
 public interface IPushObserver : IGrainObserver

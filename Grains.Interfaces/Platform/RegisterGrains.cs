@@ -1,4 +1,4 @@
-namespace EpiGrid.Contracts;
+namespace EpiGrid.Platform;
 
 /// <summary>One register after a rebuild: its rows before and after, and how many of them the rebuild wrote or deleted.</summary>
 [GenerateSerializer, Immutable, Alias("epigrid.register-rebuild-summary")]

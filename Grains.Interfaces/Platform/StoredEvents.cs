@@ -1,8 +1,11 @@
 using EpiGrid.Alerts;
 using EpiGrid.People;
 using EpiGrid.Resumption;
+using EpiGrid.Audit;
+using EpiGrid.Cells;
+using EpiGrid.Counties;
 
-namespace EpiGrid.Events;
+namespace EpiGrid.Platform;
 
 /// <summary>
 /// The name each event type is stored under: part of the history's format, never renamed. The event store, replay,

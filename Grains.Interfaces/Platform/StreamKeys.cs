@@ -1,4 +1,4 @@
-namespace EpiGrid.Events;
+namespace EpiGrid.Platform;
 
 /// <summary>The kinds of stream in the event log, one per aggregate.</summary>
 public enum StreamKind { Unknown, Cell, County, Alert, Person, Resumption, Audit }

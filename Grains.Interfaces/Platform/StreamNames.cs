@@ -1,4 +1,4 @@
-namespace EpiGrid.Contracts;
+namespace EpiGrid.Platform;
 
 /// <summary>Names of the Orleans streams cells and counties publish on.</summary>
 public static class StreamNames

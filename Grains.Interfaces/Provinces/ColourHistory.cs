@@ -1,6 +1,7 @@
 using EpiGrid.Audit;
+using EpiGrid.Platform;
 
-namespace EpiGrid.Rules;
+namespace EpiGrid.Provinces;
 
 /// <summary>
 /// Counts of counties per colour that Zhejiang published in February 2020 (high / fairly high / medium / fairly low / low:

@@ -1,4 +1,6 @@
-namespace EpiGrid.Contracts;
+using EpiGrid.Counties;
+
+namespace EpiGrid.Provinces;
 
 /// <summary>The province map: every county's state and how many counties have each colour under each rule set.</summary>
 [GenerateSerializer, Immutable, Alias("epigrid.province-view")]

@@ -1,4 +1,4 @@
-namespace EpiGrid.Contracts;
+namespace EpiGrid.Provinces;
 
 /// <summary>The province (key: 0): every county's latest state, for the map.</summary>
 public interface IProvinceGrain : IGrainWithIntegerKey

@@ -1,4 +1,4 @@
-using EpiGrid.Events;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Resumption;
 

@@ -4,6 +4,7 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Grains.Alerts;
 

@@ -2,6 +2,7 @@ using System.Text;
 using EpiGrid.Alerts;
 using Marten;
 using Orleans.Concurrency;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Grains.Alerts;
 

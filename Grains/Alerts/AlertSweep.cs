@@ -5,6 +5,9 @@ using EpiGrid.People;
 using JasperFx.Events;
 using Marten;
 using Microsoft.Extensions.Options;
+using EpiGrid.Counties;
+using EpiGrid.Counties.Rules;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Grains.Alerts;
 

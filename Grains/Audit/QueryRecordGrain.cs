@@ -1,6 +1,7 @@
 using EpiGrid.Audit;
 using EpiGrid.Grains.Storage;
 using Marten;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Grains.Audit;
 

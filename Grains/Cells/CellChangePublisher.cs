@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Orleans.Runtime;
 using Orleans.Streams;
+using EpiGrid.Cells;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Grains.Cells;
 

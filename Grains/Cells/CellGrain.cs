@@ -4,6 +4,8 @@ using EpiGrid.Grains.Storage;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using EpiGrid.Cells;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Grains.Cells;
 

@@ -1,4 +1,6 @@
 using EpiGrid.Grains.Storage;
+using EpiGrid.Cells;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Grains.Cells;
 

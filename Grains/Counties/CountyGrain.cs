@@ -7,6 +7,10 @@ using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Orleans.Streams;
 using Orleans.Streams.Core;
+using EpiGrid.Cells;
+using EpiGrid.Counties;
+using EpiGrid.Counties.Rules;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Grains.Counties;
 

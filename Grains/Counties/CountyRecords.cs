@@ -1,6 +1,9 @@
 using EpiGrid.Grains.Storage;
 using Marten;
 using Npgsql;
+using EpiGrid.Counties;
+using EpiGrid.Counties.Rules;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Grains.Counties;
 

@@ -6,6 +6,8 @@ using EpiGrid.Grains.Storage;
 using EpiGrid.People;
 using Marten;
 using Marten.Linq.MatchesSql;
+using EpiGrid.Cells;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Grains.History;
 
@@ -147,7 +149,7 @@ public sealed class CaseChains(IDocumentStore store, IEventHistory history, Prov
     {
         // The same 14 local days as "new in the last 14 days" (CountyIndicators): a case of day D counts on days D..D+13.
         var offset = province.Options.UtcOffset;
-        var from = now.LocalDay(offset).AddDays(1 - EpiGrid.Rules.CountyIndicators.WindowDays).Start(offset);
+        var from = now.LocalDay(offset).AddDays(1 - EpiGrid.Counties.Rules.CountyIndicators.WindowDays).Start(offset);
         await using var session = store.QuerySession();
         var cases = await session.Query<CaseRecord>()
             .Where(c => c.County == county && c.InfectedBy == null && c.ClusterId == null && c.Status != CaseStatus.RuledOut

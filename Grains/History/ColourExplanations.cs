@@ -1,5 +1,9 @@
 using EpiGrid.Audit;
 using EpiGrid.Grains.Storage;
+using EpiGrid.Cells;
+using EpiGrid.Counties;
+using EpiGrid.Counties.Rules;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Grains.History;
 

@@ -5,6 +5,11 @@ using EpiGrid.Grains.Storage;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
+using EpiGrid.Cells;
+using EpiGrid.Counties;
+using EpiGrid.Counties.Rules;
+using EpiGrid.Platform;
+using EpiGrid.Provinces;
 
 namespace EpiGrid.Grains.History;
 
@@ -48,14 +53,14 @@ public sealed class HistoryGrain(
         return whatIf.Run(judged, from, to, knownAt, cancellationToken);
     }
 
-    public async Task<EpiGrid.Rules.ColourHistory> ColourHistory(string ruleSet, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    public async Task<EpiGrid.Provinces.ColourHistory> ColourHistory(string ruleSet, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         var offset = province.Options.UtcOffset;
         var now = clock.GetUtcNow();
         var start = from.Start(offset);
         var end = to.AddDays(1).Start(offset).AddTicks(-1);
         var timelines = await whatIf.Run(Configured(ruleSet), start, end < now ? end : now, now, cancellationToken);
-        return EpiGrid.Rules.ColourHistory.Of(timelines, from, to, offset, now);
+        return EpiGrid.Provinces.ColourHistory.Of(timelines, from, to, offset, now);
     }
 
     public Task<IReadOnlyList<StoredRow>> Events(EventFilter filter, long offset, int limit, TimeSpan timeout, CancellationToken cancellationToken) =>

@@ -1,6 +1,11 @@
 using EpiGrid.Audit;
 using EpiGrid.Geography;
 using EpiGrid.Grains.Storage;
+using EpiGrid.Cells;
+using EpiGrid.Counties;
+using EpiGrid.Counties.Rules;
+using EpiGrid.Platform;
+using EpiGrid.Provinces;
 
 namespace EpiGrid.Grains.History;
 

@@ -1,4 +1,6 @@
 using EpiGrid.Audit;
+using EpiGrid.Counties.Rules;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Grains.History;
 

@@ -8,6 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using System.Diagnostics;
 using Orleans.Concurrency;
+using EpiGrid.Cells;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Grains.People;
 

@@ -1,4 +1,5 @@
 using EpiGrid.People;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Grains.People;
 

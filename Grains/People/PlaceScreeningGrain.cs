@@ -2,6 +2,8 @@ using EpiGrid.Geography;
 using EpiGrid.People;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using EpiGrid.Counties.Rules;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Grains.People;
 
@@ -81,7 +83,7 @@ public sealed class PlaceScreeningGrain(
         }
     }
 
-    public async Task ColoursRecorded(IReadOnlyList<EpiGrid.Events.CountyColourChanged> changes, long firstVersion)
+    public async Task ColoursRecorded(IReadOnlyList<EpiGrid.Counties.CountyColourChanged> changes, long firstVersion)
     {
         var newest = spells.Count == 0 ? 0 : spells[^1].Version;
         if (firstVersion > streamVersion + 1) await ReadTimeline(); // a message missed: the store has it
@@ -106,14 +108,14 @@ public sealed class PlaceScreeningGrain(
     async Task ReadTimeline(CancellationToken cancellationToken = default)
     {
         await using var session = store.QuerySession();
-        var events = await session.Events.FetchStreamAsync(EpiGrid.Events.StreamKeys.County(Code), token: cancellationToken);
+        var events = await session.Events.FetchStreamAsync(EpiGrid.Platform.StreamKeys.County(Code), token: cancellationToken);
         spells = [];
         foreach (var e in events)
-            if (e.Data is EpiGrid.Events.CountyColourChanged c && c.RuleSet == rules.Default.Name) Append(c, e.Version);
+            if (e.Data is EpiGrid.Counties.CountyColourChanged c && c.RuleSet == rules.Default.Name) Append(c, e.Version);
         streamVersion = events.Count == 0 ? 0 : events[^1].Version;
     }
 
-    void Append(EpiGrid.Events.CountyColourChanged change, long version)
+    void Append(EpiGrid.Counties.CountyColourChanged change, long version)
     {
         // A change recorded because a new rule version took effect, the colour staying the same, continues the spell: the
         // county did not change colour, and its visitors were told of it already.

@@ -3,6 +3,7 @@ using EpiGrid.People;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Grains.People;
 

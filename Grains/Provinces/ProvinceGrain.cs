@@ -2,6 +2,10 @@ using EpiGrid.Grains.Counties;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
 using Orleans.Streams.Core;
+using EpiGrid.Counties;
+using EpiGrid.Counties.Rules;
+using EpiGrid.Platform;
+using EpiGrid.Provinces;
 
 
 namespace EpiGrid.Grains.Provinces;

@@ -1,4 +1,5 @@
 using EpiGrid.Alerts;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Grains.Push;
 

@@ -1,5 +1,9 @@
 using EpiGrid.Alerts;
 using EpiGrid.Resumption;
+using EpiGrid.Cells;
+using EpiGrid.Counties;
+using EpiGrid.Platform;
+using EpiGrid.Provinces;
 
 namespace EpiGrid.Grains.Push;
 

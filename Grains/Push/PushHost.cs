@@ -1,3 +1,5 @@
+using EpiGrid.Platform;
+
 namespace EpiGrid.Grains.Push;
 
 /// <summary>A web host subscribed to pushes: its observer, its backplane, when it last renewed, the push it is busy with.</summary>

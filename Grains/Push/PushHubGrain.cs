@@ -3,6 +3,7 @@ using EpiGrid.Alerts;
 using EpiGrid.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Grains.Push;
 

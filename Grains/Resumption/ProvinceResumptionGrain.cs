@@ -2,6 +2,7 @@ using EpiGrid.Alerts;
 using EpiGrid.Resumption;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Grains.Resumption;
 

@@ -1,6 +1,7 @@
 using EpiGrid.Grains.Storage;
 using EpiGrid.Resumption;
 using Microsoft.Extensions.DependencyInjection;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Grains.Resumption;
 

@@ -1,5 +1,6 @@
 using EpiGrid.Resumption;
 using Marten;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Grains.Resumption;
 

@@ -4,6 +4,7 @@ using EpiGrid.Audit;
 using JasperFx;
 using Marten;
 using Npgsql;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Grains.Storage;
 

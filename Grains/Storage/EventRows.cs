@@ -2,6 +2,7 @@ using Marten;
 using Npgsql;
 using E = EpiGrid.Grains.Storage.MartenTables.E;
 using St = EpiGrid.Grains.Storage.MartenTables.S;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Grains.Storage;
 

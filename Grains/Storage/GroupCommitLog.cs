@@ -4,6 +4,7 @@ using Marten.Services;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Grains.Storage;
 

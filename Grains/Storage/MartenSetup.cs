@@ -9,6 +9,7 @@ using JasperFx.Events;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Weasel.Core;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Grains.Storage;
 

@@ -4,6 +4,7 @@ using Marten.Services;
 using Npgsql;
 using E = EpiGrid.Grains.Storage.MartenTables.E;
 using St = EpiGrid.Grains.Storage.MartenTables.S;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Grains.Storage;
 

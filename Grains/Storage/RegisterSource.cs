@@ -4,6 +4,8 @@ using EpiGrid.Grains.Cells;
 using EpiGrid.Grains.People;
 using EpiGrid.People;
 using Marten;
+using EpiGrid.Cells;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Grains.Storage;
 

@@ -1,3 +1,6 @@
+using EpiGrid.Cells;
+using EpiGrid.Counties;
+
 namespace EpiGrid.Grains.Storage;
 
 // Registers are documents written in the same transaction as the events they follow, so they are never

@@ -1,3 +1,5 @@
+using EpiGrid.Platform;
+
 namespace EpiGrid.Grains.Storage;
 
 /// <summary>The registers' rebuild on demand (<c>epigrid rebuild-registers</c>); one activation, so rebuilds never overlap.</summary>

@@ -1,6 +1,7 @@
 using EpiGrid.Alerts;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using EpiGrid.Platform;
 
 namespace EpiGrid.WebHost.Alerts;
 

@@ -1,4 +1,6 @@
 using EpiGrid.WebHost.Api;
+using EpiGrid.Cells;
+using EpiGrid.Provinces;
 
 namespace EpiGrid.WebHost.Alerts;
 

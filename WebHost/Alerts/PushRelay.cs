@@ -4,6 +4,7 @@ using EpiGrid.Alerts;
 using EpiGrid.Resumption;
 using EpiGrid.WebHost.Api;
 using Microsoft.AspNetCore.SignalR;
+using EpiGrid.Platform;
 
 namespace EpiGrid.WebHost.Alerts;
 

@@ -1,4 +1,6 @@
 using EpiGrid.WebHost.Audit;
+using EpiGrid.Counties.Rules;
+using EpiGrid.Platform;
 
 namespace EpiGrid.WebHost.Api;
 

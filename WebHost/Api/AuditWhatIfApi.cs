@@ -1,4 +1,5 @@
 using EpiGrid.WebHost.Audit;
+using EpiGrid.Platform;
 
 namespace EpiGrid.WebHost.Api;
 

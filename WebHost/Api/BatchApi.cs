@@ -4,6 +4,8 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using EpiGrid.WebHost.Cluster;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+using EpiGrid.Cells;
+using EpiGrid.Platform;
 
 namespace EpiGrid.WebHost.Api;
 

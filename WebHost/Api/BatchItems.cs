@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using EpiGrid.WebHost.Api.Requests;
+using EpiGrid.Cells;
+using EpiGrid.Platform;
 
 namespace EpiGrid.WebHost.Api;
 

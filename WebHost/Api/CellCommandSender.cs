@@ -1,4 +1,6 @@
 using EpiGrid.WebHost.Api.Requests;
+using EpiGrid.Cells;
+using EpiGrid.Platform;
 
 namespace EpiGrid.WebHost.Api;
 

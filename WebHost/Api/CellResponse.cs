@@ -1,3 +1,5 @@
+using EpiGrid.Cells;
+
 namespace EpiGrid.WebHost.Api;
 
 /// <summary>A cell as the API shows it: case kinds and statuses by their wire names.</summary>

@@ -1,6 +1,8 @@
 using EpiGrid.People;
 using EpiGrid.WebHost.Api.Requests;
 using EpiGrid.WebHost.Audit;
+using EpiGrid.Cells;
+using EpiGrid.Platform;
 
 namespace EpiGrid.WebHost.Api;
 

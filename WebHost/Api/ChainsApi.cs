@@ -1,6 +1,7 @@
 using EpiGrid.People;
 using EpiGrid.WebHost.Api.Requests;
 using EpiGrid.WebHost.Audit;
+using EpiGrid.Platform;
 
 namespace EpiGrid.WebHost.Api;
 

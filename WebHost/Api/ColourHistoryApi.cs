@@ -1,5 +1,7 @@
 using EpiGrid.WebHost.Api.Requests;
 using EpiGrid.WebHost.Audit;
+using EpiGrid.Counties.Rules;
+using EpiGrid.Platform;
 
 namespace EpiGrid.WebHost.Api;
 
@@ -17,7 +19,7 @@ public static class ColourHistoryApi
         api.MapGet("/province/colour-history", History).WithTags("Province").WithName("getColourHistory")
             .WithSummary("Each county's level and colour at the end of each local day, and the counts per colour per day, under a rule set "
                 + "(ruleSet, default the default; from and to: yyyy-MM-dd, default the last 30 days), with the counts published in 2020 where there are any.")
-            .Produces<EpiGrid.Rules.ColourHistory>().ProducesProblems(400, 403, 429, 503);
+            .Produces<EpiGrid.Provinces.ColourHistory>().ProducesProblems(400, 403, 429, 503);
         return api;
     }
 
@@ -37,7 +39,7 @@ public static class ColourHistoryApi
         var (read, busy) = heavy.Enter(http, HeavyRead.Replay);
         if (busy is not null) return busy.ToResult(http);
         using var _ = read;
-        EpiGrid.Rules.ColourHistory history;
+        EpiGrid.Provinces.ColourHistory history;
         try
         {
             history = await grains.GetGrain<IHistoryGrain>(0).ColourHistory(ruleSet, from, to, read!.Token);

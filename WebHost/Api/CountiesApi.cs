@@ -1,5 +1,8 @@
 using System.Text.RegularExpressions;
 using EpiGrid.WebHost.Audit;
+using EpiGrid.Counties;
+using EpiGrid.Counties.Rules;
+using EpiGrid.Provinces;
 
 namespace EpiGrid.WebHost.Api;
 

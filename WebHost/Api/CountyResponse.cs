@@ -1,4 +1,7 @@
 using System.Text.Json.Serialization;
+using EpiGrid.Cells;
+using EpiGrid.Counties;
+using EpiGrid.Counties.Rules;
 
 namespace EpiGrid.WebHost.Api;
 

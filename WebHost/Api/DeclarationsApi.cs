@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using EpiGrid.People;
 using EpiGrid.WebHost.Api.Requests;
+using EpiGrid.Platform;
 
 namespace EpiGrid.WebHost.Api;
 

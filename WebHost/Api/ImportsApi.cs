@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Serialization;
 using EpiGrid.People;
+using EpiGrid.Platform;
 
 namespace EpiGrid.WebHost.Api;
 

@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json.Serialization;
 using EpiGrid.People;
 using EpiGrid.WebHost.Audit;
+using EpiGrid.Cells;
+using EpiGrid.Platform;
 
 namespace EpiGrid.WebHost.Api;
 

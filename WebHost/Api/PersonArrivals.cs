@@ -1,5 +1,6 @@
 using EpiGrid.People;
 using EpiGrid.WebHost.Api.Requests;
+using EpiGrid.Platform;
 
 namespace EpiGrid.WebHost.Api;
 

@@ -1,4 +1,7 @@
 using EpiGrid.WebHost.Audit;
+using EpiGrid.Counties.Rules;
+using EpiGrid.Platform;
+using EpiGrid.Provinces;
 
 namespace EpiGrid.WebHost.Api;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using EpiGrid.Resumption;
+using EpiGrid.Platform;
 
 namespace EpiGrid.WebHost.Api;
 

@@ -1,6 +1,7 @@
 using EpiGrid.Resumption;
 using EpiGrid.WebHost.Api.Requests;
 using Microsoft.Extensions.Options;
+using EpiGrid.Platform;
 
 namespace EpiGrid.WebHost.Api;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using EpiGrid.People;
 using EpiGrid.WebHost.Api.Requests;
 using EpiGrid.WebHost.Audit;
+using EpiGrid.Platform;
 
 namespace EpiGrid.WebHost.Api;
 

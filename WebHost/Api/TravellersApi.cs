@@ -1,4 +1,5 @@
 using EpiGrid.WebHost.Api.Requests;
+using EpiGrid.Platform;
 
 namespace EpiGrid.WebHost.Api;
 

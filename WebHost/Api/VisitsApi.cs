@@ -2,6 +2,8 @@ using EpiGrid.Alerts;
 using EpiGrid.People;
 using EpiGrid.WebHost.Alerts;
 using EpiGrid.WebHost.Api.Requests;
+using EpiGrid.Cells;
+using EpiGrid.Platform;
 
 namespace EpiGrid.WebHost.Api;
 

@@ -1,3 +1,5 @@
+using EpiGrid.Platform;
+
 namespace EpiGrid.WebHost.Audit;
 
 /// <summary>

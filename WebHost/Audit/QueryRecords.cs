@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Diagnostics;
 using EpiGrid.Audit;
-using EpiGrid.Events;
+using EpiGrid.Platform;
 
 namespace EpiGrid.WebHost.Audit;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EpiGrid.Counties.Rules;
 
 namespace EpiGrid.WebHost.Audit;
 

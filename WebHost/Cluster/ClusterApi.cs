@@ -1,4 +1,5 @@
 using Orleans.Runtime;
+using EpiGrid.Platform;
 
 namespace EpiGrid.WebHost.Cluster;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using EpiGrid.Provinces;
 
 namespace EpiGrid.WebHost.Cluster;
 

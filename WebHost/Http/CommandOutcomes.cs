@@ -1,3 +1,5 @@
+using EpiGrid.Platform;
+
 namespace EpiGrid.WebHost.Http;
 
 /// <summary>What a cell's <see cref="CommandResult"/> means in HTTP, for single endpoints and batch items alike.</summary>

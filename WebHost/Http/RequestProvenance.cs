@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using EpiGrid.Platform;
 
 namespace EpiGrid.WebHost.Http;
 

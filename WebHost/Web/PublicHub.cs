@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using EpiGrid.Platform;
 
 namespace EpiGrid.WebHost.Web;
 

@@ -1,5 +1,9 @@
 using EpiGrid.WebHost.Api;
 using Microsoft.Extensions.Options;
+using EpiGrid.Counties;
+using EpiGrid.Counties.Rules;
+using EpiGrid.Platform;
+using EpiGrid.Provinces;
 
 namespace EpiGrid.WebHost.Web;
 

@@ -1,6 +1,8 @@
 using EpiGrid.WebHost.Api;
 using EpiGrid.WebHost.Audit;
 using Microsoft.Extensions.Options;
+using EpiGrid.Counties.Rules;
+using EpiGrid.Platform;
 
 namespace EpiGrid.WebHost.Web;
 

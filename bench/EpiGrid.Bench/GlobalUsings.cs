@@ -1,6 +1,4 @@
 global using System.Diagnostics;
 global using System.Text.Json.Nodes;
 global using EpiGrid.Bench.Infrastructure;
-global using EpiGrid.Domain;
-global using EpiGrid.Events;
 global using EpiGrid.Geography;

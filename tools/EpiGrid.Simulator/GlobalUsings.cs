@@ -1,2 +1,1 @@
-global using EpiGrid.Domain;
 global using EpiGrid.Geography;

@@ -1,5 +1,6 @@
 using EpiGrid.Simulator.Outbreak;
 using EpiGrid.Simulator.Runner;
+using EpiGrid.Counties.Rules;
 
 // EpiGrid.Simulator run     --url http://127.0.0.1:8080 [--seed 2020] [--days 38] [--travellers 300000] [--cells 85000] [--concentration 1.0]
 //                           [--day-seconds 4] [--batch 1000] [--lanes 4] [--check-ins]

@@ -1,4 +1,4 @@
-namespace EpiGrid.Rules;
+namespace EpiGrid.Counties.Rules;
 
 /// <summary>A county's colour under one rule set, with the reasons a person can read and the inputs a machine can check.</summary>
 [GenerateSerializer, Immutable, Alias("epigrid.colour-decision")]

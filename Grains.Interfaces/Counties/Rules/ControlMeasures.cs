@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace EpiGrid.Rules;
+namespace EpiGrid.Counties.Rules;
 
 /// <summary>One control measure, in English and Chinese.</summary>
 [GenerateSerializer, Immutable, Alias("epigrid.measure")]

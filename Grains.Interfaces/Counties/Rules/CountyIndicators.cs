@@ -1,4 +1,7 @@
-namespace EpiGrid.Rules;
+using EpiGrid.Cells;
+using EpiGrid.Platform;
+
+namespace EpiGrid.Counties.Rules;
 
 /// <summary>
 /// The figures a county is judged by, computed from a <see cref="CountySnapshot"/>. Days are local calendar days:

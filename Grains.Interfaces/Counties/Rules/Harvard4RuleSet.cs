@@ -1,4 +1,4 @@
-namespace EpiGrid.Rules;
+namespace EpiGrid.Counties.Rules;
 
 /// <summary>
 /// Harvard Global Health Institute / Brown "Key Metrics" (July 2020): daily new cases per 100,000 people,

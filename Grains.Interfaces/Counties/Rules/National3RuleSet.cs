@@ -1,4 +1,4 @@
-namespace EpiGrid.Rules;
+namespace EpiGrid.Counties.Rules;
 
 /// <summary>
 /// China's county rule of 17 February 2020 (指导意见): low if no confirmed case or none newly confirmed in 14 days;

@@ -1,4 +1,4 @@
-namespace EpiGrid.Domain;
+namespace EpiGrid.Counties.Rules;
 
 /// <summary>The five risk levels of Zhejiang's map; three- and four-level rule sets use a subset.</summary>
 public enum RiskLevel { Low = 0, FairlyLow = 1, Medium = 2, FairlyHigh = 3, High = 4 }

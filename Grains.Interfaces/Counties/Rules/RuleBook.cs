@@ -1,4 +1,4 @@
-namespace EpiGrid.Rules;
+namespace EpiGrid.Counties.Rules;
 
 /// <summary>Configuration of the colour rules (section "Rules").</summary>
 public sealed record RuleOptions

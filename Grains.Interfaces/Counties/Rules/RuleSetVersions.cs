@@ -1,4 +1,4 @@
-namespace EpiGrid.Rules;
+namespace EpiGrid.Counties.Rules;
 
 /// <summary>One version of a rule set and the local day it took effect (in the province's time).</summary>
 public sealed record RuleVersion(DateOnly EffectiveFrom, IColourRuleSet Rule);

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace EpiGrid.Rules;
+namespace EpiGrid.Counties.Rules;
 
 /// <summary>
 /// Weights and cut-offs of the Zhejiang five-colour map. The official values were never published: these defaults

@@ -1,3 +1,6 @@
+using EpiGrid.Cells;
+using EpiGrid.Platform;
+
 namespace EpiGrid.WebHost.Api.Requests;
 
 /// <summary>Body of POST /api/v1/cells/{cellId}/cases/{caseId}/status; batch items of type "status" add "caseId".</summary>

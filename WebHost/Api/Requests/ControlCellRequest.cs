@@ -1,3 +1,6 @@
+using EpiGrid.Cells;
+using EpiGrid.Platform;
+
 namespace EpiGrid.WebHost.Api.Requests;
 
 /// <summary>Body of PUT /api/v1/cells/{cellId}/control (issue 17): put a cell under control, change it, or lift it (open).</summary>

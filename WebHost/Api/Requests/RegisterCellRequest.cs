@@ -1,3 +1,6 @@
+using EpiGrid.Cells;
+using EpiGrid.Platform;
+
 namespace EpiGrid.WebHost.Api.Requests;
 
 /// <summary>Body of PUT /api/v1/cells/{cellId}: registers a cell, or changes its name or households.</summary>

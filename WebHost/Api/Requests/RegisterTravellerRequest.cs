@@ -1,3 +1,6 @@
+using EpiGrid.Cells;
+using EpiGrid.Platform;
+
 namespace EpiGrid.WebHost.Api.Requests;
 
 /// <summary>

@@ -1,4 +1,6 @@
 using EpiGrid.People;
+using EpiGrid.Cells;
+using EpiGrid.Platform;
 
 namespace EpiGrid.WebHost.Api.Requests;
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using EpiGrid.Alerts;
 using EpiGrid.Client;
-using EpiGrid.Contracts;
+using EpiGrid.Platform;
 using EpiGrid.Grains.People;
 using EpiGrid.Grains.Storage;
 using EpiGrid.People;

@@ -1,5 +1,5 @@
 using EpiGrid.Alerts;
-using EpiGrid.Events;
+using EpiGrid.Platform;
 using System.Net.Http.Headers;
 using System.Text;
 using EpiGrid.Grains.Storage;

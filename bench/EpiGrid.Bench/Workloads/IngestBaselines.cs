@@ -3,6 +3,8 @@ using EpiGrid.Grains.Storage;
 using Marten;
 using Npgsql;
 using NpgsqlTypes;
+using EpiGrid.Cells;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Bench.Workloads;
 

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using EpiGrid.Simulator.Outbreak;
 using EpiGrid.Simulator.Runner;
+using EpiGrid.Cells;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Bench.Workloads;
 

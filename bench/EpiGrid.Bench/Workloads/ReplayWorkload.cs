@@ -1,4 +1,4 @@
-using EpiGrid.Events;
+using EpiGrid.Platform;
 using System.Net.Http.Json;
 using EpiGrid.Grains.Storage;
 using EpiGrid.Simulator.Runner;

@@ -1,8 +1,9 @@
 using EpiGrid.Alerts;
-using EpiGrid.Domain;
-using EpiGrid.Events;
+using EpiGrid.Cells;
+using EpiGrid.Counties;
+using EpiGrid.Counties.Rules;
+using EpiGrid.Platform;
 using EpiGrid.People;
-using EpiGrid.Rules;
 using FsCheck;
 using FsCheck.Xunit;
 

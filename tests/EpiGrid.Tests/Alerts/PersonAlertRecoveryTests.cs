@@ -1,4 +1,4 @@
-using EpiGrid.Events;
+using EpiGrid.Platform;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;

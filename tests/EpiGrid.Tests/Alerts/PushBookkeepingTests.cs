@@ -1,5 +1,5 @@
 using EpiGrid.Alerts;
-using EpiGrid.Contracts;
+using EpiGrid.Platform;
 using EpiGrid.Grains.Push;
 
 namespace EpiGrid.Tests.Alerts;

@@ -1,6 +1,6 @@
 using EpiGrid.Audit;
-using EpiGrid.Domain;
-using EpiGrid.Events;
+using EpiGrid.Cells;
+using EpiGrid.Platform;
 using EpiGrid.Grains.Audit;
 using EpiGrid.Grains.Storage;
 using EpiGrid.Tests.Infrastructure;

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using EpiGrid.Domain;
-using EpiGrid.Rules;
+using EpiGrid.Cells;
+using EpiGrid.Counties.Rules;
 using EpiGrid.Tests.Infrastructure;
 
 namespace EpiGrid.Tests.Audit;

@@ -1,8 +1,7 @@
-using EpiGrid.Contracts;
-using EpiGrid.Domain;
-using EpiGrid.Events;
+using EpiGrid.Cells;
+using EpiGrid.Platform;
 using FsCheck;
-using Outcome = EpiGrid.Contracts.Outcome;
+using Outcome = EpiGrid.Platform.Outcome;
 using FsCheck.Xunit;
 
 namespace EpiGrid.Tests.Domain;

@@ -1,8 +1,8 @@
-using EpiGrid.Contracts;
-using EpiGrid.Domain;
-using EpiGrid.Events;
+using EpiGrid.Cells;
+using EpiGrid.Counties;
+using EpiGrid.Counties.Rules;
+using EpiGrid.Platform;
 using EpiGrid.Geography;
-using EpiGrid.Rules;
 using EpiGrid.Grains.History;
 using EpiGrid.Grains.Storage;
 using FsCheck;

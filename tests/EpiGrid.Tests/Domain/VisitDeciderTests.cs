@@ -1,6 +1,5 @@
-using EpiGrid.Contracts;
-using EpiGrid.Domain;
-using EpiGrid.Events;
+using EpiGrid.Cells;
+using EpiGrid.Platform;
 using EpiGrid.People;
 
 namespace EpiGrid.Tests.Domain;

@@ -1,4 +1,4 @@
-using EpiGrid.Contracts;
+using EpiGrid.Cells;
 using EpiGrid.Grains.Cells;
 
 namespace EpiGrid.Tests.Grains;

@@ -1,5 +1,5 @@
-using EpiGrid.Domain;
-using EpiGrid.Events;
+using EpiGrid.Cells;
+using EpiGrid.Platform;
 using EpiGrid.Grains.Audit;
 using EpiGrid.Grains.Storage;
 using EpiGrid.Tests.Infrastructure;

@@ -1,8 +1,9 @@
-using EpiGrid.Contracts;
-using EpiGrid.Domain;
+using EpiGrid.Cells;
+using EpiGrid.Counties;
+using EpiGrid.Platform;
+using EpiGrid.Provinces;
 using EpiGrid.Grains.Cells;
 using EpiGrid.Geography;
-using EpiGrid.Rules;
 using EpiGrid.Tests.Infrastructure;
 using EpiGrid.Audit;
 using Microsoft.Extensions.DependencyInjection;

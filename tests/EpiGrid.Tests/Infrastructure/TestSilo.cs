@@ -1,4 +1,4 @@
-using EpiGrid.Domain;
+using EpiGrid.Platform;
 using EpiGrid.Silo;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

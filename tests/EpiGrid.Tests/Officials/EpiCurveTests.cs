@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using EpiGrid.Domain;
+using EpiGrid.Cells;
 using EpiGrid.People;
 using EpiGrid.Tests.Infrastructure;
 using EpiGrid.WebHost.Auth;

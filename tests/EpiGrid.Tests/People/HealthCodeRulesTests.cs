@@ -1,4 +1,4 @@
-using EpiGrid.Domain;
+using EpiGrid.Cells;
 using EpiGrid.People;
 using FsCheck;
 using FsCheck.Fluent;

@@ -1,5 +1,6 @@
-using EpiGrid.Domain;
-using EpiGrid.Events;
+using EpiGrid.Counties;
+using EpiGrid.Counties.Rules;
+using EpiGrid.Platform;
 using EpiGrid.People;
 using EpiGrid.Tests.Infrastructure;
 using Marten;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using EpiGrid.Events;
+using EpiGrid.Platform;
 using EpiGrid.Grains.Storage;
 using EpiGrid.People;
 using EpiGrid.Tests.Infrastructure;

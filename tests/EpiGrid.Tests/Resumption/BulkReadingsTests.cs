@@ -4,7 +4,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using EpiGrid.Contracts;
 using EpiGrid.Resumption;
 using EpiGrid.Tests.Alerts;
 using EpiGrid.Tests.Infrastructure;

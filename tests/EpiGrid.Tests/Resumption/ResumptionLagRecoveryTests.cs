@@ -1,5 +1,5 @@
 using System.Net;
-using EpiGrid.Events;
+using EpiGrid.Platform;
 using EpiGrid.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
-using EpiGrid.Domain;
-using EpiGrid.Rules;
+using EpiGrid.Cells;
+using EpiGrid.Counties.Rules;
 using FsCheck;
 using FsCheck.Fluent;
 

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
-using EpiGrid.Domain;
-using EpiGrid.Rules;
+using EpiGrid.Cells;
+using EpiGrid.Counties.Rules;
 
 namespace EpiGrid.Tests.Rules;
 

@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using EpiGrid.Domain;
-using EpiGrid.Rules;
+using EpiGrid.Cells;
+using EpiGrid.Counties.Rules;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;

@@ -1,6 +1,5 @@
 using System;
-using EpiGrid.Domain;
-using EpiGrid.Rules;
+using EpiGrid.Counties.Rules;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;

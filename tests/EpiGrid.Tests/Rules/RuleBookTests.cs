@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.Extensions.Configuration;
-using EpiGrid.Rules;
+using EpiGrid.Counties.Rules;
 using Shouldly;
 using Xunit;
 

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
-using EpiGrid.Domain;
-using EpiGrid.Rules;
+using EpiGrid.Counties.Rules;
 using Shouldly;
 using Xunit;
 

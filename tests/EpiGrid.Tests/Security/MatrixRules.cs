@@ -6,6 +6,7 @@ using EpiGrid.Tests.People;
 using EpiGrid.WebHost.Auth;
 using static EpiGrid.Tests.Infrastructure.EpiGridApp;
 using static EpiGrid.Tests.Security.MatrixWorld;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Tests.Security;
 

@@ -70,7 +70,7 @@ public class OutbreakModelTests
         {
             var elapsed = TimeSpan.FromDays(day.DayNumber - OutbreakModel.Start.DayNumber + 1) - TimeSpan.FromSeconds(1);
             var counts = OutbreakPreview.ColourCounts(reports, Counties, elapsed);
-            var simulated = EpiGrid.Domain.RiskLevels.Colours.Select(c => counts.GetValueOrDefault(c)).ToArray();
+            var simulated = EpiGrid.Counties.Rules.RiskLevels.Colours.Select(c => counts.GetValueOrDefault(c)).ToArray();
             var summary = $"{day:dd MMM}: simulated {string.Join("/", simulated)}, published {string.Join("/", published)}";
 
             simulated.Sum().ShouldBe(90, summary);
@@ -84,7 +84,7 @@ public class OutbreakModelTests
     {
         var reports = OutbreakModel.Generate(Small, Counties);
         var cityOf = Counties.ToDictionary(c => c.Code, c => c.CityCode);
-        var confirmed = reports.OfType<CaseReport>().Where(c => c.Kind == EpiGrid.Domain.CaseKind.Confirmed).ToList();
+        var confirmed = reports.OfType<CaseReport>().Where(c => c.Kind == EpiGrid.Cells.CaseKind.Confirmed).ToList();
 
         foreach (var (city, totals) in PublishedCityTotals.Cumulative)
             for (var i = 1; i < PublishedCityTotals.Days.Count; i++)

@@ -1,5 +1,5 @@
 using EpiGrid.Alerts;
-using EpiGrid.Events;
+using EpiGrid.Platform;
 using EpiGrid.Grains.Storage;
 using EpiGrid.Tests.Infrastructure;
 using JasperFx;

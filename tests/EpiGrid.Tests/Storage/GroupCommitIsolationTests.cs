@@ -1,6 +1,5 @@
 using EpiGrid.Alerts;
-using EpiGrid.Contracts;
-using EpiGrid.Events;
+using EpiGrid.Platform;
 using EpiGrid.Grains.Alerts;
 using EpiGrid.Grains.Storage;
 using EpiGrid.Tests.Infrastructure;

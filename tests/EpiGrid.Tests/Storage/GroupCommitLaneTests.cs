@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using EpiGrid.Contracts;
+using EpiGrid.Platform;
 using EpiGrid.Grains.Storage;
 using EpiGrid.Tests.Audit;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using EpiGrid.Contracts;
+using EpiGrid.Platform;
 using EpiGrid.Tests.People;
 using EpiGrid.WebHost.Auth;
 using Xunit.Abstractions;

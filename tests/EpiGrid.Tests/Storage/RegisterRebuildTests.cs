@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using EpiGrid.Contracts;
+using EpiGrid.Platform;
 using EpiGrid.Tests.Infrastructure;
 using EpiGrid.Tests.People;
 using EpiGrid.WebHost.Auth;

@@ -1,3 +1,5 @@
+using EpiGrid.Cells;
+
 namespace EpiGrid.Simulator.Outbreak;
 
 /// <summary>

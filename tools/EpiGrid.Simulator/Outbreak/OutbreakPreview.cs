@@ -1,4 +1,8 @@
-using EpiGrid.Rules;
+using EpiGrid.Cells;
+using EpiGrid.Counties;
+using EpiGrid.Counties.Rules;
+using EpiGrid.Platform;
+using EpiGrid.Provinces;
 
 namespace EpiGrid.Simulator.Outbreak;
 

@@ -1,3 +1,5 @@
+using EpiGrid.Cells;
+
 namespace EpiGrid.Simulator.Outbreak;
 
 // What the outbreak produces, in the order it happens. Times are offsets from the outbreak's start, so the

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using EpiGrid.Simulator.Outbreak;
+using EpiGrid.Cells;
 
 namespace EpiGrid.Simulator.Runner;
 
