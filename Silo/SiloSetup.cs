@@ -56,6 +56,8 @@ public static class SiloSetup
         var config = builder.Configuration;
         var services = builder.Services;
         services.AddEpiGridDomain();
+        // Nodes from before the move of Grains.Interfaces into feature folders still understand this one (rolling deploys).
+        services.AddFormerWireNames();
         services.AddOptions<CountyOptions>().BindConfiguration(CountyOptions.Section);
         services.AddOptions<ProvinceOptions>().BindConfiguration(ProvinceOptions.Section);
         services.AddOptions<EventLogOptions>().BindConfiguration(EventLogOptions.Section);

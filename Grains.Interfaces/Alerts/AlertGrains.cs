@@ -21,6 +21,7 @@ public interface IAlertLedgerGrain : IGrainWithIntegerKey
     Task<IReadOnlyList<CommandResult>> RaiseConfirmed(IReadOnlyList<AlertDraft> drafts);
 
     /// <summary>Acknowledge an alert; answers with the alert as it now stands (null when it was not acknowledged).</summary>
+    [Alias("A3FAEA24")] // the id this method had before the types of Grains.Interfaces moved (FormerWireNames)
     Task<Acknowledgement> Acknowledge(string alertId, Provenance by, string? note);
 
     /// <summary>

@@ -32,6 +32,7 @@ public interface IHistoryGrain : IGrainWithIntegerKey
     /// cut-offs throughout. Judged with what was known at <paramref name="knownAt"/>.
     /// </summary>
     [ResponseTimeout("00:10:00")]
+    [Alias("17A5C629")] // the id this method had before the types of Grains.Interfaces moved (FormerWireNames)
     Task<WhatIfResponse> WhatIf(string ruleSet, string? ruleVersion, Zhejiang5Parameters? parameters, DateTimeOffset from, DateTimeOffset to,
         DateTimeOffset knownAt, CancellationToken cancellationToken = default);
 

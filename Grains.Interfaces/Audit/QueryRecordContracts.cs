@@ -13,5 +13,6 @@ public interface IQueryRecordGrain : IGrainWithStringKey
     /// Answers once the record is committed: <see cref="Outcome.Created"/>; or <see cref="Outcome.Unavailable"/> /
     /// <see cref="Outcome.Unknown"/> when the store could not take it now (the query must then not be answered).
     /// </summary>
+    [Alias("178256D5")] // the id this method had before the types of Grains.Interfaces moved (FormerWireNames)
     Task<CommandResult> Record(IEpiEvent record);
 }

@@ -190,5 +190,6 @@ public interface IPlaceScreeningGrain : IGrainWithStringKey
 
     /// <summary>The county recorded colour changes (any rule set), the first at <paramref name="firstVersion"/> of its stream.</summary>
     [OneWay]
+    [Alias("F7B02F0F")] // the id this method had before the types of Grains.Interfaces moved (FormerWireNames)
     Task ColoursRecorded(IReadOnlyList<EpiGrid.Counties.CountyColourChanged> changes, long firstVersion);
 }

@@ -8,8 +8,10 @@ using EpiGrid.Provinces;
 namespace EpiGrid.Platform;
 
 /// <summary>A web host's receiver of pushes. Grains push through it and know nothing of SignalR.</summary>
+[Alias("EpiGrid.Contracts.IPushObserver")] // its name before it moved to Platform/ (FormerWireNames)
 public interface IPushObserver : IGrainObserver
 {
+    [Alias("A3FCE4F2")] // the id this method had before the types of Grains.Interfaces moved (FormerWireNames)
     Task Push(PushBatch batch);
 }
 
@@ -17,14 +19,18 @@ public interface IPushObserver : IGrainObserver
 /// Fans pushes out to web hosts (key 0). Hosts sharing a SignalR backplane get each batch once, through one of
 /// them; hosts without a shared backplane each get it.
 /// </summary>
+[Alias("EpiGrid.Contracts.IPushHubGrain")] // its name before it moved to Platform/ (FormerWireNames)
 public interface IPushHubGrain : IGrainWithIntegerKey
 {
+    [Alias("CB859D30")] // the id this method had before the types of Grains.Interfaces moved (FormerWireNames)
     Task Subscribe(IPushObserver observer, string hostId, string backplaneId);
 
     /// <summary>Web hosts subscribed and seen within the expiry (each renews every 20 s).</summary>
+    [Alias("0DAC8FB5")] // the id this method had before the types of Grains.Interfaces moved (FormerWireNames)
     Task<int> WebHostCount();
 
     [OneWay]
+    [Alias("CBF0E98B")] // the id this method had before the types of Grains.Interfaces moved (FormerWireNames)
     Task Publish(PushBatch batch);
 }
 

@@ -7,12 +7,15 @@ namespace EpiGrid.Resumption;
 public interface IResumptionGrain : IGrainWithStringKey
 {
     /// <summary>Registers enterprises of this county or changes their details, in one commit; a result for each.</summary>
+    [Alias("2ED8D9E9")] // the id this method had before the types of Grains.Interfaces moved (FormerWireNames)
     Task<IReadOnlyList<CommandResult>> Register(IReadOnlyList<Enterprise> enterprises, Provenance by);
 
     /// <summary>Records readings once per enterprise and day: a repeat is a duplicate, a different value is rejected.</summary>
+    [Alias("01E45799")] // the id this method had before the types of Grains.Interfaces moved (FormerWireNames)
     Task<ReadingsResult> Record(IReadOnlyList<ElectricityReading> readings, Provenance by);
 
     /// <summary>Records staff back at work: the same number again is a duplicate, another number replaces it.</summary>
+    [Alias("474547E4")] // the id this method had before the types of Grains.Interfaces moved (FormerWireNames)
     Task<ReadingsResult> ReportStaff(IReadOnlyList<StaffReport> reports, Provenance by);
 
     Task<Enterprise?> GetEnterprise(string enterpriseId);

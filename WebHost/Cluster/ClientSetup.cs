@@ -49,6 +49,8 @@ public static class ClientSetup
             }
 
             client.Services.AddSingleton<IClientConnectionRetryFilter, KeepTryingToConnect>();
+            // Silos from before the move of Grains.Interfaces into feature folders still understand this client (rolling deploys).
+            client.Services.AddFormerWireNames();
             // Mutual TLS to the gateways when Cluster:Tls names a certificate; read while the host is built (it adds middleware).
             client.UseClusterTls(builder.Configuration.GetSection(ClusterTlsOptions.Section).Get<ClusterTlsOptions>() ?? new());
             // The HTTP request's trace (its correlation id) continues into the grains it calls.
