@@ -98,6 +98,24 @@ public sealed class EventRowsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Events_stored_under_the_names_their_types_had_before_moving_are_read_back()
+    {
+        // mt_dotnet_type keeps the .NET name an event had when it was written (EpiGrid.Events.CaseReported before the
+        // types moved into feature folders): Marten reads an event by its stored name (StoredEvents), never by that one.
+        var events = CellHistory("330782-001-003");
+        await log.AppendAsync(new StreamWrite("cell:former", 0, events, [], []));
+        var renamed = await db.Scalar<long>("""
+            with u as (update epigrid.mt_events set mt_dotnet_type = regexp_replace(mt_dotnet_type, '^EpiGrid\.\w+\.', 'EpiGrid.Events.')
+                       where stream_id = 'cell:former' returning mt_dotnet_type)
+            select count(*) from u where mt_dotnet_type like 'EpiGrid.Events.%, EpiGrid.Grains.Interfaces'
+            """);
+        renamed.ShouldBe(3);
+
+        await using var query = store.QuerySession();
+        (await query.Events.FetchStreamAsync("cell:former")).Select(e => e.Data).ShouldBe(events);
+    }
+
+    [Fact]
     public async Task A_write_that_lost_a_race_is_a_stream_conflict_and_the_rest_of_its_batch_commits()
     {
         await log.AppendAsync(new StreamWrite("cell:a", 0, CellHistory("330782-001-002")[..2], [], []));
