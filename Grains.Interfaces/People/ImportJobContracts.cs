@@ -35,18 +35,3 @@ public sealed record ImportJobReport(
 /// <summary>A job as the grain holds it: whose it is and where it stands.</summary>
 [GenerateSerializer, Immutable, Alias("epigrid.import-job")]
 public sealed record ImportJob([property: Id(0)] string Owner, [property: Id(1)] ImportJobStatus Status);
-
-/// <summary>
-/// The progress of one asynchronous arrivals import (key: the import id), readable from any web host. The web host that
-/// runs the import reports after each committed chunk, and at least every quarter of the lease in between; a running
-/// job not heard of within its lease is failed (its web host died or lost the cluster). The record lives in memory only:
-/// the imported rows are events in the store, and this is a view of a request's work in progress (see the grain).
-/// </summary>
-public interface IImportJobGrain : IGrainWithGuidKey
-{
-    /// <summary>Records the report (a report older than the one held only renews the lease); false once the job is over: stop.</summary>
-    Task<bool> Report(ImportJobReport report);
-
-    /// <summary>The job, failed if its lease has lapsed; null when this id is unknown (never started, or forgotten).</summary>
-    Task<ImportJob?> Get();
-}

@@ -1,6 +1,7 @@
 using EpiGrid.Cells;
 using EpiGrid.Counties;
 using EpiGrid.Counties.Rules;
+using EpiGrid.Platform;
 using EpiGrid.Provinces;
 
 namespace EpiGrid.Audit;
@@ -104,4 +105,39 @@ public interface IHistoryGrain : IGrainWithIntegerKey
     /// <summary>The claimed digests the store no longer folds to, as breaks of the province-digest stream.</summary>
     [ResponseTimeout("01:00:00")]
     Task<IReadOnlyList<ChainBreak>> CheckDigests(IReadOnlyList<CheckedDigestClaim> claims, TimeSpan timeout, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// One actor's record of what they looked at (key: the actor; stream "audit:&lt;actor&gt;"): audit queries, personal data
+/// seen in clear, exports, health code lookups. Appended through the event log like every other event; one activation
+/// per actor takes their records in turn, so simultaneous queries never race for the stream's next version.
+/// </summary>
+public interface IQueryRecordGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Answers once the record is committed: <see cref="Outcome.Created"/>; or <see cref="Outcome.Unavailable"/> /
+    /// <see cref="Outcome.Unknown"/> when the store could not take it now (the query must then not be answered).
+    /// </summary>
+    [Alias("178256D5")] // the id this method had before the types of Grains.Interfaces moved (FormerWireNames)
+    Task<CommandResult> Record(IEpiEvent record);
+}
+
+/// <summary>
+/// One export (key: a new id per export), reading a snapshot of the store (a read-only, repeatable-read transaction):
+/// the count answered by <see cref="Open"/> and the rows <see cref="Next"/> then gives agree, however many events are
+/// committed meanwhile. The snapshot lives until <see cref="Close"/>, or at most the timeout given to <see cref="Open"/>
+/// (PostgreSQL stops its statements and the idle transaction then).
+/// </summary>
+public interface IEventExportGrain : IGrainWithGuidKey
+{
+    /// <summary>Opens the snapshot and answers how many events of the filter it holds.</summary>
+    [ResponseTimeout("01:00:00")]
+    Task<long> Open(EventFilter filter, TimeSpan timeout, CancellationToken cancellationToken = default);
+
+    /// <summary>The next rows, at most <paramref name="max"/>, in sequence order; none when the export is complete.</summary>
+    [ResponseTimeout("01:00:00")]
+    Task<IReadOnlyList<StoredRow>> Next(int max, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives the snapshot back. Called once the export ends, complete or not.</summary>
+    Task Close();
 }
