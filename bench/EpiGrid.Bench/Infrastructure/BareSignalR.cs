@@ -12,7 +12,7 @@ namespace EpiGrid.Bench.Infrastructure;
 /// own (the bench's executable with <c>--bare-hub PORT</c>), so that, like the web host, it has its own file
 /// descriptors for 10,000 connections. <c>echo(stamp)</c> pushes the stamp back to the caller (the shape of an alert: a server push);
 /// POST /broadcast/{id} sends one alert-sized message to the group every connection joined (the shape of a
-/// county-wide alert).
+/// county-wide alert). JSON and MessagePack, as each connection asks.
 /// </summary>
 public sealed class BareSignalR : IAsyncDisposable
 {
@@ -67,7 +67,7 @@ public sealed class BareSignalR : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxConcurrentConnections = null);
-        builder.Services.AddSignalR().AddJsonProtocol();
+        builder.Services.AddSignalR().AddJsonProtocol().AddMessagePackProtocol();
         var app = builder.Build();
         app.UseWebSockets();
         app.MapHub<BareHub>("/hub");
