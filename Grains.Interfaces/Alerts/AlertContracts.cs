@@ -1,3 +1,5 @@
+using EpiGrid.Platform;
+
 namespace EpiGrid.Alerts;
 
 /// <summary>
@@ -13,7 +15,11 @@ public static class AlertGroups
     public static string CountyOfficials(string code) => "county-officials:" + code;
 }
 
-/// <summary>An alert as rules draft it, before the ledger gives it its place in the sequence.</summary>
+/// <summary>
+/// An alert as rules draft it, before the ledger gives it its place in the sequence. <see cref="Text"/> is the message
+/// in English and Chinese; <see cref="Message"/> the same joined as "English / 中文", kept for the clients that read it.
+/// Alerts raised before <see cref="Text"/> existed have none: <see cref="TextOrJoined"/> reads their message.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("epigrid.alert-draft")]
 public sealed record AlertDraft(
     [property: Id(0)] string Id,
@@ -26,7 +32,16 @@ public sealed record AlertDraft(
     [property: Id(7)] DateTimeOffset? DueBy,
     [property: Id(8)] IReadOnlyDictionary<string, string> Subject,
     [property: Id(9)] IReadOnlyList<string> Audience,
-    [property: Id(10)] string RuleVersion);
+    [property: Id(10)] string RuleVersion,
+    [property: Id(11)] Bilingual? Text = null)
+{
+    /// <summary>A draft whose message is <paramref name="text"/>, in both fields.</summary>
+    public static AlertDraft Of(string id, string kind, string severity, string? cellId, string county, Bilingual text,
+        DateTimeOffset raisedAt, DateTimeOffset? dueBy, IReadOnlyDictionary<string, string> subject, IReadOnlyList<string> audience, string ruleVersion) =>
+        new(id, kind, severity, cellId, county, text.Joined, raisedAt, dueBy, subject, audience, ruleVersion, text);
+
+    [System.Text.Json.Serialization.JsonIgnore] public Bilingual TextOrJoined => Text ?? Bilingual.FromJoined(Message);
+}
 
 /// <summary>An alert with its place in the province-wide sequence and where it stands now.</summary>
 [GenerateSerializer, Immutable, Alias("epigrid.alert-view")]

@@ -23,10 +23,10 @@ public static class ResumptionLagRule
 
         var c = county[day];
         var p = province[day];
-        return new AlertDraft(
+        return AlertDraft.Of(
             $"{Kind}:{countyCode}:{day:yyyy-MM-dd}", Kind, Severities.High, null, countyCode,
-            $"Enterprise resumption index {c.Index:0.00} on {day:yyyy-MM-dd} is {p.Index - c.Index:0.00} points below the province's {p.Index:0.00}, " +
-            $"more than {options.LagMargin:0.##} below for {options.LagDays} days / 企业复工电力指数连续{options.LagDays}天低于全省{options.LagMargin:0.##}点以上",
+            new($"Enterprise resumption index {c.Index:0.00} on {day:yyyy-MM-dd} is {p.Index - c.Index:0.00} points below the province's {p.Index:0.00}, " +
+                $"more than {options.LagMargin:0.##} below for {options.LagDays} days", $"企业复工电力指数连续{options.LagDays}天低于全省{options.LagMargin:0.##}点以上"),
             now, null,
             new Dictionary<string, string>
             {

@@ -19,7 +19,11 @@ public static class PushSetup
             {
                 o.PayloadSerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
                 o.PayloadSerializerOptions.Converters.Add(new HubStrings());
-            })
+            });
+        // MessagePack beside JSON, for clients that ask for it in their handshake (JSON stays the default): the same
+        // payloads with the same camelCase names and values, shaped by the JSON options above (JsonShapedMessagePack).
+        EpiGrid.SignalR.JsonShapedMessagePack.Add(signalR);
+        signalR
             .AddHubOptions<GridHub>(o => o.MaximumReceiveMessageSize = GridHub.MaxMessageBytes);
         // The channel prefix names the deployment: two deployments sharing one Redis (or test platforms sharing the
         // test Redis) must never see each other's pushes.

@@ -12,7 +12,8 @@ const PAGE = '/';
 // What a first visit must leave in the cache for the app to open offline: the page and every module the page imports
 // (tests/EpiGrid.Tests/Ui/OfflineTests checks this list against wwwroot/js). Anything else the app loads is added as loaded.
 const PRECACHE = [
-  '/', '/public', '/app.css', '/manifest.webmanifest', '/icon.svg', '/lib/signalr-10.0.11.min.js', '/lib/oidc-client-ts-3.5.0.min.js',
+  '/', '/public', '/app.css', '/manifest.webmanifest', '/icon.svg', '/lib/signalr-10.0.11.min.js',
+  '/lib/signalr-protocol-msgpack-10.0.11.min.js', '/lib/oidc-client-ts-3.5.0.min.js',
   '/js/app.js', '/js/api.js', '/js/charts.js', '/js/i18n.js', '/js/map.js', '/js/offline.js', '/js/published.js',
   '/js/session.js', '/js/identity.js',
   '/js/views/charts.js', '/js/views/countyDetail.js', '/js/views/epiCurve.js', '/js/views/inbox.js', '/js/views/lineList.js',

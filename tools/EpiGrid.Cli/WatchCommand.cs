@@ -12,6 +12,7 @@ public static class WatchCommand
 {
     static readonly Option<long> Since = new("--since") { Description = "Show alerts after this sequence first (default: all of yours).", DefaultValueFactory = _ => 0 };
     static readonly Option<bool> Json = new("--json") { Description = "One JSON object per alert, for scripts." };
+    static readonly Option<HubProtocol> Protocol = new("--protocol") { Description = "The hub protocol: Json (default) or MessagePack.", DefaultValueFactory = _ => HubProtocol.Json };
 
     public static Command Create()
     {
@@ -19,11 +20,13 @@ public static class WatchCommand
         Api.AddTo(command);
         command.Add(Since);
         command.Add(Json);
+        command.Add(Protocol);
         command.SetAction((parsed, cancellationToken) => Api.Run(async () =>
         {
             var token = Api.TokenOf(parsed) ?? throw new ArgumentException($"A token is required: --token or ${Api.TokenVariable}");
             var json = parsed.GetValue(Json);
-            await using var client = new GridClient(new Uri(parsed.GetValue(Api.Url)!), () => Task.FromResult<string?>(token), parsed.GetValue(Since));
+            await using var client = new GridClient(new Uri(parsed.GetValue(Api.Url)!), () => Task.FromResult<string?>(token), parsed.GetValue(Since),
+                protocol: parsed.GetValue(Protocol));
             client.StateChanged += state => { if (!json) AnsiConsole.MarkupLineInterpolated($"[grey]-- {state} --[/]"); };
             client.AlertReceived += alert => Show(alert, json, "new");
             client.AlertUpdated += alert => Show(alert, json, "updated");

@@ -25,12 +25,15 @@ public sealed class GridClient : IAsyncDisposable
     readonly HashSet<long> seen = [];
     Timer? periodic;
 
-    public GridClient(Uri server, Func<Task<string?>> token, long lastSeq = 0, Action<IHubConnectionBuilder>? configure = null)
+    /// <param name="protocol">JSON (the default) or MessagePack: the same alerts either way, MessagePack's frames smaller.</param>
+    public GridClient(Uri server, Func<Task<string?>> token, long lastSeq = 0, Action<IHubConnectionBuilder>? configure = null,
+        HubProtocol protocol = HubProtocol.Json)
     {
         LastSeq = lastSeq;
         var builder = new HubConnectionBuilder()
             .WithUrl(new Uri(server, "/hubs/grid"), o => o.AccessTokenProvider = token)
             .WithAutomaticReconnect(new ForeverRetry());
+        if (protocol == HubProtocol.MessagePack) builder.AddEpiGridMessagePack();
         configure?.Invoke(builder);
         connection = builder.Build();
         connection.On<Alert>("alert", OnLive);

@@ -56,8 +56,9 @@ export function connectHub(path, { on = {}, status = () => {}, anonymous = false
   const options = anonymous ? {} : { accessTokenFactory: freshToken };
   let stopped = false;
   const build = () => {
-    const built = new signalR.HubConnectionBuilder()
-      .withUrl(path, options)
+    const builder = new signalR.HubConnectionBuilder().withUrl(path, options);
+    if (hubProtocol() === 'messagepack') builder.withHubProtocol(new signalR.protocols.msgpack.MessagePackHubProtocol());
+    const built = builder
       .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(5000, 500 * (ctx.previousRetryCount + 1)) })
       .configureLogging(signalR.LogLevel.Warning)
       .build();
@@ -91,6 +92,16 @@ export function connectHub(path, { on = {}, status = () => {}, anonymous = false
     ready,
     stop: () => { stopped = true; stopListening(); return connection.stop(); },
   };
+}
+
+/**
+ * The hub protocol: JSON unless this browser was asked for MessagePack (localStorage 'epigrid.hubProtocol' =
+ * 'messagepack'). The server shapes MessagePack payloads as its JSON ones (same camelCase fields, ISO 8601 times), so
+ * the views read either alike; MessagePack needs WebSockets (or long polling), not server-sent events.
+ */
+export function hubProtocol() {
+  try { return localStorage.getItem('epigrid.hubProtocol') === 'messagepack' && signalR.protocols?.msgpack ? 'messagepack' : 'json'; }
+  catch { return 'json'; }
 }
 
 /** How long a replaced hub connection stays open beside its successor. */

@@ -1,4 +1,4 @@
-// A small zh/en dictionary. Server messages come bilingual ("English / 中文"); pick() keeps the reader's half.
+// A small zh/en dictionary. Server texts come in both languages ({en, zh}, or "English / 中文"); pick() keeps the reader's.
 const dict = {
   zh: {
     title: '网格化疫情防控平台', public: '公众', map: '五色图', inbox: '网格工作台', replay: '回放审计', signIn: '登录', signOut: '退出',
@@ -127,10 +127,14 @@ export function t(key, vars = {}) {
 /** A county's (or city's) name in the reader's language. */
 export const nameOf = c => (lang === 'zh' ? c.nameZh : c.nameEn);
 
-/** "English / 中文" server messages: the reader's half. */
-export function pick(message) {
-  const parts = String(message ?? '').split(' / ');
-  return parts.length === 2 ? (lang === 'zh' ? parts[1] : parts[0]) : message;
+/**
+ * A server text in the reader's language: `{en, zh}` as the server sends alerts' `text`, or, for texts that come as one
+ * "English / 中文" string (a cell's name as registered), the reader's half of it.
+ */
+export function pick(text) {
+  if (text && typeof text === 'object') return (lang === 'zh' ? text.zh : text.en) ?? text.en ?? '';
+  const parts = String(text ?? '').split(' / ');
+  return parts.length === 2 ? (lang === 'zh' ? parts[1] : parts[0]) : text;
 }
 
 /** A time in the province's local time (UTC+8 unless the server says otherwise). */

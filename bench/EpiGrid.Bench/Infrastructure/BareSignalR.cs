@@ -12,7 +12,7 @@ namespace EpiGrid.Bench.Infrastructure;
 /// own (the bench's executable with <c>--bare-hub PORT</c>), so that, like the web host, it has its own file
 /// descriptors for 10,000 connections. <c>echo(stamp)</c> pushes the stamp back to the caller (the shape of an alert: a server push);
 /// POST /broadcast/{id} sends one alert-sized message to the group every connection joined (the shape of a
-/// county-wide alert).
+/// county-wide alert). JSON and MessagePack, as each connection asks.
 /// </summary>
 public sealed class BareSignalR : IAsyncDisposable
 {
@@ -67,12 +67,15 @@ public sealed class BareSignalR : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxConcurrentConnections = null);
-        builder.Services.AddSignalR().AddJsonProtocol();
+        builder.Services.AddSignalR().AddJsonProtocol().AddMessagePackProtocol();
         var app = builder.Build();
         app.UseWebSockets();
         app.MapHub<BareHub>("/hub");
-        app.MapPost("/broadcast/{id}", async (string id, IHubContext<BareHub> hub) =>
+        app.MapPost("/broadcast/{id}", async (string id, int? before, IHubContext<BareHub> hub) =>
         {
+            // ?before=2: a cell's counts and a county's totals first, each a group message of its own, as a case sends them.
+            for (var i = 0; i < (before ?? 0); i++)
+                await hub.Clients.Group(BareHub.Group).SendAsync(i % 2 == 0 ? "cellChanged" : "countyChanged", BareHub.ChangeLike(i));
             await hub.Clients.Group(BareHub.Group).SendAsync("alert", BareHub.AlertLike(id));
             return Results.Accepted();
         });
@@ -88,6 +91,16 @@ public sealed class BareHub : Hub
     public override Task OnConnectedAsync() => Groups.AddToGroupAsync(Context.ConnectionId, Group);
 
     public Task Echo(long stamp) => Clients.Caller.SendAsync("echo", stamp);
+
+    /// <summary>About the size of a cellChanged (even) or a countyChanged (odd) payload.</summary>
+    public static object ChangeLike(int i) => i % 2 == 0
+        ? new { cellId = "330106-001-001", county = "330106", version = 12, confirmed = 1, active = 1, suspected = 0, asymptomatic = 0, travellers = 3 }
+        : new
+        {
+            code = "330106", nameZh = "西湖区", nameEn = "Xihu", confirmed = 1, active = 1, suspected = 0, asymptomatic = 0, travellers = 3,
+            colour = "yellow", colours = new Dictionary<string, string> { ["zhejiang-5"] = "yellow", ["national-3"] = "yellow", ["harvard-4"] = "green" },
+            evaluatedAt = DateTimeOffset.UtcNow,
+        };
 
     /// <summary>About the size and shape of EpiGrid's alert payload.</summary>
     public static object AlertLike(string caseId) => new

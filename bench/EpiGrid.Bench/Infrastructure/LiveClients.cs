@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using EpiGrid.Simulator.Runner;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EpiGrid.Bench.Infrastructure;
 
@@ -20,13 +21,21 @@ public static class LiveClients
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["token"]!.GetValue<string>();
     }
 
-    /// <summary>A hub connection over WebSockets (negotiation skipped), patient with a busy server.</summary>
-    public static HubConnection Connection(Uri hubUrl, string? token) =>
-        new HubConnectionBuilder().WithUrl(hubUrl, HttpTransportType.WebSockets, o =>
+    /// <summary>
+    /// A hub connection over WebSockets (negotiation skipped), patient with a busy server; with
+    /// <paramref name="messagePack"/>, SignalR's MessagePack protocol as it comes (payloads read as maps, as a client
+    /// that knows nothing of EpiGrid's types would read them), else JSON.
+    /// </summary>
+    public static HubConnection Connection(Uri hubUrl, string? token, bool messagePack = false)
+    {
+        var builder = new HubConnectionBuilder().WithUrl(hubUrl, HttpTransportType.WebSockets, o =>
         {
             o.SkipNegotiation = true;
             if (token is not null) o.AccessTokenProvider = () => Task.FromResult<string?>(token);
-        }).WithServerTimeout(TimeSpan.FromMinutes(3)).Build();
+        }).WithServerTimeout(TimeSpan.FromMinutes(3));
+        if (messagePack) builder.AddMessagePackProtocol();
+        return builder.Build();
+    }
 
     /// <summary>Milliseconds between two <see cref="Stopwatch.GetTimestamp"/> values, never below zero.</summary>
     public static double Ms(long from, long to) => Math.Max(0, to - from) * 1000.0 / Stopwatch.Frequency;

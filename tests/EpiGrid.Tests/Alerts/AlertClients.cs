@@ -22,18 +22,20 @@ public sealed class DotNetAlertClient : IAsyncDisposable
     public ConcurrentQueue<JsonObject> Updates { get; } = new();
     public HubConnection Connection { get; }
 
-    public DotNetAlertClient(Uri server, string token)
+    /// <param name="messagePack">Speak MessagePack (EpiGrid.Client's <c>AddEpiGridMessagePack</c>) instead of JSON.</param>
+    public DotNetAlertClient(Uri server, string token, bool messagePack = false)
     {
-        Connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(server, "/hubs/grid"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
-            .Build();
+        var builder = new HubConnectionBuilder()
+            .WithUrl(new Uri(server, "/hubs/grid"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token));
+        if (messagePack) EpiGrid.Client.HubProtocols.AddEpiGridMessagePack(builder);
+        Connection = builder.Build();
         Connection.On<JsonObject>("alert", a => Alerts.Enqueue(new Received(a, Stopwatch.GetTimestamp())));
         Connection.On<JsonObject>("alertUpdated", a => Updates.Enqueue(a));
     }
 
-    public static async Task<DotNetAlertClient> Connect(Uri server, string token)
+    public static async Task<DotNetAlertClient> Connect(Uri server, string token, bool messagePack = false)
     {
-        var client = new DotNetAlertClient(server, token);
+        var client = new DotNetAlertClient(server, token, messagePack);
         await client.Connection.StartAsync();
         return client;
     }
@@ -55,10 +57,11 @@ public sealed class NodeAlertClient : IAsyncDisposable
     readonly TaskCompletionSource connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     public ConcurrentQueue<Received> Alerts { get; } = new();
 
-    NodeAlertClient(Uri server, string token)
+    NodeAlertClient(Uri server, string token, bool messagePack)
     {
         var script = Path.Combine(Repository.Root, "tests", "js", "watch-alerts.mjs");
-        node = Process.Start(new ProcessStartInfo("node", [script, new Uri(server, "/hubs/grid").ToString(), token])
+        string[] args = [script, new Uri(server, "/hubs/grid").ToString(), token, .. messagePack ? new[] { "--messagepack" } : []];
+        node = Process.Start(new ProcessStartInfo("node", args)
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(script)!,
@@ -69,7 +72,7 @@ public sealed class NodeAlertClient : IAsyncDisposable
             var line = JsonNode.Parse(e.Data)!.AsObject();
             switch (line["event"]!.GetValue<string>())
             {
-                case "connected": connected.TrySetResult(); break;
+                case "connected": Protocol = line["protocol"]?.GetValue<string>(); connected.TrySetResult(); break;
                 case "alert": Alerts.Enqueue(new Received(line["alert"]!.AsObject(), Stopwatch.GetTimestamp())); break;
                 case "error": connected.TrySetException(new InvalidOperationException(e.Data)); break;
             }
@@ -79,9 +82,13 @@ public sealed class NodeAlertClient : IAsyncDisposable
         node.BeginErrorReadLine();
     }
 
-    public static async Task<NodeAlertClient> Connect(Uri server, string token)
+    /// <summary>The protocol the script says it connected with ("json" or "messagepack").</summary>
+    public string? Protocol { get; private set; }
+
+    /// <param name="messagePack">The official MessagePack protocol (@microsoft/signalr-protocol-msgpack) instead of JSON.</param>
+    public static async Task<NodeAlertClient> Connect(Uri server, string token, bool messagePack = false)
     {
-        var client = new NodeAlertClient(server, token);
+        var client = new NodeAlertClient(server, token, messagePack);
         await client.connected.Task.WaitAsync(TimeSpan.FromSeconds(20));
         return client;
     }

@@ -29,7 +29,15 @@ public class AlertRulesTests
     static TravellerArrived Traveller(string risk) =>
         new("t-1", CellId, County, "Wuhan", risk, "train", "home", Meta);
 
-    static AlertDraft Single(IEnumerable<AlertDraft> drafts) => drafts.ShouldHaveSingleItem();
+    /// <summary>The one alert drafted, whose text every rule gives in both languages, as two fields.</summary>
+    static AlertDraft Single(IEnumerable<AlertDraft> drafts)
+    {
+        var draft = drafts.ShouldHaveSingleItem();
+        var text = draft.Text.ShouldNotBeNull();
+        text.Zh.ShouldMatch(@"\p{IsCJKUnifiedIdeographs}", "the Chinese half");
+        draft.Message.ShouldBe(text.Joined);
+        return draft;
+    }
 
     [Fact]
     public void The_default_times_are_one_hour_for_urgent_four_for_high_and_a_day_for_visits()
@@ -293,7 +301,11 @@ public class AlertRulesTests
         escalation.DueBy.ShouldBeNull();
         escalation.Audience.ShouldBe([AlertGroups.CountyOfficials(County)]);
         escalation.Subject.ShouldBe(new Dictionary<string, string> { ["alertId"] = overdue.Id, ["kind"] = "traveller-visit" }, ignoreOrder: true);
-        escalation.Message.ShouldStartWith($"Not acknowledged by 2020-02-11 08:00: {overdue.Message}");
+        // Each language names the first alert in that language: a reader of either sees one language only.
+        var first = overdue.Text.ShouldNotBeNull();
+        escalation.Text.ShouldBe(new Bilingual($"Not acknowledged by 2020-02-11 08:00: {first.En}", $"逾期未处理：{first.Zh}"));
+        escalation.Text!.En.ShouldNotMatch(@"\p{IsCJKUnifiedIdeographs}");
+        escalation.Message.ShouldBe(escalation.Text.Joined);
         escalation.RuleVersion.ShouldBe(AlertRules.Version);
     }
 
@@ -309,7 +321,8 @@ public class AlertRulesTests
         // .7 (issue 17): a cell put under control, changed or lifted (cell-control) alerts the cell's workers and the county's officials.
         // .8 (issue 19): a visit refused or not at home twice in a row (visit-escalation), a person moved away
         // (visit-moved-away), to the county's officials; a fever or symptoms at a visit (check-in-symptoms).
-        AlertRules.Version.ShouldBe("2020-02-10.8");
+        // .9: the message in English and Chinese as two fields; an escalation names the first alert's text in each language.
+        AlertRules.Version.ShouldBe("2020-02-10.9");
     }
 
     const string Person = "p0123456789abcdef01234567";

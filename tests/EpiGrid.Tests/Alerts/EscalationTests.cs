@@ -29,6 +29,13 @@ public sealed class EscalationTests(EscalationApp app) : IClassFixture<Escalatio
         var escalation = await official.WaitFor(r => r.Kind == "escalation", TimeSpan.FromSeconds(10));
         escalation.Alert["subject"]!["alertId"]!.GetValue<string>().ShouldBe(original.Id);
         escalation.Alert["severity"]!.GetValue<string>().ShouldBe("urgent");
+        // The text comes in both languages as two fields; each names the first alert in that language only.
+        string Text(JsonNode alert, string lang) => alert["text"]![lang]!.GetValue<string>();
+        Text(escalation.Alert, "en").ShouldBe($"Not acknowledged by {due:yyyy-MM-dd HH:mm}: {Text(original.Alert, "en")}");
+        Text(escalation.Alert, "zh").ShouldBe($"逾期未处理：{Text(original.Alert, "zh")}");
+        Text(original.Alert, "en").ShouldStartWith("Confirmed case late-ack-1");
+        Text(original.Alert, "zh").ShouldBe("网格内新增确诊病例");
+        escalation.Alert["message"]!.GetValue<string>().ShouldBe($"{Text(escalation.Alert, "en")} / {Text(escalation.Alert, "zh")}");
         worker.Alerts.ShouldNotContain(r => r.Kind == "escalation", "escalations go to the county's officials");
 
         var acknowledged = await worker.Connection.InvokeAsync<JsonObject>("ack", original.Id, "Visited, family isolated");
@@ -55,6 +62,9 @@ public sealed class EscalationTests(EscalationApp app) : IClassFixture<Escalatio
         var done = (await officialHttp.GetFromJsonAsync<JsonArray>($"/api/v1/alerts?status=acknowledged&county={county}"))!.Select(a => a!["id"]!.GetValue<string>()).ToList();
         done.ShouldContain(original.Id);
         done.ShouldContain(escalation.Id);
+        var listed = (await officialHttp.GetFromJsonAsync<JsonArray>($"/api/v1/alerts?status=acknowledged&county={county}"))!
+            .Single(a => a!["id"]!.GetValue<string>() == escalation.Id)!;
+        (Text(listed, "en"), Text(listed, "zh")).ShouldBe((Text(escalation.Alert, "en"), Text(escalation.Alert, "zh")), "HTTP gives the text as the hub does");
         // since= keeps the alerts raised from that moment: the escalation, not the alert it escalated.
         var since = Uri.EscapeDataString(escalation.Alert["raisedAt"]!.GetValue<DateTimeOffset>().ToString("O"));
         var recent = (await officialHttp.GetFromJsonAsync<JsonArray>($"/api/v1/alerts?county={county}&since={since}"))!.Select(a => a!["id"]!.GetValue<string>()).ToList();

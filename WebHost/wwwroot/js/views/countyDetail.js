@@ -44,7 +44,7 @@ export function renderCountyDetail(aside, { county, trend, overdue }, offset) {
     <div class="rt-box"></div>
     <h3>${t('overdue')} <span class="muted small">(${t('overdueAsOf')} ${localTime(trend.now, offset)})</span></h3>
     <ul class="overdue" data-testid="overdue-list">${overdue.length === 0 ? `<li class="muted">${t('none')}</li>` : overdue.map(a => `
-      <li data-alert="${esc(a.id)}" class="sev-${esc(a.severity)}"><b>${esc(pick(a.message))}</b><br>
+      <li data-alert="${esc(a.id)}" class="sev-${esc(a.severity)}"><b>${esc(pick(a.text ?? a.message))}</b><br>
       <span class="small muted">${t('raised')} ${localTime(a.raisedAt, offset)} · ${t('due')} ${localTime(a.dueBy, offset)}${a.cellId ? ' · ' + esc(a.cellId) : ''}</span></li>`).join('')}</ul>
     <h3>${t('busiestCells')}</h3>
     <table class="cells"><thead><tr><th>${t('cell')}</th><th>${t('active')}</th><th>${t('confirmedTotal')}</th><th>${t('travellers')}</th></tr></thead>

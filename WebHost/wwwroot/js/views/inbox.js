@@ -77,7 +77,7 @@ export async function inboxView(main, { publicMap, user, connection }) {
     const acking = waiting('ack');
     $('.alerts').innerHTML = list.map(a => `
       <li class="alert sev-${esc(a.severity)} ${a.status}" data-alert="${esc(a.id)}" data-status="${esc(a.status)}">
-        <div class="msg">${esc(pick(a.message))}</div>
+        <div class="msg">${esc(pick(a.text ?? a.message))}</div>
         <div class="small muted">${t('raised')} ${localTime(a.raisedAt, offset)}${a.dueBy ? ` · ${t('due')} ${localTime(a.dueBy, offset)}` : ''}${a.cellId ? ` · ${esc(a.cellId)}` : ''}</div>
         ${a.status === 'open' && !a.cellId
           ? `<div class="small muted">${t('forOfficials')}</div>`
@@ -96,7 +96,7 @@ export async function inboxView(main, { publicMap, user, connection }) {
       $('.visits').innerHTML = visits.map(a => `<li data-alert="${esc(a.id)}" data-cell="${esc(a.cellId)}" data-kind="${esc(a.kind)}"${a.subject?.personRef
           ? ` data-person="${esc(a.subject.personRef)}"` : ''}>${a.kind === 'traveller-visit'
           ? `<b>${esc(a.subject.travellerId)}</b> ${t('from')} ${esc(a.subject.originArea)} (${esc(a.subject.originRisk)})`
-          : `<b>${esc(pick(a.message))}</b>`} · ${esc(a.cellId)}${a.dueBy ? ` · ${t('due')} ${localTime(a.dueBy, offset)}` : ''}
+          : `<b>${esc(pick(a.text ?? a.message))}</b>`} · ${esc(a.cellId)}${a.dueBy ? ` · ${t('due')} ${localTime(a.dueBy, offset)}` : ''}
         ${visiting.has(a.id) ? `<div class="small queued">⏳ ${t('queued')}</div>` : `<details><summary>${t('recordVisit')}</summary>${visitForm(a.id)}</details>`}</li>`).join('')
         || `<li class="muted">${t('none')}</li>`;
     }
