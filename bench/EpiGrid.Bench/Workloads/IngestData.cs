@@ -16,7 +16,9 @@ public sealed class IngestData
     {
         Reports = OutbreakModel.Generate(new OutbreakOptions { Seed = seed, Travellers = count, Cells = ctx.SeededCells }, ctx.Counties)
             .Where(r => r is TravellerArrival or CaseReport).Take(count).ToList();
-        Origin = DateTimeOffset.UtcNow - TimeSpan.FromDays(14);
+        // Every report in the past: the platform refuses a time in the future (an outbreak of these sizes spans about five
+        // weeks, so a fixed 14 days back sent a share of the reports with future times, answered 400 and counted as failed).
+        Origin = DateTimeOffset.UtcNow - (Reports.Count == 0 ? TimeSpan.Zero : Reports.Max(r => r.At)) - TimeSpan.FromHours(1);
     }
 
     public IReadOnlyList<SimReport> Reports { get; }
