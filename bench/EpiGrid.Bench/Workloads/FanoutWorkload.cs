@@ -245,22 +245,19 @@ public sealed class FanoutWorkload : IWorkload
             return crowd;
         }
 
-        void Arrived(int slot, JsonElement alert)
-        {
-            var at = Stopwatch.GetTimestamp();
-            if (slot < Sampled) sampled.AddOrUpdate("alert", 1, (_, n) => n + 1);
-            if (alert.TryGetProperty("subject", out var subject) && subject.TryGetProperty("caseId", out var id)
-                && id.GetString() == expected && Interlocked.CompareExchange(ref arrivals[slot], at, 0) == 0)
-                Interlocked.Increment(ref received);
-        }
+        void Arrived(int slot, JsonElement alert) => Arrived(slot, Stopwatch.GetTimestamp(),
+            alert.TryGetProperty("subject", out var subject) && subject.TryGetProperty("caseId", out var id) ? id.GetString() : null);
 
         /// <summary>The MessagePack crowd's alert, read as SignalR's default resolver reads a map it has no type for.</summary>
-        void Arrived(int slot, Dictionary<string, object?> alert)
+        void Arrived(int slot, Dictionary<string, object?> alert) => Arrived(slot, Stopwatch.GetTimestamp(),
+            alert.TryGetValue("subject", out var subject) && subject is IDictionary<object, object> fields
+                && fields.TryGetValue("caseId", out var id) ? id as string : null);
+
+        /// <summary>An alert arrived at <paramref name="at"/>, naming <paramref name="caseId"/>: the first arrival of the expected one counts.</summary>
+        void Arrived(int slot, long at, string? caseId)
         {
-            var at = Stopwatch.GetTimestamp();
             if (slot < Sampled) sampled.AddOrUpdate("alert", 1, (_, n) => n + 1);
-            if (alert.TryGetValue("subject", out var subject) && subject is IDictionary<object, object> fields
-                && fields.TryGetValue("caseId", out var id) && id as string == expected && Interlocked.CompareExchange(ref arrivals[slot], at, 0) == 0)
+            if (caseId is not null && caseId == expected && Interlocked.CompareExchange(ref arrivals[slot], at, 0) == 0)
                 Interlocked.Increment(ref received);
         }
 
