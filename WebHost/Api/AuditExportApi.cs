@@ -52,6 +52,7 @@ public static class AuditExportApi
         }
         await records.Record(http, "export", why);
         http.Response.Headers[CountHeader] = count.ToString();
+        var pace = ExportPace.For(count, heavy.Policy(HeavyRead.Export));
         var (contentType, extension) = chosen == ExportFormat.Csv ? ("text/csv; charset=utf-8", "csv") : ("application/x-ndjson", "ndjson");
         return TypedResults.Stream(async output =>
         {
@@ -61,7 +62,7 @@ public static class AuditExportApi
             await using var cut = read.Token.Register(http.Abort);
             try
             {
-                await export.Write(counted, rows, chosen!.Value, clear, read.Token, written);
+                await export.Write(counted, rows, chosen!.Value, clear, pace, read.Token, written);
                 complete = true;
             }
             finally

@@ -17,10 +17,12 @@ public sealed class EventExport
     static readonly string[] CsvHeader = ["seq", "stream", "version", "kind", "occurredAt", "recordedAt", "actor", "source", "storedAt", "data"];
 
     /// <param name="rows">The export's snapshot in the silo, opened (<see cref="IEventExportGrain.Open"/>).</param>
+    /// <param name="pace">How fast the rows may go (<see cref="ExportPace"/>).</param>
     /// <param name="written">Counts the events written as they go: known even when the export is cut off.</param>
-    public async Task Write(Stream output, IEventExportGrain rows, ExportFormat format, bool clear, CancellationToken cancellationToken,
-        StrongBox<long> written)
+    public async Task Write(Stream output, IEventExportGrain rows, ExportFormat format, bool clear, ExportPace pace,
+        CancellationToken cancellationToken, StrongBox<long> written)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
         if (format == ExportFormat.Csv) await writer.WriteLineAsync(CsvCells.Line(CsvHeader));
         for (var page = await rows.Next(RowsPerCall, cancellationToken); page.Count > 0; page = await rows.Next(RowsPerCall, cancellationToken))
@@ -32,6 +34,8 @@ public sealed class EventExport
                 written.Value++;
             }
             await writer.FlushAsync(cancellationToken);
+            var ahead = pace.Ahead(written.Value, clock.Elapsed);
+            if (ahead > TimeSpan.Zero) await Task.Delay(ahead, cancellationToken);
         }
         await writer.FlushAsync(cancellationToken);
     }
@@ -51,4 +55,31 @@ public sealed class EventExport
             Meta("actor"), Meta("source"), row.StoredAt.ToString("O"), data,
         ]);
     }
+}
+
+/// <summary>
+/// How fast one export streams: no faster than <c>HeavyReads:Export:RowsPerSecond</c>, so that an auditor's export of
+/// the province does not take the CPU that grid workers' reports need (the silo reads and serialises each row, the web
+/// host writes it); but fast enough that an export of its snapshot's size ends within its timeout (it would otherwise
+/// be cut off before its end). The pace and its default are our choice, measured in BENCHMARKS.md (heavyReads).
+/// </summary>
+public readonly record struct ExportPace(double RowsPerSecond)
+{
+    /// <summary>No bound.</summary>
+    public static readonly ExportPace Unpaced = new(0);
+
+    /// <summary>The share of the timeout a paced export may fill: the rest is for the last rows and a slow reader.</summary>
+    const double TimeoutShare = 0.8;
+
+    /// <summary>The pace for an export of <paramref name="rows"/> rows under <paramref name="policy"/>.</summary>
+    public static ExportPace For(long rows, HeavyReadPolicy policy)
+    {
+        if (policy.RowsPerSecond <= 0) return Unpaced;
+        var toEndInTime = rows / (policy.Timeout.TotalSeconds * TimeoutShare);
+        return new(Math.Max(policy.RowsPerSecond, toEndInTime));
+    }
+
+    /// <summary>How far ahead of its pace an export is after <paramref name="written"/> rows in <paramref name="elapsed"/>: the time to wait.</summary>
+    public TimeSpan Ahead(long written, TimeSpan elapsed) =>
+        RowsPerSecond <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(written / RowsPerSecond) - elapsed;
 }

@@ -19,6 +19,8 @@ public sealed class HeavyReadsWorkload : IStandaloneWorkload
     const double Goal = 1.2;
     const int PerSecond = 100;
     readonly Figures figures = new();
+    /// <summary>The exports' pace the platform ran with: the default unless --platform-env set it.</summary>
+    string exportPace = "";
 
     public string Name => "heavyReads";
 
@@ -28,6 +30,8 @@ public sealed class HeavyReadsWorkload : IStandaloneWorkload
 
     public async Task MeasureAlone(BenchContext ctx, int run)
     {
+        exportPace = ctx.PlatformEnvironment.GetValueOrDefault("HeavyReads__Export__RowsPerSecond") is { } set
+            ? $"{set} (set by --platform-env)" : "the default, 20,000 rows/s";
         var scripts = Path.GetFullPath(Path.Combine(ctx.Artifacts, "..", "..", "deploy", "local", "postgres.sh"));
         var dir = Path.Combine(ctx.WorkDirectory, $"heavy-reads-{run}");
         var (primaryPort, standbyPort) = (FreePort(), FreePort());
@@ -135,7 +139,8 @@ public sealed class HeavyReadsWorkload : IStandaloneWorkload
             ["goal"] = $"single-report p99 while a province-wide export runs, over p99 alone, under {Goal} with the history read from the standby",
             ["met"] = onStandby < Goal,
             ["setup"] = $"a PostgreSQL primary with a synchronous standby of the workload's own; single reports at {PerSecond}/s (open loop) alone, then while "
-                + "GET /api/v1/audit/export (every event, NDJSON, as an auditor) runs back to back; the platform started twice a run: history on the primary "
+                + "GET /api/v1/audit/export (every event, NDJSON, as an auditor) runs back to back, at the platform's pace for exports "
+                + $"(HeavyReads:Export:RowsPerSecond: {exportPace}); the platform started twice a run: history on the primary "
                 + "(the baseline), then ConnectionStrings:MartenHistory on the standby (prefer-standby); one machine: the servers share its cores",
         };
     }
