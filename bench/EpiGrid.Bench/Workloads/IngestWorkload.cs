@@ -128,10 +128,11 @@ public sealed class IngestWorkload : IWorkload
     /// One report every 1/<paramref name="perSecond"/> s, whether or not the last has been answered (a steady arrival of
     /// reports, as grid workers send them), for <paramref name="duration"/> or until <paramref name="stop"/>; the latency of each.
     /// </summary>
+    /// <param name="into">Record into this histogram (several paced segments of one condition), else a new one.</param>
     internal static async Task<Latency> Paced(PlatformClient client, string token, List<(string Path, byte[] Body)> requests, int perSecond,
-        TimeSpan duration, CancellationToken stop = default)
+        TimeSpan duration, CancellationToken stop = default, Latency? into = null)
     {
-        var latency = new Latency();
+        var latency = into ?? new Latency();
         var sent = new List<Task>();
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < requests.Count && clock.Elapsed < duration && !stop.IsCancellationRequested; i++)
