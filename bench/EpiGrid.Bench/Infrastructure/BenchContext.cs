@@ -19,6 +19,14 @@ public sealed class BenchContext
     /// <summary>Platform starts (each measures every workload once): several, so each figure has a median and a spread.</summary>
     public int Runs => Quick ? 2 : 3;
 
+    /// <summary>The same settings with another PostgreSQL server (a workload's own) and, optionally, more platform settings.</summary>
+    public BenchContext OnServer(string postgresServer, IReadOnlyDictionary<string, string>? platformEnvironment = null) => new()
+    {
+        Quick = Quick, PostgresServer = postgresServer, Artifacts = Artifacts, WorkDirectory = WorkDirectory, HttpPort = HttpPort,
+        SiloPort = SiloPort, GatewayPort = GatewayPort, Counties = Counties, SeededCells = SeededCells,
+        PlatformEnvironment = new Dictionary<string, string>(PlatformEnvironment.Concat(platformEnvironment ?? new Dictionary<string, string>())),
+    };
+
     /// <summary>Same pool cap as run.sh, so the platform is measured as it is run.</summary>
     public string Database(string name) => $"{PostgresServer};Database={name};Maximum Pool Size=40";
 

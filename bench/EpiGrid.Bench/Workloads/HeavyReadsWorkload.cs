@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using EpiGrid.Simulator.Runner;
 
 namespace EpiGrid.Bench.Workloads;
@@ -32,25 +30,18 @@ public sealed class HeavyReadsWorkload : IStandaloneWorkload
     {
         exportPace = ctx.PlatformEnvironment.GetValueOrDefault("HeavyReads__Export__RowsPerSecond") is { } set
             ? $"{set} (set by --platform-env)" : "the default, 20,000 rows/s";
-        var scripts = Path.GetFullPath(Path.Combine(ctx.Artifacts, "..", "..", "deploy", "local", "postgres.sh"));
         var dir = Path.Combine(ctx.WorkDirectory, $"heavy-reads-{run}");
-        var (primaryPort, standbyPort) = (FreePort(), FreePort());
-        await Script(scripts, "start", Path.Combine(dir, "primary"), primaryPort, "postgres");
+        var (primaryPort, standbyPort) = (LocalPostgres.FreePort(), LocalPostgres.FreePort());
+        await LocalPostgres.Script(ctx, "start", Path.Combine(dir, "primary"), primaryPort, "postgres");
         try
         {
-            await Script(scripts, "standby", Path.Combine(dir, "standby"), standbyPort, primaryPort.ToString());
-            var server = $"Host=127.0.0.1;Port={primaryPort};Username=postgres";
+            await LocalPostgres.Script(ctx, "standby", Path.Combine(dir, "standby"), standbyPort, primaryPort.ToString());
+            var server = LocalPostgres.Server(primaryPort);
             var history = $"Host=127.0.0.1:{standbyPort},127.0.0.1:{primaryPort};Target Session Attributes=prefer-standby;Username=postgres;"
                 + $"Database={PlatformUnderTest.DatabaseOf(run)};Maximum Pool Size=10";
             foreach (var (where, environment) in new[] { ("primary", new Dictionary<string, string>()), ("standby", new() { ["ConnectionStrings__MartenHistory"] = history }) })
             {
-                var own = new BenchContext
-                {
-                    Quick = ctx.Quick, PostgresServer = server, Artifacts = ctx.Artifacts, WorkDirectory = ctx.WorkDirectory, HttpPort = ctx.HttpPort,
-                    SiloPort = ctx.SiloPort, GatewayPort = ctx.GatewayPort, Counties = ctx.Counties, SeededCells = ctx.SeededCells,
-                    PlatformEnvironment = new Dictionary<string, string>(ctx.PlatformEnvironment.Concat(environment)),
-                };
-                await using var platform = await PlatformUnderTest.Start(own, run);
+                await using var platform = await PlatformUnderTest.Start(ctx.OnServer(server, environment), run);
                 var (alone, during, exports) = await Measure(ctx, platform, run, where);
                 figures.Add($"p99AloneMs_{where}", alone.PercentileMs(99), "ms");
                 figures.Add($"p99DuringExportMs_{where}", during.PercentileMs(99), "ms");
@@ -64,8 +55,8 @@ public sealed class HeavyReadsWorkload : IStandaloneWorkload
         }
         finally
         {
-            await Script(scripts, "stop", Path.Combine(dir, "standby"), standbyPort, "postgres");
-            await Script(scripts, "stop", Path.Combine(dir, "primary"), primaryPort, "postgres");
+            await LocalPostgres.Script(ctx, "stop", Path.Combine(dir, "standby"), standbyPort, "postgres");
+            await LocalPostgres.Script(ctx, "stop", Path.Combine(dir, "primary"), primaryPort, "postgres");
         }
     }
 
@@ -122,24 +113,6 @@ public sealed class HeavyReadsWorkload : IStandaloneWorkload
             using var reader = new StreamReader(stream);
             while (await reader.ReadLineAsync(stop) is not null) line();
         }
-    }
-
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    static async Task Script(string script, string command, string dir, int port, string last)
-    {
-        Directory.CreateDirectory(dir);
-        File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
-        var start = new ProcessStartInfo("bash", [script, command, dir, port.ToString(), last]) { RedirectStandardError = true, RedirectStandardOutput = true };
-        using var p = Process.Start(start)!;
-        var err = await p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"postgres.sh {command} failed: {err}");
     }
 
     public JsonObject Result()
