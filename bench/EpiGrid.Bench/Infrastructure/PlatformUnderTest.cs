@@ -6,11 +6,11 @@ public sealed class PlatformUnderTest : IAsyncDisposable
     readonly List<Process> processes = [];
     readonly StreamWriter log;
 
-    PlatformUnderTest(BenchContext ctx, int run)
+    PlatformUnderTest(BenchContext ctx, string logName)
     {
         Context = ctx;
         BaseAddress = new Uri($"http://127.0.0.1:{ctx.HttpPort}");
-        log = new StreamWriter(Path.Combine(ctx.WorkDirectory, $"platform-{run}.log")) { AutoFlush = true };
+        log = new StreamWriter(Path.Combine(ctx.WorkDirectory, $"{logName}.log")) { AutoFlush = true };
     }
 
     public BenchContext Context { get; }
@@ -18,6 +18,10 @@ public sealed class PlatformUnderTest : IAsyncDisposable
     public Process Silo => processes[0];
     public Process WebHost => processes[1];
     public int Run { get; private set; }
+    /// <summary>From the start of the silo's process until the web host first answered /health/ready.</summary>
+    public TimeSpan StartToReady { get; private set; }
+    /// <summary>When /health/ready first answered (a <see cref="Stopwatch.GetTimestamp"/> value).</summary>
+    public long ReadyAt { get; private set; }
 
     /// <summary>The platform's database in run <paramref name="run"/>: a fresh copy of the seeded one.</summary>
     public static string DatabaseOf(int run) => $"epigrid_run{run}";
@@ -48,9 +52,16 @@ public sealed class PlatformUnderTest : IAsyncDisposable
     /// <summary>A throw-away key of the keyed identity hashes, one per bench process.</summary>
     static readonly string HashKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
-    static async Task<PlatformUnderTest> Launch(BenchContext ctx, int run, string database)
+    /// <summary>
+    /// The platform on a database that is already there, as it is (no copy, no seeding unless it is empty): a restart on
+    /// a store of its own. <paramref name="logName"/> names the log file in the work directory.
+    /// </summary>
+    public static Task<PlatformUnderTest> StartOn(BenchContext ctx, int run, string database, string logName, TimeSpan readyWithin) =>
+        Launch(ctx, run, database, logName, readyWithin);
+
+    static async Task<PlatformUnderTest> Launch(BenchContext ctx, int run, string database, string? logName = null, TimeSpan? readyWithin = null)
     {
-        var platform = new PlatformUnderTest(ctx, run) { Run = run };
+        var platform = new PlatformUnderTest(ctx, logName ?? $"platform-{run}") { Run = run };
         var signingKey = Convert.ToBase64String(Guid.NewGuid().ToByteArray().Concat(Guid.NewGuid().ToByteArray()).ToArray());
         var common = new Dictionary<string, string>
         {
@@ -77,8 +88,16 @@ public sealed class PlatformUnderTest : IAsyncDisposable
         while (true)
         {
             if (platform.processes.Any(p => p.HasExited)) throw new InvalidOperationException($"A platform process exited; see {ctx.WorkDirectory}");
-            if (started.Elapsed > TimeSpan.FromMinutes(3)) throw new TimeoutException("The platform was not ready within 3 minutes");
-            try { if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode) break; }
+            if (started.Elapsed > (readyWithin ?? TimeSpan.FromMinutes(3)))
+                throw new TimeoutException($"The platform was not ready within {(readyWithin ?? TimeSpan.FromMinutes(3)).TotalMinutes} minutes");
+            try
+            {
+                if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode)
+                {
+                    (platform.StartToReady, platform.ReadyAt) = (started.Elapsed, Stopwatch.GetTimestamp());
+                    break;
+                }
+            }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }
             await Task.Delay(250);
