@@ -20,13 +20,15 @@ public interface IWorkload
     /// persons join their counties' quarantine watch: none of the earlier workloads meets them, and replay's figure stays
     /// comparable with earlier runs) but before import (whose 300,000 travellers and their visit alerts would be the
     /// contacts' background); import last (its hundreds of thousands of travellers would swamp the replay's events).
+    /// Then the standalone workloads, each on platforms of its own: heavyReads, and history last (its first run without a
+    /// cache seeds a large store for many minutes).
     /// </summary>
     public static IReadOnlyList<IWorkload> All()
     {
         var ingest = new IngestWorkload();
         var push = new PushWorkload(ingest);
         return [new FootprintWorkload(), new ColourWorkload(push), ingest, push, new FanoutWorkload(), new ReplayWorkload(),
-            new ContactsWorkload(push), new ImportWorkload(), new HeavyReadsWorkload()];
+            new ContactsWorkload(push), new ImportWorkload(), new HeavyReadsWorkload(), new HistoryWorkload()];
     }
 }
 
