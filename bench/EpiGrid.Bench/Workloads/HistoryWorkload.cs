@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using EpiGrid.Client;
 using EpiGrid.Simulator.Runner;
 
@@ -23,6 +24,7 @@ public sealed class HistoryWorkload : IStandaloneWorkload
     [
         "startToReadySeconds", "siloRssAtReadyMb", "siloRssSettledMb", "siloRssPeakMb", "countyFirstAnswerMs", "countySecondAnswerMs",
         "workerConnectedMs", "workerCaughtUpAlerts", "caseSentAfterReadyMs", "caseAckMs", "firstAlertMs", "alertsLost",
+        "managedHeapAtReadyMb", "managedHeapSettledMb", "activationsAtReady", "activationsSettled",
     ];
     readonly Figures figures = new();
     JsonObject? seed;
@@ -38,8 +40,11 @@ public sealed class HistoryWorkload : IStandaloneWorkload
     public async Task MeasureAlone(BenchContext ctx, int run)
     {
         seed = await HistorySeed.Ensure(ctx); // the first run without a cache seeds it (not measured)
-        await using (var empty = await PlatformUnderTest.Start(ctx, run))
-            await Measure(ctx, empty, "empty", run);
+        // The silo's own metrics (Prometheus): its managed heap and activations, to tell what the RSS holds.
+        var metricsPort = LocalPostgres.FreePort();
+        var metrics = new Dictionary<string, string> { ["Observability__MetricsPort"] = metricsPort.ToString() };
+        await using (var empty = await PlatformUnderTest.Start(ctx.OnServer(ctx.PostgresServer, metrics), run))
+            await Measure(ctx, empty, "empty", run, metricsPort);
 
         var dir = Path.Combine(ctx.WorkDirectory, $"history-{run}");
         var port = LocalPostgres.FreePort();
@@ -47,9 +52,9 @@ public sealed class HistoryWorkload : IStandaloneWorkload
         await LocalPostgres.Script(ctx, "start", dir, port, HistorySeed.Database);
         try
         {
-            await using var large = await PlatformUnderTest.StartOn(ctx.OnServer(LocalPostgres.Server(port)), run, HistorySeed.Database,
+            await using var large = await PlatformUnderTest.StartOn(ctx.OnServer(LocalPostgres.Server(port), metrics), run, HistorySeed.Database,
                 $"history-large-{run}", TimeSpan.FromMinutes(15));
-            await Measure(ctx, large, "large", run);
+            await Measure(ctx, large, "large", run, metricsPort);
         }
         finally
         {
@@ -58,9 +63,10 @@ public sealed class HistoryWorkload : IStandaloneWorkload
         }
     }
 
-    async Task Measure(BenchContext ctx, PlatformUnderTest platform, string store, int run)
+    async Task Measure(BenchContext ctx, PlatformUnderTest platform, string store, int run, int metricsPort)
     {
         var rssAtReady = platform.SiloRssBytes();
+        var atReady = await SiloMetrics(ctx, metricsPort, $"history-{store}-{run}-ready");
         var window = Window(ctx);
         var sampling = Task.Run(async () =>
         {
@@ -109,6 +115,7 @@ public sealed class HistoryWorkload : IStandaloneWorkload
         while (!arrived.TryGetValue(caseId, out at) && deadline.Elapsed < TimeSpan.FromMinutes(2)) await Task.Delay(1);
         var lost = arrived.ContainsKey(caseId) ? 0 : 1;
         var (peak, settled) = await sampling;
+        var atEnd = await SiloMetrics(ctx, metricsPort, $"history-{store}-{run}-settled");
 
         void Add(string name, double value, string unit) => figures.Add($"{name}_{store}", value, unit);
         Add("startToReadySeconds", platform.StartToReady.TotalSeconds, "s");
@@ -123,11 +130,37 @@ public sealed class HistoryWorkload : IStandaloneWorkload
         Add("caseAckMs", LiveClients.Ms(sentAt, acknowledged), "ms");
         if (lost == 0) Add("firstAlertMs", LiveClients.Ms(sentAt, at), "ms");
         Add("alertsLost", lost, "alerts");
+        if (atReady.HeapMb is { } heapAtReady) Add("managedHeapAtReadyMb", heapAtReady, "MB");
+        if (atEnd.HeapMb is { } heapSettled) Add("managedHeapSettledMb", heapSettled, "MB");
+        if (atReady.Activations is { } activationsAtReady) Add("activationsAtReady", activationsAtReady, "grains");
+        if (atEnd.Activations is { } activationsSettled) Add("activationsSettled", activationsSettled, "grains");
         BenchContext.Log($"history run {run}, {store} store: ready in {platform.StartToReady.TotalSeconds:0.0} s; silo RSS {rssAtReady / 1048576.0:0} MB at ready, "
             + $"{settled / 1048576.0:0} MB {window.TotalSeconds:0} s later (peak {peak / 1048576.0:0}); county {county} first answer {firstAnswer:0} ms "
             + $"(then {secondAnswer:0} ms); worker connected and caught up in {connectedMs:0} ms ({caughtUpAlerts} alerts); case sent "
             + $"{LiveClients.Ms(platform.ReadyAt, sentAt):0} ms after ready, acknowledged in {LiveClients.Ms(sentAt, acknowledged):0} ms, "
-            + (lost == 0 ? $"its alert at the worker after {LiveClients.Ms(sentAt, at):0} ms" : "its alert never arrived (2 min)"));
+            + (lost == 0 ? $"its alert at the worker after {LiveClients.Ms(sentAt, at):0} ms" : "its alert never arrived (2 min)")
+            + $"; managed heap after the last GC {atReady.HeapMb:0} MB at ready, {atEnd.HeapMb:0} MB at the end; activations {atReady.Activations} → {atEnd.Activations}");
+    }
+
+    /// <summary>
+    /// The silo's managed heap after its last collection (all generations) and its grain activations, from its Prometheus
+    /// endpoint (<c>Observability:MetricsPort</c>); the whole scrape is kept in the work directory. Null when not exported.
+    /// </summary>
+    static async Task<(double? HeapMb, double? Activations)> SiloMetrics(BenchContext ctx, int port, string name)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        string text;
+        try { text = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics"); }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { return (null, null); }
+        await File.WriteAllTextAsync(Path.Combine(ctx.WorkDirectory, name + ".metrics.txt"), text);
+        double? Sum(string metric)
+        {
+            var values = text.Split('\n').Where(l => l.StartsWith(metric + "{") || l.StartsWith(metric + " "))
+                .Select(l => l[(l.Contains('}') ? l.LastIndexOf('}') + 1 : l.IndexOf(' '))..].Trim().Split(' ')[0])
+                .Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToList();
+            return values.Count == 0 ? null : values.Sum();
+        }
+        return (Sum("dotnet_gc_last_collection_heap_size_bytes") / 1048576.0, Sum("orleans_catalog_activations"));
     }
 
     static async Task<double> CountyAnswerMs(PlatformClient client, string token, string county)
@@ -160,7 +193,8 @@ public sealed class HistoryWorkload : IStandaloneWorkload
                 + "every 250 ms); silo RSS at ready, at the end of a window of 60 s (quick 30 s) after ready (settled) and its peak (sampled every "
                 + "500 ms); right after ready, GET /api/v1/counties/{code} of the probe cell's county (first and second answer) while a grid "
                 + "worker's GridClient for the probe cell connects and catches up from sequence 0; then one suspected case into that cell "
-                + "(single-report API, ingest token): POST → its alert handed out by the GridClient",
+                + "(single-report API, ingest token): POST → its alert handed out by the GridClient; the silo's managed heap after its last "
+                + "collection and its activations, at ready and at the end of the window, from its Prometheus endpoint",
         };
     }
 }
