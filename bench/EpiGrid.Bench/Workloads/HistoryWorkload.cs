@@ -15,7 +15,9 @@ namespace EpiGrid.Bench.Workloads;
 /// typed client (its catch-up from sequence 0, as a phone new to the cell); then one suspected case reported in that cell
 /// (single-report API): from the POST to the alert at the worker's client. The goal: the silo's RSS with the large
 /// history within 1.5 × the empty store's (at the end of the window). Runs after the shared platform has stopped, on the
-/// same ports; the large store on a PostgreSQL of its own (a fresh copy of the cache each run).
+/// same ports; the large store on a PostgreSQL of its own (a fresh copy of the cache each run). Both silos export their
+/// metrics (Observability:MetricsPort, about 20 MB of RSS each) so that the managed heap and the activations can tell the
+/// history's data from the collector's slack.
 /// </summary>
 public sealed class HistoryWorkload : IStandaloneWorkload
 {
