@@ -12,7 +12,7 @@ public enum ExportFormat { Ndjson, Csv }
 /// </summary>
 public sealed class EventExport
 {
-    /// <summary>Rows asked of the silo at a time, at most: each answer is one grain call, a few hundred kilobytes.</summary>
+    /// <summary>Rows asked of the silo at a time: each answer is one grain call, a few hundred kilobytes.</summary>
     public const int RowsPerCall = 1000;
     static readonly string[] CsvHeader = ["seq", "stream", "version", "kind", "occurredAt", "recordedAt", "actor", "source", "storedAt", "data"];
 
@@ -25,8 +25,7 @@ public sealed class EventExport
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
         if (format == ExportFormat.Csv) await writer.WriteLineAsync(CsvCells.Line(CsvHeader));
-        var perCall = pace.RowsPerCall(RowsPerCall);
-        for (var page = await rows.Next(perCall, cancellationToken); page.Count > 0; page = await rows.Next(perCall, cancellationToken))
+        for (var page = await rows.Next(RowsPerCall, cancellationToken); page.Count > 0; page = await rows.Next(RowsPerCall, cancellationToken))
         {
             foreach (var row in page)
             {
@@ -79,15 +78,6 @@ public readonly record struct ExportPace(double RowsPerSecond)
         var toEndInTime = rows / (policy.Timeout.TotalSeconds * TimeoutShare);
         return new(Math.Max(policy.RowsPerSecond, toEndInTime));
     }
-
-    /// <summary>
-    /// Rows a call, at most <paramref name="max"/>: a paced export asks for about <see cref="CallsPerSecond"/> pages a
-    /// second, so that the work comes in short, even bursts rather than one of <paramref name="max"/> rows every so often.
-    /// </summary>
-    public int RowsPerCall(int max) => RowsPerSecond <= 0 ? max : (int)Math.Clamp(RowsPerSecond / CallsPerSecond, Math.Min(100, max), max);
-
-    /// <summary>Pages a second a paced export asks for (our choice: bursts of a few milliseconds at the default pace).</summary>
-    public const int CallsPerSecond = 50;
 
     /// <summary>How far ahead of its pace an export is after <paramref name="written"/> rows in <paramref name="elapsed"/>: the time to wait.</summary>
     public TimeSpan Ahead(long written, TimeSpan elapsed) =>

@@ -70,11 +70,6 @@ public sealed class ExportPaceTests(PacedExportApp app) : IClassFixture<PacedExp
         new ExportPace(1_000).Ahead(3_000, TimeSpan.FromSeconds(1)).ShouldBe(TimeSpan.FromSeconds(2));
         new ExportPace(1_000).Ahead(3_000, TimeSpan.FromSeconds(4)).ShouldBeLessThan(TimeSpan.Zero, "behind its pace: no wait");
         new HeavyReadOptions().Export.RowsPerSecond.ShouldBe(HeavyReadOptions.DefaultExportRowsPerSecond);
-        // Pages of about a fiftieth of a second's rows, within 100 and the most a call may ask.
-        new ExportPace(20_000).RowsPerCall(1_000).ShouldBe(400);
-        new ExportPace(200_000).RowsPerCall(1_000).ShouldBe(1_000);
-        new ExportPace(500).RowsPerCall(1_000).ShouldBe(100);
-        ExportPace.Unpaced.RowsPerCall(1_000).ShouldBe(1_000);
     }
 
     /// <summary>Timers may fire a little early against the test's stopwatch.</summary>
