@@ -1,6 +1,4 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using EpiGrid.Grains.Storage;
 using EpiGrid.People;
@@ -152,28 +150,18 @@ public static class HistorySeed
         for (var start = 0; start < Size(ctx); start += ImportRows)
         {
             var random = new Random(Version * 2_000_003 + start);
-            var csv = new StringBuilder("idNumber,name,phone,originArea,originRisk,arrivedAt,mode,source,sourceRecordId,cellId\n");
-            for (var i = start; i < Math.Min(Size(ctx), start + ImportRows); i++)
+            var rows = Enumerable.Range(start, Math.Min(ImportRows, Size(ctx) - start)).Select(i =>
             {
                 // Distinct valid numbers (GB 11643): 17 regions × 1,000 birth days × 1,000 sequence numbers.
                 var first17 = $"{310100 + i % 17}{new DateOnly(1960, 1, 1).AddDays(i / 1000):yyyyMMdd}{i % 1000:000}";
                 var watched = i % WatchedEvery == 0;
                 var (area, risk) = !watched ? ("上海 Shanghai", "low") : i / WatchedEvery % 2 == 0 ? ("湖北 Hubei", "high") : ("广东 Guangdong", "medium");
                 var arrived = watched ? now - TimeSpan.FromDays(WatchedWithinDays * random.NextDouble()) : Past(now, random);
-                csv.Append(first17).Append(ResidentId.CheckCharacter(first17)).Append(',').Append(i % 4 == 0 ? "\"李, 四\"" : "").Append(',')
-                    .Append(i % 5 == 0 ? "13800000000" : "").Append(',').Append(area).Append(',').Append(risk).Append(',')
-                    .Append(arrived.AddMinutes(-1).ToString("O")).Append(',').Append((i % 3) switch { 0 => "rail", 1 => "road", _ => "air" })
-                    .Append(",history-seed,hs").Append(Version).Append('-').Append(i).Append(',').Append(cells[random.Next(cells.Count)]).Append('\n');
-            }
-            using var request = client.Request(HttpMethod.Post, "/api/v1/imports/arrivals", token);
-            request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(csv.ToString()))
-            {
-                Headers = { ContentType = new MediaTypeHeaderValue("text/csv") { CharSet = "utf-8" } },
-            };
-            using var response = await client.Http.SendAsync(request);
-            var body = await response.Content.ReadAsStringAsync();
-            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Import answered {(int)response.StatusCode}: {body[..Math.Min(body.Length, 500)]}");
-            var answer = JsonNode.Parse(body)!;
+                return new ImportWorkload.Row(first17 + ResidentId.CheckCharacter(first17), i % 4 == 0 ? "李, 四" : null, i % 5 == 0 ? "13800000000" : null,
+                    area, risk, arrived.AddMinutes(-1), (i % 3) switch { 0 => "rail", 1 => "road", _ => "air" }, "history-seed", $"hs{Version}-{i}",
+                    cells[random.Next(cells.Count)]);
+            });
+            var (answer, _) = await ImportWorkload.Upload(client, token, ImportWorkload.Csv(rows));
             imported += answer["imported"]!.GetValue<int>() + answer["duplicates"]!.GetValue<int>();
             if (answer["errorCount"]!.GetValue<int>() is > 0 and var errors) throw new InvalidOperationException($"{errors} rows refused: {answer["errors"]![0]}");
             BenchContext.Log($"history seed: {imported:N0} persons, {imported / clock.Elapsed.TotalSeconds:N0}/s");

@@ -159,7 +159,8 @@ public sealed class ImportWorkload : IWorkload
             + $"again: {second["imported"]} added, {duplicates:N0} already there, {duplicates / secondSeconds:N0} rows/s");
     }
 
-    static async Task<(JsonObject Result, double Seconds)> Upload(PlatformClient client, string token, byte[] csv)
+    /// <summary>One upload of <paramref name="csv"/> (its answer, and the seconds to it); a refused file throws.</summary>
+    internal static async Task<(JsonObject Result, double Seconds)> Upload(PlatformClient client, string token, byte[] csv)
     {
         using var request = client.Request(HttpMethod.Post, "/api/v1/imports/arrivals", token);
         request.Content = new ByteArrayContent(csv) { Headers = { ContentType = new MediaTypeHeaderValue("text/csv") { CharSet = "utf-8" } } };
@@ -171,7 +172,8 @@ public sealed class ImportWorkload : IWorkload
         return (JsonNode.Parse(body)!.AsObject(), seconds);
     }
 
-    sealed record Row(string IdNumber, string? Name, string? Phone, string OriginArea, string OriginRisk, DateTimeOffset ArrivedAt,
+    /// <summary>One row of the arrivals CSV (the columns of <see cref="Header"/>).</summary>
+    internal sealed record Row(string IdNumber, string? Name, string? Phone, string OriginArea, string OriginRisk, DateTimeOffset ArrivedAt,
         string Mode, string Source, string RecordId, string CellId);
 
     /// <summary>
@@ -193,7 +195,8 @@ public sealed class ImportWorkload : IWorkload
         }
     }
 
-    static byte[] Csv(IEnumerable<Row> rows)
+    /// <summary>The arrivals CSV of <paramref name="rows"/>, header first.</summary>
+    internal static byte[] Csv(IEnumerable<Row> rows)
     {
         var text = new StringBuilder(Header).Append('\n');
         foreach (var r in rows)
