@@ -85,11 +85,11 @@ public sealed class PlatformUnderTest : IAsyncDisposable
             ["ASPNETCORE_URLS"] = platform.BaseAddress.ToString(), ["Auth__SigningKey"] = signingKey,
         });
         using var http = new HttpClient { BaseAddress = platform.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var within = readyWithin ?? TimeSpan.FromMinutes(3);
         while (true)
         {
             if (platform.processes.Any(p => p.HasExited)) throw new InvalidOperationException($"A platform process exited; see {ctx.WorkDirectory}");
-            if (started.Elapsed > (readyWithin ?? TimeSpan.FromMinutes(3)))
-                throw new TimeoutException($"The platform was not ready within {(readyWithin ?? TimeSpan.FromMinutes(3)).TotalMinutes} minutes");
+            if (started.Elapsed > within) throw new TimeoutException($"The platform was not ready within {within.TotalMinutes} minutes");
             try
             {
                 if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode)
