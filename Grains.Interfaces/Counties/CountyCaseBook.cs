@@ -1,4 +1,6 @@
 using EpiGrid.Cells;
+using EpiGrid.Counties.Rules;
+using EpiGrid.Platform;
 
 namespace EpiGrid.Counties;
 
@@ -8,21 +10,31 @@ public readonly record struct CellTally(string CellId, long Version, int Travell
 /// <summary>
 /// The cases and cell tallies a county knows, the live half of <see cref="CountyProjection"/>. Every fact carries the
 /// cell stream version it came from, so stream messages and store reads merge in any order, any number of times, to
-/// the same result. Pure.
+/// the same result. Cases older than the indicators' window at the last <see cref="Settle"/> are kept as counts
+/// (<see cref="SettledCases"/>), so the book's memory follows the outbreak's last weeks, not its whole history. Pure.
 /// </summary>
 public sealed class CountyCaseBook
 {
     readonly Dictionary<string, CaseFact> cases = new(StringComparer.Ordinal);
+    readonly SettledCases settled = new();
+    // One instance of each cell id, shared by the settled cases of the cell.
+    readonly HashSet<string> cellIds = new(StringComparer.Ordinal);
     readonly Dictionary<string, (long Version, int Travellers)> cells = new(StringComparer.Ordinal);
     // Only the cells ever controlled (most never are): their control as of the version held in cells.
     readonly Dictionary<string, CellControl> controls = new(StringComparer.Ordinal);
 
+    /// <summary>The cases not yet settled: those of the window, and later ones.</summary>
     public IReadOnlyCollection<CaseFact> Cases => cases.Values;
+    /// <summary>The cases settled by <see cref="Settle"/>: what <see cref="CountyProjection.View"/> adds to <see cref="Cases"/>.</summary>
+    public SettledCases Settled => settled;
     public int Travellers { get; private set; }
     /// <summary>The cells' controls as last decided; <see cref="CellControlCounts.At"/> judges which are in force.</summary>
     public IEnumerable<CellControl> Controls => controls.Values;
     /// <summary>The sum of the cell versions known, to compare with the store's (<see cref="CountyRecords.VersionSums"/>).</summary>
     public long VersionSum { get; private set; }
+
+    /// <summary>The version of the cell the book holds every fact up to (0: none).</summary>
+    public long KnownVersion(string cellId) => cells.TryGetValue(cellId, out var known) ? known.Version : 0;
 
     /// <summary>True when the message does not follow the last version known for its cell: something was missed.</summary>
     public bool Misses(CellChanged change) =>
@@ -43,8 +55,38 @@ public sealed class CountyCaseBook
 
     void Merge(CaseFact fact)
     {
-        if (!cases.TryGetValue(fact.CaseId, out var known) || known.Version < fact.Version)
+        if (cases.TryGetValue(fact.CaseId, out var known))
+        {
+            if (known.Version < fact.Version) cases[fact.CaseId] = fact;
+        }
+        else if (settled.Holds(fact.CaseId, out var version))
+        {
+            // A later fact of a settled case (its status changed, or it was corrected) is held whole until the next Settle.
+            if (version >= fact.Version) return;
+            settled.Remove(fact.CaseId);
             cases[fact.CaseId] = fact;
+        }
+        else cases[fact.CaseId] = fact;
+    }
+
+    /// <summary>
+    /// Settles the cases that occurred on a local day before the indicators' window as of <paramref name="now"/>: an
+    /// evaluation at <paramref name="now"/> or later counts them the same whole or settled. The live county calls it
+    /// with its clock, which only moves forward; a book evaluated at an earlier moment must not be settled.
+    /// </summary>
+    public void Settle(DateTimeOffset now, TimeSpan utcOffset)
+    {
+        var firstOfWindow = now.LocalDay(utcOffset).AddDays(1 - CountyIndicators.WindowDays);
+        List<CaseFact>? old = null;
+        foreach (var c in cases.Values)
+            if (c.OccurredAt.LocalDay(utcOffset) < firstOfWindow) (old ??= []).Add(c);
+        if (old is null) return;
+        foreach (var c in old)
+        {
+            cases.Remove(c.CaseId);
+            if (!cellIds.TryGetValue(c.CellId, out var cellId)) cellIds.Add(cellId = c.CellId);
+            settled.Add(c, cellId, utcOffset);
+        }
     }
 
     void MergeCell(string cellId, long version, int travellers, CellControl? control)
@@ -66,10 +108,11 @@ public sealed class CountyCaseBook
     public IReadOnlyList<CellActivity> Busiest(int count)
     {
         var byCell = cases.Values.Where(c => c.Status != CaseStatus.RuledOut).ToLookup(c => c.CellId);
-        return byCell.Select(g => g.Key).Union(cells.Where(c => c.Value.Travellers > 0).Select(c => c.Key))
+        var old = settled.ByCell;
+        return byCell.Select(g => g.Key).Union(old.Keys).Union(cells.Where(c => c.Value.Travellers > 0).Select(c => c.Key))
             .Select(id => new CellActivity(id,
-                byCell[id].Count(c => c.Status is CaseStatus.Active or CaseStatus.Hospitalised),
-                byCell[id].Count(c => c.IsConfirmed),
+                byCell[id].Count(c => c.Status is CaseStatus.Active or CaseStatus.Hospitalised) + old.GetValueOrDefault(id).Open,
+                byCell[id].Count(c => c.IsConfirmed) + old.GetValueOrDefault(id).Confirmed,
                 cells.TryGetValue(id, out var t) ? t.Travellers : 0))
             .OrderByDescending(a => a.ActiveCases).ThenByDescending(a => a.ConfirmedTotal)
             .ThenByDescending(a => a.Travellers).ThenBy(a => a.CellId, StringComparer.Ordinal)

@@ -15,18 +15,18 @@ namespace EpiGrid.Counties;
 public static class CountyProjection
 {
     /// <summary>The county's figures at <paramref name="at"/> (cases reported as occurring later are not counted).</summary>
-    public static CountyIndicators Indicators(County county, IEnumerable<CaseFact> cases, DateTimeOffset at, TimeSpan utcOffset) =>
-        CountyIndicators.Compute(new CountySnapshot(county.Code, county.Population, cases as IReadOnlyCollection<CaseFact> ?? cases.ToList(), at, utcOffset));
+    public static CountyIndicators Indicators(County county, IEnumerable<CaseFact> cases, DateTimeOffset at, TimeSpan utcOffset, SettledCases? settled = null) =>
+        CountyIndicators.Compute(new CountySnapshot(county.Code, county.Population, cases as IReadOnlyCollection<CaseFact> ?? cases.ToList(), at, utcOffset, settled));
 
     /// <summary>
     /// The county as every rule set judges it at <paramref name="at"/>, each by its version in force on that local day,
     /// with its cells closed and controlled then (<paramref name="controls"/>: the cells' controls as last decided); no
-    /// cases: a county nothing was reported in.
+    /// cases: a county nothing was reported in. <paramref name="settled"/>: the live county's cases kept as counts.
     /// </summary>
     public static CountyView View(County county, IEnumerable<CaseFact> cases, int travellers, DateTimeOffset at, TimeSpan utcOffset,
-        RuleBook rules, IReadOnlyList<CellActivity>? busiest = null, IEnumerable<CellControl?>? controls = null)
+        RuleBook rules, IReadOnlyList<CellActivity>? busiest = null, IEnumerable<CellControl?>? controls = null, SettledCases? settled = null)
     {
-        var indicators = Indicators(county, cases, at, utcOffset);
+        var indicators = Indicators(county, cases, at, utcOffset, settled);
         return new CountyView(county.Code, indicators, travellers, rules.EvaluateAll(indicators, at.LocalDay(utcOffset)), rules.Default.Name, at, busiest ?? [],
             CellControlCounts.At(controls ?? [], at));
     }

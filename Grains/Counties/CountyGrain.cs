@@ -63,7 +63,8 @@ public sealed class CountyGrain(
 
     public async Task Reconcile()
     {
-        var (cases, cells) = await records.ForCounty(Code);
+        // The cases of the cells whose rows are ahead of what the book holds: all of them when the county wakes.
+        var (cases, cells) = await records.ForCounty(Code, cell => cell.Version > book.KnownVersion(cell.Id));
         book.Merge(cases.Select(c => c.ToFact()), cells.Select(c => c.ToTally()));
         await Evaluate();
     }
@@ -126,7 +127,10 @@ public sealed class CountyGrain(
     {
         lastEvaluatedAt = Environment.TickCount64;
         var now = clock.GetUtcNow();
-        var evaluated = CountyProjection.View(province.Find(Code)!, book.Cases, book.Travellers, now, province.Options.UtcOffset, rules, controls: book.Controls);
+        // What is older than the window as of now is kept as counts from here on (the domain clock only moves forward).
+        book.Settle(now, province.Options.UtcOffset);
+        var evaluated = CountyProjection.View(province.Find(Code)!, book.Cases, book.Travellers, now, province.Options.UtcOffset, rules,
+            controls: book.Controls, settled: book.Settled);
         await RecordChanges(evaluated.Colours, evaluated.Indicators, now);
         var previous = view;
         view = evaluated;

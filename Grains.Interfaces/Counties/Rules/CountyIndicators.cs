@@ -44,9 +44,11 @@ public sealed record CountyIndicators
     public static CountyIndicators Compute(CountySnapshot snapshot)
     {
         var today = snapshot.Now.LocalDay(snapshot.UtcOffset);
-        int confirmed = 0, new14 = 0, new7 = 0, local = 0, suspected = 0, asymptomatic = 0;
-        int active = 0, hospitalised = 0, recovered = 0, died = 0, linked14 = 0;
-        int? lastNewDaysAgo = null;
+        // Settled cases count as the loop below would count them: outside the window, so only in the totals.
+        var s = snapshot.Settled;
+        int confirmed = s?.Confirmed ?? 0, new14 = 0, new7 = 0, local = s?.Local ?? 0, suspected = s?.Suspected ?? 0, asymptomatic = s?.Asymptomatic ?? 0;
+        int active = s?.Active ?? 0, hospitalised = s?.Hospitalised ?? 0, recovered = s?.Recovered ?? 0, died = s?.Died ?? 0, linked14 = 0;
+        int? lastNewDaysAgo = s?.LatestConfirmedDay is { } latest ? today.DayNumber - latest : null;
         var recentByCluster = new Dictionary<string, int>(StringComparer.Ordinal);
 
         foreach (var c in snapshot.Cases)

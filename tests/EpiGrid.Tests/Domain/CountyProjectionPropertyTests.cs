@@ -83,21 +83,38 @@ public class CountyProjectionPropertyTests
 
         // Live: announcements interleaved across cells (in order within a cell, as a stream delivers them), some twice,
         // some lost. A county that notices a gap reads the cell's registers, which the store holds as of now.
+        // The county settles what is older than the window at its evaluations (issue 18), at moments up to the one judged.
         var book = new CountyCaseBook();
-        void ReadRegisters(CellState cell) =>
+        var whole = new CountyCaseBook(); // the same messages, never settled
+        var at = clock.AddHours(random.Next(0, 30 * 24));
+        var settledAt = clock;
+        void ReadRegisters(CellState cell)
+        {
             book.Merge(cell.Cases.Values, [new CellTally(cell.CellId, cell.Version, cell.Travellers.Count, cell.Control)]);
+            whole.Merge(cell.Cases.Values, [new CellTally(cell.CellId, cell.Version, cell.Travellers.Count, cell.Control)]);
+        }
+        void MaybeSettle()
+        {
+            if (random.Next(4) != 0) return;
+            settledAt = settledAt.AddHours(random.Next(0, (int)(at - settledAt).TotalHours + 1));
+            book.Settle(settledAt, Offset);
+        }
         while (announcements.Values.Any(q => q.Count > 0))
         {
             var queue = announcements.Values.Where(q => q.Count > 0).ElementAt(random.Next(announcements.Values.Count(q => q.Count > 0)));
             var change = queue.Dequeue();
+            MaybeSettle();
             if (random.Next(10) == 0) continue; // lost
             if (book.Misses(change)) ReadRegisters(cells[change.CellId]);
             book.Apply(change);
+            whole.Apply(change);
             if (random.Next(10) == 0) book.Apply(change); // delivered twice
         }
         foreach (var cell in cells.Values) ReadRegisters(cell); // the periodic reconciliation
-        var at = clock.AddHours(random.Next(0, 30 * 24));
-        var live = CountyProjection.View(county, book.Cases, book.Travellers, at, Offset, Rules, controls: book.Controls);
+        MaybeSettle();
+        var live = CountyProjection.View(county, book.Cases, book.Travellers, at, Offset, Rules, controls: book.Controls, settled: book.Settled);
+        book.Busiest(10).ShouldBe(whole.Busiest(10), $"seed {seed.Get}: busiest cells, settled cases counted in their cells");
+        CountyProjection.Indicators(county, whole.Cases, at, Offset).ShouldBe(live.Indicators, $"seed {seed.Get}: settled and whole books");
 
         // Replay: the recorded events alone.
         var replay = new CountyReplay(county, Offset, recorded.Select(r =>
