@@ -48,6 +48,29 @@ public sealed record SiloOptions
     public bool Kubernetes { get; init; }
 }
 
+/// <summary>
+/// How long idle grains stay in memory (section "Activations"; issue 18: memory that follows the live state, not the
+/// history). Orleans keeps an idle activation 15 minutes; a person is touched by a report, a scan or a check-in and then
+/// rarely again, so a stream of reports about persons would hold every person of the last quarter hour. Our choice of
+/// figures, measured in BENCHMARKS.md.
+/// </summary>
+public sealed record ActivationOptions
+{
+    public const string Section = "Activations";
+    /// <summary>A person idle this long is deactivated (it reads its stream again when next called). Above a minute (Orleans' collection quantum).</summary>
+    public TimeSpan PersonIdle { get; init; } = TimeSpan.FromMinutes(2);
+    /// <summary>How often Orleans looks for idle grains (its own default, a minute, when not set); every idle time must exceed it.</summary>
+    public TimeSpan? CollectionQuantum { get; init; }
+    /// <summary>
+    /// When the silo's managed memory passes <see cref="MemoryLimitPercent"/> of what the process may use (a container's
+    /// limit, or the machine's memory), Orleans deactivates the longest-idle grains until it is at
+    /// <see cref="MemoryTargetPercent"/>: every grain of EpiGrid rebuilds itself from the store, so shedding loses nothing.
+    /// </summary>
+    public bool ShedOnMemoryPressure { get; init; } = true;
+    public double MemoryLimitPercent { get; init; } = 80;
+    public double MemoryTargetPercent { get; init; } = 70;
+}
+
 public static class SiloSetup
 {
     /// <summary>The whole silo: geography, rules, the event store with group commit, seeding and Orleans.</summary>
@@ -94,6 +117,15 @@ public static class SiloSetup
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (orleans.ClusterId, orleans.ServiceId));
+            var activations = Bind<ActivationOptions>(config, ActivationOptions.Section);
+            silo.Configure<GrainCollectionOptions>(o =>
+            {
+                if (activations.CollectionQuantum is { } quantum) o.CollectionQuantum = quantum;
+                o.ClassSpecificCollectionAge[typeof(EpiGrid.Grains.People.PersonGrain).FullName!] = activations.PersonIdle;
+                o.EnableActivationSheddingOnMemoryPressure = activations.ShedOnMemoryPressure;
+                o.MemoryUsageLimitPercentage = activations.MemoryLimitPercent;
+                o.MemoryUsageTargetPercentage = activations.MemoryTargetPercent;
+            });
             // Mutual TLS between silos and with clients when Cluster:Tls names a certificate (off on one machine).
             silo.UseClusterTls(Bind<ClusterTlsOptions>(config, ClusterTlsOptions.Section));
             if (redisClustering)

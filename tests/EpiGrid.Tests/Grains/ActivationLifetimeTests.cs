@@ -1,0 +1,42 @@
+using EpiGrid.Cells;
+using EpiGrid.People;
+using EpiGrid.Platform;
+using EpiGrid.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EpiGrid.Tests.Grains;
+
+/// <summary>
+/// Issue 18, memory that follows the live state: a person touched once leaves the silo's memory after
+/// <c>Activations:PersonIdle</c> (Orleans' own default would keep every person of the last quarter hour), while cells
+/// keep Orleans' longer default. What leaves memory is read again from the store when next called.
+/// </summary>
+public sealed class ActivationLifetimeTests
+{
+    static readonly Provenance Tester = new("tester", "test");
+
+    [Fact]
+    public async Task An_idle_person_is_deactivated_after_PersonIdle_and_answers_from_the_store_when_called_again_while_its_cell_stays()
+    {
+        await using var db = await TestDatabase.Create();
+        await using var silo = await TestSilo.Start(db.ConnectionString, new FakeTimeProvider(new DateTimeOffset(2020, 2, 20, 10, 0, 0, TimeSpan.FromHours(8))),
+            "idle-" + Guid.NewGuid().ToString("N")[..8],
+            new Dictionary<string, string?> { ["Activations:PersonIdle"] = "00:00:03", ["Activations:CollectionQuantum"] = "00:00:01" });
+        var management = silo.Grains.GetGrain<IManagementGrain>(0);
+        async Task<int> Active(string type) =>
+            (await management.GetSimpleGrainStatistics()).Where(s => s.GrainType.Contains(type, StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+
+        const string cellId = "330782-001-001";
+        var cell = silo.Grains.GetGrain<ICellGrain>(cellId);
+        await cell.Execute([new RegisterCell(Tester, "Test cell", 300)]);
+        var persons = Enumerable.Range(1, 5).Select(i => silo.Grains.GetGrain<IPersonGrain>($"idle-person-{i}")).ToList();
+        foreach (var person in persons) (await person.GetCode()).ShouldBeNull("no one of that reference is on record");
+        (await Active("EpiGrid.Grains.People.PersonGrain")).ShouldBe(persons.Count);
+
+        await Eventually.True(async () => await Active("EpiGrid.Grains.People.PersonGrain") == 0, TimeSpan.FromSeconds(20),
+            "idle persons leave memory after Activations:PersonIdle");
+        (await Active("EpiGrid.Grains.Cells.CellGrain")).ShouldBe(1, "a cell keeps Orleans' default idle time");
+        (await persons[0].GetCode()).ShouldBeNull("a person called again is activated again and reads the store");
+        (await Active("EpiGrid.Grains.People.PersonGrain")).ShouldBe(1);
+    }
+}
