@@ -48,7 +48,8 @@ public static class MartenSetup
         options.Schema.For<CaseRecord>().Index(x => x.County).Index(x => x.CellId).Index(x => x.CaseId!).Index(x => x.InfectedBy!).Index(x => x.ClusterId!);
         options.Schema.For<CellRecord>().Index(x => x.County);
         // One number, one alert: two ledger activations overlapping in a fail-over cannot both use a number (AlertSequence).
-        options.Schema.For<AlertRecord>().Duplicate(x => x.Seq, configure: index => index.IsUnique = true).Index(x => x.County);
+        // Status: the ledger's start reads the open alerts with a due time, a few among every alert of a long outbreak (issue 18).
+        options.Schema.For<AlertRecord>().Duplicate(x => x.Seq, configure: index => index.IsUnique = true).Index(x => x.County).Index(x => x.Status);
         options.Schema.For<AlertSweepCheckpoint>();
         options.Schema.For<PersonRecord>().Index(x => x.County);
         options.Schema.For<EnterpriseRecord>().Index(x => x.County);
