@@ -21,6 +21,12 @@ public sealed record SiloObservabilityOptions
     public string MetricsHost { get; init; } = "127.0.0.1";
     /// <summary>Port of the silo's health endpoint (/health/live, /health/ready; <see cref="SiloHealth"/>); 0: off.</summary>
     public int HealthPort { get; init; }
+    /// <summary>
+    /// Tag combinations kept per metric (OpenTelemetry's cardinality limit, 2,000 when not set; each combination's
+    /// point is allocated up front, about 70 bytes). A process hosting many silos and web hosts (the test run) lowers it:
+    /// each host's reader also collects the instruments of the others, which share their meters' names.
+    /// </summary>
+    public int? MetricCardinalityLimit { get; init; }
 }
 
 public static class SiloTelemetry
@@ -40,6 +46,7 @@ public static class SiloTelemetry
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(TelemetryNames.Meters);
+                if (options.MetricCardinalityLimit is > 0 and var limit) metrics.AddView(_ => new MetricStreamConfiguration { CardinalityLimit = limit });
                 if (options.MetricsPort > 0)
                     metrics.AddPrometheusHttpListener(o => (o.Host, o.Port) = (options.MetricsHost, options.MetricsPort));
                 if (otlp) metrics.AddOtlpExporter();

@@ -29,6 +29,9 @@ public static class WebTelemetry
                     .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections",
                         "Microsoft.AspNetCore.RateLimiting", "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Diagnostics")
                     .AddPrometheusExporter();
+                // Tag combinations kept per metric (2,000 when not set): Observability:MetricCardinalityLimit, as on a silo.
+                if (builder.Configuration.GetValue<int?>("Observability:MetricCardinalityLimit") is > 0 and var limit)
+                    metrics.AddView(_ => new MetricStreamConfiguration { CardinalityLimit = limit });
                 if (otlp) metrics.AddOtlpExporter();
             })
             .WithTracing(tracing =>

@@ -117,6 +117,8 @@ public class EpiGridApp : IAsyncLifetime
             host.UseSetting("Cluster:GatewayPort", Silo.GatewayPort.ToString());
             if (Environment == "Development") host.UseSetting("Auth:SigningKey", SigningKey);
             host.UseSetting("PersonalData:HashKey", HashKey);
+            // As for the test silos (TestSilo): every host of the run shares this process and its meters' names.
+            host.UseSetting("Observability:MetricCardinalityLimit", "64");
             if (Redis is not null) host.UseSetting("ConnectionStrings:Redis", Redis);
             foreach (var (key, value) in WebSettings.Concat(settings)) host.UseSetting(key, value);
             host.ConfigureTestServices(services =>
@@ -176,6 +178,12 @@ public class EpiGridApp : IAsyncLifetime
         await web.DisposeAsync();
         await Silo.DisposeAsync();
         await Database.DisposeAsync();
+        // Something outliving the fixture may still hold it (a thread started in the web host's start-up keeps that
+        // moment's execution context, and with it the host factory's closure over this app): let go of the hosts.
+        extraHosts.Clear();
+        web = null!;
+        Silo = null!;
+        Logs.Lines.Clear();
     }
 }
 

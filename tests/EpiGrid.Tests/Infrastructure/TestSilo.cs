@@ -49,6 +49,8 @@ public sealed class TestSilo : IAsyncDisposable
             ["Alerts:EscalationCheckInterval"] = "00:00:01",
             ["Alerts:SweepInterval"] = "00:00:03",
             ["Travellers:WatchInterval"] = "00:00:01",
+            // Every host of the test run is in this process, and each one's metric readers collect every other's instruments too.
+            ["Observability:MetricCardinalityLimit"] = "64",
         });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(logs is null ? LogLevel.Warning : LogLevel.Information);
