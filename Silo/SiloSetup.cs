@@ -64,7 +64,9 @@ public sealed record ActivationOptions
     /// <summary>
     /// When the silo's managed memory passes <see cref="MemoryLimitPercent"/> of what the process may use (a container's
     /// limit, or the machine's memory), Orleans deactivates the longest-idle grains until it is at
-    /// <see cref="MemoryTargetPercent"/>: every grain of EpiGrid rebuilds itself from the store, so shedding loses nothing.
+    /// <see cref="MemoryTargetPercent"/>: an emergency short of an out-of-memory kill. The domain's grains rebuild themselves
+    /// from the store; what lives only in memory (an import's progress record, a push not yet delivered) is lost as it
+    /// would be with the silo, and clients catch up as they do then.
     /// </summary>
     public bool ShedOnMemoryPressure { get; init; } = true;
     public double MemoryLimitPercent { get; init; } = 80;
