@@ -61,11 +61,25 @@ public sealed class CountyGrain(
         return view with { BusiestCells = book.Busiest(options.Value.BusiestCells), ControlledCells = book.ControlledAt(view.EvaluatedAt) };
     }
 
+    /// <summary>Cells whose cases one read of a reconcile takes (<see cref="Reconcile"/>).</summary>
+    const int CellsPerRead = 200;
+
+    /// <summary>
+    /// Reads the county's cell rows, then the cases of the cells whose rows are ahead of what the book holds (all of them
+    /// when the county wakes; none for a county up to date, however long its history), a few hundred cells at a time,
+    /// each read settled before the next: a county waking over a long history never holds all its records at once.
+    /// </summary>
     public async Task Reconcile()
     {
-        // The cases of the cells whose rows are ahead of what the book holds: all of them when the county wakes.
-        var (cases, cells) = await records.ForCounty(Code, cell => cell.Version > book.KnownVersion(cell.Id));
-        book.Merge(cases.Select(c => c.ToFact()), cells.Select(c => c.ToTally()));
+        var cells = await records.CellsOf(Code);
+        var now = clock.GetUtcNow();
+        foreach (var behind in cells.Where(c => c.Version > book.KnownVersion(c.Id)).Chunk(CellsPerRead))
+        {
+            var cases = await records.CasesOf(behind.Select(c => c.Id).ToArray());
+            book.Merge(cases.Select(c => c.ToFact()), behind.Select(c => c.ToTally()));
+            book.Settle(now, province.Options.UtcOffset);
+        }
+        book.Merge([], cells.Select(c => c.ToTally()));
         await Evaluate();
     }
 

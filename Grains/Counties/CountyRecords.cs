@@ -10,20 +10,18 @@ namespace EpiGrid.Grains.Counties;
 /// <summary>Reads what the store holds for a county: the truth a county reconciles with.</summary>
 public sealed class CountyRecords(IDocumentStore store)
 {
-    /// <summary>
-    /// The county's cells, and the cases of those <paramref name="behind"/> says the county has not heard all of (every
-    /// case of the county when that is most cells): a county that is up to date reads its cells' rows and no case, however
-    /// long its history (issue 18).
-    /// </summary>
-    public async Task<(IReadOnlyList<CaseRecord> Cases, IReadOnlyList<CellRecord> Cells)> ForCounty(string county, Func<CellRecord, bool> behind)
+    /// <summary>The county's cell rows: each cell's stream version, travellers and control.</summary>
+    public async Task<IReadOnlyList<CellRecord>> CellsOf(string county)
     {
         await using var session = store.QuerySession();
-        var cells = await session.Query<CellRecord>().Where(c => c.County == county).ToListAsync();
-        var stale = cells.Where(behind).Select(c => c.Id).ToArray();
-        IReadOnlyList<CaseRecord> cases = stale.Length == 0 ? []
-            : stale.Length * 2 > cells.Count ? await session.Query<CaseRecord>().Where(c => c.County == county).ToListAsync()
-            : await session.Query<CaseRecord>().Where(c => c.CellId.IsOneOf(stale)).ToListAsync();
-        return (cases, cells);
+        return await session.Query<CellRecord>().Where(c => c.County == county).ToListAsync();
+    }
+
+    /// <summary>The cases of these cells.</summary>
+    public async Task<IReadOnlyList<CaseRecord>> CasesOf(string[] cellIds)
+    {
+        await using var session = store.QuerySession();
+        return await session.Query<CaseRecord>().Where(c => c.CellId.IsOneOf(cellIds)).ToListAsync();
     }
 
     /// <summary>
