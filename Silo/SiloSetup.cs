@@ -51,8 +51,8 @@ public sealed record SiloOptions
 /// <summary>
 /// How long idle grains stay in memory (section "Activations"; issue 18: memory that follows the live state, not the
 /// history). Orleans keeps an idle activation 15 minutes; a person is touched by a report, a scan or a check-in and then
-/// rarely again, so a stream of reports about persons would hold every person of the last quarter hour. Our choice of
-/// figures, measured in BENCHMARKS.md.
+/// rarely again, so a stream of reports about persons would hold every person of the last quarter hour. The figures are
+/// our choice, not measured against a workload that names persons (README, "Memory follows the live state").
 /// </summary>
 public sealed record ActivationOptions
 {
