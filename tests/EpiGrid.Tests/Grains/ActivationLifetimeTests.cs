@@ -15,16 +15,22 @@ public sealed class ActivationLifetimeTests
 {
     static readonly Provenance Tester = new("tester", "test");
 
+    static Task<TestSilo> Start(TestDatabase db, string name, Dictionary<string, string?> settings) =>
+        TestSilo.Start(db.ConnectionString, new FakeTimeProvider(new DateTimeOffset(2020, 2, 20, 10, 0, 0, TimeSpan.FromHours(8))),
+            name + "-" + Guid.NewGuid().ToString("N")[..8], settings);
+
+    /// <summary>Activations of the grain class <paramref name="type"/> (full name) in the cluster.</summary>
+    static async Task<int> Active(TestSilo silo, string type) =>
+        (await silo.Grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics())
+            .Where(s => s.GrainType.Contains(type, StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+
     [Fact]
     public async Task An_idle_person_is_deactivated_after_PersonIdle_and_answers_from_the_store_when_called_again_while_its_cell_stays()
     {
         await using var db = await TestDatabase.Create();
-        await using var silo = await TestSilo.Start(db.ConnectionString, new FakeTimeProvider(new DateTimeOffset(2020, 2, 20, 10, 0, 0, TimeSpan.FromHours(8))),
-            "idle-" + Guid.NewGuid().ToString("N")[..8],
+        await using var silo = await Start(db, "idle",
             new Dictionary<string, string?> { ["Activations:PersonIdle"] = "00:00:03", ["Activations:CollectionQuantum"] = "00:00:01" });
-        var management = silo.Grains.GetGrain<IManagementGrain>(0);
-        async Task<int> Active(string type) =>
-            (await management.GetSimpleGrainStatistics()).Where(s => s.GrainType.Contains(type, StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+        Task<int> Active(string type) => ActivationLifetimeTests.Active(silo, type);
 
         const string cellId = "330782-001-001";
         var cell = silo.Grains.GetGrain<ICellGrain>(cellId);
@@ -48,16 +54,11 @@ public sealed class ActivationLifetimeTests
     public async Task Past_the_memory_limit_idle_grains_are_shed_before_their_idle_time()
     {
         await using var db = await TestDatabase.Create();
-        await using var silo = await TestSilo.Start(db.ConnectionString, new FakeTimeProvider(new DateTimeOffset(2020, 2, 20, 10, 0, 0, TimeSpan.FromHours(8))),
-            "shed-" + Guid.NewGuid().ToString("N")[..8],
-            new Dictionary<string, string?>
-            {
-                ["Activations:PersonIdle"] = "00:10:00", ["Activations:MemoryLimitPercent"] = "0.01", ["Activations:MemoryTargetPercent"] = "0.001",
-            });
-        var management = silo.Grains.GetGrain<IManagementGrain>(0);
-        async Task<int> Persons() =>
-            (await management.GetSimpleGrainStatistics()).Where(s => s.GrainType.Contains("EpiGrid.Grains.People.PersonGrain", StringComparison.Ordinal))
-                .Sum(s => s.ActivationCount);
+        await using var silo = await Start(db, "shed", new Dictionary<string, string?>
+        {
+            ["Activations:PersonIdle"] = "00:10:00", ["Activations:MemoryLimitPercent"] = "0.01", ["Activations:MemoryTargetPercent"] = "0.001",
+        });
+        Task<int> Persons() => Active(silo, "EpiGrid.Grains.People.PersonGrain");
         var persons = Enumerable.Range(1, 5).Select(i => silo.Grains.GetGrain<IPersonGrain>($"shed-person-{i}")).ToList();
         foreach (var person in persons) await person.GetCode();
         await Eventually.True(async () => await Persons() == 0, TimeSpan.FromSeconds(30),
