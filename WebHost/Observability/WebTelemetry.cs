@@ -38,6 +38,8 @@ public static class WebTelemetry
             {
                 tracing.AddSource(TelemetryNames.TraceSources).AddSource("Microsoft.AspNetCore", "Microsoft.AspNetCore.SignalR.Server");
                 if (otlp) tracing.AddOtlpExporter();
+                // No exporter, no recorded spans (ids still flow to logs and events), as on a silo (SiloTelemetry).
+                if (!otlp && string.IsNullOrEmpty(builder.Configuration["OTEL_TRACES_SAMPLER"])) tracing.SetSampler(new AlwaysOffSampler());
             })
             // Log records, with their trace ids, to the same collector as metrics and traces (the console keeps its own).
             .WithLogging(logging => { if (otlp) logging.AddOtlpExporter(); }, o => (o.IncludeScopes, o.IncludeFormattedMessage) = (true, true));
