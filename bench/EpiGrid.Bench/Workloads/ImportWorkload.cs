@@ -28,7 +28,9 @@ public sealed class ImportWorkload : IWorkload
 
     public string Name => "import";
 
-    static int Rows(BenchContext ctx) => ctx.Quick ? 12_000 : 300_000;
+    /// <summary>The file's rows; <c>EPIGRID_BENCH_IMPORT_ROWS</c> sets another count (a longer upload to profile, BENCHMARKS.md).</summary>
+    static int Rows(BenchContext ctx) =>
+        int.TryParse(Environment.GetEnvironmentVariable("EPIGRID_BENCH_IMPORT_ROWS"), out var rows) && rows > 0 ? rows : ctx.Quick ? 12_000 : 300_000;
 
     /// <summary>
     /// Rows imported (and not measured) before the measured upload. Each run starts a fresh platform, and in its first
