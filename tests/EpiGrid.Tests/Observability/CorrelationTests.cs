@@ -6,7 +6,7 @@ namespace EpiGrid.Tests.Observability;
 
 /// <summary>
 /// A request's trace id is its correlation id: the events it causes record it, and a problem answers it as traceId,
-/// whether or not spans are recorded (with no exporter configured they are not: WebTelemetry, SiloTelemetry).
+/// also when no span is recorded (no exporter is configured here, so none is: WebTelemetry, SiloTelemetry).
 /// </summary>
 public sealed class CorrelationTests(EpiGridApp app) : IClassFixture<EpiGridApp>
 {
