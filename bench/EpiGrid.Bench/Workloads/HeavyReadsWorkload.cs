@@ -57,6 +57,8 @@ public sealed class HeavyReadsWorkload : IStandaloneWorkload
         {
             await LocalPostgres.Script(ctx, "stop", Path.Combine(dir, "standby"), standbyPort, "postgres");
             await LocalPostgres.Script(ctx, "stop", Path.Combine(dir, "primary"), primaryPort, "postgres");
+            // Both servers' data (2.5 GB a run): the work directory keeps only the logs, as after the history workload.
+            Directory.Delete(dir, true);
         }
     }
 
