@@ -79,7 +79,6 @@ public sealed class CountyGrain(
             book.Merge(cases.Select(c => c.ToFact()), behind.Select(c => c.ToTally()));
             book.Settle(now, province.Options.UtcOffset);
         }
-        book.Merge([], cells.Select(c => c.ToTally()));
         await Evaluate();
     }
 
