@@ -69,7 +69,7 @@ public sealed record CellView(
     // The control in force (issue 17); null: open.
     [property: Id(7)] CellControl? Control = null);
 
-/// <summary>What a cell tells its county after a commit: the latest facts of the cases it touched.</summary>
+/// <summary>What a cell tells its county after a commit: the facts of the cases it touched, before and after.</summary>
 [GenerateSerializer, Immutable, Alias("epigrid.cell-changed")]
 public sealed record CellChanged(
     [property: Id(0)] string CellId,
@@ -79,7 +79,12 @@ public sealed record CellChanged(
     /// <summary>The cell's version before this change, so a county can notice a message it missed.</summary>
     [property: Id(4)] long PreviousVersion,
     /// <summary>The cell's control as last decided (null: never controlled); the county judges whether it is in force.</summary>
-    [property: Id(5)] CellControl? Control = null);
+    [property: Id(5)] CellControl? Control = null,
+    /// <summary>
+    /// Each of <see cref="Cases"/> as it stood at <see cref="PreviousVersion"/> (null: new in this change), so a county
+    /// that keeps old cases only as counts can take the old fact off them. Null from a sender that did not say.
+    /// </summary>
+    [property: Id(6)] IReadOnlyList<CaseFact?>? Before = null);
 
 [GenerateSerializer, Immutable, Alias("epigrid.cell-summary")]
 public sealed record CellSummary(

@@ -93,11 +93,16 @@ public sealed class CellState(string cellId)
     }
 
     /// <summary>
-    /// What the county hears of a commit that brought this state to its version: the facts of the cases the events
-    /// touched, as they stand now, the travellers' tally and the control (<see cref="CountyCaseBook.Apply"/>).
+    /// What the county hears of a commit that brought <paramref name="before"/> to this state: the facts of the cases the
+    /// events touched, as they stand now and as they stood before, the travellers' tally and the control
+    /// (<see cref="CountyCaseBook.Apply"/>).
     /// </summary>
-    public CellChanged Changed(IEnumerable<IEpiEvent> events, long previousVersion) =>
-        new(CellId, Version, events.Select(CaseIdOf).OfType<string>().Distinct().Select(id => cases[id]).ToList(), travellers.Count, previousVersion, Control);
+    public CellChanged Changed(CellState before, IEnumerable<IEpiEvent> events)
+    {
+        var ids = events.Select(CaseIdOf).OfType<string>().Distinct().ToList();
+        return new(CellId, Version, ids.Select(id => cases[id]).ToList(), travellers.Count, before.Version, Control,
+            ids.Select(id => before.cases.GetValueOrDefault(id)).ToList());
+    }
 
     /// <summary>The case an event is about, if any.</summary>
     public static string? CaseIdOf(IEpiEvent e) => e switch

@@ -5,85 +5,119 @@ using EpiGrid.Platform;
 namespace EpiGrid.Counties;
 
 /// <summary>
+/// What settled cases (<see cref="SettledCases"/>) add to the totals: the counts by kind, status and origin that
+/// <see cref="CountyIndicators.Compute"/> takes from a case outside its window, and the open ones a cell's activity counts
+/// (<see cref="CountyCaseBook.Busiest"/>). Ruled-out cases add nothing. A county keeps one for itself and one per cell.
+/// </summary>
+public readonly record struct SettledCounts(
+    int Suspected, int Asymptomatic, int Confirmed, int Local, int Active, int Hospitalised, int Recovered, int Died, int Open)
+{
+    /// <summary>The cases counted: every kind, ruled-out ones excepted.</summary>
+    public int Counted => Suspected + Asymptomatic + Confirmed;
+
+    public static SettledCounts Of(CaseFact c)
+    {
+        if (c.Status == CaseStatus.RuledOut) return default;
+        var open = c.Status is CaseStatus.Active or CaseStatus.Hospitalised ? 1 : 0;
+        return c.Kind switch
+        {
+            CaseKind.Suspected => new(1, 0, 0, 0, 0, 0, 0, 0, open),
+            CaseKind.Asymptomatic => new(0, 1, 0, 0, 0, 0, 0, 0, open),
+            _ => new(0, 0, 1, c.Local ? 1 : 0, c.Status == CaseStatus.Active ? 1 : 0, c.Status == CaseStatus.Hospitalised ? 1 : 0,
+                c.Status == CaseStatus.Recovered ? 1 : 0, c.Status == CaseStatus.Died ? 1 : 0, open),
+        };
+    }
+
+    public static SettledCounts operator +(SettledCounts a, SettledCounts b) => new(a.Suspected + b.Suspected,
+        a.Asymptomatic + b.Asymptomatic, a.Confirmed + b.Confirmed, a.Local + b.Local, a.Active + b.Active,
+        a.Hospitalised + b.Hospitalised, a.Recovered + b.Recovered, a.Died + b.Died, a.Open + b.Open);
+
+    public static SettledCounts operator -(SettledCounts a, SettledCounts b) => new(a.Suspected - b.Suspected,
+        a.Asymptomatic - b.Asymptomatic, a.Confirmed - b.Confirmed, a.Local - b.Local, a.Active - b.Active,
+        a.Hospitalised - b.Hospitalised, a.Recovered - b.Recovered, a.Died - b.Died, a.Open - b.Open);
+}
+
+/// <summary>
 /// The cases of a county that occurred before the indicators' window (<see cref="CountyIndicators.WindowDays"/> local
-/// days) as of a moment already evaluated, kept as counts instead of whole <see cref="CaseFact"/>s: a case that old
-/// adds the same to every later evaluation (its kind, status and origin to the totals, its day to "days since the last
-/// new case") and nothing to the window's figures, so only what would change those counts is kept per case: its
-/// version (to merge as <see cref="CountyCaseBook"/> does), its cell, kind, status, origin and day. Issue 18: a county
-/// in a long outbreak holds the last weeks in full and the rest as a few bytes a case. Mutable; owned by one book.
+/// days) as of a moment already evaluated, kept as counts and nothing per case: a case that old adds the same to every
+/// later evaluation (its kind, status and origin to the totals, its day to "days since the last new case") and nothing to
+/// the window's figures. Issue 18: a county in a long outbreak holds the last weeks whole and the rest as counts by cell
+/// (<see cref="CountyCaseBook"/> keeps those with its cells), so its memory follows its cells and its last weeks, not the
+/// number of cases it ever had. Mutable; owned by one book.
 /// </summary>
 public sealed class SettledCases
 {
-    readonly record struct Entry(long Version, string CellId, CaseKind Kind, CaseStatus Status, bool Local, int Day);
-
-    /// <summary>A cell's settled cases as <see cref="CountyCaseBook.Busiest"/> counts them.</summary>
-    public readonly record struct CellCounts(int Counted, int Open, int Confirmed);
-
-    readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
-    readonly Dictionary<string, CellCounts> byCell = new(StringComparer.Ordinal);
+    SettledCounts total;
     // Confirmed cases per local day number: the latest stays right when the latest case is ruled out or reclassified.
     readonly Dictionary<int, int> confirmedByDay = [];
 
-    public int Count => entries.Count;
-    public int Confirmed { get; private set; }
-    public int Local { get; private set; }
-    public int Suspected { get; private set; }
-    public int Asymptomatic { get; private set; }
-    public int Active { get; private set; }
-    public int Hospitalised { get; private set; }
-    public int Recovered { get; private set; }
-    public int Died { get; private set; }
+    public int Confirmed => total.Confirmed;
+    public int Local => total.Local;
+    public int Suspected => total.Suspected;
+    public int Asymptomatic => total.Asymptomatic;
+    public int Active => total.Active;
+    public int Hospitalised => total.Hospitalised;
+    public int Recovered => total.Recovered;
+    public int Died => total.Died;
+    /// <summary>The cases counted (ruled-out ones are not).</summary>
+    public int Count => total.Counted;
     /// <summary>The local day number of the latest confirmed case among these; null when there is none.</summary>
     public int? LatestConfirmedDay => confirmedByDay.Count == 0 ? null : confirmedByDay.Keys.Max();
-    public IReadOnlyDictionary<string, CellCounts> ByCell => byCell;
 
-    public bool Holds(string caseId, out long version)
+    internal void Add(SettledCounts counts) => total += counts;
+
+    internal void Subtract(SettledCounts counts) => total -= counts;
+
+    internal void CountDay(int day, int sign)
     {
-        var found = entries.TryGetValue(caseId, out var entry);
-        version = entry.Version;
-        return found;
+        var onDay = confirmedByDay.GetValueOrDefault(day) + sign;
+        if (onDay == 0) confirmedByDay.Remove(day);
+        else confirmedByDay[day] = onDay;
+    }
+}
+
+/// <summary>
+/// A multiset of local day numbers, as (day, count) pairs in one small array sorted by day: a cell's settled confirmed
+/// cases by day, so the cell's part of <see cref="SettledCases"/>'s days can be taken off when the cell is read again.
+/// </summary>
+public readonly struct DayCounts
+{
+    readonly int[]? pairs;
+
+    DayCounts(int[]? pairs) => this.pairs = pairs;
+
+    /// <summary>Each day, once per case on it.</summary>
+    public IEnumerable<(int Day, int Count)> All()
+    {
+        if (pairs is null) yield break;
+        for (var i = 0; i < pairs.Length; i += 2) yield return (pairs[i], pairs[i + 1]);
     }
 
-    /// <param name="cellId">The cell id instance to keep (shared by every case of the cell).</param>
-    public void Add(CaseFact fact, string cellId, TimeSpan utcOffset)
+    /// <summary>These days with one more (<paramref name="sign"/> 1) or one fewer (-1) case on <paramref name="day"/>.</summary>
+    public DayCounts With(int day, int sign)
     {
-        var entry = new Entry(fact.Version, cellId, fact.Kind, fact.Status, fact.Local, fact.OccurredAt.LocalDay(utcOffset).DayNumber);
-        Remove(fact.CaseId);
-        entries[fact.CaseId] = entry;
-        Tally(entry, +1);
-    }
-
-    public void Remove(string caseId)
-    {
-        if (entries.Remove(caseId, out var entry)) Tally(entry, -1);
-    }
-
-    /// <summary>What <see cref="CountyIndicators.Compute"/> counts of a case outside its window, and the cell's counts.</summary>
-    void Tally(Entry e, int sign)
-    {
-        if (e.Status == CaseStatus.RuledOut) return;
-        var cell = byCell.GetValueOrDefault(e.CellId);
-        var open = e.Status is CaseStatus.Active or CaseStatus.Hospitalised;
-        var confirmed = e.Kind == CaseKind.Confirmed;
-        cell = new CellCounts(cell.Counted + sign, cell.Open + (open ? sign : 0), cell.Confirmed + (confirmed ? sign : 0));
-        if (cell.Counted == 0) byCell.Remove(e.CellId);
-        else byCell[e.CellId] = cell;
-        switch (e.Kind)
+        var p = pairs ?? [];
+        var i = 0;
+        while (i < p.Length && p[i] < day) i += 2;
+        if (i < p.Length && p[i] == day)
         {
-            case CaseKind.Suspected: Suspected += sign; return;
-            case CaseKind.Asymptomatic: Asymptomatic += sign; return;
+            if (p[i + 1] + sign > 0)
+            {
+                p[i + 1] += sign;
+                return this;
+            }
+            if (p.Length == 2) return default;
+            var fewer = new int[p.Length - 2];
+            Array.Copy(p, 0, fewer, 0, i);
+            Array.Copy(p, i + 2, fewer, i, p.Length - i - 2);
+            return new DayCounts(fewer);
         }
-        Confirmed += sign;
-        if (e.Local) Local += sign;
-        switch (e.Status)
-        {
-            case CaseStatus.Active: Active += sign; break;
-            case CaseStatus.Hospitalised: Hospitalised += sign; break;
-            case CaseStatus.Recovered: Recovered += sign; break;
-            case CaseStatus.Died: Died += sign; break;
-        }
-        var onDay = confirmedByDay.GetValueOrDefault(e.Day) + sign;
-        if (onDay == 0) confirmedByDay.Remove(e.Day);
-        else confirmedByDay[e.Day] = onDay;
+        if (sign < 0) throw new InvalidOperationException($"No case on day {day} to take off");
+        var more = new int[p.Length + 2];
+        Array.Copy(p, 0, more, 0, i);
+        more[i] = day;
+        more[i + 1] = 1;
+        Array.Copy(p, i, more, i + 2, p.Length - i);
+        return new DayCounts(more);
     }
 }

@@ -83,9 +83,9 @@ public sealed class CellGrain(
                 : r).ToList();
         }
 
-        var previous = state.Version;
+        var before = state;
         state = working;
-        announcing = Announce(announcing, Announcement(events, previous));
+        announcing = Announce(announcing, Announcement(before, events));
         await TellPersons(commands, results);
         return results;
     }
@@ -142,10 +142,10 @@ public sealed class CellGrain(
     sealed record Changes(CellChanged ForCounty, IReadOnlyList<AlertDraft> Alerts, CellSummary Summary);
 
     /// <summary>What to tell others about a commit, taken from the state as it is now.</summary>
-    Changes Announcement(IReadOnlyList<IEpiEvent> events, long previousVersion)
+    Changes Announcement(CellState before, IReadOnlyList<IEpiEvent> events)
     {
         return new Changes(
-            state.Changed(events, previousVersion),
+            state.Changed(before, events),
             events.SelectMany(e => AlertRules.ForCellEvent(e, alertOptions.Value)).ToList(),
             CellSummary.Of(state));
     }

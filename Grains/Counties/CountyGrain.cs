@@ -29,7 +29,7 @@ public sealed class CountyGrain(
     [FromKeyedServices(Clocks.Domain)] TimeProvider clock,
     ILogger<CountyGrain> log) : Grain, ICountyGrain, IStreamSubscriptionObserver, IAsyncObserver<CellChanged>
 {
-    readonly CountyCaseBook book = new();
+    readonly CountyCaseBook book = new(province.Options.UtcOffset);
     Dictionary<string, ColourDecision> recorded = [];
     long streamVersion;
     CountyView view = null!;
@@ -75,11 +75,17 @@ public sealed class CountyGrain(
         var now = clock.GetUtcNow();
         foreach (var behind in cells.Where(c => c.Version > book.KnownVersion(c.Id)).Chunk(CellsPerRead))
         {
-            var cases = await records.CasesOf(behind.Select(c => c.Id).ToArray());
-            book.Merge(cases.Select(c => c.ToFact()), behind.Select(c => c.ToTally()));
-            book.Settle(now, province.Options.UtcOffset);
+            await ReadCells(behind.Select(c => c.Id).ToArray());
+            book.Settle(now);
         }
         await Evaluate();
+    }
+
+    /// <summary>What the store holds for these cells, in one snapshot, replaces what the book holds of those it is behind.</summary>
+    async Task ReadCells(string[] cellIds)
+    {
+        var (cells, cases) = await records.CellsWithCases(cellIds);
+        book.Replace(cells.Select(c => c.ToTally()), cases.Select(c => c.ToFact()));
     }
 
     /// <summary>
@@ -105,13 +111,14 @@ public sealed class CountyGrain(
 
     public async Task OnNextAsync(CellChanged change, StreamSequenceToken? token = null)
     {
-        if (book.Misses(change))
+        if (!book.Apply(change))
         {
             log.LogInformation("County {County} missed a change of cell {Cell}; reconciling it", Code, change.CellId);
-            var (cases, cells) = await records.ForCell(change.CellId);
-            book.Merge(cases.Select(c => c.ToFact()), cells.Select(c => c.ToTally()));
+            await ReadCells([change.CellId]);
+            // The store holds the change (it was committed before it was sent); if a later commit already replaced it,
+            // this is a repeat and changes nothing.
+            book.Apply(change);
         }
-        book.Apply(change);
         // Evaluating the whole county for every message cost more than the cell and its commit together. A quiet
         // county evaluates at once; changes that follow within EvaluationDelay of an evaluation are evaluated together.
         if (pendingEvaluation is not null) return;
@@ -141,7 +148,7 @@ public sealed class CountyGrain(
         lastEvaluatedAt = Environment.TickCount64;
         var now = clock.GetUtcNow();
         // What is older than the window as of now is kept as counts from here on (the domain clock only moves forward).
-        book.Settle(now, province.Options.UtcOffset);
+        book.Settle(now);
         var evaluated = CountyProjection.View(province.Find(Code)!, book.Cases, book.Travellers, now, province.Options.UtcOffset, rules,
             controls: book.Controls, settled: book.Settled);
         await RecordChanges(evaluated.Colours, evaluated.Indicators, now);

@@ -1,5 +1,7 @@
 using EpiGrid.Grains.Storage;
+using System.Data;
 using Marten;
+using Marten.Services;
 using Npgsql;
 using EpiGrid.Counties;
 using EpiGrid.Counties.Rules;
@@ -17,11 +19,20 @@ public sealed class CountyRecords(IDocumentStore store)
         return await session.Query<CellRecord>().Where(c => c.County == county).ToListAsync();
     }
 
-    /// <summary>The cases of these cells.</summary>
-    public async Task<IReadOnlyList<CaseRecord>> CasesOf(string[] cellIds)
+    /// <summary>
+    /// These cells' rows and all their cases, read in one snapshot (repeatable read): a county replaces what it holds of a
+    /// cell with them (<see cref="CountyCaseBook.Replace"/>), so the cases must be those of the version the row says.
+    /// </summary>
+    public async Task<(IReadOnlyList<CellRecord> Cells, IReadOnlyList<CaseRecord> Cases)> CellsWithCases(string[] cellIds)
     {
-        await using var session = store.QuerySession();
-        return await session.Query<CaseRecord>().Where(c => c.CellId.IsOneOf(cellIds)).ToListAsync();
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead);
+        await using var session = store.QuerySession(SessionOptions.ForTransaction(transaction));
+        var cells = await session.Query<CellRecord>().Where(c => c.Id.IsOneOf(cellIds)).ToListAsync();
+        var cases = await session.Query<CaseRecord>().Where(c => c.CellId.IsOneOf(cellIds)).ToListAsync();
+        await transaction.CommitAsync();
+        return (cells, cases);
     }
 
     /// <summary>
@@ -57,14 +68,6 @@ public sealed class CountyRecords(IDocumentStore store)
 
     sealed record VersionSumsAt(long HighWater, bool Settled, IReadOnlyDictionary<string, long> Sums);
     VersionSumsAt? lastSums;
-
-    public async Task<(IReadOnlyList<CaseRecord> Cases, IReadOnlyList<CellRecord> Cells)> ForCell(string cellId)
-    {
-        await using var session = store.QuerySession();
-        var cases = await session.Query<CaseRecord>().Where(c => c.CellId == cellId).ToListAsync();
-        var cell = await session.LoadAsync<CellRecord>(cellId);
-        return (cases, cell is null ? [] : [cell]);
-    }
 
     /// <summary>The colours last recorded for the county, per rule set, and the county stream's version.</summary>
     public async Task<(Dictionary<string, ColourDecision> Colours, long Version)> LastColours(string county)
