@@ -109,8 +109,10 @@ public class CountyProjectionPropertyTests
             book.Apply(change).ShouldBeTrue($"seed {seed.Get}: a message after the cell was read");
             whole.Apply(change).ShouldBeTrue();
             if (random.Next(10) == 0) book.Apply(change).ShouldBeTrue(); // delivered twice
+            if (random.Next(4) == 0) book.Busiest(10); // asked meanwhile (it is kept until the book changes)
         }
         foreach (var cell in cells.Values) ReadRegisters(cell); // the periodic reconciliation
+        if (random.Next(2) == 0) book.Busiest(10);
         MaybeSettle();
         var live = CountyProjection.View(county, book.Cases, book.Travellers, at, Offset, Rules, controls: book.Controls, settled: book.Settled);
         book.Busiest(10).ShouldBe(whole.Busiest(10), $"seed {seed.Get}: busiest cells, settled cases counted in their cells");
