@@ -177,6 +177,14 @@ sealed class ProvinceWarmUp(IGrainFactory grains, ILogger<ProvinceWarmUp> log) :
         // Quarantine deadlines must run after a restart even if no person is touched.
         await Task.WhenAll(view.Counties.Select(c => grains.GetGrain<IQuarantineWatchGrain>(c.Code).Wake()));
         log.LogInformation("Province is live with {Counties} counties", view.Counties.Count);
+        // Waking reads every county's cells and cases, and the watches' persons, once: a burst that grows the collector's
+        // heaps far past what the live state needs, and the server collector keeps what it grew. Compacted and given back
+        // once, here, the silo starts its life at the size of its live state (issue 18; BENCHMARKS.md, "A long history").
+        var before = Environment.WorkingSet;
+        var took = System.Diagnostics.Stopwatch.StartNew();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        log.LogInformation("Memory after waking compacted in {Ms} ms: working set {Before} → {After} MB, managed heap {Heap} MB",
+            took.ElapsedMilliseconds, before >> 20, Environment.WorkingSet >> 20, GC.GetTotalMemory(false) >> 20);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
