@@ -105,8 +105,10 @@ public sealed class CountyCaseBook(TimeSpan utcOffset)
             entry.Settled = default;
             entry.ConfirmedDays = default;
         }
+        // A case id with two rows (one written before ids were scoped by county) counts once, at its latest version.
         foreach (var fact in facts)
-            if (ahead.ContainsKey(fact.CellId)) cases[fact.CaseId] = fact;
+            if (ahead.ContainsKey(fact.CellId) && !(cases.TryGetValue(fact.CaseId, out var other) && other.Version >= fact.Version))
+                cases[fact.CaseId] = fact;
         foreach (var t in ahead.Values) MergeCell(t.CellId, t.Version, t.Travellers, t.Control);
     }
 
