@@ -184,9 +184,9 @@ public sealed class CountyCaseBook(TimeSpan utcOffset)
     public IReadOnlyList<CellActivity> Busiest(int count)
     {
         if (busiest is { } known && known.Revision == revision && known.Count == count) return known.Cells;
-        var cells = RankBusiest(count);
-        busiest = (revision, count, cells);
-        return cells;
+        var ranked = RankBusiest(count);
+        busiest = (revision, count, ranked);
+        return ranked;
     }
 
     IReadOnlyList<CellActivity> RankBusiest(int count)
