@@ -9,7 +9,7 @@ namespace EpiGrid.Counties;
 /// <see cref="CountyIndicators.Compute"/> takes from a case outside its window, and the open ones a cell's activity counts
 /// (<see cref="CountyCaseBook.Busiest"/>). Ruled-out cases add nothing. A county keeps one for itself and one per cell.
 /// </summary>
-public readonly record struct SettledCounts(
+internal readonly record struct SettledCounts(
     int Suspected, int Asymptomatic, int Confirmed, int Local, int Active, int Hospitalised, int Recovered, int Died, int Open)
 {
     /// <summary>The cases counted: every kind, ruled-out ones excepted.</summary>
@@ -80,7 +80,7 @@ public sealed class SettledCases
 /// A multiset of local day numbers, as (day, count) pairs in one small array sorted by day: a cell's settled confirmed
 /// cases by day, so the cell's part of <see cref="SettledCases"/>'s days can be taken off when the cell is read again.
 /// </summary>
-public readonly struct DayCounts
+internal readonly struct DayCounts
 {
     readonly int[]? pairs;
 
