@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using EpiGrid.Alerts;
 using Marten;
 using Orleans.Concurrency;
@@ -13,6 +14,15 @@ public sealed class AlertQueryGrain(IDocumentStore store) : Grain, IAlertQueryGr
     public async Task<IReadOnlyList<AlertView>> Find(AlertQuery q)
     {
         if (q.Groups is { Count: 0 }) return [];
+        var (where, args) = Where(q);
+        await using var session = store.QuerySession();
+        var records = await session.QueryAsync<AlertRecord>(where, args);
+        return records.Select(r => r.ToView()).ToList();
+    }
+
+    /// <summary>The query's where clause (Marten's "?" placeholders, in order), its order and limit: what <see cref="Find"/> sends.</summary>
+    public static (string Sql, object[] Args) Where(AlertQuery q)
+    {
         var where = new StringBuilder("where seq > ?");
         var args = new List<object> { q.AfterSeq };
         void And(string clause, object? value)
@@ -22,17 +32,30 @@ public sealed class AlertQueryGrain(IDocumentStore store) : Grain, IAlertQueryGr
             args.Add(value);
         }
         And("seq <= ?", q.UpToSeq);
-        And("jsonb_exists_any(data -> 'audience', ?)", q.Groups?.ToArray());
+        if (q.Groups is { } groups) AnyOf(where, args, groups);
         And("data ->> 'status' = ?", q.Status);
         And("data ->> 'cellId' = ?", q.CellId);
         And("data ->> 'county' = ?", q.County);
         // Callers write their own offset (+08:00); Npgsql takes a timestamptz parameter in UTC only.
         And("(data ->> 'raisedAt')::timestamptz >= ?", q.Since?.ToUniversalTime());
         where.Append(" order by seq limit ").Append(Math.Clamp(q.Limit, 1, 5000));
+        return (where.ToString(), args.ToArray());
+    }
 
-        await using var session = store.QuerySession();
-        var records = await session.QueryAsync<AlertRecord>(where.ToString(), args.ToArray());
-        return records.Select(r => r.ToView()).ToList();
+    /// <summary>
+    /// "Raised for one of these groups", written as containment (<c>data -> 'audience' @> '["cell:…"]'</c>) once a group
+    /// so that each is a probe of the audience's GIN index (<see cref="Storage.MartenSetup"/>); the ordered walk along
+    /// <c>seq</c> it replaces read every alert after the cursor to find a worker's few.
+    /// </summary>
+    static void AnyOf(StringBuilder where, List<object> args, IReadOnlyList<string> groups)
+    {
+        where.Append(" and (");
+        for (var i = 0; i < groups.Count; i++)
+        {
+            where.Append(i == 0 ? "" : " or ").Append("data -> 'audience' @> ?::jsonb");
+            args.Add(JsonSerializer.Serialize(new[] { groups[i] }));
+        }
+        where.Append(')');
     }
 
     /// <summary>
