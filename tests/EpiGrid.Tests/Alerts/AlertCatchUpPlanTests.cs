@@ -39,7 +39,7 @@ public sealed class AlertCatchUpPlanTests
         var (where, args) = AlertQueryGrain.Where(worker);
 
         var plan = await Explain(db, where, args);
-        plan.ShouldContain("mt_doc_alertrecord_idx_audience", customMessage: plan);
+        plan.ShouldContain("Bitmap Index Scan on mt_doc_alertrecord_idx_audience_gin", customMessage: plan);
         plan.ShouldNotContain("Index Scan using mt_doc_alertrecord_idx_seq", customMessage: plan);
 
         await using var session = store.QuerySession();
