@@ -67,7 +67,8 @@ public sealed class CountyGrain(
     /// <summary>
     /// Reads the county's cell rows, then the cases of the cells whose rows are ahead of what the book holds (all of them
     /// when the county wakes; none for a county up to date, however long its history), a few hundred cells at a time,
-    /// each read settled before the next: a county waking over a long history never holds all its records at once.
+    /// each read settled before the next: a county waking over a long history never holds all its records at once, and the
+    /// silo's counties, waking together, hold at most <see cref="CountyOptions.ConcurrentReconcileReads"/> reads between them.
     /// </summary>
     public async Task Reconcile()
     {
@@ -75,7 +76,7 @@ public sealed class CountyGrain(
         var now = clock.GetUtcNow();
         foreach (var behind in cells.Where(c => c.Version > book.KnownVersion(c.Id)).Chunk(CellsPerRead))
         {
-            await ReadCells(behind.Select(c => c.Id).ToArray());
+            await records.ForReconcile(behind.Select(c => c.Id).ToArray(), Replace);
             book.Settle(now);
         }
         await Evaluate();
@@ -85,8 +86,11 @@ public sealed class CountyGrain(
     async Task ReadCells(string[] cellIds)
     {
         var (cells, cases) = await records.CellsWithCases(cellIds);
-        book.Replace(cells.Select(c => c.ToTally()), cases.Select(c => c.ToFact()));
+        Replace(cells, cases);
     }
+
+    void Replace(IReadOnlyList<CellRecord> cells, IReadOnlyList<CaseRecord> cases) =>
+        book.Replace(cells.Select(c => c.ToTally()), cases.Select(c => c.ToFact()));
 
     /// <summary>
     /// Lost stream messages are only seen by the next message of the same cell; the last ones before a quiet spell

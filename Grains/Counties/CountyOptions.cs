@@ -14,4 +14,11 @@ public sealed record CountyOptions
     /// <summary>A quiet county evaluates a change at once; changes within this delay of an evaluation wait and go together.</summary>
     public TimeSpan EvaluationDelay { get; init; } = TimeSpan.FromMilliseconds(100);
     public int BusiestCells { get; init; } = 10;
+    /// <summary>
+    /// Reconcile reads (a few hundred cells' rows and cases each) in flight at once in a silo. A silo that starts over a
+    /// long history wakes all its counties together; unbounded, each held a read's records at the same moment and the
+    /// start's memory peaked far above the live state (issue 18). A county repairing one cell after a missed message
+    /// does not wait for this.
+    /// </summary>
+    public int ConcurrentReconcileReads { get; init; } = 4;
 }

@@ -2,6 +2,7 @@ using EpiGrid.Grains.Storage;
 using System.Data;
 using Marten;
 using Marten.Services;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using EpiGrid.Counties;
 using EpiGrid.Counties.Rules;
@@ -10,8 +11,10 @@ using EpiGrid.Platform;
 namespace EpiGrid.Grains.Counties;
 
 /// <summary>Reads what the store holds for a county: the truth a county reconciles with.</summary>
-public sealed class CountyRecords(IDocumentStore store)
+public sealed class CountyRecords(IDocumentStore store, IOptions<CountyOptions> options)
 {
+    readonly SemaphoreSlim reconcileReads = new(Math.Max(1, options.Value.ConcurrentReconcileReads));
+
     /// <summary>The county's cell rows: each cell's stream version, travellers and control.</summary>
     public async Task<IReadOnlyList<CellRecord>> CellsOf(string county)
     {
@@ -33,6 +36,24 @@ public sealed class CountyRecords(IDocumentStore store)
         var cases = await session.Query<CaseRecord>().Where(c => c.CellId.IsOneOf(cellIds)).ToListAsync();
         await transaction.CommitAsync();
         return (cells, cases);
+    }
+
+    /// <summary>
+    /// <see cref="CellsWithCases"/> for a reconcile: at most <see cref="CountyOptions.ConcurrentReconcileReads"/> of them at
+    /// once in the silo, each given back (and its records taken into the county's book) before the next begins.
+    /// </summary>
+    public async Task ForReconcile(string[] cellIds, Action<IReadOnlyList<CellRecord>, IReadOnlyList<CaseRecord>> take)
+    {
+        await reconcileReads.WaitAsync();
+        try
+        {
+            var (cells, cases) = await CellsWithCases(cellIds);
+            take(cells, cases);
+        }
+        finally
+        {
+            reconcileReads.Release();
+        }
     }
 
     /// <summary>
