@@ -131,13 +131,18 @@ public sealed class PlatformUnderTest : IAsyncDisposable
     /// <summary>Resident set size of the silo, from /proc.</summary>
     public long SiloRssBytes() => RssBytes(Silo);
 
+    /// <summary>The silo's largest resident set since it started (the kernel's high-water mark, VmHWM).</summary>
+    public long SiloPeakRssBytes() => StatusBytes(Silo, "VmHWM:");
+
     /// <summary>Resident set size of a process, from /proc.</summary>
-    public static long RssBytes(Process process)
+    public static long RssBytes(Process process) => StatusBytes(process, "VmRSS:");
+
+    static long StatusBytes(Process process, string field)
     {
         foreach (var line in File.ReadLines($"/proc/{process.Id}/status"))
-            if (line.StartsWith("VmRSS:"))
+            if (line.StartsWith(field))
                 return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
-        throw new InvalidOperationException("No VmRSS in /proc status");
+        throw new InvalidOperationException($"No {field} in /proc/{process.Id}/status");
     }
 
     public async ValueTask DisposeAsync()
