@@ -64,6 +64,29 @@ public sealed class AlertCatchUpPlanTests
         (await session.QueryAsync<AlertRecord>(where, args)).Select(r => r.Id).ShouldBe(["a"]);
     }
 
+    /// <summary>The statement deploy/README.md gives operators, to build the index before a rolling deploy without a lock.</summary>
+    public const string BuildBeforehand =
+        "create index concurrently mt_doc_alertrecord_idx_audience_gin on epigrid.mt_doc_alertrecord using gin ((data -> 'audience') jsonb_path_ops)";
+
+    [Fact]
+    public async Task The_index_built_beforehand_by_hand_is_the_one_the_migration_wants()
+    {
+        await using var db = await TestDatabase.Create();
+        using var store = DocumentStore.For(o => MartenSetup.Configure(o, db.ConnectionString));
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        await db.Scalar<int>("drop index epigrid.mt_doc_alertrecord_idx_audience_gin; select 1");
+        (await store.Storage.Database.CreateMigrationAsync()).Difference.ShouldNotBe(SchemaPatchDifference.None);
+
+        await using (var connection = new NpgsqlConnection(db.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var build = new NpgsqlCommand(BuildBeforehand, connection);
+            await build.ExecuteNonQueryAsync();
+        }
+        (await store.Storage.Database.CreateMigrationAsync()).Difference.ShouldBe(SchemaPatchDifference.None);
+        File.ReadAllText(Path.Combine(Repository.Root, "deploy", "README.md")).ShouldContain(BuildBeforehand);
+    }
+
     static string CellOf(int i) => $"330102-{i:D5}";
 
     static AlertDraft Alert(string id, string cellId) => AlertDraft.Of(id, "visit", Severities.Task, cellId, "330102",
