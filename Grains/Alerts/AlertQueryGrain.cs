@@ -49,6 +49,11 @@ public sealed class AlertQueryGrain(IDocumentStore store) : Grain, IAlertQueryGr
     /// </summary>
     static void AnyOf(StringBuilder where, List<object> args, IReadOnlyList<string> groups)
     {
+        if (groups.Count == 0)
+        {
+            where.Append(" and false");
+            return;
+        }
         where.Append(" and (");
         for (var i = 0; i < groups.Count; i++)
         {

@@ -62,6 +62,9 @@ public sealed class AlertCatchUpPlanTests
         var (where, args) = AlertQueryGrain.Where(new AlertQuery([AlertGroups.Cell("c\"1"), "\", \"cell:c1"]));
         await using var session = store.QuerySession();
         (await session.QueryAsync<AlertRecord>(where, args)).Select(r => r.Id).ShouldBe(["a"]);
+        // No group at all is no alert, not every alert (and not a statement PostgreSQL refuses).
+        var (none, noArgs) = AlertQueryGrain.Where(new AlertQuery([]));
+        (await session.QueryAsync<AlertRecord>(none, noArgs)).ShouldBeEmpty();
     }
 
     /// <summary>The statement deploy/README.md gives operators, to build the index before a rolling deploy without a lock.</summary>
