@@ -2,8 +2,10 @@ using EpiGrid.Bench.Workloads;
 
 // EpiGrid.Bench --postgres "Host=127.0.0.1;Port=55442;Username=postgres" --artifacts DIR --results DIR [--quick]
 //               [--http-port 8092] [--silo-port 11142] [--gateway-port 30042] [--only colour,push,...] [--platform-env K=V;K=V]
+//               [--platform-connection "K=V;K=V"]
 // The bare SignalR baselines listen on the HTTP port + 1. --only runs some workloads (for trying one out; results
-// then hold only those). --platform-env passes settings to the silo and web host, to measure a proposal.
+// then hold only those). --platform-env passes settings to the silo and web host, to measure a proposal;
+// --platform-connection appends settings to the platform's event store connection string (a pool setting's A/B).
 // Normally started by ./bench.sh, which builds Release and starts a private PostgreSQL first.
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 for (var i = 0; i < args.Length; i++)
@@ -40,6 +42,7 @@ var ctx = new BenchContext
     PlatformEnvironment = options.GetValueOrDefault("platform-env") is { Length: > 0 } env
         ? env.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1])
         : new Dictionary<string, string>(),
+    PlatformConnection = options.GetValueOrDefault("platform-connection") ?? "",
 };
 var started = DateTimeOffset.Now;
 var machine = Machine.Describe();
@@ -71,6 +74,7 @@ var results = new JsonObject
 };
 if (ctx.PlatformEnvironment.Count > 0)
     results["platformEnvironment"] = new JsonObject(ctx.PlatformEnvironment.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
+if (ctx.PlatformConnection.Length > 0) results["platformConnection"] = ctx.PlatformConnection;
 foreach (var w in workloads) results[w.Name] = w.Result();
 var name = started.ToString("yyyy-MM-dd'T'HHmm") + (quick ? "-quick" : "");
 var written = ResultsFile.Write(resultsDirectory, name, results);

@@ -16,6 +16,11 @@ public sealed class BenchContext
     public int SeededCells { get; init; } = 85_000;
     /// <summary>Extra settings for the silo and web host (--platform-env K=V;K=V), to measure a setting before proposing it.</summary>
     public IReadOnlyDictionary<string, string> PlatformEnvironment { get; init; } = new Dictionary<string, string>();
+    /// <summary>
+    /// Settings appended to the platform's event store connection string (--platform-connection "Max Auto Prepare=0"),
+    /// to measure a pool setting; the baselines' connections do not get them.
+    /// </summary>
+    public string PlatformConnection { get; init; } = "";
     /// <summary>Platform starts (each measures every workload once): several, so each figure has a median and a spread.</summary>
     public int Runs => Quick ? 2 : 3;
 
@@ -23,7 +28,7 @@ public sealed class BenchContext
     public BenchContext OnServer(string postgresServer, IReadOnlyDictionary<string, string>? platformEnvironment = null) => new()
     {
         Quick = Quick, PostgresServer = postgresServer, Artifacts = Artifacts, WorkDirectory = WorkDirectory, HttpPort = HttpPort,
-        SiloPort = SiloPort, GatewayPort = GatewayPort, Counties = Counties, SeededCells = SeededCells,
+        SiloPort = SiloPort, GatewayPort = GatewayPort, Counties = Counties, SeededCells = SeededCells, PlatformConnection = PlatformConnection,
         PlatformEnvironment = new Dictionary<string, string>(PlatformEnvironment.Concat(platformEnvironment ?? new Dictionary<string, string>())),
     };
 

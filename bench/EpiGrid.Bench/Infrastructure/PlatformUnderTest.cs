@@ -68,7 +68,7 @@ public sealed class PlatformUnderTest : IAsyncDisposable
             ["DOTNET_ENVIRONMENT"] = "Development", ["ASPNETCORE_ENVIRONMENT"] = "Development",
             // A database of its own each run, copied from the seeded one: every run starts from the same
             // outbreak-free province (colour needs green counties; replay reads exactly this run's events).
-            ["ConnectionStrings__Marten"] = ctx.Database(database),
+            ["ConnectionStrings__Marten"] = ctx.PlatformConnection is { Length: > 0 } extra ? $"{ctx.Database(database)};{extra}" : ctx.Database(database),
             ["Cluster__ClusterId"] = $"bench-{run}-{Guid.NewGuid():N}"[..20], ["Cluster__GatewayPort"] = ctx.GatewayPort.ToString(),
             ["Logging__LogLevel__Default"] = "Warning",
             // As run.sh: identity numbers are accepted only with a hash key (the import workload posts them).
