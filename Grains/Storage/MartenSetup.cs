@@ -36,7 +36,7 @@ public static class MartenSetup
 
     public static void Configure(StoreOptions options, string connectionString)
     {
-        options.Connection(EventStoreDataSource.Create(WithoutReset(connectionString)));
+        options.Connection(EventStoreDataSource.Create(WithPoolSettings(connectionString)));
         options.DatabaseSchemaName = Schema;
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
@@ -60,16 +60,30 @@ public static class MartenSetup
     }
 
     /// <summary>
-    /// A pooled connection is not reset (<c>DISCARD ALL</c>, a round trip and ~27 µs of PostgreSQL) each time a session
-    /// gives it back: a cell's activation, a lone save. Safe because nothing here leaves session state on a connection
-    /// (no SET outside a transaction, no session advisory locks, temporary tables or LISTEN). Measured on this machine
-    /// type: one-event saves ~1,500 → ~3,850/s (BENCHMARKS.md). A connection string that says otherwise wins.
+    /// The event store's pool settings, each unless the connection string names it (a connection string that says
+    /// otherwise wins):
+    /// <list type="bullet">
+    /// <item>A pooled connection is not reset (<c>DISCARD ALL</c>, a round trip and ~27 µs of PostgreSQL) each time a
+    /// session gives it back: a cell's activation, a lone save. Safe because nothing here leaves session state on a
+    /// connection (no SET outside a transaction, no session advisory locks, temporary tables or LISTEN). Measured on this
+    /// machine type: one-event saves ~1,500 → ~3,850/s (BENCHMARKS.md).</item>
+    /// <item>Statements run often are prepared on their connection (<c>Max Auto Prepare</c>, <see cref="AutoPrepared"/>
+    /// of them a connection, least recently used closed first): a cell's activation reads its stream with the same
+    /// text every time, and PostgreSQL parsed and planned it anew for each of the 85,000 cells (two thirds of its
+    /// ~0.4 ms); register upserts and alert inserts likewise. Npgsql re-prepares a statement whose table a migration
+    /// changed. Measured in BENCHMARKS.md ("Statements prepared once a connection").</item>
+    /// </list>
     /// </summary>
-    static string WithoutReset(string connectionString)
+    static string WithPoolSettings(string connectionString)
     {
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        if (!connectionString.Replace(" ", "").Contains("ResetOnClose", StringComparison.OrdinalIgnoreCase)) builder.NoResetOnClose = true;
+        var named = connectionString.Replace(" ", "");
+        if (!named.Contains("ResetOnClose", StringComparison.OrdinalIgnoreCase)) builder.NoResetOnClose = true;
+        if (!named.Contains("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)) builder.MaxAutoPrepare = AutoPrepared;
         return builder.ConnectionString;
     }
+
+    /// <summary>Statements prepared a connection at most: more than the platform's hot statements, few enough to bound a backend's memory.</summary>
+    const int AutoPrepared = 64;
 
 }
