@@ -69,9 +69,11 @@ public static class MartenSetup
     /// machine type: one-event saves ~1,500 → ~3,850/s (BENCHMARKS.md).</item>
     /// <item>Statements run often are prepared on their connection (<c>Max Auto Prepare</c>, <see cref="AutoPrepared"/>
     /// of them a connection, least recently used closed first): a cell's activation reads its stream with the same
-    /// text every time, and PostgreSQL parsed and planned it anew for each of the 85,000 cells (two thirds of its
-    /// ~0.4 ms); register upserts and alert inserts likewise. Npgsql re-prepares a statement whose table a migration
-    /// changed. Measured in BENCHMARKS.md ("Statements prepared once a connection").</item>
+    /// text every time, and PostgreSQL parsed and planned it anew for each of the 85,000 cells (most of its ~0.4 ms);
+    /// register upserts and alert inserts likewise. PostgreSQL re-plans a prepared statement whose table gained an
+    /// index; one whose result columns a migration retyped fails its next run (a write in it is answered as any store
+    /// failure: 503, nothing committed).
+    /// Measured in BENCHMARKS.md ("Statements prepared once a connection").</item>
     /// </list>
     /// </summary>
     static string WithPoolSettings(string connectionString)
@@ -85,5 +87,4 @@ public static class MartenSetup
 
     /// <summary>Statements prepared a connection at most: more than the platform's hot statements, few enough to bound a backend's memory.</summary>
     const int AutoPrepared = 64;
-
 }

@@ -9,7 +9,7 @@ namespace EpiGrid.Tests.Storage;
 
 /// <summary>
 /// Issue 18: a cell's activation reads its stream with the same statement every time, and PostgreSQL parsed and planned
-/// it anew for each cell (two thirds of its cost, BENCHMARKS.md "Statements prepared once a connection"). The event
+/// it anew for each cell (most of its cost, BENCHMARKS.md "Statements prepared once a connection"). The event
 /// store's pool now prepares statements run often on their connection, unless the connection string says otherwise.
 /// </summary>
 public sealed class PreparedStatementTests(EpiGridApp app) : IClassFixture<EpiGridApp>
