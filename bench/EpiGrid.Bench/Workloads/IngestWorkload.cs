@@ -46,23 +46,7 @@ public sealed class IngestWorkload : IWorkload
         var token = await client.DevToken("ingest");
 
         foreach (var (body, count) in data.Batches("wb", BatchSize, 2 * BatchSize)) await client.SendBatch(body, count, token); // warm-up
-        var batches = data.Batches("b", BatchSize, data.Reports.Count);
-        var batchLatency = new Latency();
-        long recorded = 0, failed = 0;
-        var next = -1;
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, BatchClients).Select(async _ =>
-        {
-            while (Interlocked.Increment(ref next) is var i && i < batches.Count)
-            {
-                var started = Latency.Start();
-                var outcome = await client.SendBatch(batches[i].Body, batches[i].Count, token);
-                batchLatency.Record(started);
-                Interlocked.Add(ref recorded, outcome.Recorded);
-                Interlocked.Add(ref failed, outcome.Failed);
-            }
-        }));
-        var batchRate = recorded / clock.Elapsed.TotalSeconds;
+        var (batchRate, batchLatency, failed) = await SendBatches(client, token, data.Batches("b", BatchSize, data.Reports.Count), TimeSpan.MaxValue);
         figures.Add("batchApiReportsPerSecond", batchRate, "reports/s");
         figures.Add("batchApiRequestP50Ms", batchLatency.PercentileMs(50), "ms");
         figures.Add("batchApiRequestP99Ms", batchLatency.PercentileMs(99), "ms");
@@ -91,21 +75,38 @@ public sealed class IngestWorkload : IWorkload
         var token = await client.DevToken("ingest");
         if (batches)
         {
-            // As the measurement sends them: BatchClients requests in flight.
-            var requests = data.Batches("lb", BatchSize, data.Reports.Count);
-            var clock = Stopwatch.StartNew();
-            long sent = 0;
-            var next = -1;
-            await Task.WhenAll(Enumerable.Range(0, BatchClients).Select(async _ =>
-            {
-                while (clock.Elapsed < duration && Interlocked.Increment(ref next) is var i && i < requests.Count)
-                    Interlocked.Add(ref sent, (await client.SendBatch(requests[i].Body, requests[i].Count, token)).Recorded);
-            }));
-            BenchContext.Log($"load: batch API {sent / clock.Elapsed.TotalSeconds:N0} reports/s ({BatchClients} clients)");
+            var (batchRate, batchLatency, batchFailed) = await SendBatches(client, token, data.Batches("lb", BatchSize, data.Reports.Count), duration);
+            BenchContext.Log($"load: batch API {batchRate:N0} reports/s ({BatchClients} clients), p50 {batchLatency.PercentileMs(50):0} ms, "
+                + $"p99 {batchLatency.PercentileMs(99):0} ms a request, {batchFailed} failed");
             return;
         }
         var (rate, latency, failed) = await Singles(client, token, data.Singles("ls", data.Reports.Count), duration);
         BenchContext.Log($"load: single-report API {rate:N0} reports/s, p50 {latency.PercentileMs(50):0.0} ms, p99 {latency.PercentileMs(99):0.0} ms, {failed} failed");
+    }
+
+    /// <summary>
+    /// Batches, <see cref="BatchClients"/> requests in flight, until all are answered or <paramref name="duration"/> has
+    /// passed: reports recorded a second, each request's latency, items failed.
+    /// </summary>
+    static async Task<(double Rate, Latency Latency, long Failed)> SendBatches(
+        PlatformClient client, string token, List<(byte[] Body, int Count)> batches, TimeSpan duration)
+    {
+        var latency = new Latency();
+        long recorded = 0, failed = 0;
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, BatchClients).Select(async _ =>
+        {
+            while (clock.Elapsed < duration && Interlocked.Increment(ref next) is var i && i < batches.Count)
+            {
+                var started = Latency.Start();
+                var outcome = await client.SendBatch(batches[i].Body, batches[i].Count, token);
+                latency.Record(started);
+                Interlocked.Add(ref recorded, outcome.Recorded);
+                Interlocked.Add(ref failed, outcome.Failed);
+            }
+        }));
+        return (recorded / clock.Elapsed.TotalSeconds, latency, failed);
     }
 
     /// <summary>Many clients, each sending one report at a time and waiting for its answer, for a bounded time.</summary>
