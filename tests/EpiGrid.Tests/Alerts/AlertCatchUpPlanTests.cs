@@ -33,7 +33,7 @@ public sealed class AlertCatchUpPlanTests
             .Append(AlertRecord.Raised(ColourChange("colour:330102:1"), Cells * AlertsPerCell + 1))
             .ToList();
         await store.BulkInsertAsync(records);
-        await db.Scalar<int>("analyze epigrid.mt_doc_alertrecord; select 1");
+        await db.Execute("analyze epigrid.mt_doc_alertrecord");
 
         var worker = new AlertQuery([AlertGroups.Cell(CellOf(42)), AlertGroups.County("330102")], AfterSeq: 0, Limit: 1000, UpToSeq: records.Count);
         var (where, args) = AlertQueryGrain.Where(worker);
@@ -77,15 +77,10 @@ public sealed class AlertCatchUpPlanTests
         await using var db = await TestDatabase.Create();
         using var store = DocumentStore.For(o => MartenSetup.Configure(o, db.ConnectionString));
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        await db.Scalar<int>("drop index epigrid.mt_doc_alertrecord_idx_audience_gin; select 1");
+        await db.Execute("drop index epigrid.mt_doc_alertrecord_idx_audience_gin");
         (await store.Storage.Database.CreateMigrationAsync()).Difference.ShouldNotBe(SchemaPatchDifference.None);
 
-        await using (var connection = new NpgsqlConnection(db.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var build = new NpgsqlCommand(BuildBeforehand, connection);
-            await build.ExecuteNonQueryAsync();
-        }
+        await db.Execute(BuildBeforehand);
         (await store.Storage.Database.CreateMigrationAsync()).Difference.ShouldBe(SchemaPatchDifference.None);
         File.ReadAllText(Path.Combine(Repository.Root, "deploy", "README.md")).ShouldContain(BuildBeforehand);
     }

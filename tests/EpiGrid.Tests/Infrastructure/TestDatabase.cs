@@ -64,6 +64,15 @@ public sealed class TestDatabase : IAsyncDisposable
         return (T)Convert.ChangeType(result!, typeof(T));
     }
 
+    /// <summary>One statement that returns nothing (DDL, <c>analyze</c>), outside any transaction, as the superuser.</summary>
+    public async Task Execute(string sql)
+    {
+        await using var conn = new NpgsqlConnection(ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
     /// <summary>
     /// Events in the cells' streams, which is where requests write; 0 before Marten created its tables.
     /// Counties record colour changes on their own schedule, so they are left out.
