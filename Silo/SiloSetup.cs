@@ -154,6 +154,7 @@ public static class SiloSetup
             silo.AddActivityPropagation();
             // The dashboard's silo side; web hosts serve its pages to admins (WebHost/Observability).
             silo.AddDashboard();
+            silo.Services.CollectDashboardCountersEvery(Bind<SiloObservabilityOptions>(config, SiloObservabilityOptions.Section).DashboardCountersInterval);
             silo.AddMemoryStreams(StreamNames.Provider, streams => streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
         });
         services.AddHostedService<ProvinceWarmUp>();
