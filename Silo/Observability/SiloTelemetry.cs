@@ -59,12 +59,13 @@ public static class SiloTelemetry
             })
             .WithTracing(tracing =>
             {
-                tracing.AddSource(TelemetryNames.TraceSources);
-                if (otlp) tracing.AddOtlpExporter();
                 // With nowhere to send spans, none is recorded: every grain call and every command was filling a span's
                 // tags for nothing (a tenth of the silo's CPU per imported row, BENCHMARKS.md). Activities still carry their
                 // ids, so log lines and events keep the request's trace id. OTEL_TRACES_SAMPLER, when set, decides.
-                if (!otlp && string.IsNullOrEmpty(builder.Configuration["OTEL_TRACES_SAMPLER"])) tracing.SetSampler(new AlwaysOffSampler());
+                var recorded = otlp || !string.IsNullOrEmpty(builder.Configuration["OTEL_TRACES_SAMPLER"]);
+                tracing.AddSource(TelemetryNames.TraceSources(recorded));
+                if (otlp) tracing.AddOtlpExporter();
+                if (!recorded) tracing.SetSampler(new AlwaysOffSampler());
             })
             // Log records, with their trace ids, to the same collector as metrics and traces (the console keeps its own).
             .WithLogging(logging => { if (otlp) logging.AddOtlpExporter(); }, o => (o.IncludeScopes, o.IncludeFormattedMessage) = (true, true));

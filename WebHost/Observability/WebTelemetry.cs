@@ -36,10 +36,11 @@ public static class WebTelemetry
             })
             .WithTracing(tracing =>
             {
-                tracing.AddSource(TelemetryNames.TraceSources).AddSource("Microsoft.AspNetCore", "Microsoft.AspNetCore.SignalR.Server");
-                if (otlp) tracing.AddOtlpExporter();
                 // No exporter, no recorded spans (ids still flow to logs and events), as on a silo (SiloTelemetry).
-                if (!otlp && string.IsNullOrEmpty(builder.Configuration["OTEL_TRACES_SAMPLER"])) tracing.SetSampler(new AlwaysOffSampler());
+                var recorded = otlp || !string.IsNullOrEmpty(builder.Configuration["OTEL_TRACES_SAMPLER"]);
+                tracing.AddSource(TelemetryNames.TraceSources(recorded)).AddSource("Microsoft.AspNetCore", "Microsoft.AspNetCore.SignalR.Server");
+                if (otlp) tracing.AddOtlpExporter();
+                if (!recorded) tracing.SetSampler(new AlwaysOffSampler());
             })
             // Log records, with their trace ids, to the same collector as metrics and traces (the console keeps its own).
             .WithLogging(logging => { if (otlp) logging.AddOtlpExporter(); }, o => (o.IncludeScopes, o.IncludeFormattedMessage) = (true, true));
