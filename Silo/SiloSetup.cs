@@ -90,6 +90,7 @@ public static class SiloSetup
         services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.Section);
         services.AddOptions<TravellerOptions>().BindConfiguration(TravellerOptions.Section);
         services.AddSingleton<AlertSweep>();
+        services.AddSingleton<OneOfAKindGrains>();
 
         var marten = config.GetConnectionString("Marten")
             ?? throw new InvalidOperationException("ConnectionStrings:Marten is not configured (the PostgreSQL event store)");

@@ -16,6 +16,7 @@ namespace EpiGrid.Grains.Alerts;
 /// </summary>
 [Reentrant]
 public sealed class AlertLedgerGrain(
+    OneOfAKindGrains oneOfAKind,
     IEventLog eventLog,
     IDocumentStore store,
     AlertSweep sweep,
@@ -139,7 +140,7 @@ public sealed class AlertLedgerGrain(
         var changed = steps.Where(s => s.Committed && s.Request is not RaiseRequest).Select(s => s.Record!.ToView()).ToList();
         foreach (var s in steps.Where(s => s.Committed)) s.AfterCommit?.Invoke();
         if (raised.Count + changed.Count > 0)
-            _ = GrainFactory.GetGrain<IPushHubGrain>(0).Publish(PushBatch.OfAlerts(raised, changed));
+            _ = oneOfAKind.PushHub.Publish(PushBatch.OfAlerts(raised, changed));
         foreach (var s in steps)
         {
             if (s.Request is AcknowledgeRequest a && (s.Committed || s.Write is null)) a.Alert = s.Record?.ToView();

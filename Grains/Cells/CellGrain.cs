@@ -14,6 +14,7 @@ namespace EpiGrid.Grains.Cells;
 /// tells its county. State is rebuilt from the cell's stream when the grain wakes; idle cells stay asleep.
 /// </summary>
 public sealed class CellGrain(
+    OneOfAKindGrains oneOfAKind,
     IEventLog eventLog,
     IDocumentStore store,
     ICellChangePublisher publisher,
@@ -163,14 +164,14 @@ public sealed class CellGrain(
         {
             try
             {
-                await GrainFactory.GetGrain<IAlertLedgerGrain>(0).Raise(changes.Alerts);
+                await oneOfAKind.Ledger.Raise(changes.Alerts);
             }
             catch (Exception e)
             {
                 log.LogWarning(e, "Could not hand cell {Cell}'s alerts to the ledger; its sweep will raise them", changes.Summary.CellId);
             }
         }
-        _ = GrainFactory.GetGrain<IPushHubGrain>(0).Publish(PushBatch.Of(changes.Summary));
+        _ = oneOfAKind.PushHub.Publish(PushBatch.Of(changes.Summary));
         try
         {
             await publisher.Publish(changes.Summary.County, changes.ForCounty);

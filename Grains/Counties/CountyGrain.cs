@@ -20,6 +20,7 @@ namespace EpiGrid.Grains.Counties;
 /// </summary>
 [ImplicitStreamSubscription(StreamNames.CellChanges)]
 public sealed class CountyGrain(
+    OneOfAKindGrains oneOfAKind,
     Province province,
     RuleBook rules,
     MeasureTable measures,
@@ -159,7 +160,7 @@ public sealed class CountyGrain(
         var previous = view;
         view = evaluated;
         if (SameFigures(previous, view)) return;
-        _ = GrainFactory.GetGrain<IPushHubGrain>(0).Publish(PushBatch.Of(view));
+        _ = oneOfAKind.PushHub.Publish(PushBatch.Of(view));
         try
         {
             await provinceStream!.OnNextAsync(view);
@@ -189,7 +190,7 @@ public sealed class CountyGrain(
             var alerts = changes.Cast<CountyColourChanged>()
                 .Select((e, i) => AlertRules.ForColourChange(e, streamVersion + i + 1, rules.Default.Name, measures))
                 .OfType<AlertDraft>().ToList();
-            if (alerts.Count > 0) _ = GrainFactory.GetGrain<IAlertLedgerGrain>(0).Raise(alerts);
+            if (alerts.Count > 0) _ = oneOfAKind.Ledger.Raise(alerts);
             // Spatial screening hears of every default colour that is, or ends, a red, orange or yellow spell.
             var recordedChanges = changes.Cast<CountyColourChanged>().ToList();
             if (recordedChanges.Any(c => c.RuleSet == rules.Default.Name

@@ -34,6 +34,7 @@ namespace EpiGrid.Grains.People;
 /// </summary>
 [StatelessWorker]
 public sealed class ArrivalImportGrain(
+    OneOfAKindGrains oneOfAKind,
     IEventLog eventLog,
     IDocumentStore store,
     Province province,
@@ -225,7 +226,7 @@ public sealed class ArrivalImportGrain(
         }
         if (outcomes.Count(o => o is StoreUnavailableException) is > 0 and var unavailable)
             log.LogWarning("Bulk import: {Count} persons could not be committed (store unavailable)", unavailable);
-        if (alerts.Count > 0) _ = GrainFactory.GetGrain<IAlertLedgerGrain>(0).Raise(alerts);
+        if (alerts.Count > 0) _ = oneOfAKind.Ledger.Raise(alerts);
         foreach (var county in watched.GroupBy(r => r.County))
             _ = GrainFactory.GetGrain<IQuarantineWatchGrain>(county.Key).TrackMany(county.Select(r => r.ToEntry()).ToList());
         return (committed, conflicts);

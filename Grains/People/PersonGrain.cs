@@ -16,6 +16,7 @@ namespace EpiGrid.Grains.People;
 /// lead to, registers a new arrival with the cell the person stays in, and tells the county's quarantine watch.
 /// </summary>
 public sealed class PersonGrain(
+    OneOfAKindGrains oneOfAKind,
     IEventLog eventLog,
     IDocumentStore store,
     Province province,
@@ -252,7 +253,7 @@ public sealed class PersonGrain(
         }
         state = working;
         var alerts = all.SelectMany(e => AlertRules.ForPersonEvent(e, record.CellId, record.County, alertOptions.Value)).ToList();
-        if (alerts.Count > 0) _ = GrainFactory.GetGrain<IAlertLedgerGrain>(0).Raise(alerts);
+        if (alerts.Count > 0) _ = oneOfAKind.Ledger.Raise(alerts);
         _ = GrainFactory.GetGrain<IQuarantineWatchGrain>(record.County).Track(record.ToEntry());
         return null;
     }

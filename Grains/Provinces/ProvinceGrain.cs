@@ -25,6 +25,7 @@ public sealed record ProvinceOptions
 /// <summary>The province map: the latest state of every county, from the counties' stream and from asking them.</summary>
 [ImplicitStreamSubscription(StreamNames.CountyChanges)]
 public sealed class ProvinceGrain(
+    OneOfAKindGrains oneOfAKind,
     EpiGrid.Geography.Province province, RuleBook rules, CountyRecords records, IOptions<ProvinceOptions> options, ILogger<ProvinceGrain> log)
     : Grain, IProvinceGrain, IStreamSubscriptionObserver, IAsyncObserver<CountyView>
 {
@@ -84,7 +85,7 @@ public sealed class ProvinceGrain(
         if (known is not null && view.Colours.All(c => c.Value.SameOutcomeAs(known.Colours.GetValueOrDefault(c.Key)))) return;
         if (counties.Count < province.Counties.Count) return;
         var summary = Summary();
-        _ = GrainFactory.GetGrain<IPushHubGrain>(0).Publish(PushBatch.Of(summary));
+        _ = oneOfAKind.PushHub.Publish(PushBatch.Of(summary));
     }
 
     ProvinceSummary Summary()

@@ -15,6 +15,7 @@ namespace EpiGrid.Grains.Resumption;
 /// The alert ids name county and day, so checking again never raises one twice.
 /// </summary>
 public sealed class ProvinceResumptionGrain(
+    OneOfAKindGrains oneOfAKind,
     Geography.Province province,
     ResumptionIndexRule rule,
     IOptions<ResumptionOptions> options,
@@ -101,7 +102,7 @@ public sealed class ProvinceResumptionGrain(
                 .Where(c => province.Find(c.Key)?.CityCode == city && c.Value.ContainsKey(day)).Select(c => c.Value[day])))));
             changes.Add(new(ResumptionChange.ProvinceScope, "province", rule.Figures(day, ProvinceTally(day))));
         }
-        _ = GrainFactory.GetGrain<IPushHubGrain>(0).Publish(PushBatch.Of(changes));
+        _ = oneOfAKind.PushHub.Publish(PushBatch.Of(changes));
     }
 
     /// <summary>
@@ -129,7 +130,7 @@ public sealed class ProvinceResumptionGrain(
         IReadOnlyList<CommandResult> results;
         try
         {
-            results = await GrainFactory.GetGrain<IAlertLedgerGrain>(0).RaiseConfirmed(alerts);
+            results = await oneOfAKind.Ledger.RaiseConfirmed(alerts);
         }
         catch (Exception e)
         {
