@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using EpiGrid.Silo.Observability;
 using EpiGrid.Tests.Infrastructure;
 using EpiGrid.WebHost.Auth;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EpiGrid.Tests.Observability;
 
@@ -29,5 +30,16 @@ public sealed class DashboardCountersTests(EpiGridApp app) : IClassFixture<EpiGr
             var counters = await admin.GetFromJsonAsync<JsonArray>($"/dashboard/SiloCounters/{Uri.EscapeDataString(silo)}");
             return counters is { Count: > 0 } && counters.Any(c => c!["name"]!.GetValue<string>().StartsWith("orleans", StringComparison.Ordinal));
         }, TimeSpan.FromSeconds(40), "the silo's Orleans counters reach the dashboard");
+    }
+
+    [Fact]
+    public async Task An_interval_of_zero_collects_the_counters_never_and_the_silo_still_starts()
+    {
+        await using var db = await TestDatabase.Create();
+        await using var silo = await TestSilo.Start(db.ConnectionString, new FakeTimeProvider(EpiGridApp.Start),
+            "dash-" + Guid.NewGuid().ToString("N")[..8], new Dictionary<string, string?> { ["Observability:DashboardCountersInterval"] = "00:00:00" });
+
+        DashboardCounters.CollectionInterval(silo.Services).ShouldBe(Timeout.Infinite);
+        (await silo.Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count.ShouldBe(1, "the silo started with its reader never collecting");
     }
 }
