@@ -33,13 +33,13 @@ public sealed class DashboardCountersTests(EpiGridApp app) : IClassFixture<EpiGr
     }
 
     [Fact]
-    public async Task An_interval_of_zero_collects_the_counters_never_and_the_silo_still_starts()
+    public async Task An_interval_of_zero_gives_the_host_its_no_periodic_collection_and_the_silo_still_starts()
     {
         await using var db = await TestDatabase.Create();
         await using var silo = await TestSilo.Start(db.ConnectionString, new FakeTimeProvider(EpiGridApp.Start),
             "dash-" + Guid.NewGuid().ToString("N")[..8], new Dictionary<string, string?> { ["Observability:DashboardCountersInterval"] = "00:00:00" });
 
         DashboardCounters.CollectionInterval(silo.Services).ShouldBe(Timeout.Infinite);
-        (await silo.Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count.ShouldBe(1, "the silo started with its reader never collecting");
+        (await silo.Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count.ShouldBe(1, "the silo started, its reader set to collect only when flushed");
     }
 }
