@@ -23,8 +23,7 @@ public static class DashboardCounters
         var registration = services.SingleOrDefault(d => d.ServiceType.FullName == HostTypeName && d.ImplementationType is not null)
             ?? throw new InvalidOperationException($"{HostTypeName} is not registered: call AddDashboard first, or the dashboard package changed");
         var hostType = registration.ServiceType;
-        var property = hostType.GetProperty(IntervalProperty, BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public)
-            ?? throw new InvalidOperationException($"{HostTypeName}.{IntervalProperty} is gone: the dashboard package changed");
+        var property = Interval(hostType);
         // Timeout.Infinite (-1) is the host's own "no periodic collection".
         var milliseconds = interval <= TimeSpan.Zero ? Timeout.Infinite : (int)Math.Min(int.MaxValue, interval.TotalMilliseconds);
         services[services.IndexOf(registration)] = ServiceDescriptor.Singleton(hostType, provider =>
@@ -40,7 +39,10 @@ public static class DashboardCounters
     public static int CollectionInterval(IServiceProvider services)
     {
         var hostType = typeof(Orleans.Dashboard.DashboardOptions).Assembly.GetType(HostTypeName, throwOnError: true)!;
-        var host = services.GetRequiredService(hostType);
-        return (int)hostType.GetProperty(IntervalProperty, BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public)!.GetValue(host)!;
+        return (int)Interval(hostType).GetValue(services.GetRequiredService(hostType))!;
     }
+
+    static PropertyInfo Interval(Type hostType) =>
+        hostType.GetProperty(IntervalProperty, BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public)
+        ?? throw new InvalidOperationException($"{HostTypeName}.{IntervalProperty} is gone: the dashboard package changed");
 }
