@@ -28,6 +28,12 @@ public static class TelemetryNames
     /// </summary>
     public static readonly string[] SpanSources = ["Npgsql", "Marten"];
 
+    /// <summary>
+    /// Whether a process records spans: with an OTLP exporter, or when <c>OTEL_TRACES_SAMPLER</c> says how; otherwise none
+    /// is (the sampler is off), and only <see cref="CorrelationSources"/> are listened to. One rule for silos and web hosts.
+    /// </summary>
+    public static bool SpansRecorded(bool otlpExporter, string? sampler) => otlpExporter || !string.IsNullOrEmpty(sampler);
+
     /// <summary>The trace sources a process listens to: all of them when spans are recorded, else the correlation ones.</summary>
     public static string[] TraceSources(bool spansRecorded) => spansRecorded ? [.. CorrelationSources, .. SpanSources] : CorrelationSources;
 }

@@ -62,7 +62,7 @@ public static class SiloTelemetry
                 // With nowhere to send spans, none is recorded: every grain call and every command was filling a span's
                 // tags for nothing (a tenth of the silo's CPU per imported row, BENCHMARKS.md). Activities still carry their
                 // ids, so log lines and events keep the request's trace id. OTEL_TRACES_SAMPLER, when set, decides.
-                var recorded = otlp || !string.IsNullOrEmpty(builder.Configuration["OTEL_TRACES_SAMPLER"]);
+                var recorded = TelemetryNames.SpansRecorded(otlp, builder.Configuration["OTEL_TRACES_SAMPLER"]);
                 tracing.AddSource(TelemetryNames.TraceSources(recorded));
                 if (otlp) tracing.AddOtlpExporter();
                 if (!recorded) tracing.SetSampler(new AlwaysOffSampler());

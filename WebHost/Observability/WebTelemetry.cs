@@ -37,7 +37,7 @@ public static class WebTelemetry
             .WithTracing(tracing =>
             {
                 // No exporter, no recorded spans (ids still flow to logs and events), as on a silo (SiloTelemetry).
-                var recorded = otlp || !string.IsNullOrEmpty(builder.Configuration["OTEL_TRACES_SAMPLER"]);
+                var recorded = TelemetryNames.SpansRecorded(otlp, builder.Configuration["OTEL_TRACES_SAMPLER"]);
                 tracing.AddSource(TelemetryNames.TraceSources(recorded)).AddSource("Microsoft.AspNetCore", "Microsoft.AspNetCore.SignalR.Server");
                 if (otlp) tracing.AddOtlpExporter();
                 if (!recorded) tracing.SetSampler(new AlwaysOffSampler());
