@@ -36,7 +36,19 @@ public static class AlertRules
     // overdue alert's text in each language (it quoted the joined message in the English half).
     public const string Version = "2020-02-10.9";
 
-    public static IEnumerable<AlertDraft> ForCellEvent(IEpiEvent e, AlertOptions o) => e switch
+    /// <summary>
+    /// The events an alert derives from. The store sweep reads only these from the log (most events, the alerts' own
+    /// among them, can raise none), and the rules below answer nothing for any other type, so an event type left out of
+    /// this set raises no alert anywhere and its alert's tests fail rather than the sweep missing it quietly.
+    /// </summary>
+    public static readonly IReadOnlySet<Type> RaisedBy = new HashSet<Type>
+    {
+        typeof(CaseReported), typeof(TravellerArrived), typeof(CellControlChanged), typeof(VisitRecorded), typeof(CountyColourChanged),
+        typeof(AlertEscalated), typeof(CheckInMissed), typeof(CheckInRecorded), typeof(PersonCaseRecorded), typeof(ContactRecorded),
+        typeof(PlaceRiskNoted), typeof(SelfDeclared), typeof(SelfDeclarationDisputed), typeof(HealthCodeChanged),
+    };
+
+    public static IEnumerable<AlertDraft> ForCellEvent(IEpiEvent e, AlertOptions o) => !RaisedBy.Contains(e.GetType()) ? [] : e switch
     {
         CaseReported { Kind: CaseKind.Confirmed } c => [Case(c, Severities.Urgent, o.UrgentAcknowledgeWithin,
             new($"Confirmed case {c.CaseId} in cell {c.CellId}", "网格内新增确诊病例"))],
@@ -74,7 +86,8 @@ public static class AlertRules
     }
 
     /// <summary>A person's day without check-in, symptoms at a check-in, or the end of their quarantine: to their cell.</summary>
-    public static IEnumerable<AlertDraft> ForPersonEvent(IEpiEvent e, string cellId, string county, AlertOptions o) => e switch
+    public static IEnumerable<AlertDraft> ForPersonEvent(IEpiEvent e, string cellId, string county, AlertOptions o) =>
+        !RaisedBy.Contains(e.GetType()) ? [] : e switch
     {
         CheckInMissed m => [Person($"missed:{m.PersonRef}:{m.Day:yyyyMMdd}", "check-in-missed", Severities.High, cellId, county,
             new($"No check-in on {m.Day:yyyy-MM-dd}", "未按时打卡"), m.Meta.RecordedAt, m.Meta.RecordedAt + o.HighAcknowledgeWithin, m.PersonRef)],

@@ -55,6 +55,9 @@ public static class StoredEvents
     /// <summary>The stored name of an event type.</summary>
     public static string NameOf<T>() where T : IEpiEvent => ByType[typeof(T)];
 
+    /// <summary>The stored name of an event type (a type that is not stored throws).</summary>
+    public static string NameOf(Type type) => ByType[type];
+
     /// <summary>The events a county's view is folded from (a cell's cases, travellers and control).</summary>
     public static readonly IReadOnlyList<string> CountyInputs =
         [NameOf<CaseReported>(), NameOf<CaseStatusChanged>(), NameOf<TravellerArrived>(), NameOf<CellControlChanged>()];

@@ -270,6 +270,7 @@ public sealed class AlertLedgerGrain(
     async Task Sweep()
     {
         var found = await sweep.FindMissedAlerts();
+        log.LogDebug("Alert sweep read {Read} events up to sequence {Sequence}", found.EventsRead, found.Next.Sequence);
         if (found.Missed.Count > 0)
         {
             log.LogInformation("Alert sweep raises {Count} alerts that live delivery missed", found.Missed.Count);

@@ -18,26 +18,38 @@ namespace EpiGrid.Grains.Alerts;
 /// abnormal check-ins and releases from persons', escalations from the <see cref="AlertEscalated"/> decision on the
 /// overdue alert's stream. It reads only up to the highest sequence it saw at the previous sweep, so an event whose
 /// transaction was still in flight then is not skipped; and the ledger moves the checkpoint on (<see cref="Advance"/>)
-/// only once every alert found has been committed, so a raise that fails is looked for again.
+/// only once every alert found has been committed, so a raise that fails is looked for again. Of the log it reads only
+/// the events an alert can derive from (<see cref="AlertRules.RaisedBy"/>): an import's arrivals, the alerts themselves
+/// and the health codes that are no release are most of the log, and reading them all cost a tenth of the silo's CPU
+/// during an import (BENCHMARKS.md).
 /// </summary>
 public sealed class AlertSweep(IDocumentStore store, RuleBook rules, MeasureTable measures, IOptions<AlertOptions> options)
 {
     const int PageSize = 5000;
 
-    /// <summary>Alerts missing from the register, and where the sweep stands once they are raised.</summary>
-    public sealed record Found(IReadOnlyList<AlertDraft> Missed, AlertSweepCheckpoint Next);
+    /// <summary>The stored names of <see cref="AlertRules.RaisedBy"/>: the only events the sweep reads.</summary>
+    static readonly string[] Sources = AlertRules.RaisedBy.Select(StoredEvents.NameOf).Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>
+    /// Alerts missing from the register, where the sweep stands once they are raised, and how many events it read to
+    /// find them.
+    /// </summary>
+    public sealed record Found(IReadOnlyList<AlertDraft> Missed, AlertSweepCheckpoint Next, int EventsRead);
 
     public async Task<Found> FindMissedAlerts()
     {
         await using var session = store.QuerySession();
         var checkpoint = await session.LoadAsync<AlertSweepCheckpoint>("alerts") ?? new AlertSweepCheckpoint();
         var drafts = new List<AlertDraft>();
+        var read = 0;
         for (var after = checkpoint.Sequence; after < checkpoint.HighWater;)
         {
             var upTo = checkpoint.HighWater;
             var page = await session.Events.QueryAllRawEvents()
-                .Where(e => e.Sequence > after && e.Sequence <= upTo).OrderBy(e => e.Sequence).Take(PageSize).ToListAsync();
+                .Where(e => e.Sequence > after && e.Sequence <= upTo && Sources.Contains(e.EventTypeName))
+                .OrderBy(e => e.Sequence).Take(PageSize).ToListAsync();
             if (page.Count == 0) break;
+            read += page.Count;
             drafts.AddRange(await Derive(session, page));
             after = page[^1].Sequence;
         }
@@ -51,7 +63,7 @@ public sealed class AlertSweep(IDocumentStore store, RuleBook rules, MeasureTabl
             Sequence = Math.Max(checkpoint.Sequence, checkpoint.HighWater),
             HighWater = newest.Count == 0 ? 0 : newest[0].Sequence,
         };
-        return new Found(drafts.Where(d => !known.Contains(d.Id)).DistinctBy(d => d.Id).ToList(), next);
+        return new Found(drafts.Where(d => !known.Contains(d.Id)).DistinctBy(d => d.Id).ToList(), next, read);
     }
 
     /// <summary>Every alert found by the sweep that produced <paramref name="next"/> is in the register: go on from there.</summary>
