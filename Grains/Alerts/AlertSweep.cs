@@ -20,8 +20,8 @@ namespace EpiGrid.Grains.Alerts;
 /// transaction was still in flight then is not skipped; and the ledger moves the checkpoint on (<see cref="Advance"/>)
 /// only once every alert found has been committed, so a raise that fails is looked for again. Of the log it reads only
 /// the events an alert can derive from (<see cref="AlertRules.RaisedBy"/>): an import's arrivals, the alerts themselves
-/// and the health codes that are no release are most of the log, and reading them all cost a tenth of the silo's CPU
-/// during an import (BENCHMARKS.md).
+/// and the health codes that are no release are most of the log (an imported arrival writes four events, two of
+/// which can raise an alert; BENCHMARKS.md "What an imported arrival writes").
 /// </summary>
 public sealed class AlertSweep(IDocumentStore store, RuleBook rules, MeasureTable measures, IOptions<AlertOptions> options)
 {

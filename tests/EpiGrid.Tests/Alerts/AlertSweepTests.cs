@@ -14,8 +14,8 @@ namespace EpiGrid.Tests.Alerts;
 /// <summary>
 /// Issue 18: the store sweep, the ledger's safety net for alerts a lost message missed, read and deserialised every
 /// event of the log, though most of it can raise no alert (an import's arrival writes four events, of which only the
-/// cell's traveller and the person's health code can): a tenth of the silo's CPU during an import. It reads only the
-/// events an alert derives from, and still finds what was missed among them.
+/// cell's traveller and the person's health code can), and the silo deserialised each. It reads only the events an
+/// alert derives from, and still finds what was missed among them.
 /// </summary>
 public sealed class AlertSweepTests
 {
