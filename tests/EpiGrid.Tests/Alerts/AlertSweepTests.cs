@@ -12,15 +12,15 @@ using Microsoft.Extensions.Options;
 namespace EpiGrid.Tests.Alerts;
 
 /// <summary>
-/// Issue 18: the store sweep, the ledger's safety net for alerts a lost message missed, read and deserialised every
-/// event of the log, though most of it can raise no alert (an import's arrival writes four events, of which only the
-/// cell's traveller and the person's health code can), and the silo deserialised each. It reads only the events an
-/// alert derives from, and still finds what was missed among them.
+/// Issue 18: the store sweep, the ledger's safety net for alerts a lost message missed, read every event of the log
+/// into the silo, though most of it can raise no alert (an import's arrival writes four events, of which only the
+/// cell's traveller and the person's health code can). It reads only the events an alert derives from, and still finds
+/// what was missed among them.
 /// </summary>
 public sealed class AlertSweepTests
 {
     const string Cell = "330102-001-001", County = "330102";
-    static readonly AlertOptions Options = new();
+    static readonly AlertOptions Settings = new();
 
     [Fact]
     public async Task The_sweep_reads_only_the_events_an_alert_can_derive_from_and_finds_the_alert_missed_among_them()
@@ -29,8 +29,9 @@ public sealed class AlertSweepTests
         using var store = DocumentStore.For(o => MartenSetup.Configure(o, db.ConnectionString));
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
 
-        // Forty arrivals whose alerts were raised, each as an import writes it (the person's arrival, the cell's traveller,
-        // the alert), and one more whose alert was lost: only the travellers can raise an alert.
+        // Forty arrivals whose visit tasks were raised, each with the person's arrival, the cell's traveller and the alert
+        // (three of the four events an import writes for a row), and one more whose alert was lost: 122 events, of which
+        // only the travellers can raise an alert.
         await using (var session = store.LightweightSession())
         {
             for (var n = 0; n <= 40; n++)
@@ -44,15 +45,15 @@ public sealed class AlertSweepTests
         }
         await using (var session = store.LightweightSession())
         {
-            foreach (var n in Enumerable.Range(0, 40)) session.Store(AlertRecord.Raised(AlertRules.ForCellEvent(Traveller(n), Options).Single(), n + 1));
+            foreach (var n in Enumerable.Range(0, 40)) session.Store(AlertRecord.Raised(AlertRules.ForCellEvent(Traveller(n), Settings).Single(), n + 1));
             session.Store(new AlertSweepCheckpoint { Sequence = 0, HighWater = 1_000 });
             await session.SaveChangesAsync();
         }
 
-        var sweep = new AlertSweep(store, new RuleBook(new RuleOptions()), new MeasureTable(new MeasureOptions()), Microsoft.Extensions.Options.Options.Create(Options));
+        var sweep = new AlertSweep(store, new RuleBook(new RuleOptions()), new MeasureTable(new MeasureOptions()), Options.Create(Settings));
         var found = await sweep.FindMissedAlerts();
 
-        found.Missed.Select(d => d.Id).ShouldBe([AlertRules.ForCellEvent(Traveller(40), Options).Single().Id]);
+        found.Missed.Select(d => d.Id).ShouldBe([AlertRules.ForCellEvent(Traveller(40), Settings).Single().Id]);
         found.EventsRead.ShouldBe(41, "only the cells' travellers: not the persons' arrivals, not the alerts themselves");
         found.Next.Sequence.ShouldBe(1_000);
         found.Next.HighWater.ShouldBe(41 * 3 - 1);
@@ -62,9 +63,9 @@ public sealed class AlertSweepTests
     public void Every_event_the_sweep_reads_has_a_stored_name_and_an_event_outside_them_raises_nothing()
     {
         AlertRules.RaisedBy.ShouldAllBe(t => StoredEvents.All.Any(e => e.Type == t));
-        AlertRules.ForCellEvent(Traveller(1), Options).ShouldNotBeEmpty();
-        AlertRules.ForPersonEvent(Arrival(1), Cell, County, Options).ShouldBeEmpty();
-        AlertRules.ForCellEvent(Raised(Traveller(1), 1), Options).ShouldBeEmpty();
+        AlertRules.ForCellEvent(Traveller(1), Settings).ShouldNotBeEmpty();
+        AlertRules.ForPersonEvent(Arrival(1), Cell, County, Settings).ShouldBeEmpty();
+        AlertRules.ForCellEvent(Raised(Traveller(1), 1), Settings).ShouldBeEmpty();
     }
 
     static EventMeta Meta(int n) => new("tester", "rail", DateTimeOffset.Parse("2020-02-01T08:00:00Z").AddMinutes(n),
@@ -76,5 +77,5 @@ public sealed class AlertSweepTests
         Cell, County, new ReportSource("rail", $"r{n}"), Meta(n));
 
     static AlertRaised Raised(TravellerArrived traveller, long seq) =>
-        new(AlertRules.ForCellEvent(traveller, Options).Single(), seq, traveller.Meta);
+        new(AlertRules.ForCellEvent(traveller, Settings).Single(), seq, traveller.Meta);
 }
