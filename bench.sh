@@ -24,7 +24,7 @@ deploy/local/postgres.sh start "$pg_dir" "$pg_port" epigrid
 # 10,000 hub connections (fanout) need as many descriptors in the bench and in the web host: say so if the limit is lower.
 [ "$(ulimit -n)" -ge 10500 ] || echo "bench.sh: ulimit -n is $(ulimit -n); fanout will stop at the connections it can open" >&2
 # "+changes": the platform measured (what the silo and the web host are built from) differs from the commit named.
-EPIGRID_BENCH_COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- Silo Grains Grains.Interfaces WebHost data Directory.Build.props Directory.Packages.props global.json 2>/dev/null || echo +changes)" \
+EPIGRID_BENCH_COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- Silo Grains Grains.Interfaces WebHost data Directory.Build.props Directory.Packages.props ServiceRuntime.props global.json 2>/dev/null || echo +changes)" \
 dotnet "$artifacts/bin/EpiGrid.Bench/release/EpiGrid.Bench.dll" \
   --postgres "Host=127.0.0.1;Port=$pg_port;Username=postgres" --artifacts "$artifacts" --results bench/results \
   --http-port "${EPIGRID_BENCH_HTTP_PORT:-8092}" --silo-port "${EPIGRID_BENCH_SILO_PORT:-11142}" \
