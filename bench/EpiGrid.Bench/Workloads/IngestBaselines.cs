@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EpiGrid.Grains.Audit;
 using EpiGrid.Grains.Storage;
 using Marten;
 using Npgsql;
@@ -12,6 +13,8 @@ namespace EpiGrid.Bench.Workloads;
 public static class IngestBaselines
 {
     public const string BaselineDatabase = "baseline";
+    /// <summary>The database of the baselines that chain their events for audit, as the platform's store does.</summary>
+    public const string ChainedDatabase = "baseline_chained";
 
     /// <summary>Binary COPY into a table shaped like Marten's events table (primary key, index on the stream).</summary>
     public static async Task<double> RawCopy(BenchContext ctx, IngestData data, int rows)
@@ -43,21 +46,31 @@ public static class IngestBaselines
         return events.Count / clock.Elapsed.TotalSeconds;
     }
 
-    /// <summary>The baselines' own database, created on first use.</summary>
-    public static async Task EnsureDatabase(BenchContext ctx)
+    /// <summary>The baselines' own database (or <paramref name="database"/>), created on first use.</summary>
+    public static async Task EnsureDatabase(BenchContext ctx, string database = BaselineDatabase)
     {
         await using var admin = new NpgsqlConnection(ctx.Database("postgres"));
         await admin.OpenAsync();
-        await using var exists = new NpgsqlCommand($"select 1 from pg_database where datname = '{BaselineDatabase}'", admin);
+        await using var exists = new NpgsqlCommand($"select 1 from pg_database where datname = '{database}'", admin);
         if (await exists.ExecuteScalarAsync() is null)
-            await new NpgsqlCommand($"create database {BaselineDatabase}", admin).ExecuteNonQueryAsync();
+            await new NpgsqlCommand($"create database {database}", admin).ExecuteNonQueryAsync();
     }
 
-    public static async Task<DocumentStore> Marten(BenchContext ctx)
+    /// <summary>
+    /// Marten on the baselines' database, its cells seeded; with <paramref name="chained"/>, on a database of its own where
+    /// the audit chain's trigger (<see cref="EventChain"/>) chains every event appended, as on the platform's.
+    /// </summary>
+    public static async Task<DocumentStore> Marten(BenchContext ctx, bool chained = false)
     {
-        await EnsureDatabase(ctx);
-        var store = DocumentStore.For(o => MartenSetup.Configure(o, ctx.Database(BaselineDatabase)));
+        var database = chained ? ChainedDatabase : BaselineDatabase;
+        await EnsureDatabase(ctx, database);
+        var store = DocumentStore.For(o => MartenSetup.Configure(o, ctx.Database(database)));
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        if (chained)
+        {
+            await using var connection = new NpgsqlConnection(ctx.Database(database));
+            await EventChain.Install(connection);
+        }
         await SeedCells(ctx, store);
         return store;
     }
