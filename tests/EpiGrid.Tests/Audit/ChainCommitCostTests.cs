@@ -32,14 +32,56 @@ public sealed class ChainCommitCostTests
             set client_min_messages = log;
             """, connection))
             await setup.ExecuteNonQueryAsync();
-        await using (var commit = new NpgsqlCommand(Insert(Statement, "new"), connection)) await commit.ExecuteNonQueryAsync();
+        // Appending to streams whose events are chained already: each stream's first event of the statement looks its predecessor up.
+        await using (var commit = new NpgsqlCommand(Append(Statement, "old", version: 3), connection)) await commit.ExecuteNonQueryAsync();
 
-        var lookup = plans.Where(p => p.Contains("from inserted i", StringComparison.Ordinal)).ToList();
-        lookup.ShouldNotBeEmpty("the trigger's lookup of predecessors ran and its plan was printed");
-        lookup.ShouldAllBe(p => !p.Contains("Seq Scan on event_chain"), string.Join("\n\n", lookup));
-        lookup.ShouldAllBe(p => p.Contains("Index Scan using event_chain_stream_id_version_key"), string.Join("\n\n", lookup));
+        var lookups = Lookups(plans);
+        lookups.Count.ShouldBe(Statement, "one lookup for each stream's first event of the statement, its plan printed");
+        lookups.ShouldAllBe(p => !p.Contains("Seq Scan on event_chain"), lookups[0]);
+        lookups.ShouldAllBe(p => p.Contains("Index Scan using event_chain_stream_id_version_key"), lookups[0]);
         (await chain.Verify()).Ok.ShouldBeTrue();
     }
+
+    [Fact]
+    public async Task A_commit_that_starts_its_streams_looks_up_no_predecessor()
+    {
+        // An imported arrival starts the person's stream with two events and the alert's with one: none of them has a
+        // predecessor to look up, and a stream's second event of a statement takes the hash just computed.
+        await using var chain = await ChainStore.Create();
+        await chain.Installer().StartAsync(CancellationToken.None);
+        await chain.Db.Scalar<int>(Insert(History / 10, "old") + "select 1");
+        await using var connection = new NpgsqlConnection(chain.Db.ConnectionString);
+        await connection.OpenAsync();
+        var plans = new List<string>();
+        connection.Notice += (_, e) => { lock (plans) plans.Add(e.Notice.MessageText); };
+        await using (var setup = new NpgsqlCommand("""
+            load 'auto_explain';
+            set auto_explain.log_min_duration = 0;
+            set auto_explain.log_nested_statements = on;
+            set client_min_messages = log;
+            """, connection))
+            await setup.ExecuteNonQueryAsync();
+
+        await using (var commit = new NpgsqlCommand(Insert(Statement, "new"), connection)) await commit.ExecuteNonQueryAsync();
+
+        plans.ShouldContain(p => p.Contains("from inserted i", StringComparison.Ordinal), "the trigger ran and its plans were printed");
+        Lookups(plans).ShouldBeEmpty();
+        (await chain.Db.Scalar<long>("select count(*) from epigrid.event_chain where stream_id like 'new:%'")).ShouldBe(Statement);
+        (await chain.Verify()).Ok.ShouldBeTrue();
+    }
+
+    /// <summary>The printed plans that read the chain for a predecessor's hash (the trigger's lookup, aliased c).</summary>
+    static List<string> Lookups(List<string> plans) =>
+        plans.Where(p => p.Contains(" on event_chain c", StringComparison.Ordinal)).ToList();
+
+    /// <summary>One statement of <paramref name="count"/> events, one a stream, each the <paramref name="version"/>th of its stream.</summary>
+    static string Append(int count, string prefix, int version) => $"""
+        insert into epigrid.mt_events (seq_id, id, stream_id, version, data, type, tenant_id, timestamp, mt_dotnet_type, is_archived)
+        select nextval('epigrid.mt_events_sequence'), gen_random_uuid(), '{prefix}:' || s, {version},
+               jsonb_build_object('cellId', '{prefix}-' || s, 'name', 'event ' || {version}, 'households', {version}),
+               'cell_details_changed', '*DEFAULT*', now(), null, false
+        from generate_series(1, {count}) s order by s;
+        """;
 
     /// <summary>One statement of <paramref name="count"/> events, each the second of its stream (whose first came before).</summary>
     static string Insert(int count, string prefix) => $"""
