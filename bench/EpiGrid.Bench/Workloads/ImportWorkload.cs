@@ -79,15 +79,17 @@ public sealed class ImportWorkload : IWorkload
         figures.Add("rawCopyRowsPerSecond", rate, "rows/s");
 
         // The store alone writing what each row records (ImportBaselines): Marten's own append, then the platform's group
-        // commit on a store without the audit chain and on one with it (the platform's store has it).
-        using var store = await IngestBaselines.Marten(ctx);
+        // commit on a store without the audit chain and on one with it (the platform's store has it). Each on an empty
+        // store of its own, as the platform's run starts on one: a store that kept the earlier runs' rows wrote slower each run.
+        using var store = await IngestBaselines.Marten(ctx, MartenDatabase, fresh: true);
         var (marten, eventsPerRow) = await ImportBaselines.Marten(store, rows, run, MartenArrivalsPerSave, writers: 2);
         figures.Add("martenArrivalsRowsPerSecond", marten, "rows/s");
         figures.Add("arrivalEventsPerRow", eventsPerRow, "events");
-        var groupCommit = await ImportBaselines.GroupCommit(store, ctx.Database(IngestBaselines.BaselineDatabase), rows, run, ChunkRows, chained: false);
+        using var unchainedStore = await IngestBaselines.Marten(ctx, GroupCommitDatabase, fresh: true);
+        var groupCommit = await ImportBaselines.GroupCommit(unchainedStore, ctx.Database(GroupCommitDatabase), rows, run, ChunkRows, chained: false);
         figures.Add("groupCommitArrivalsRowsPerSecond", groupCommit, "rows/s");
-        using var chainedStore = await IngestBaselines.Marten(ctx, chained: true);
-        var chained = await ImportBaselines.GroupCommit(chainedStore, ctx.Database(IngestBaselines.ChainedDatabase), rows, run, ChunkRows, chained: true);
+        using var chainedStore = await IngestBaselines.Marten(ctx, ChainedDatabase, fresh: true, chained: true);
+        var chained = await ImportBaselines.GroupCommit(chainedStore, ctx.Database(ChainedDatabase), rows, run, ChunkRows, chained: true);
         figures.Add("groupCommitChainedArrivalsRowsPerSecond", chained, "rows/s");
         BenchContext.Log($"import baseline run {run}: raw COPY of {rows.Count:N0} arrival rows {rate:N0} rows/s; what each row records "
             + $"({eventsPerRow:0.00} events): Marten {MartenArrivalsPerSave} rows a save, 2 in flight, {marten:N0} rows/s; the group commit "
@@ -97,6 +99,7 @@ public sealed class ImportWorkload : IWorkload
         await using (var checkpoint = new NpgsqlCommand("checkpoint", connection)) await checkpoint.ExecuteNonQueryAsync();
     }
 
+    const string MartenDatabase = "baseline_import", GroupCommitDatabase = "baseline_import_gc", ChainedDatabase = "baseline_import_chained";
     /// <summary>Arrivals a SaveChanges in the Marten baseline: about the group commit's 1,000 events a transaction.</summary>
     const int MartenArrivalsPerSave = 250;
     /// <summary>Rows the web host hands the import grain at a time (ArrivalImport.ChunkSize).</summary>

@@ -13,8 +13,6 @@ namespace EpiGrid.Bench.Workloads;
 public static class IngestBaselines
 {
     public const string BaselineDatabase = "baseline";
-    /// <summary>The database of the baselines that chain their events for audit, as the platform's store does.</summary>
-    public const string ChainedDatabase = "baseline_chained";
 
     /// <summary>Binary COPY into a table shaped like Marten's events table (primary key, index on the stream).</summary>
     public static async Task<double> RawCopy(BenchContext ctx, IngestData data, int rows)
@@ -46,24 +44,29 @@ public static class IngestBaselines
         return events.Count / clock.Elapsed.TotalSeconds;
     }
 
-    /// <summary>The baselines' own database (or <paramref name="database"/>), created on first use.</summary>
-    public static async Task EnsureDatabase(BenchContext ctx, string database = BaselineDatabase)
+    /// <summary>
+    /// The baselines' own database (or <paramref name="database"/>), created on first use; with <paramref name="fresh"/>,
+    /// dropped first, so that a run's baseline starts on an empty store as the platform's run does.
+    /// </summary>
+    public static async Task EnsureDatabase(BenchContext ctx, string database = BaselineDatabase, bool fresh = false)
     {
         await using var admin = new NpgsqlConnection(ctx.Database("postgres"));
         await admin.OpenAsync();
+        if (fresh)
+            await using (var drop = new NpgsqlCommand($"drop database if exists {database} with (force)", admin)) await drop.ExecuteNonQueryAsync();
         await using var exists = new NpgsqlCommand($"select 1 from pg_database where datname = '{database}'", admin);
         if (await exists.ExecuteScalarAsync() is null)
             await new NpgsqlCommand($"create database {database}", admin).ExecuteNonQueryAsync();
     }
 
     /// <summary>
-    /// Marten on the baselines' database, its cells seeded; with <paramref name="chained"/>, on a database of its own where
-    /// the audit chain's trigger (<see cref="EventChain"/>) chains every event appended, as on the platform's.
+    /// Marten on the baselines' database (or <paramref name="database"/>, <paramref name="fresh"/> as in
+    /// <see cref="EnsureDatabase"/>), its cells seeded; with <paramref name="chained"/>, the audit chain's trigger
+    /// (<see cref="EventChain"/>) chains every event appended, as on the platform's store.
     /// </summary>
-    public static async Task<DocumentStore> Marten(BenchContext ctx, bool chained = false)
+    public static async Task<DocumentStore> Marten(BenchContext ctx, string database = BaselineDatabase, bool fresh = false, bool chained = false)
     {
-        var database = chained ? ChainedDatabase : BaselineDatabase;
-        await EnsureDatabase(ctx, database);
+        await EnsureDatabase(ctx, database, fresh);
         var store = DocumentStore.For(o => MartenSetup.Configure(o, ctx.Database(database)));
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         if (chained)
