@@ -67,10 +67,10 @@ static class ImportBaselines
     }
 
     /// <summary>
-    /// The platform's own group commit (<see cref="GroupCommitLog"/>, its default writers and lanes) on a store of the
-    /// platform's shape (the audit chain's trigger included), written as the import does: <paramref name="chunk"/> rows
-    /// at a time, the chunk's persons together in the bulk lane, then each cell's travellers in one write, while the
-    /// chunk's alerts go to the urgent lane. Rows a second, until every write (the alerts too) is committed.
+    /// The platform's own group commit (<see cref="GroupCommitLog"/>, its default writers and lanes) on the store given
+    /// (<paramref name="chained"/>: one with the audit chain's trigger, as the platform's is), written as the import
+    /// does: <paramref name="chunk"/> rows at a time, the chunk's persons together in the bulk lane, then each cell's
+    /// travellers in one write, while the chunk's alerts go to the urgent lane. Rows a second, until every write (the alerts too) is committed.
     /// </summary>
     public static async Task<double> GroupCommit(IDocumentStore store, string connectionString, IReadOnlyList<ImportWorkload.Row> rows, int run, int chunk,
         bool chained)
@@ -111,7 +111,8 @@ static class ImportBaselines
 
     /// <summary>
     /// Each row's writes, decided by the platform's rules (PersonDecider, CellDecider, AlertRules) before any clock starts;
-    /// persons, arrivals and alerts of their own for each <paramref name="variant"/> (two variants may share a store).
+    /// persons, arrivals and alerts of their own for each <paramref name="variant"/>, so that no two baselines write the same
+    /// stream even on one store.
     /// </summary>
     static List<Arrival> Decide(IReadOnlyList<ImportWorkload.Row> source, int run, int variant)
     {
