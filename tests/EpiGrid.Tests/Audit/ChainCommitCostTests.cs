@@ -4,7 +4,7 @@ namespace EpiGrid.Tests.Audit;
 
 /// <summary>
 /// What the chain adds to a commit must not grow with the history. The trigger looks up, for each stream a statement
-/// writes, the hash of the stream's event before it; for a statement of many events (the group commit's, an import's)
+/// appends to, the hash of the stream's event before it; for a statement of many events (the group commit's, an import's)
 /// the planner chose to hash the whole chain table for that lookup instead of probing its index (the import bench: a
 /// sequential scan of 85,000 chain rows, 64 ms, in each commit of 1,000 events; on a store of millions of events, seconds).
 /// </summary>
@@ -21,17 +21,8 @@ public sealed class ChainCommitCostTests
         (await chain.Db.Scalar<long>("select count(*) from epigrid.event_chain")).ShouldBe(History);
 
         // The plans of the statements the trigger runs, as PostgreSQL's auto_explain prints them, sent to this client.
-        await using var connection = new NpgsqlConnection(chain.Db.ConnectionString);
-        await connection.OpenAsync();
         var plans = new List<string>();
-        connection.Notice += (_, e) => { lock (plans) plans.Add(e.Notice.MessageText); };
-        await using (var setup = new NpgsqlCommand("""
-            load 'auto_explain';
-            set auto_explain.log_min_duration = 0;
-            set auto_explain.log_nested_statements = on;
-            set client_min_messages = log;
-            """, connection))
-            await setup.ExecuteNonQueryAsync();
+        await using var connection = await Explaining(chain, plans);
         // Appending to streams whose events are chained already: each stream's first event of the statement looks its predecessor up.
         await using (var commit = new NpgsqlCommand(Append(Statement, "old", version: 3), connection)) await commit.ExecuteNonQueryAsync();
 
@@ -50,17 +41,8 @@ public sealed class ChainCommitCostTests
         await using var chain = await ChainStore.Create();
         await chain.Installer().StartAsync(CancellationToken.None);
         await chain.Db.Scalar<int>(Insert(History / 10, "old") + "select 1");
-        await using var connection = new NpgsqlConnection(chain.Db.ConnectionString);
-        await connection.OpenAsync();
         var plans = new List<string>();
-        connection.Notice += (_, e) => { lock (plans) plans.Add(e.Notice.MessageText); };
-        await using (var setup = new NpgsqlCommand("""
-            load 'auto_explain';
-            set auto_explain.log_min_duration = 0;
-            set auto_explain.log_nested_statements = on;
-            set client_min_messages = log;
-            """, connection))
-            await setup.ExecuteNonQueryAsync();
+        await using var connection = await Explaining(chain, plans);
 
         await using (var commit = new NpgsqlCommand(Insert(Statement, "new"), connection)) await commit.ExecuteNonQueryAsync();
 
@@ -68,6 +50,25 @@ public sealed class ChainCommitCostTests
         Lookups(plans).ShouldBeEmpty();
         (await chain.Db.Scalar<long>("select count(*) from epigrid.event_chain where stream_id like 'new:%'")).ShouldBe(Statement);
         (await chain.Verify()).Ok.ShouldBeTrue();
+    }
+
+    /// <summary>
+    /// A connection to the chain's store on which PostgreSQL's auto_explain prints the plan of every statement, the
+    /// trigger's included, to this client: each one is added to <paramref name="plans"/>.
+    /// </summary>
+    static async Task<NpgsqlConnection> Explaining(ChainStore chain, List<string> plans)
+    {
+        var connection = new NpgsqlConnection(chain.Db.ConnectionString);
+        await connection.OpenAsync();
+        connection.Notice += (_, e) => { lock (plans) plans.Add(e.Notice.MessageText); };
+        await using var setup = new NpgsqlCommand("""
+            load 'auto_explain';
+            set auto_explain.log_min_duration = 0;
+            set auto_explain.log_nested_statements = on;
+            set client_min_messages = log;
+            """, connection);
+        await setup.ExecuteNonQueryAsync();
+        return connection;
     }
 
     /// <summary>The printed plans that read the chain for a predecessor's hash (the trigger's lookup, aliased c).</summary>
@@ -83,7 +84,7 @@ public sealed class ChainCommitCostTests
         from generate_series(1, {count}) s order by s;
         """;
 
-    /// <summary>One statement of <paramref name="count"/> events, each the second of its stream (whose first came before).</summary>
+    /// <summary><paramref name="count"/>/2 streams started, then their first and second events in one statement.</summary>
     static string Insert(int count, string prefix) => $"""
         insert into epigrid.mt_streams (id, type, version, timestamp, tenant_id)
         select '{prefix}:' || s, null, 2, now(), '*DEFAULT*' from generate_series(1, {count / 2}) s;
