@@ -5,7 +5,7 @@ using EpiGrid.Platform;
 namespace EpiGrid.Grains.Cells;
 
 /// <summary>Turns a cell's new events into one atomic write: the events plus the registers they update.</summary>
-static class CellWrites
+public static class CellWrites
 {
     public static StreamWrite For(CellState before, CellState after, IReadOnlyList<IEpiEvent> events)
     {

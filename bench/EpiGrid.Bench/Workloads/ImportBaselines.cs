@@ -1,6 +1,7 @@
 using EpiGrid.Alerts;
 using EpiGrid.Cells;
 using EpiGrid.Grains.Alerts;
+using EpiGrid.Grains.Cells;
 using EpiGrid.Grains.People;
 using EpiGrid.Grains.Storage;
 using EpiGrid.People;
@@ -153,11 +154,7 @@ static class ImportBaselines
                 }).ToList();
             arrivals.Add(new Arrival(row.CellId,
                 new StreamWrite(StreamKeys.Person(personRef), 0, all, [PersonRecord.Of(working, offset)], [], WriteLane.Bulk),
-                traveller, new CellRecord
-                {
-                    Id = cell.CellId, County = cell.County, Name = cell.Name, Households = cell.Households,
-                    Travellers = cell.Travellers.Count, Version = cell.Version, Control = cell.Control,
-                }, alerts));
+                traveller, CellWrites.RecordOf(cell), alerts));
         }
         return arrivals;
     }
